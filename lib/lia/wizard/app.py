@@ -929,8 +929,8 @@ def build_app(
 ) -> WizardApp:
     """The wizard for the workspace at *home* (``LIA_HOME``, else the current directory).
 
-    *templates* is the folder holding ``questionnaires/`` (the repository's
-    ``templates/`` by default); *lang* defaults to ``LIA_LANG`` or English;
+    *templates* is the folder holding ``questionnaires/`` (``LIA_TEMPLATES``,
+    else the repository's ``templates/``); *lang* defaults to ``LIA_LANG`` or English;
     *author* defaults to :func:`author_from_env`.
     """
     from lia.store import Store
@@ -940,6 +940,8 @@ def build_app(
     if home is None:
         home = os.environ.get("LIA_HOME") or Path.cwd()
     ws = Workspace(Path(home))
+    if templates is None and os.environ.get("LIA_TEMPLATES"):
+        templates = os.environ["LIA_TEMPLATES"]
     form: Form = load_form(Path(templates) if templates is not None else None)
     lang = lang or os.environ.get("LIA_LANG", "en")
     if lang not in LANGS:
