@@ -40,15 +40,18 @@ def _lib_dir() -> Path:
     return Path(__file__).resolve().parents[1]
 
 
-def _templates_dir() -> Path:
-    from lia.paths import templates_dir
+def _jupyter_dir() -> Path:
+    """The folder holding ``voila/templates/lia`` (put on JUPYTER_PATH)."""
+    from lia.wizard.strings import template_file
 
-    return Path(templates_dir())
+    return template_file("jupyter")
 
 
 def default_notebooks_dir() -> Path:
-    """``notebooks/`` beside ``templates/`` in the repository."""
-    return _templates_dir().parent / "notebooks"
+    """The Voila apps: ``$LIA_NOTEBOOKS``, else the checkout's ``notebooks/``."""
+    from lia.paths import notebooks_dir
+
+    return Path(notebooks_dir())
 
 
 @dataclass
@@ -103,7 +106,7 @@ def serve_environment(opts: ServeOptions, base: dict[str, str] | None = None) ->
     env["LIA_HOME"] = str(Path(opts.home).resolve())
     lib = str(_lib_dir())
     env["PYTHONPATH"] = os.pathsep.join([lib] + [p for p in env.get("PYTHONPATH", "").split(os.pathsep) if p and p != lib])
-    jupyter = str(_templates_dir() / "jupyter")
+    jupyter = str(_jupyter_dir())
     env["JUPYTER_PATH"] = os.pathsep.join([jupyter] + [p for p in env.get("JUPYTER_PATH", "").split(os.pathsep) if p and p != jupyter])
     if opts.author_header:
         env["LIA_AUTHOR_HEADER"] = opts.author_header

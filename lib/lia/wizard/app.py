@@ -18,7 +18,7 @@ import ipywidgets as W
 
 from lia.wizard import reasoning as _reasoning
 from lia.wizard.schema import Form, label
-from lia.wizard.state import JURISDICTIONS, WORKING, WizardState
+from lia.wizard.state import JURISDICTIONS, WORKING, Problem, WizardState
 from lia.wizard.strings import LANGS, LANGUAGE_NAMES, Strings
 from lia.wizard.widgets import QuestionBlock, format_value
 
@@ -207,15 +207,16 @@ class WizardApp:
         self.new_jur = {j: W.Checkbox(value=(j == "EU"), indent=False, layout=W.Layout(width="auto", margin="0 12px 0 0")) for j in JURISDICTIONS}
         for j, cb in self.new_jur.items():
             cb.add_class("lia-jur-" + j)
+        self.new_jur["EU"].disabled = True  # EU law always applies
         self.new_labels = [W.HTML() for _ in range(3)]
         self.create_button = self._button("lia-create", self._on_create, "primary")
         self.cancel_button = self._button("lia-cancel", self._on_new_toggle)
         self.new_form = W.VBox(
             [
                 W.HBox([self.new_labels[0], self.new_id, self.new_labels[1], self.new_title],
-                       layout=W.Layout(align_items="center", gap="8px")),
+                       layout=W.Layout(align_items="center")),
                 W.HBox([self.new_labels[2]] + list(self.new_jur.values()) + [W.HBox(layout=W.Layout(flex="1 1 auto")),
-                       self.cancel_button, self.create_button], layout=W.Layout(align_items="center", gap="8px")),
+                       self.cancel_button, self.create_button], layout=W.Layout(align_items="center")),
             ],
             layout=W.Layout(display="none"),
         )
@@ -233,7 +234,7 @@ class WizardApp:
         self.conflict_box = W.VBox(
             [self.conflict_text,
              W.HBox([self.conflict_diff_button, self.conflict_keep_button, self.conflict_take_button],
-                    layout=W.Layout(gap="8px", margin="6px 0 0 0")),
+                    layout=W.Layout(margin="6px 0 0 0")),
              self.conflict_diff],
             layout=W.Layout(display="none"),
         )
@@ -276,7 +277,7 @@ class WizardApp:
         self.message.add_class("lia-message")
         self.save_button = self._button("lia-save", self._on_save, "success")
         self.save_status = W.HTML()
-        savebar = W.HBox([self.message_label, self.message, self.save_button, self.save_status])
+        self.savebar = savebar = W.HBox([self.message_label, self.message, self.save_button, self.save_status])
         savebar.add_class("lia-savebar")
         self.problems_html = W.HTML()
         self.problems_html.add_class("lia-problems")
@@ -354,24 +355,24 @@ class WizardApp:
     def _refresh_chooser(self) -> None:
         ids = self.state.ids()
         current = self.state.assessment_id
-        options = [(self.t("choose"), None)] + [(i, i) for i in ids]
+        options = [(self.t("choose"), "")] + [(i, i) for i in ids]
         if current and current not in ids:
             options.append((current, current))
         self._muted_chooser = True
         try:
             self.chooser.options = options
-            self.chooser.value = current
+            self.chooser.value = current or ""
         finally:
             self._muted_chooser = False
 
     def _refresh_versions(self) -> None:
         aid = self.chooser.value
-        options: list[tuple[str, Any]] = [(self.t("latest"), None)]
-        if aid and aid in self.state.store.ids():
-            versions = self.state.store.history(aid)
-            options += [(f"{v.number} · {str(v.time)[:10]}", int(v.number)) for v in reversed(versions)]
+        options: list[tuple[str, Any]] = [(self.t("latest"), 0)]
+        if aid and self.state.store.exists(aid):
+            numbers = self.state.store.numbers(aid)
+            options += [(f"{self.t('version')} {n}", n) for n in reversed(numbers)]
         self.version_chooser.options = options
-        self.version_chooser.value = None
+        self.version_chooser.value = 0
 
     def _refresh_status(self) -> None:
         st, t = self.state, self.t
@@ -382,11 +383,7 @@ class WizardApp:
         elif st.dirty:
             cls, text = "dirty", t("status_unsaved")
         else:
-            history_head = None
-            try:
-                history_head = int(st.store.load(st.assessment_id).number)
-            except Exception:
-                history_head = None
+            history_head = self._head_number()
             if history_head is not None and history_head != st.base_number:
                 cls, text = "clean", t("status_old_version", n=st.base_number, head=history_head)
             else:
@@ -394,6 +391,8 @@ class WizardApp:
         self.status.value = f'<span class="lia-status {cls}">{"● " if cls == "dirty" else ""}{_esc(text)}</span>'
         has = st.assessment_id is not None
         self.save_button.disabled = not has
+        self.savebar.layout.display = "" if has else "none"
+        self.history_box.layout.display = "" if has else "none"
 
     def _refresh_progress(self) -> None:
         st, t = self.state, self.t
@@ -475,10 +474,12 @@ class WizardApp:
         if st.assessment_id is None:
             self.reasoning = _reasoning.Reasoning(available=False)
             self.verdicts.value = f'<h3>{_esc(t("reasoning"))}</h3><div class="lia-muted">{_esc(t("no_assessment"))}</div>'
+            self.findings_title.layout.display = "none"
             self._set_findings([])
             self.charts_title.value = ""
             self._set_charts([])
             return
+        self.findings_title.layout.display = ""
         self.reasoning = r = self.reasoner(dict(st.assessment), st.answers_to_save(), st.lang)
         parts = [f"<h3>{_esc(t('reasoning'))}</h3>"]
         if not r.available:
@@ -669,11 +670,10 @@ class WizardApp:
     def _on_answer(self, question_id: str, value: Any) -> None:
         st = self.state
         block = self.blocks.get(question_id)
+        st.set_answer(question_id, value)
         if block is not None and block.control.error:
             block.show_problem(self.t("problem_" + block.control.error))
-            return
-        st.set_answer(question_id, value)
-        if block is not None:
+        elif block is not None:
             from lia.wizard.state import _value_problems
 
             probs = _value_problems(block.field, value) if value is not None else []
@@ -719,7 +719,7 @@ class WizardApp:
             return
         if not self._discard_ok():
             return
-        self.open(aid, self.version_chooser.value)
+        self.open(aid, self.version_chooser.value or None)
 
     def _on_new_toggle(self, _b: Any) -> None:
         showing = self.new_form.layout.display != "none"
@@ -734,7 +734,7 @@ class WizardApp:
         jur = [j for j, cb in self.new_jur.items() if cb.value]
         if not ID_PATTERN.match(aid):
             return self._say(t("id_expected"), "error")
-        if aid in self.state.store.ids():
+        if self.state.store.exists(aid):
             return self._say(t("assessment_exists", id=aid), "error")
         if not title:
             return self._say(t("title_required"), "error")
@@ -773,6 +773,7 @@ class WizardApp:
             self._say(t("nothing_to_save", n=st.base_number), "info")
             return None
         invalid = [p for p in st.problems() if p.key != "problem_required"]
+        invalid += [Problem(qid, "problem_" + b.control.error) for qid, b in self.blocks.items() if b.control.error]
         if invalid:
             self._show_problems(invalid, "invalid_answers")
             return None
@@ -785,7 +786,11 @@ class WizardApp:
             self._say("")
             return None
         except ValidationError as err:
-            self._say(t("save_failed", error=str(err)), "error")
+            self._say("")
+            items = "".join(
+                f"<li>{_esc(self._question_name(str(p.where).split('[')[0]))}: {_esc(p.message)}</li>" for p in err.problems[:30]
+            )
+            self.problems_html.value = f'<div class="lia-msg error"><b>{_esc(t("invalid_answers"))}</b><ul>{items}</ul></div>'
             return None
         except LiaError as err:
             self._say(t("save_failed", error=str(err)), "error")
@@ -805,9 +810,9 @@ class WizardApp:
 
     def _head_number(self) -> int | None:
         st = self.state
-        if st.assessment_id is None or st.assessment_id not in st.store.ids():
+        if st.assessment_id is None or not st.store.exists(st.assessment_id):
             return None
-        return int(st.store.load(st.assessment_id).number)
+        return int(st.store.head_number(st.assessment_id))
 
     def _problem_text(self, p: Any, with_question: bool = True) -> str:
         t = self.t
@@ -817,6 +822,9 @@ class WizardApp:
             col = next((c for c in q.columns if c.id == values.get("column")), None)
             if col is not None:
                 values["column"] = label(col.text, self.state.lang)
+        from lia.wizard.widgets import _number_text
+
+        values = {k: _number_text(v) if isinstance(v, float) else v for k, v in values.items()}
         text = t(p.key, **values)
         if with_question and q is not None:
             section = self.state.form.sections[self.state.form.section_of(p.question) or 0]
@@ -897,7 +905,7 @@ class WizardApp:
         if lang in LANGS and lang != self.state.lang:
             self.set_language(lang)
         aid = (query.get("assessment") or [""])[0]
-        if aid and aid in self.state.store.ids():
+        if aid and aid in self.state.ids():
             raw = (query.get("version") or [""])[0]
             self.open(aid, int(raw) if raw.isdigit() else None)
 

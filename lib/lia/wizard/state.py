@@ -104,10 +104,10 @@ class WizardState:
 
         assessment_id = (assessment_id or "").strip()
         title = (title or "").strip()
-        jurisdictions = [j for j in JURISDICTIONS if j in set(jurisdictions)]
+        jurisdictions = [j for j in JURISDICTIONS if j == "EU" or j in set(jurisdictions)]  # EU law always applies
         if not ID_PATTERN.match(assessment_id):
             raise LiaError(f"assessment id {assessment_id!r}: expected lowercase a-z, 0-9, - or _, starting with a letter or digit")
-        if assessment_id in self.store.ids():
+        if self.store.exists(assessment_id):
             raise LiaError(f"assessment {assessment_id!r} already exists")
         if not title:
             raise LiaError("a title is required")
@@ -211,18 +211,33 @@ class WizardState:
             raise LiaError("no assessment is open")
         if not (author or "").strip():
             raise LiaError("an author is required")
-        parent = None if self.base is None else self.base.digest
+        aid = self.assessment_id
+        answers = self.answers_to_save()
         try:
-            version = self.store.save(
-                self.assessment_id,
-                self.answers_to_save(),
-                assessment=copy.deepcopy(self.assessment),
-                author=author.strip(),
-                message=(message or "").strip(),
-                parent=parent,
-            )
+            if self.base is None:
+                if self.store.exists(aid):
+                    raise ConflictError(f"not saved: the assessment {aid!r} was created by someone else meanwhile")
+                try:
+                    version = self.store.create(
+                        copy.deepcopy(self.assessment), author=author.strip(), message=(message or "").strip(), answers=answers
+                    )
+                except ConflictError:
+                    raise
+                except LiaError:
+                    if self.store.exists(aid):  # lost a race with another creator
+                        raise ConflictError(f"not saved: the assessment {aid!r} was created by someone else meanwhile") from None
+                    raise
+            else:
+                version = self.store.save(
+                    aid,
+                    answers,
+                    assessment=copy.deepcopy(self.assessment),
+                    author=author.strip(),
+                    message=(message or "").strip(),
+                    parent=self.base_number,
+                )
         except ConflictError as err:
-            head = self.store.load(self.assessment_id)
+            head = self.store.load(aid)
             self.conflict = Conflict(head=head, base_number=self.base_number, message=str(err))
             raise
         self.base = version
@@ -249,7 +264,7 @@ class WizardState:
 
     def history(self) -> list[Any]:
         """Saved versions of the open assessment, oldest first (empty when unsaved)."""
-        if self.assessment_id is None or self.assessment_id not in self.store.ids():
+        if self.assessment_id is None or not self.store.exists(self.assessment_id):
             return []
         return list(self.store.history(self.assessment_id))
 

@@ -6,7 +6,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-__all__ = ["LANGS", "Strings", "load_strings"]
+__all__ = ["LANGS", "Strings", "load_strings", "template_file"]
 
 LANGS: tuple[str, ...] = ("en", "sv", "nb")
 
@@ -14,10 +14,27 @@ LANGS: tuple[str, ...] = ("en", "sv", "nb")
 LANGUAGE_NAMES: dict[str, str] = {"en": "English", "sv": "Svenska", "nb": "Norsk bokmål"}
 
 
-def _default_file() -> Path:
-    from lia.paths import templates_dir
+def template_file(relative: str) -> Path:
+    """A file under the templates folder (``LIA_TEMPLATES``), falling back to the checkout's ``templates/``.
 
-    return templates_dir() / "i18n" / "wizard.yaml"
+    ``LIA_TEMPLATES`` may point at a folder that only holds questionnaires
+    (tests do that); the wizard's own strings and Voila template then still
+    come from the checkout.
+    """
+    from lia.errors import LiaError
+    from lia.paths import repo_root, templates_dir
+
+    try:
+        candidate = templates_dir() / relative
+        if candidate.exists():
+            return candidate
+    except LiaError:
+        pass
+    return repo_root() / "templates" / relative
+
+
+def _default_file() -> Path:
+    return template_file("i18n/wizard.yaml")
 
 
 @lru_cache(maxsize=4)
