@@ -97,6 +97,11 @@ button.lia-step.current { background: #17324d !important; color: #fff !important
 .lia-remedy { font-size: 12px; color: #1f2933; margin-top: 2px; }
 button.lia-link { background: none !important; border: none !important; color: #1f5f99 !important; text-decoration: underline; box-shadow: none !important; padding: 0 !important; height: 22px !important; font-size: 12px !important; }
 .lia-chart svg { max-width: 100%; height: auto; }
+.lia-app textarea, .lia-app input, .lia-app select { font-family: inherit !important; font-size: 14px !important; }
+.lia-app .widget-toggle-button.mod-active, .lia-app .widget-toggle-button.mod-active:hover { background: #17324d !important; color: #fff !important; box-shadow: none !important; }
+.lia-app .widget-toggle-button { border-radius: 4px; }
+.lia-header .widget-toggle-button { background: #2a4a6b; color: #e6eef6; }
+.lia-header .widget-toggle-button.mod-active { background: #fff !important; color: #17324d !important; font-weight: 600; }
 .lia-savebar { background: #eef3f8; border-top: 1px solid #d5dee8; padding: 10px 20px; align-items: center; gap: 10px; }
 .lia-problems { padding: 0 20px; }
 .lia-problems ul { margin: 4px 0; padding-left: 20px; font-size: 13px; color: #8a5300; }
@@ -479,8 +484,8 @@ class WizardApp:
             self.charts_title.value = ""
             self._set_charts([])
             return
-        self.findings_title.layout.display = ""
         self.reasoning = r = self.reasoner(dict(st.assessment), st.answers_to_save(), st.lang)
+        self.findings_title.layout.display = "" if r.available and not r.error else "none"
         parts = [f"<h3>{_esc(t('reasoning'))}</h3>"]
         if not r.available:
             parts.append(f'<div class="lia-muted">{_esc(t("reasoning_unavailable"))}</div>')
@@ -569,6 +574,8 @@ class WizardApp:
             box.add_class("lia-finding")
             box.add_class("sev-" + sev)
             box.add_class("lia-rule-" + str(f.get("rule", "")).replace(".", "-"))
+            if qid:
+                box.add_class("lia-fq-" + str(qid).replace(".", "-"))
             items.append(box)
         self.findings_box.children = items
 

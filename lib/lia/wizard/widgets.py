@@ -116,18 +116,22 @@ class ChoiceControl(Control):
             self.widget = W.RadioButtons(options=options, value=value, layout=W.Layout(width="auto"))
         else:
             self.widget = W.Dropdown(
-                options=[(strings("choose"), None)] + options,
-                value=value,
+                options=[(strings("choose"), "")] + options,
+                value=value if value is not None else "",
                 layout=W.Layout(width="100%" if compact else "420px"),
             )
         self.widget.add_class("lia-choice")
         self.widget.observe(self._changed, "value")
 
     def _read(self) -> Any:
-        return self.widget.value
+        return self.widget.value or None
 
     def _show(self, value: Any) -> None:
-        self.widget.value = value if value in {c.id for c in self.field.choices} else None
+        known = value in {c.id for c in self.field.choices}
+        if isinstance(self.widget, W.Dropdown):
+            self.widget.value = value if known else ""
+        else:
+            self.widget.value = value if known else None
 
 
 class MultiChoiceControl(Control):
@@ -202,7 +206,14 @@ class NumberControl(Control):
     def __init__(self, field: Field, strings: Strings, on_change: OnChange, compact: bool = False, value: Any = None) -> None:
         super().__init__(field, strings, on_change, compact)
         lo, hi = field.min, field.max
-        hint = "" if lo is None and hi is None else f"{_number_text(lo) if lo is not None else ''}–{_number_text(hi) if hi is not None else ''}"
+        if lo is not None and hi is not None:
+            hint = f"{_number_text(lo)}–{_number_text(hi)}"
+        elif lo is not None:
+            hint = f"≥ {_number_text(lo)}"
+        elif hi is not None:
+            hint = f"≤ {_number_text(hi)}"
+        else:
+            hint = ""
         self.input = W.Text(
             value=_number_text(value), placeholder=hint, continuous_update=False,
             layout=W.Layout(width="100%" if compact else "140px"),
