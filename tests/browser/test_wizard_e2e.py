@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 from playwright.sync_api import expect
@@ -49,7 +50,7 @@ def test_create_answer_find_switch_language_save_reload(lia_server: Any, page: A
     n = steps.count()
     assert n >= 3
     for i in range(n):
-        page.wait_for_function(f"document.querySelectorAll('button.lia-step')[{i}].classList.contains('current')")
+        expect(page.locator("button.lia-step").nth(i)).to_have_class(re.compile(r"\bcurrent\b"))
         if page.locator(".lia-q-periods-continuous").is_visible():
             click_yes_no(page, "periods.continuous", "Yes")
             # a finding about it appears in the side panel, with a link to the question

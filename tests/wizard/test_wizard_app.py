@@ -115,6 +115,9 @@ def test_language_switch_relabels_and_keeps_answers(app) -> None:
     table = block(app, "periods.training_periods").control
     assert table.rows[0]["group"].widget.value == "New starters"
     assert app.state.dirty
+    # the page itself stays alive: only the old question widgets were closed
+    assert app.save_button.comm is not None and app.root.comm is not None
+    assert all(b.control.widget.comm is not None for b in app.blocks.values())
 
 
 def test_dirty_indicator_follows_changes(app) -> None:

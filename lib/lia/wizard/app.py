@@ -402,21 +402,28 @@ class WizardApp:
     def _refresh_progress(self) -> None:
         st, t = self.state, self.t
         progress = st.progress()
-        buttons = []
-        for p in progress:
+        if len(self.steps.children) != len(progress):
+            for old in self.steps.children:
+                old.close()
+            buttons = []
+            for p in progress:
+                b = W.Button(layout=W.Layout(width="auto", height="28px"))
+                b.add_class("lia-step")
+                b.add_class("lia-step-" + st.form.sections[p.index].id)
+                b.on_click(lambda _b, i=p.index: self.goto_section(i))
+                buttons.append(b)
+            self.steps.children = buttons
+        for p, b in zip(progress, self.steps.children):
             section = st.form.sections[p.index]
             mark = "✓ " if p.complete and p.required else ""
             count = f" {p.answered}/{p.required}" if p.required else ""
-            b = W.Button(description=f"{mark}{p.index + 1} {label(section.title, st.lang)}{count}",
-                         layout=W.Layout(width="auto", height="28px"))
-            b.add_class("lia-step")
-            b.add_class("current" if p.index == st.section_index else ("done" if p.complete else "todo"))
-            b.add_class("lia-step-" + section.id)
-            b.on_click(lambda _b, i=p.index: self.goto_section(i))
-            buttons.append(b)
-        for old in self.steps.children:
-            old.close()
-        self.steps.children = buttons
+            b.description = f"{mark}{p.index + 1} {label(section.title, st.lang)}{count}"
+            state = "current" if p.index == st.section_index else ("done" if p.complete else "todo")
+            for cls in ("current", "done", "todo"):
+                if cls != state and cls in b._dom_classes:
+                    b.remove_class(cls)
+            if state not in b._dom_classes:
+                b.add_class(state)
         answered = sum(p.answered for p in progress)
         required = sum(p.required for p in progress)
         pct = 100 if required == 0 else round(100 * answered / required)
@@ -437,10 +444,12 @@ class WizardApp:
         return self._section_views[index]
 
     def _drop_views(self) -> None:
-        for view in self._section_views.values():
-            view.close_all() if hasattr(view, "close_all") else None
+        # close the old question widgets one by one (never Widget.close_all: that closes the page)
         for block in self.blocks.values():
-            block.box.close()
+            for w in _descendants(block.box):
+                w.close()
+        for view in self._section_views.values():
+            view.close()
         self.blocks = {}
         self._section_views = {}
 
@@ -544,7 +553,8 @@ class WizardApp:
     def _set_findings(self, findings: list[dict[str, Any]]) -> None:
         t = self.t
         for old in self.findings_box.children:
-            old.close()
+            for w in _descendants(old):
+                w.close()
         if not findings and self.state.assessment_id is not None and self.reasoning.available:
             self.findings_box.children = (W.HTML(f'<div class="lia-muted">{_esc(t("no_findings"))}</div>'),)
             return
@@ -920,6 +930,15 @@ class WizardApp:
         from IPython.display import display
 
         display(self.root)
+
+
+def _descendants(widget: W.Widget) -> list[W.Widget]:
+    """*widget* and every widget inside it, innermost first."""
+    out: list[W.Widget] = []
+    for child in getattr(widget, "children", ()) or ():
+        out.extend(_descendants(child))
+    out.append(widget)
+    return out
 
 
 def _reason_text(x: Any) -> str:
