@@ -135,7 +135,17 @@ def screenshot(page: Any, name: str) -> Path:
     """Save a full-page screenshot as tests/output/screenshots/<name>.png."""
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     path = SCREENSHOTS / f"{name}.png"
-    page.screenshot(path=str(path), full_page=True)
+    # Voila scrolls inside the page, so grow the viewport to the content for a whole-page picture
+    size = page.viewport_size or {"width": 1440, "height": 1000}
+    height = page.evaluate(
+        "Math.max(document.body.scrollHeight, ...[...document.querySelectorAll('.lia-app, #rendered_cells')]"
+        ".map(e => e.scrollHeight + e.getBoundingClientRect().top))"
+    )
+    page.set_viewport_size({"width": size["width"], "height": int(min(max(height + 40, size["height"]), 6000))})
+    try:
+        page.screenshot(path=str(path), full_page=True)
+    finally:
+        page.set_viewport_size(size)
     return path
 
 

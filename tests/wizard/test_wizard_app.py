@@ -341,3 +341,10 @@ def test_reasoning_engine_failure_does_not_break_the_page(make_app) -> None:
     b = make_app(reasoner=lambda *_: Reasoning(available=False))
     create(b, "x-2", "T")
     assert "not installed" in b.verdicts.value
+
+
+def test_request_refreshes_a_page_built_before_it(make_app, ws: Path) -> None:
+    a = make_app()  # as in a preheated kernel: built before anyone asked for it
+    Store(ws).create({"id": "later", "title": "T"}, author="x", message="m")
+    a.apply_request({"QUERY_STRING": ""})
+    assert "later" in [v for _, v in a.chooser.options]

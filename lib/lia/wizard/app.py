@@ -914,6 +914,9 @@ class WizardApp:
     def apply_request(self, env: Mapping[str, str] | None = None) -> None:
         """Use what the HTTP request says: author from the proxy header, ``?assessment=``, ``?version=`` and ``?lang=``."""
         env = os.environ if env is None else env
+        # a preheated kernel built the page before the request: the workspace may have changed since
+        self._refresh_chooser()
+        self._refresh_versions()
         author = author_from_env(env)
         if author and not self.author.value:
             self.author.value = author
@@ -951,7 +954,10 @@ def _reason_text(x: Any) -> str:
 
 def _short_time(value: Any) -> str:
     s = str(value or "")
-    return s.replace("T", " ").replace("Z", " UTC")[:20].strip() if "T" in s else s
+    if "T" not in s:
+        return s
+    day, clock = s.split("T", 1)
+    return f"{day} {clock[:5]}" + (" UTC" if s.endswith("Z") else "")
 
 
 def build_app(
