@@ -65,6 +65,7 @@ class ServeOptions:
     open_browser: bool = True
     pool_size: int = 1
     preheat: bool = True
+    refill_delay: float = 5.0  # seconds before a used kernel is replaced, so the refill does not slow the page down
     author_header: str | None = DEFAULT_AUTHOR_HEADER
     notebooks: Path | None = None
     extra: list[str] = field(default_factory=list)
@@ -94,6 +95,9 @@ def voila_argv(opts: ServeOptions) -> list[str]:
         argv += [
             "--VoilaConfiguration.preheat_kernel=True",
             f"--VoilaConfiguration.default_pool_size={max(1, int(opts.pool_size))}",
+            f"--VoilaKernelManager.fill_delay={max(0.0, float(opts.refill_delay))}",
+            # syntax highlighting of code cells is never shown (the apps hide their code)
+            "--VoilaConfiguration.extension_denylist=jupyterlab_pygments",
         ]
     if opts.author_header:
         argv.append(f"--VoilaConfiguration.http_header_envs={opts.author_header}")

@@ -108,15 +108,18 @@ class LiaServer:
         self.stop()
         raise RuntimeError(f"lia serve did not answer within {timeout} s; log: {self.log_path}")
 
-    def wait_for_pool(self, notebook: str = "wizard.ipynb", timeout: float = 90) -> None:
-        """Wait until the preheated kernel pool of *notebook* is filled (as the log says)."""
+    def wait_for_log(self, needle: str, count: int = 1, timeout: float = 90) -> None:
+        """Wait until *needle* appears *count* times in the server's log.
+
+        ``lia.wizard.READY_MESSAGE`` is logged by each preheated wizard kernel
+        once its page is built and waits for a visitor.
+        """
         deadline = time.monotonic() + timeout
-        needle = f"Kernel pool of {notebook} is filled"
         while time.monotonic() < deadline:
-            if needle in self.log_path.read_text(errors="replace"):
+            if self.log_path.read_text(errors="replace").count(needle) >= count:
                 return
             time.sleep(0.2)
-        raise RuntimeError(f"the kernel pool of {notebook} was not filled within {timeout} s; log: {self.log_path}")
+        raise RuntimeError(f"{needle!r} did not appear {count} time(s) within {timeout} s; log: {self.log_path}")
 
     def stop(self) -> None:
         """Stop the server (SIGTERM, then SIGKILL) and its kernels."""

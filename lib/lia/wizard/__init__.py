@@ -10,7 +10,10 @@ from __future__ import annotations
 
 from typing import Any
 
-__all__ = ["build_app", "serve_request", "WizardApp", "WizardState"]
+__all__ = ["build_app", "serve_request", "WizardApp", "WizardState", "READY_MESSAGE"]
+
+#: Logged by a preheated kernel once its page is built and waits for a visitor.
+READY_MESSAGE = "wizard page preheated, waiting for a visitor"
 
 
 def build_app(*args: Any, **kwargs: Any) -> Any:
@@ -32,6 +35,13 @@ def serve_request(app: Any) -> None:
         from voila.utils import wait_for_request
     except ImportError:  # not served by Voila (e.g. JupyterLab)
         wait_for_request = None
+    import os
+    import sys
+    import time
+
+    if wait_for_request is not None and os.environ.get("VOILA_PREHEAT") == "True":
+        # goes to the server's log: tests and benchmarks wait for it, operators see the pool is warm
+        print(f"lia: {READY_MESSAGE} at {time.time():.3f}", file=sys.__stderr__, flush=True)
     if wait_for_request is not None:
         wait_for_request()
     app.apply_request()
