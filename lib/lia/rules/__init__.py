@@ -24,7 +24,7 @@ from typing import Any, Mapping, Sequence
 
 from . import consistency as _consistency  # noqa: F401  (registers lia_verdict)
 from . import dpia as _dpia  # noqa: F401  (registers dpia/risk predicates)
-from ._compat import InputError, LiaError
+from ..errors import InputError, LiaError
 from .dpia import DpiaResult, RegisterResult, analyse_register, screen
 from .packs import LIA_STEPS, FACTORS, Pack, packs_for
 from .predicates import PREDICATES, Context, register

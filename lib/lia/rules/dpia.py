@@ -32,10 +32,10 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Mapping, Optional
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from ._compat import templates_dir
+from ..loaders import load_data_file
+from ..paths import templates_dir
 from .packs import Citation, RulePackError, Texts
 from .predicates import Context, ExpressionError, Node, compile_expr, register
 
@@ -99,18 +99,16 @@ class Criteria:
 def _load_criteria(path: str, mtime: int) -> Criteria:
     p = Path(path)
     try:
-        data = CriteriaFile.model_validate(yaml.safe_load(p.read_text(encoding="utf-8")))
-    except (OSError, yaml.YAMLError) as exc:
-        raise RulePackError(f"{p}: cannot read DPIA criteria: {exc}", file=p) from None
+        data = CriteriaFile.model_validate(load_data_file(p, what="DPIA criteria file"))
     except ValidationError as exc:
         lines = [f"  - {'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors()]
-        raise RulePackError("\n".join([f"{p}: invalid DPIA criteria file"] + lines), file=p) from None
+        raise RulePackError("\n".join(["invalid DPIA criteria file"] + lines), file=p) from None
     nodes: dict[str, list[Node]] = {}
     for c in data.criteria:
         try:
             nodes[c.id] = [compile_expr(d.when, f"criteria.{c.id}.derived[{i}].when") for i, d in enumerate(c.derived)]
         except ExpressionError as exc:
-            raise RulePackError(f"{p}: criterion {c.id}: {exc.path}: {exc}", file=p) from None
+            raise RulePackError(f"criterion {c.id}: {exc.path}: {exc}", file=p) from None
     return Criteria(data=data, nodes=nodes, path=p)
 
 
@@ -120,7 +118,7 @@ def load_criteria(templates: Path | None = None) -> Criteria:
     try:
         mtime = p.stat().st_mtime_ns
     except OSError:
-        raise RulePackError(f"{p}: DPIA criteria file not found", file=p) from None
+        raise RulePackError("DPIA criteria file not found", file=p) from None
     return _load_criteria(str(p), mtime)
 
 

@@ -20,7 +20,9 @@ from typing import Any, Iterable, Literal, Optional
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from ._compat import InputError, templates_dir
+from ..errors import InputError
+from ..loaders import parse_yaml
+from ..paths import templates_dir
 from .predicates import QUESTION_ID, ExpressionError, Node, compile_expr
 
 __all__ = [
@@ -189,16 +191,12 @@ def load_pack(path: Path) -> Pack:
     try:
         raw_bytes = path.read_bytes()
     except OSError as exc:
-        raise RulePackError(f"{path}: cannot read rule pack: {exc.strerror}", file=path) from None
+        raise RulePackError(f"cannot read rule pack: {exc.strerror}", file=path) from None
     text = raw_bytes.decode("utf-8", errors="replace")
     try:
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else "unknown place"
-        raise RulePackError(
-            f"{path}: {where}: not valid YAML ({getattr(exc, 'problem', exc)})", file=path, where=where
-        ) from None
+        data = parse_yaml(text, path)
+    except InputError as exc:
+        raise RulePackError(f"{exc.detail} (in a rule pack)", file=path, where=exc.where) from None
 
     problems: list[str] = []
     try:
@@ -280,7 +278,7 @@ def _expected(err: dict[str, Any]) -> str:
 
 
 def _report(path: Path, problems: list[str]) -> str:
-    head = f"{path}: {len(problems)} problem(s) in rule pack"
+    head = f"{len(problems)} problem(s) in this rule pack"
     return "\n".join([head] + [f"  - {p}" for p in problems])
 
 
@@ -305,7 +303,7 @@ def packs_for(jurisdictions: Iterable[str], templates: Path | None = None) -> li
     for code in wanted:
         path = root / "rules" / f"{code.lower()}.yaml"
         if not path.exists():
-            raise RulePackError(f"{path}: rule pack for jurisdiction {code} not found", file=path)
+            raise RulePackError(f"rule pack for jurisdiction {code} not found", file=path)
         out.append(_cached(path))
     return out
 
