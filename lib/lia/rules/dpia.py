@@ -342,10 +342,10 @@ def _reg(ctx: Context) -> RegisterResult:
 
 
 @register("dpia_required")
-def _p_dpia_required(ctx: Context) -> bool:
+def _p_dpia_required(ctx: Context) -> list[dict[str, Any]]:
     """Two or more WP248 criteria are met (assessor's answers or derived)."""
     d = _dpia(ctx)
-    return bool(d and d.required)
+    return [{"criteria_met": d.criteria_met}] if d and d.required else []
 
 
 @register("dpia_criterion", "string")

@@ -13,6 +13,7 @@ naming the file, the rule id (and its line) and what was expected.
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterable, Literal, Optional
@@ -89,8 +90,10 @@ class Citation(BaseModel):
     guidance: Optional[str] = None
 
     def render(self) -> str:
-        """One line, e.g. ``GDPR Art. 9(1); EDPB Guidelines 1/2024``."""
-        text = f"{self.instrument} {self.article}"
+        """One line, e.g. ``GDPR Art. 9(1); EDPB Guidelines 1/2024`` or
+        ``Datainspektionen, decision against Telia Sverige AB (2016)``."""
+        sep = " " if re.match(r"^(Art|§|Annex|Chapter|ch\.|\d)", self.article) else ", "
+        text = f"{self.instrument}{sep}{self.article}"
         return f"{text}; {self.guidance}" if self.guidance else text
 
 

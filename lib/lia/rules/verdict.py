@@ -123,10 +123,12 @@ class Reason:
     def to_json(self, lang: str) -> dict[str, Any]:
         if self.finding is not None:
             f = self.finding
-            return {"rule": f.id, "severity": f.severity, "text": f.rule.rule.message.get(lang),
+            return {"rule": f.id, "severity": f.severity, "weighs": f.rule.rule.weighs,
+                    "text": f.rule.rule.message.get(lang),
                     "citation": f.rule.rule.citation.render(), "answers": f.answers}
         fmt = {k: (_label(v, lang) if isinstance(v, tuple) else v) for k, v in self.fmt.items()}
-        return {"rule": None, "severity": None, "text": ui(self.key or "", lang, **fmt), "answers": self.answers}
+        return {"rule": None, "severity": None, "weighs": None, "text": ui(self.key or "", lang, **fmt),
+                "answers": self.answers}
 
 
 def _label(keys: tuple[str, ...], lang: str) -> str:
