@@ -7,8 +7,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import yaml
 
+from lia.loaders import load_data_file
 from lia.rules import evaluate
 from lia.rules.packs import load_packs
 
@@ -21,10 +21,10 @@ def scenario_files() -> list[Path]:
 
 def load_scenario(path: Path) -> dict[str, Any]:
     """A scenario with its answers overlaid on the baseline (null removes an answer)."""
-    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    data = load_data_file(path)
     juris = data["jurisdictions"]
     assert all(j in ("EU", "SE", "NO") for j in juris), f"{path.name}: jurisdictions {juris!r} (quote \"NO\")"
-    answers = yaml.safe_load((SCENARIOS / "_baseline.yaml").read_text(encoding="utf-8"))
+    answers = load_data_file(SCENARIOS / "_baseline.yaml")
     for k, v in (data.get("answers") or {}).items():
         if v is None:
             answers.pop(k, None)

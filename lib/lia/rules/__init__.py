@@ -24,11 +24,11 @@ from typing import Any, Mapping, Sequence
 
 from . import consistency as _consistency  # noqa: F401  (registers lia_verdict)
 from . import dpia as _dpia  # noqa: F401  (registers dpia/risk predicates)
-from ..errors import InputError, LiaError
+from ..errors import InputError
 from .dpia import DpiaResult, RegisterResult, analyse_register, screen
 from .packs import LIA_STEPS, FACTORS, Pack, packs_for
 from .predicates import PREDICATES, Context, register
-from .texts import LANGS
+from ..i18n import check_lang
 from .verdict import FactorPosition, Finding, StepVerdict, decide
 
 __all__ = ["evaluate", "Evaluation", "Finding", "PREDICATES", "register", "SEVERITY_ORDER", "STEP_ORDER"]
@@ -77,8 +77,7 @@ class Evaluation:
 
 
 def _check_lang(lang: str) -> None:
-    if lang not in LANGS:
-        raise LiaError(f"unknown language {lang!r}; expected one of {', '.join(LANGS)}")
+    check_lang(lang)
 
 
 def _sort_key(f: Finding) -> tuple[int, int, str]:
