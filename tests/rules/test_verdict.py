@@ -164,3 +164,9 @@ def test_evidence_weighs_even_when_the_policy_is_fine(base_answers) -> None:
     assert ev.lia["balancing"].verdict == "pass_with_measures"
     f = next(f for f in ev.findings if f.id == "se.periods.evidence_whole_weeks")
     assert f.details == [{"kind": "whole_weeks", "agent": "A-1", "value": 5}]
+
+
+def test_an_empty_assessment_is_never_yes() -> None:
+    ev = run({})
+    assert ev.lia["overall"].verdict != "yes"
+    assert {"eu.purpose.unanswered", "eu.necessity.unanswered", "eu.consistency.balancing_incomplete"} <= set(ev.fired())

@@ -52,6 +52,7 @@ __all__ = [
     "StepVerdict",
     "FactorPosition",
     "decide",
+    "factor_positions",
 ]
 
 SEVERITY_WEIGHT = {"blocker": 3, "warning": 2, "info": 1}
