@@ -61,3 +61,45 @@ def test_example_edit_and_save_through_real_validation(ws: Path) -> None:
     head = Store(ws).load(aid)
     assert head.number == before + 1 and head.answers["periods.max_days_per_month"] == 4
     assert head.author == "Dana DPO"
+
+
+def test_real_reasoning_finding_appears_links_and_charts_render(ws: Path) -> None:
+    app = build_app(home=ws, author="A")  # the real lia.rules engine
+    app.new_id.value, app.new_title.value = "live-1", "Live reasoning"
+    app.new_jur["SE"].value = True
+    app.create_button.click()
+    assert "lia-badge" in app.verdicts.value  # verdicts shown, not the "not installed" note
+    assert not app.findings_box.children or "lia-fq-periods-continuous" not in str(
+        [c._dom_classes for c in app.findings_box.children])
+    app.goto_question("periods.continuous")
+    app.blocks["periods.continuous"].control.widget.value = True
+    boxes = [c for c in app.findings_box.children if "lia-fq-periods-continuous" in c._dom_classes]
+    assert boxes, "a finding about continuous recording appears"
+    text = boxes[0].children[0].value
+    assert "all the time" in text and "GDPR" in text
+    app.goto_section(0)
+    boxes[0].children[1].click()  # the link jumps back to the question
+    assert app.state.form.sections[app.state.section_index].id == "periods"
+    assert "lia-focus" in app.blocks["periods.continuous"].box._dom_classes
+    charts = [c.value for c in app.charts_box.children]
+    assert charts and all("<svg" in c for c in charts)
+    # Swedish: the same finding, in Swedish
+    app.lang_toggle.value = "sv"
+    boxes = [c for c in app.findings_box.children if "lia-fq-periods-continuous" in c._dom_classes]
+    assert "hela tiden" in boxes[0].children[0].value
+
+
+def test_real_reasoning_on_the_example_shows_verdicts_and_dpia(ws: Path) -> None:
+    _, aid = ensure_example(Workspace(ws))
+    app = build_app(home=ws, author="A")
+    app.open(aid)
+    v = app.verdicts.value
+    assert "verdict-" in v and "DPIA required" in v
+    assert "Systematic monitoring" in v  # criteria by name, not by id
+    toggle = [c for c in app.findings_box.children if "lia-notes-toggle" in c._dom_classes]
+    assert toggle and toggle[0].description.startswith("Show ")
+    notes = app.findings_box.children[-1]
+    assert notes.layout.display == "none"
+    toggle[0].click()
+    assert notes.layout.display != "none" and toggle[0].description.startswith("Hide ")
+    assert any("lia-chart-risk_map" in c.value for c in app.charts_box.children)

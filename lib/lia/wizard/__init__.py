@@ -40,6 +40,9 @@ def serve_request(app: Any) -> None:
     import time
 
     if wait_for_request is not None and os.environ.get("VOILA_PREHEAT") == "True":
+        from lia.wizard.reasoning import warm_up
+
+        warm_up(app.state.lang)
         # goes to the server's log: tests and benchmarks wait for it, operators see the pool is warm
         print(f"lia: {READY_MESSAGE} at {time.time():.3f}", file=sys.__stderr__, flush=True)
     if wait_for_request is not None:

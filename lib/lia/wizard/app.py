@@ -92,6 +92,11 @@ button.lia-step.current { background: #17324d !important; color: #fff !important
 .lia-finding.sev-hard_stop, .lia-finding.sev-error { border-left-color: #b42318; }
 .lia-finding.sev-warning { border-left-color: #f0b429; }
 .lia-finding.sev-info { border-left-color: #3b82c4; }
+.lia-finding.sev-blocker { border-left-color: #b42318; background: #fff7f7; }
+.lia-finding.sev-info.weighs-for { border-left-color: #2f8f4e; }
+.lia-weighs { font-size: 11px; padding: 0 6px; border-radius: 8px; border: 1px solid #cbd2d9; color: #52606d; }
+.lia-weighs.for { border-color: #9fd3ae; color: #1b6b34; }
+.lia-weighs.against { border-color: #f3b4b4; color: #b42318; }
 .lia-finding-msg { font-size: 13px; }
 .lia-cite { font-size: 12px; color: #616e7c; font-style: italic; }
 .lia-remedy { font-size: 12px; color: #1f2933; margin-top: 2px; }
@@ -156,6 +161,10 @@ class WizardApp:
         self.blocks: dict[str, QuestionBlock] = {}
         self._section_views: dict[int, W.VBox] = {}
         self._confirm_discard = False
+        self._show_notes = False
+        self._pending: Any = None
+        #: Render charts after the current kernel request (True in Voila); tests set False to get them at once.
+        self.defer_charts = True
         self._build()
         self._relabel()
         self.refresh_all()
@@ -494,7 +503,8 @@ class WizardApp:
             self._set_charts([])
             return
         self.reasoning = r = self.reasoner(dict(st.assessment), st.answers_to_save(), st.lang)
-        self.findings_title.layout.display = "" if r.available and not r.error else "none"
+        ok = r.available and not r.error
+        self.findings_title.layout.display = "" if ok else "none"
         parts = [f"<h3>{_esc(t('reasoning'))}</h3>"]
         if not r.available:
             parts.append(f'<div class="lia-muted">{_esc(t("reasoning_unavailable"))}</div>')
@@ -503,21 +513,51 @@ class WizardApp:
         else:
             parts.append(self._verdicts_html(r.data))
         self.verdicts.value = "".join(parts)
-        self._set_findings(r.findings if r.available and not r.error else [])
+        self._set_findings(r.findings if ok else [])
+        if not ok:
+            self.charts_title.value = ""
+            self._set_charts([])
+            return
+        self._schedule(self._refresh_charts, 0.25)
+
+    def _schedule(self, fn: Callable[[], None], delay: float) -> None:
+        """Run *fn* after the current kernel request (debounced) when an event loop runs, else now.
+
+        Charts cost far more than the rules; deferring them lets the questions
+        and verdicts reach the page first.
+        """
+        import asyncio
+
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:
+            loop = None
+        if loop is None or not self.defer_charts:
+            fn()
+            return
+        if self._pending is not None:
+            self._pending.cancel()
+        self._pending = loop.call_later(delay, fn)
+
+    def _refresh_charts(self) -> None:
+        self._pending = None
+        r, lang = self.reasoning, self.state.lang
+        if not (r.available and not r.error):
+            return
         charts: list[tuple[str, str]] = []
         chart_error = None
-        if r.available and not r.error:
-            try:
-                charts = self.charter(r, st.lang)
-            except Exception as exc:  # a chart must never break the page
-                chart_error = str(exc) or type(exc).__name__
-        self.charts_title.value = f"<h3>{_esc(t('charts'))}</h3>" if charts or chart_error else ""
+        try:
+            charts = self.charter(r, lang)
+        except Exception as exc:  # a chart must never break the page
+            chart_error = str(exc) or type(exc).__name__
+        self.charts_title.value = f"<h3>{_esc(self.t('charts'))}</h3>" if charts or chart_error else ""
         self._set_charts(charts, chart_error)
 
-    def _verdict_badge(self, verdict: Any) -> str:
+    def _verdict_badge(self, verdict: Any, text: str | None = None) -> str:
         v = str(verdict or "unknown")
         key = "verdict_" + v
-        text = self.t(key) if key in self.t.catalogue else v.replace("_", " ")
+        if not text:
+            text = self.t(key) if key in self.t.catalogue else v.replace("_", " ")
         return f'<span class="lia-badge {_VERDICT_CLASS.get(v, "none")} verdict-{_esc(v)}">{_esc(text)}</span>'
 
     def _verdicts_html(self, data: Mapping[str, Any]) -> str:
@@ -527,66 +567,113 @@ class WizardApp:
         for step in ("purpose", "necessity", "balancing", "overall"):
             info = lia.get(step) or {}
             reasons = info.get("reasons") or []
-            reasons_html = "".join(f"<li>{_esc(_reason_text(x))}</li>" for x in reasons[:4])
+            reasons_html = "".join(f"<li>{_esc(_reason_text(x))}</li>" for x in reasons[:3])
             style = ' style="font-weight:700"' if step == "overall" else ""
             rows.append(
                 f'<tr class="lia-step-{step}"><td{style}>{_esc(t("step_" + step))}</td>'
-                f"<td>{self._verdict_badge(info.get('verdict'))}"
+                f"<td>{self._verdict_badge(info.get('verdict'), info.get('label'))}"
                 f'{f"<ul class=lia-reasons>{reasons_html}</ul>" if reasons_html else ""}</td></tr>'
             )
         dpia = data.get("dpia") or {}
-        met = dpia.get("criteria_met") or []
+        met = list(dpia.get("criteria_met") or [])
         required = bool(dpia.get("required"))
         dpia_badge = (
             f'<span class="lia-badge {"warn" if required else "good"} lia-dpia-{"yes" if required else "no"}">'
             f'{_esc(t("dpia_required" if required else "dpia_not_required"))}</span>'
         )
-        crit_labels = ", ".join(_esc(_reason_text(c)) for c in met)
+        names = self._criteria_names(met, dpia)
+        crit = "".join(f"<li>{_esc(n)}</li>" for n in names)
         return (
             f'<div class="lia-muted" style="margin-bottom:4px">{_esc(t("lia_test"))}</div>'
             f'<table class="lia-verdicts">{"".join(rows)}</table>'
             f'<h3>{_esc(t("dpia"))}</h3><div>{dpia_badge} '
             f'<span class="lia-muted">{_esc(t("criteria_met", n=len(met)))}</span></div>'
-            f'{f"<div class=lia-muted style=font-size:12px>{crit_labels}</div>" if crit_labels else ""}'
+            f'{f"<ul class=lia-reasons>{crit}</ul>" if crit else ""}'
         )
+
+    def _criteria_names(self, met: list[Any], dpia: Mapping[str, Any]) -> list[str]:
+        """Readable names of the DPIA criteria met: their titles from the reasoning, else the screening question."""
+        titles = {str(c.get("id")): c.get("title") for c in dpia.get("criteria") or [] if isinstance(c, Mapping)}
+        out = []
+        for c in met:
+            if titles.get(str(c)):
+                out.append(str(titles[str(c)]))
+                continue
+            q = self.state.form.questions.get(f"dpia.{c}")
+            out.append(label(q.text, self.state.lang) if q is not None else str(c).replace("_", " "))
+        return out
+
+    def _finding_box(self, f: Mapping[str, Any]) -> W.VBox:
+        t = self.t
+        sev = str(f.get("severity") or "info")
+        sev_key = "severity_" + sev
+        sev_text = t(sev_key) if sev_key in t.catalogue else sev
+        sev_cls = "bad" if sev in ("blocker", "error", "hard_stop") else "warn" if sev == "warning" else "none"
+        weighs = f.get("weighs")
+        weighs_html = ""
+        if weighs in ("for", "against"):
+            weighs_html = f' <span class="lia-weighs {weighs}">{_esc(t("weighs_" + weighs))}</span>'
+        remedy = f.get("remediation")
+        body = (
+            f'<div class="lia-finding-msg"><span class="lia-badge {sev_cls}">{_esc(sev_text)}</span>{weighs_html} '
+            f"{_esc(f.get('message', ''))}</div>"
+            f'<div class="lia-cite">{_esc(f.get("citation", ""))}</div>'
+            + (f'<div class="lia-remedy"><b>{_esc(t("remediation"))}:</b> {_esc(remedy)}</div>' if remedy else "")
+        )
+        children: list[W.Widget] = [W.HTML(body)]
+        qid = f.get("question")
+        if qid and qid in self.state.form.questions:
+            q = self.state.form.questions[qid]
+            text = f"{t('go_to_question')}: {label(q.text, self.state.lang)}"
+            link = W.Button(description=text if len(text) <= 70 else text[:69] + "…",
+                            layout=W.Layout(width="auto", max_width="100%"), tooltip=label(q.text, self.state.lang))
+            link.add_class("lia-link")
+            link.add_class("lia-goto")
+            link.on_click(lambda _b, qid=qid: self.goto_question(qid))
+            children.append(link)
+        box = W.VBox(children)
+        box.add_class("lia-finding")
+        box.add_class("sev-" + sev)
+        if weighs in ("for", "against"):
+            box.add_class("weighs-" + weighs)
+        box.add_class("lia-rule-" + str(f.get("rule", "")).replace(".", "-"))
+        if qid:
+            box.add_class("lia-fq-" + str(qid).replace(".", "-"))
+        return box
 
     def _set_findings(self, findings: list[dict[str, Any]]) -> None:
         t = self.t
         for old in self.findings_box.children:
             for w in _descendants(old):
                 w.close()
-        if not findings and self.state.assessment_id is not None and self.reasoning.available:
-            self.findings_box.children = (W.HTML(f'<div class="lia-muted">{_esc(t("no_findings"))}</div>'),)
+        if not findings:
+            if self.state.assessment_id is not None and self.reasoning.available and not self.reasoning.error:
+                self.findings_box.children = (W.HTML(f'<div class="lia-muted">{_esc(t("no_findings"))}</div>'),)
+            else:
+                self.findings_box.children = ()
             return
-        items = []
-        for f in findings:
-            sev = str(f.get("severity") or "info")
-            sev_key = "severity_" + sev
-            sev_text = t(sev_key) if sev_key in t.catalogue else sev
-            remedy = f.get("remediation")
-            body = (
-                f'<div class="lia-finding-msg"><span class="lia-badge {"bad" if sev in ("error", "hard_stop") else "warn" if sev == "warning" else "none"}">'
-                f"{_esc(sev_text)}</span> {_esc(f.get('message', ''))}</div>"
-                f'<div class="lia-cite">{_esc(f.get("citation", ""))}</div>'
-                + (f'<div class="lia-remedy"><b>{_esc(t("remediation"))}:</b> {_esc(remedy)}</div>' if remedy else "")
+        main = [f for f in findings if str(f.get("severity")) != "info"]
+        notes = [f for f in findings if str(f.get("severity")) == "info"]
+        items: list[W.Widget] = [self._finding_box(f) for f in main]
+        if not main:
+            items.append(W.HTML(f'<div class="lia-muted">{_esc(t("no_problems"))}</div>'))
+        if notes:
+            notes_box = W.VBox([self._finding_box(f) for f in notes],
+                               layout=W.Layout(display="" if self._show_notes else "none"))
+            toggle = W.Button(
+                description=t("hide_notes" if self._show_notes else "show_notes", n=len(notes)),
+                layout=W.Layout(width="auto"),
             )
-            children: list[W.Widget] = [W.HTML(body)]
-            qid = f.get("question")
-            if qid and qid in self.state.form.questions:
-                q = self.state.form.questions[qid]
-                link = W.Button(description=f"{t('go_to_question')}: {label(q.text, self.state.lang)}"[:80],
-                                layout=W.Layout(width="auto"), tooltip=qid)
-                link.add_class("lia-link")
-                link.add_class("lia-goto")
-                link.on_click(lambda _b, qid=qid: self.goto_question(qid))
-                children.append(link)
-            box = W.VBox(children)
-            box.add_class("lia-finding")
-            box.add_class("sev-" + sev)
-            box.add_class("lia-rule-" + str(f.get("rule", "")).replace(".", "-"))
-            if qid:
-                box.add_class("lia-fq-" + str(qid).replace(".", "-"))
-            items.append(box)
+            toggle.add_class("lia-link")
+            toggle.add_class("lia-notes-toggle")
+
+            def flip(_b: Any, box: W.VBox = notes_box, button: W.Button = toggle, n: int = len(notes)) -> None:
+                self._show_notes = not self._show_notes
+                box.layout.display = "" if self._show_notes else "none"
+                button.description = self.t("hide_notes" if self._show_notes else "show_notes", n=n)
+
+            toggle.on_click(flip)
+            items += [toggle, notes_box]
         self.findings_box.children = items
 
     def _set_charts(self, charts: list[tuple[str, str]], error: str | None = None) -> None:
@@ -595,8 +682,7 @@ class WizardApp:
             old.close()
         items = []
         for key, svg in charts:
-            title = t(key) if key in t.catalogue else key
-            w = W.HTML(f'<div class="lia-chart lia-chart-{_esc(key)}"><div class="lia-muted">{_esc(title)}</div>{svg}</div>')
+            w = W.HTML(f'<div class="lia-chart lia-chart-{_esc(key)}">{svg}</div>')
             items.append(w)
         if error:
             items.append(W.HTML(f'<div class="lia-msg error">{_esc(t("chart_failed", error=error))}</div>'))

@@ -13,7 +13,7 @@ import json
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
-__all__ = ["Reasoning", "Reasoner", "reason", "chart_svgs", "chart_to_svg"]
+__all__ = ["Reasoning", "Reasoner", "reason", "chart_svgs", "chart_to_svg", "warm_up"]
 
 
 @dataclass
@@ -81,13 +81,43 @@ def chart_to_svg(chart: Any) -> str:
     return _svg_cache[key]
 
 
+_charts_cache: dict[str, list[tuple[str, str]]] = {}
+
+
 def chart_svgs(reasoning: Reasoning, lang: str) -> list[tuple[str, str]]:
-    """The charts for the side panel as (UI string key, SVG): the balancing overview, and the risk map when a DPIA applies."""
+    """The charts for the side panel as (UI string key, SVG): the balancing overview, and the risk map when a DPIA applies.
+
+    Building an Altair chart costs far more than evaluating the rules, so the
+    SVGs are cached on what the charts show (factors, risks, DPIA, language).
+    """
     if reasoning.evaluation is None:
         return []
+    data = reasoning.data
+    key = json.dumps([data.get("factors"), data.get("risks"), reasoning.dpia_required, lang], sort_keys=True, default=str)
+    if key in _charts_cache:
+        return _charts_cache[key]
     from lia.rules.charts import balancing_chart, risk_map_chart
 
     out = [("balancing_chart", chart_to_svg(balancing_chart(reasoning.evaluation, lang)))]
     if reasoning.dpia_required:
         out.append(("risk_map", chart_to_svg(risk_map_chart(reasoning.evaluation, lang))))
+    if len(_charts_cache) > 32:
+        _charts_cache.clear()
+    _charts_cache[key] = out
     return out
+
+
+def warm_up(lang: str = "en") -> None:
+    """Load the rule packs, Altair and vl-convert once, so the first visitor does not wait for them.
+
+    Called by a preheated kernel before it waits for its visitor.
+    """
+    try:
+        r = reason({"id": "warm-up", "jurisdictions": ["EU", "SE", "NO"]}, {}, lang)
+        if r.evaluation is not None:
+            from lia.rules.charts import balancing_chart, risk_map_chart
+
+            chart_to_svg(balancing_chart(r.evaluation, lang))
+            chart_to_svg(risk_map_chart(r.evaluation, lang))
+    except Exception:  # warming up is an optimisation only
+        pass
