@@ -19,4 +19,5 @@ COMMANDS: list[str] = [
     "check",
     "example",
     "evaluate",
+    "serve",
 ]

@@ -1,0 +1,197 @@
+"""How fast the wizard is ready, warm (`lia serve`) against cold (plain `voila`), and how fast a save is.
+
+Measured in headless Chromium (the system's), in one run:
+
+* time from navigation to the first question of an assessment being
+  interactive (visible, enabled, connected to its kernel), for
+  ``lia serve`` (preheated kernels) and for plain ``voila notebooks/wizard.ipynb``
+  (a kernel started per visit), on the same workspace and notebook;
+* time from clicking "Save version" to the page saying the version was saved.
+
+Targets (issue 4): warm < 2 s, >= 2.5x faster than cold; save < 0.3 s.
+Prints the medians and the ratio; writes bench/output/bench_wizard.json.
+Run: PYTHONPATH=lib python bench/bench_wizard.py [--runs 3] [--strict]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "lib"))
+
+CHROMIUM = os.environ.get("LIA_CHROMIUM", "/usr/bin/chromium")
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+        "--disable-sync", "--no-first-run"]
+FIRST_QUESTION = ".lia-question:not([style*='display: none']) textarea, .lia-question input[type=checkbox]"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def wait_http(url: str, timeout: float = 90) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(url, timeout=2):
+                return
+        except Exception:
+            time.sleep(0.3)
+    raise SystemExit(f"no answer from {url} within {timeout} s")
+
+
+def wait_log(path: Path, needle: str, count: int, timeout: float = 120) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if path.read_text(errors="replace").count(needle) >= count:
+            return
+        time.sleep(0.2)
+    raise SystemExit(f"{needle!r} did not appear {count} times in {path} within {timeout} s")
+
+
+def start(cmd: list[str], env: dict[str, str], log: Path) -> subprocess.Popen:
+    return subprocess.Popen(cmd, stdout=open(log, "w"), stderr=subprocess.STDOUT, env=env, cwd=str(ROOT))
+
+
+def stop(proc: subprocess.Popen) -> None:
+    proc.terminate()
+    try:
+        proc.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+
+
+def time_to_first_question(browser, url: str) -> float:
+    context = browser.new_context(viewport={"width": 1440, "height": 1000})
+    context.route("**/*", lambda r: r.continue_() if r.request.url.startswith(("http://127.0.0.1", "data:")) else r.abort())
+    page = context.new_page()
+    t0 = time.perf_counter()
+    page.goto(url, wait_until="commit")
+    page.wait_for_selector(FIRST_QUESTION, state="visible", timeout=120_000)
+    page.wait_for_function(
+        f"(() => {{ const e = document.querySelector({json.dumps(FIRST_QUESTION)}); return e && !e.disabled; }})()",
+        timeout=120_000,
+    )
+    elapsed = time.perf_counter() - t0
+    context.close()
+    return elapsed
+
+
+def time_saves(browser, url: str, n: int) -> list[float]:
+    context = browser.new_context(viewport={"width": 1440, "height": 1000})
+    page = context.new_page()
+    page.goto(url)
+    page.wait_for_selector(FIRST_QUESTION, state="visible", timeout=120_000)
+    page.locator(".lia-author input").fill("Bench Runner")
+    page.locator(".lia-author input").press("Tab")
+    text = page.locator(".lia-q-context-description textarea")
+    times = []
+    for i in range(n):
+        text.fill(f"Recording of inbound calls, bench edit {i} at {time.time()}")
+        text.press("Tab")
+        page.locator(".lia-message input").fill(f"bench save {i}")
+        page.locator(".lia-message input").press("Tab")
+        page.wait_for_function("document.querySelector('.lia-status').innerText.includes('Unsaved')")
+        before = page.locator(".lia-htable .lia-hrow").count()
+        t0 = time.perf_counter()
+        page.locator(".lia-save").click()
+        page.wait_for_function(
+            f"document.querySelectorAll('.lia-htable .lia-hrow').length > {before}"
+            " && document.querySelector('.lia-notice').innerText.includes('Saved version')",
+            timeout=30_000,
+        )
+        times.append(time.perf_counter() - t0)
+    context.close()
+    return times
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--runs", type=int, default=3, help="page loads per server (median reported)")
+    ap.add_argument("--saves", type=int, default=5, help="saves timed (median reported)")
+    ap.add_argument("--strict", action="store_true", help="exit 1 when a target is missed")
+    args = ap.parse_args()
+
+    from playwright.sync_api import sync_playwright
+
+    from lia.example import ensure_example
+    from lia.wizard import READY_MESSAGE as READY
+    from lia.workspace import Workspace
+
+    out_dir = ROOT / "bench" / "output"
+    out_dir.mkdir(parents=True, exist_ok=True)
+    home = Path(tempfile.mkdtemp(prefix="lia-bench-"))
+    _, aid = ensure_example(Workspace(home))
+    env = dict(os.environ)
+    env["PYTHONPATH"] = str(ROOT / "lib") + os.pathsep + env.get("PYTHONPATH", "")
+    env["LIA_HOME"] = str(home)
+    env.pop("LIA_AUTHOR", None)
+    env.pop("LIA_TEMPLATES", None)
+
+    warm_port, cold_port = free_port(), free_port()
+    warm_log, cold_log = out_dir / "bench-lia-serve.log", out_dir / "bench-voila-cold.log"
+    warm = start([sys.executable, "-m", "lia", "--home", str(home), "serve", "--port", str(warm_port),
+                  "--no-token", "--no-browser"], env, warm_log)
+    cold = start([sys.executable, "-m", "voila", str(ROOT / "notebooks" / "wizard.ipynb"), "--no-browser",
+                  f"--port={cold_port}", "--Voila.ip=127.0.0.1", "--token="], env, cold_log)
+    query = f"?assessment={aid}"
+    warm_times: list[float] = []
+    cold_times: list[float] = []
+    try:
+        wait_http(f"http://127.0.0.1:{warm_port}/voila/tree")
+        wait_http(f"http://127.0.0.1:{cold_port}/")
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
+            # one throw-away visit each so the browser's own caches are equally warm
+            wait_log(warm_log, READY, 1)
+            time_to_first_question(browser, f"http://127.0.0.1:{warm_port}/{query}")
+            time_to_first_question(browser, f"http://127.0.0.1:{cold_port}/{query}")
+            for i in range(args.runs):
+                # the pool refills after each visit: wait for it, as a real next visitor would find it
+                wait_log(warm_log, READY, i + 2)
+                time.sleep(1.0)
+                warm_times.append(time_to_first_question(browser, f"http://127.0.0.1:{warm_port}/{query}"))
+                time.sleep(1.0)
+                cold_times.append(time_to_first_question(browser, f"http://127.0.0.1:{cold_port}/{query}"))
+            wait_log(warm_log, READY, args.runs + 2)
+            save_times = time_saves(browser, f"http://127.0.0.1:{warm_port}/{query}", args.saves)
+            browser.close()
+    finally:
+        stop(warm)
+        stop(cold)
+
+    w, c, s = statistics.median(warm_times), statistics.median(cold_times), statistics.median(save_times)
+    ratio = c / w
+    result = {
+        "warm_lia_serve_s": [round(x, 3) for x in warm_times],
+        "cold_plain_voila_s": [round(x, 3) for x in cold_times],
+        "save_s": [round(x, 3) for x in save_times],
+        "median_warm_s": round(w, 3), "median_cold_s": round(c, 3), "ratio": round(ratio, 2),
+        "median_save_s": round(s, 3),
+        "targets": {"warm_s": 2.0, "ratio": 2.5, "save_s": 0.3},
+    }
+    (out_dir / "bench_wizard.json").write_text(json.dumps(result, indent=2))
+    ok = w < 2.0 and ratio >= 2.5 and s < 0.3
+    print(f"first question interactive, lia serve (preheated): median {w:.2f} s  runs {result['warm_lia_serve_s']}")
+    print(f"first question interactive, plain voila (cold):     median {c:.2f} s  runs {result['cold_plain_voila_s']}")
+    print(f"ratio cold/warm: {ratio:.1f}x   (target: warm < 2 s and >= 2.5x)")
+    print(f"save a version from the page: median {s * 1000:.0f} ms  runs {result['save_s']}   (target < 300 ms)")
+    print("targets met" if ok else "TARGET MISSED")
+    return 1 if (args.strict and not ok) else 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,1078 @@
+"""The wizard page: header, progress, one page per section, live reasoning, save bar, history.
+
+:class:`WizardApp` is the view and controller over a
+:class:`~lia.wizard.state.WizardState`. It owns the widgets; every decision
+about answers, versions and conflicts is made by the state, every verdict by
+the reasoning engine (through :mod:`lia.wizard.reasoning`).
+"""
+
+from __future__ import annotations
+
+import html
+import os
+from pathlib import Path
+from typing import Any, Callable, Mapping
+from urllib.parse import parse_qs
+
+import ipywidgets as W
+
+from lia.wizard import reasoning as _reasoning
+from lia.wizard.schema import Form, label
+from lia.wizard.state import JURISDICTIONS, WORKING, Problem, WizardState
+from lia.wizard.strings import LANGS, LANGUAGE_NAMES, Strings
+from lia.wizard.widgets import QuestionBlock, format_value
+
+__all__ = ["WizardApp", "build_app", "author_from_env", "AUTHOR_HEADER_ENV"]
+
+#: Environment variable naming the HTTP header (set by a reverse proxy) that carries the user name.
+AUTHOR_HEADER_ENV = "LIA_AUTHOR_HEADER"
+
+_VERDICT_CLASS = {
+    "pass": "good", "yes": "good",
+    "fail": "bad", "no": "bad",
+    "needs_refinement": "warn", "needs_scope_reduction": "warn", "pass_with_measures": "warn",
+    "conditional": "warn",
+}
+
+_CSS = """
+<style>
+.lia-app { font-family: var(--jp-ui-font-family, system-ui, sans-serif); color: #1f2933; max-width: 1400px; margin: 0 auto; }
+.lia-app .widget-html-content, .lia-app .widget-label { line-height: 1.4; }
+.lia-header { background: #17324d; color: #fff; padding: 14px 20px; border-radius: 8px 8px 0 0; align-items: center; }
+.lia-header h1 { font-size: 21px; margin: 0; color: #fff; font-weight: 600; }
+.lia-header .lia-sub { font-size: 13px; color: #c7d6e6; }
+.lia-header .widget-label, .lia-header label { color: #e6eef6 !important; }
+.lia-toolbar { background: #eef3f8; padding: 10px 20px; border-bottom: 1px solid #d5dee8; align-items: center; flex-wrap: wrap; gap: 8px; }
+.lia-newform { background: #f7fafc; border: 1px solid #d5dee8; border-radius: 6px; padding: 10px 16px; margin: 10px 20px 0 20px; }
+.lia-status { font-size: 13px; padding: 3px 10px; border-radius: 12px; white-space: nowrap; }
+.lia-status.dirty { background: #fff1d6; color: #8a5300; border: 1px solid #f0c36d; }
+.lia-status.clean { background: #e3f4e8; color: #1b6b34; border: 1px solid #9fd3ae; }
+.lia-status.none { background: #edf0f3; color: #52606d; border: 1px solid #cbd2d9; }
+.lia-notice { margin: 8px 20px 0 20px; }
+.lia-msg { padding: 8px 12px; border-radius: 6px; font-size: 14px; }
+.lia-msg.info { background: #e8f1fb; color: #17324d; border: 1px solid #b6d0ec; }
+.lia-msg.ok { background: #e3f4e8; color: #1b6b34; border: 1px solid #9fd3ae; }
+.lia-msg.error { background: #fde8e8; color: #8e1c1c; border: 1px solid #f3b4b4; }
+.lia-conflict { margin: 8px 20px 0 20px; padding: 10px 12px; background: #fde8e8; border: 1px solid #f3b4b4; border-radius: 6px; }
+.lia-progress { padding: 12px 20px 4px 20px; flex-wrap: wrap; gap: 6px; }
+.lia-step button, button.lia-step { border-radius: 14px !important; font-size: 12px !important; }
+button.lia-step.done { background: #e3f4e8 !important; color: #1b6b34 !important; border: 1px solid #9fd3ae !important; }
+button.lia-step.todo { background: #fff !important; color: #52606d !important; border: 1px solid #cbd2d9 !important; }
+button.lia-step.current { background: #17324d !important; color: #fff !important; border: 1px solid #17324d !important; }
+.lia-progress-text { padding: 0 20px; font-size: 13px; color: #52606d; }
+.lia-bar { height: 6px; background: #e4e7eb; border-radius: 3px; margin: 4px 20px 8px 20px; overflow: hidden; }
+.lia-bar > div { height: 6px; background: #2f8f4e; }
+.lia-body { padding: 8px 20px 16px 20px; align-items: flex-start; gap: 20px; }
+.lia-main { flex: 1 1 auto; min-width: 0; }
+.lia-side { flex: 0 0 380px; width: 380px; background: #f7fafc; border: 1px solid #d5dee8; border-radius: 8px; padding: 12px 14px; }
+.lia-section-title h2 { font-size: 20px; margin: 6px 0 2px 0; color: #17324d; }
+.lia-section-intro { color: #52606d; font-size: 14px; margin-bottom: 6px; }
+.lia-question { border-top: 1px solid #e4e7eb; padding: 12px 0 10px 0; }
+.lia-question.lia-focus { background: #fff8e1; box-shadow: -4px 0 0 #f0b429; padding-left: 10px; }
+.lia-qtext { font-weight: 600; font-size: 15px; color: #1f2933; }
+.lia-req { color: #c62828; font-weight: 700; }
+.lia-help { font-size: 13px; color: #616e7c; margin: 1px 0 6px 0; }
+.lia-unit { color: #52606d; padding-left: 6px; line-height: 28px; }
+.lia-muted { color: #7b8794; font-size: 13px; }
+.lia-problem-text { color: #b42318; font-size: 13px; margin-top: 2px; }
+.lia-th { font-size: 12px; font-weight: 600; color: #52606d; text-transform: uppercase; letter-spacing: .02em; }
+.lia-table-row { border-bottom: 1px dashed #e4e7eb; padding: 3px 0; }
+.lia-nav { border-top: 1px solid #e4e7eb; padding-top: 12px; margin-top: 6px; align-items: center; gap: 10px; }
+.lia-side h3 { font-size: 15px; margin: 10px 0 6px 0; color: #17324d; }
+.lia-side h3:first-child { margin-top: 0; }
+.lia-verdicts { width: 100%; border-collapse: collapse; font-size: 13px; }
+.lia-verdicts td { padding: 4px 2px; vertical-align: top; border-bottom: 1px solid #e4e7eb; }
+.lia-badge { display: inline-block; padding: 1px 8px; border-radius: 10px; font-size: 12px; font-weight: 600; white-space: nowrap; }
+.lia-badge.good { background: #e3f4e8; color: #1b6b34; }
+.lia-badge.bad { background: #fde8e8; color: #b42318; }
+.lia-badge.warn { background: #fff1d6; color: #8a5300; }
+.lia-badge.none { background: #edf0f3; color: #52606d; }
+.lia-reasons { margin: 2px 0 0 0; padding-left: 16px; color: #52606d; font-size: 12px; }
+.lia-finding { background: #fff; border: 1px solid #e4e7eb; border-left: 4px solid #cbd2d9; border-radius: 4px; padding: 6px 8px; margin-bottom: 6px; }
+.lia-finding.sev-hard_stop, .lia-finding.sev-error { border-left-color: #b42318; }
+.lia-finding.sev-warning { border-left-color: #f0b429; }
+.lia-finding.sev-info { border-left-color: #3b82c4; }
+.lia-finding.sev-blocker { border-left-color: #b42318; background: #fff7f7; }
+.lia-finding.sev-info.weighs-for { border-left-color: #2f8f4e; }
+.lia-weighs { font-size: 11px; padding: 0 6px; border-radius: 8px; border: 1px solid #cbd2d9; color: #52606d; }
+.lia-weighs.for { border-color: #9fd3ae; color: #1b6b34; }
+.lia-weighs.against { border-color: #f3b4b4; color: #b42318; }
+.lia-finding-msg { font-size: 13px; }
+.lia-cite { font-size: 12px; color: #616e7c; font-style: italic; }
+.lia-remedy { font-size: 12px; color: #1f2933; margin-top: 2px; }
+button.lia-link { background: none !important; border: none !important; color: #1f5f99 !important; text-decoration: underline; box-shadow: none !important; padding: 0 !important; height: 22px !important; font-size: 12px !important; }
+.lia-chart svg { max-width: 100%; height: auto; }
+.lia-app textarea, .lia-app input, .lia-app select { font-family: inherit !important; font-size: 14px !important; }
+.lia-app .widget-toggle-button.mod-active, .lia-app .widget-toggle-button.mod-active:hover { background: #17324d !important; color: #fff !important; box-shadow: none !important; }
+.lia-app .widget-toggle-button { border-radius: 4px; }
+.lia-header .widget-toggle-button { background: #2a4a6b; color: #e6eef6; }
+.lia-header .widget-toggle-button.mod-active { background: #fff !important; color: #17324d !important; font-weight: 600; }
+.lia-savebar { background: #eef3f8; border-top: 1px solid #d5dee8; padding: 10px 20px; align-items: center; gap: 10px; }
+.lia-problems { padding: 0 20px; }
+.lia-problems ul { margin: 4px 0; padding-left: 20px; font-size: 13px; color: #8a5300; }
+.lia-history { padding: 10px 20px 20px 20px; border-top: 1px solid #d5dee8; }
+.lia-history h3 { font-size: 16px; color: #17324d; margin: 4px 0 6px 0; }
+.lia-htable, .lia-dtable { border-collapse: collapse; font-size: 13px; width: 100%; }
+.lia-htable th, .lia-dtable th { text-align: left; color: #52606d; font-weight: 600; border-bottom: 2px solid #d5dee8; padding: 4px 8px; }
+.lia-htable td, .lia-dtable td { border-bottom: 1px solid #e4e7eb; padding: 4px 8px; vertical-align: top; }
+.lia-dtable td.before { background: #fdf0f0; }
+.lia-dtable td.after { background: #eef8f0; }
+.lia-compare { align-items: center; gap: 8px; margin-top: 10px; }
+</style>
+"""
+
+
+def author_from_env(env: Mapping[str, str] | None = None) -> str:
+    """The author to prefill: the reverse proxy's user header if Voila passed one, else ``LIA_AUTHOR``.
+
+    Voila copies the headers named in ``VoilaConfiguration.http_header_envs``
+    into the kernel environment as ``HTTP_<NAME>`` (upper case, ``-`` -> ``_``);
+    ``lia serve --author-header NAME`` configures that and sets
+    ``LIA_AUTHOR_HEADER=NAME`` so the page knows which variable to read.
+    """
+    env = os.environ if env is None else env
+    header = env.get(AUTHOR_HEADER_ENV, "").strip()
+    if header:
+        value = env.get("HTTP_" + header.upper().replace("-", "_"), "").strip()
+        if value:
+            return value
+    return env.get("LIA_AUTHOR", "").strip()
+
+
+def _esc(text: Any) -> str:
+    return html.escape(str(text))
+
+
+class WizardApp:
+    """The whole wizard page for one workspace. Display it with ``display(app)`` or ``app.root``."""
+
+    def __init__(
+        self,
+        state: WizardState,
+        author: str = "",
+        reasoner: _reasoning.Reasoner | None = None,
+        charter: Callable[[_reasoning.Reasoning, str], list[tuple[str, str]]] | None = None,
+    ) -> None:
+        self.state = state
+        self.t = Strings(state.lang)
+        self.reasoner = reasoner or _reasoning.reason
+        self.charter = charter if charter is not None else _reasoning.chart_svgs
+        self.reasoning = _reasoning.Reasoning(available=False)
+        self.blocks: dict[str, QuestionBlock] = {}
+        self._section_views: dict[int, W.VBox] = {}
+        self._confirm_discard = False
+        self._show_notes = False
+        self._pending: Any = None
+        #: Render charts after the current kernel request (True in Voila); tests set False to get them at once.
+        self.defer_charts = True
+        self._build()
+        self._relabel()
+        self.refresh_all()
+
+    # ============================================================ building
+
+    def _button(self, cls: str, handler: Callable[[Any], None], style: str = "") -> W.Button:
+        b = W.Button(button_style=style, layout=W.Layout(width="auto"))
+        b.add_class(cls)
+        b.on_click(handler)
+        return b
+
+    def _build(self) -> None:
+        st = self.state
+        # header
+        self.title_html = W.HTML()
+        self.lang_toggle = W.ToggleButtons(
+            options=[(LANGUAGE_NAMES[lang], lang) for lang in LANGS], value=st.lang,
+            style={"button_width": "110px"},
+        )
+        self.lang_toggle.add_class("lia-lang")
+        self.lang_toggle.observe(self._on_lang, "value")
+        self.author = W.Text(layout=W.Layout(width="220px"))
+        self.author.add_class("lia-author")
+        self.author_label = W.HTML()
+        header = W.HBox(
+            [self.title_html, W.HBox(layout=W.Layout(flex="1 1 auto")), self.lang_toggle,
+             W.HBox([self.author_label, self.author], layout=W.Layout(align_items="center", margin="0 0 0 16px"))]
+        )
+        header.add_class("lia-header")
+
+        # toolbar: choose, open, new, status
+        self.assessment_label = W.HTML()
+        self.chooser = W.Dropdown(layout=W.Layout(width="260px"))
+        self.chooser.add_class("lia-chooser")
+        self.chooser.observe(self._on_choose, "value")
+        self.version_label = W.HTML()
+        self.version_chooser = W.Dropdown(layout=W.Layout(width="170px"))
+        self.version_chooser.add_class("lia-version-chooser")
+        self.open_button = self._button("lia-open", self._on_open)
+        self.new_button = self._button("lia-new", self._on_new_toggle)
+        self.status = W.HTML()
+        toolbar = W.HBox(
+            [self.assessment_label, self.chooser, self.version_label, self.version_chooser, self.open_button,
+             self.new_button, W.HBox(layout=W.Layout(flex="1 1 auto")), self.status]
+        )
+        toolbar.add_class("lia-toolbar")
+
+        # new-assessment form
+        self.new_id = W.Text(layout=W.Layout(width="240px"))
+        self.new_id.add_class("lia-new-id")
+        self.new_title = W.Text(layout=W.Layout(width="360px"))
+        self.new_title.add_class("lia-new-title")
+        self.new_jur = {j: W.Checkbox(value=(j == "EU"), indent=False, layout=W.Layout(width="auto", margin="0 12px 0 0")) for j in JURISDICTIONS}
+        for j, cb in self.new_jur.items():
+            cb.add_class("lia-jur-" + j)
+        self.new_jur["EU"].disabled = True  # EU law always applies
+        self.new_labels = [W.HTML() for _ in range(3)]
+        self.create_button = self._button("lia-create", self._on_create, "primary")
+        self.cancel_button = self._button("lia-cancel", self._on_new_toggle)
+        self.new_form = W.VBox(
+            [
+                W.HBox([self.new_labels[0], self.new_id, self.new_labels[1], self.new_title],
+                       layout=W.Layout(align_items="center")),
+                W.HBox([self.new_labels[2]] + list(self.new_jur.values()) + [W.HBox(layout=W.Layout(flex="1 1 auto")),
+                       self.cancel_button, self.create_button], layout=W.Layout(align_items="center")),
+            ],
+            layout=W.Layout(display="none"),
+        )
+        self.new_form.add_class("lia-newform")
+
+        self.notice = W.HTML()
+        self.notice.add_class("lia-notice")
+
+        # conflict panel
+        self.conflict_text = W.HTML()
+        self.conflict_diff_button = self._button("lia-conflict-diff", self._on_conflict_diff)
+        self.conflict_keep_button = self._button("lia-conflict-keep", self._on_conflict_keep, "warning")
+        self.conflict_take_button = self._button("lia-conflict-take", self._on_conflict_take)
+        self.conflict_diff = W.HTML()
+        self.conflict_box = W.VBox(
+            [self.conflict_text,
+             W.HBox([self.conflict_diff_button, self.conflict_keep_button, self.conflict_take_button],
+                    layout=W.Layout(margin="6px 0 0 0")),
+             self.conflict_diff],
+            layout=W.Layout(display="none"),
+        )
+        self.conflict_box.add_class("lia-conflict")
+
+        # progress
+        self.steps = W.HBox()
+        self.steps.add_class("lia-progress")
+        self.progress_text = W.HTML()
+
+        # section page
+        self.section_title = W.HTML()
+        self.section_title.add_class("lia-section-title")
+        self.section_intro = W.HTML()
+        self.questions_box = W.VBox()
+        self.back_button = self._button("lia-back", lambda _b: self.goto_section(self.state.section_index - 1))
+        self.next_button = self._button("lia-next", lambda _b: self.goto_section(self.state.section_index + 1), "primary")
+        self.section_counter = W.HTML()
+        nav = W.HBox([self.back_button, self.section_counter, W.HBox(layout=W.Layout(flex="1 1 auto")), self.next_button])
+        nav.add_class("lia-nav")
+        self.empty_page = W.HTML()
+        self.section_page = W.VBox([self.section_title, self.section_intro, self.questions_box, nav])
+        self.main = W.VBox([self.empty_page, self.section_page])
+        self.main.add_class("lia-main")
+
+        # side panel
+        self.verdicts = W.HTML()
+        self.findings_title = W.HTML()
+        self.findings_box = W.VBox()
+        self.charts_title = W.HTML()
+        self.charts_box = W.VBox()
+        self.side = W.VBox([self.verdicts, self.findings_title, self.findings_box, self.charts_title, self.charts_box])
+        self.side.add_class("lia-side")
+        body = W.HBox([self.main, self.side])
+        body.add_class("lia-body")
+
+        # save bar
+        self.message_label = W.HTML()
+        self.message = W.Text(layout=W.Layout(width="420px"))
+        self.message.add_class("lia-message")
+        self.save_button = self._button("lia-save", self._on_save, "success")
+        self.save_status = W.HTML()
+        self.savebar = savebar = W.HBox([self.message_label, self.message, self.save_button, self.save_status])
+        savebar.add_class("lia-savebar")
+        self.problems_html = W.HTML()
+        self.problems_html.add_class("lia-problems")
+
+        # history and diff
+        self.history_title = W.HTML()
+        self.history_table = W.HTML()
+        self.diff_a = W.Dropdown(layout=W.Layout(width="220px"))
+        self.diff_a.add_class("lia-diff-a")
+        self.diff_b = W.Dropdown(layout=W.Layout(width="220px"))
+        self.diff_b.add_class("lia-diff-b")
+        self.diff_labels = [W.HTML(), W.HTML(), W.HTML()]
+        self.diff_button = self._button("lia-diff", self._on_diff)
+        self.diff_html = W.HTML()
+        self.history_box = W.VBox(
+            [self.history_title, self.history_table,
+             W.HBox([self.diff_labels[0], self.diff_labels[1], self.diff_a, self.diff_labels[2], self.diff_b, self.diff_button]),
+             self.diff_html]
+        )
+        self.history_box.children[2].add_class("lia-compare")
+        self.history_box.add_class("lia-history")
+
+        self.root = W.VBox(
+            [W.HTML(_CSS), header, toolbar, self.new_form, self.notice, self.conflict_box, self.steps,
+             self.progress_text, body, savebar, self.problems_html, self.history_box]
+        )
+        self.root.add_class("lia-app")
+        self.author.observe(lambda _c: self._refresh_status(), "value")
+
+    def _relabel(self) -> None:
+        """Set every fixed text from the UI strings of the current language."""
+        t = self.t
+        self.title_html.value = (
+            f'<div><h1>{_esc(t("app_title"))}</h1><div class="lia-sub">{_esc(t("app_subtitle"))}</div></div>'
+        )
+        self.author_label.value = f'<span style="color:#e6eef6;margin-right:6px">{_esc(t("author"))}</span>'
+        self.author.placeholder = t("author_placeholder")
+        self.assessment_label.value = f"<b>{_esc(t('assessment'))}</b>"
+        self.version_label.value = f"<b>{_esc(t('version'))}</b>"
+        self.open_button.description = t("open")
+        self.new_button.description = t("new_assessment")
+        self.new_labels[0].value = _esc(t("new_id"))
+        self.new_labels[1].value = _esc(t("new_title"))
+        self.new_labels[2].value = _esc(t("jurisdictions"))
+        self.new_id.placeholder = t("new_id_placeholder")
+        for j, cb in self.new_jur.items():
+            cb.description = t("jur_" + j)
+        self.create_button.description = t("create")
+        self.cancel_button.description = t("cancel")
+        self.back_button.description = t("back")
+        self.next_button.description = t("next")
+        self.empty_page.value = f'<div class="lia-msg info" style="margin-top:12px">{_esc(t("no_assessment"))}</div>'
+        self.message_label.value = f"<b>{_esc(t('save_message'))}</b>"
+        self.message.placeholder = t("save_message_placeholder")
+        self.save_button.description = t("save")
+        self.history_title.value = f"<h3>{_esc(t('history'))}</h3>"
+        self.diff_labels[0].value = f"<b>{_esc(t('compare'))}</b>"
+        self.diff_labels[1].value = _esc(t("diff_from"))
+        self.diff_labels[2].value = _esc(t("diff_to"))
+        self.diff_button.description = t("show_diff")
+        self.findings_title.value = f"<h3>{_esc(t('findings'))}</h3>"
+
+    # ============================================================ refresh
+
+    def refresh_all(self) -> None:
+        """Re-render everything from the state (after open, new, language switch)."""
+        self._refresh_chooser()
+        self._refresh_versions()
+        self._refresh_page()
+        self._refresh_reasoning()
+        self._refresh_history()
+        self._refresh_conflict()
+        self._refresh_status()
+
+    def _refresh_chooser(self) -> None:
+        ids = self.state.ids()
+        current = self.state.assessment_id
+        options = [(self.t("choose"), "")] + [(i, i) for i in ids]
+        if current and current not in ids:
+            options.append((current, current))
+        self._muted_chooser = True
+        try:
+            self.chooser.options = options
+            self.chooser.value = current or ""
+        finally:
+            self._muted_chooser = False
+
+    def _refresh_versions(self) -> None:
+        aid = self.chooser.value
+        options: list[tuple[str, Any]] = [(self.t("latest"), 0)]
+        if aid and self.state.store.exists(aid):
+            numbers = self.state.store.numbers(aid)
+            options += [(f"{self.t('version')} {n}", n) for n in reversed(numbers)]
+        self.version_chooser.options = options
+        self.version_chooser.value = 0
+
+    def _refresh_status(self) -> None:
+        st, t = self.state, self.t
+        if st.assessment_id is None:
+            cls, text = "none", t("no_assessment").split(".")[0]
+        elif st.base is None:
+            cls, text = "dirty", t("status_new")
+        elif st.dirty:
+            cls, text = "dirty", t("status_unsaved")
+        else:
+            history_head = self._head_number()
+            if history_head is not None and history_head != st.base_number:
+                cls, text = "clean", t("status_old_version", n=st.base_number, head=history_head)
+            else:
+                cls, text = "clean", t("status_saved", n=st.base_number)
+        self.status.value = f'<span class="lia-status {cls}">{"● " if cls == "dirty" else ""}{_esc(text)}</span>'
+        has = st.assessment_id is not None
+        self.save_button.disabled = not has
+        self.savebar.layout.display = "" if has else "none"
+        self.history_box.layout.display = "" if has else "none"
+
+    def _refresh_progress(self) -> None:
+        st, t = self.state, self.t
+        progress = st.progress()
+        if len(self.steps.children) != len(progress):
+            for old in self.steps.children:
+                old.close()
+            buttons = []
+            for p in progress:
+                b = W.Button(layout=W.Layout(width="auto", height="28px"))
+                b.add_class("lia-step")
+                b.add_class("lia-step-" + st.form.sections[p.index].id)
+                b.on_click(lambda _b, i=p.index: self.goto_section(i))
+                buttons.append(b)
+            self.steps.children = buttons
+        for p, b in zip(progress, self.steps.children):
+            section = st.form.sections[p.index]
+            mark = "✓ " if p.complete and p.required else ""
+            count = f" {p.answered}/{p.required}" if p.required else ""
+            b.description = f"{mark}{p.index + 1} {label(section.title, st.lang)}{count}"
+            state = "current" if p.index == st.section_index else ("done" if p.complete else "todo")
+            for cls in ("current", "done", "todo"):
+                if cls != state and cls in b._dom_classes:
+                    b.remove_class(cls)
+            if state not in b._dom_classes:
+                b.add_class(state)
+        answered = sum(p.answered for p in progress)
+        required = sum(p.required for p in progress)
+        pct = 100 if required == 0 else round(100 * answered / required)
+        self.progress_text.value = (
+            f'<div class="lia-progress-text">{_esc(t("progress", answered=answered, required=required))}</div>'
+            f'<div class="lia-bar"><div style="width:{pct}%"></div></div>'
+        )
+
+    def _section_view(self, index: int) -> W.VBox:
+        if index not in self._section_views:
+            section = self.state.form.sections[index]
+            blocks = []
+            for q in section.questions:
+                block = QuestionBlock(q, self.t, self._on_answer, value=self.state.answers.get(q.id))
+                self.blocks[q.id] = block
+                blocks.append(block.box)
+            self._section_views[index] = W.VBox(blocks)
+        return self._section_views[index]
+
+    def _drop_views(self) -> None:
+        # close the old question widgets one by one (never Widget.close_all: that closes the page)
+        for block in self.blocks.values():
+            for w in _descendants(block.box):
+                w.close()
+        for view in self._section_views.values():
+            view.close()
+        self.blocks = {}
+        self._section_views = {}
+
+    def _refresh_page(self) -> None:
+        st, t = self.state, self.t
+        has = st.assessment_id is not None and bool(st.form.sections)
+        self.empty_page.layout.display = "none" if has else ""
+        self.section_page.layout.display = "" if has else "none"
+        self.steps.layout.display = "" if has else "none"
+        self.progress_text.layout.display = "" if has else "none"
+        if not has:
+            return
+        st.section_index = max(0, min(st.section_index, len(st.form.sections) - 1))
+        section = st.form.sections[st.section_index]
+        self.section_title.value = f"<h2>{_esc(label(section.title, st.lang))}</h2>"
+        intro = label(section.intro, st.lang)
+        legend = f'<span class="lia-muted">{_esc(t("required_legend"))}</span>'
+        self.section_intro.value = f'<div class="lia-section-intro">{_esc(intro)} {legend}</div>'
+        self.questions_box.children = (self._section_view(st.section_index),)
+        self._refresh_visibility()
+        n = len(st.form.sections)
+        self.section_counter.value = f'<span class="lia-muted">{_esc(t("section_of", n=st.section_index + 1, total=n))}</span>'
+        self.back_button.disabled = st.section_index == 0
+        self.next_button.disabled = st.section_index >= n - 1
+        self._refresh_progress()
+
+    def _refresh_visibility(self) -> None:
+        section = self.state.form.sections[self.state.section_index]
+        for q in section.questions:
+            block = self.blocks.get(q.id)
+            if block is not None:
+                block.set_visible(self.state.visible(q))
+
+    def _refresh_reasoning(self) -> None:
+        st, t = self.state, self.t
+        if st.assessment_id is None:
+            self.reasoning = _reasoning.Reasoning(available=False)
+            self.verdicts.value = f'<h3>{_esc(t("reasoning"))}</h3><div class="lia-muted">{_esc(t("no_assessment"))}</div>'
+            self.findings_title.layout.display = "none"
+            self._set_findings([])
+            self.charts_title.value = ""
+            self._set_charts([])
+            return
+        self.reasoning = r = self.reasoner(dict(st.assessment), st.answers_to_save(), st.lang)
+        ok = r.available and not r.error
+        self.findings_title.layout.display = "" if ok else "none"
+        parts = [f"<h3>{_esc(t('reasoning'))}</h3>"]
+        if not r.available:
+            parts.append(f'<div class="lia-muted">{_esc(t("reasoning_unavailable"))}</div>')
+        elif r.error:
+            parts.append(f'<div class="lia-msg error">{_esc(t("reasoning_failed", error=r.error))}</div>')
+        else:
+            parts.append(self._verdicts_html(r.data))
+        self.verdicts.value = "".join(parts)
+        self._set_findings(r.findings if ok else [])
+        if not ok:
+            self.charts_title.value = ""
+            self._set_charts([])
+            return
+        self._schedule(self._refresh_charts, 0.25)
+
+    def _schedule(self, fn: Callable[[], None], delay: float) -> None:
+        """Run *fn* after the current kernel request (debounced) when an event loop runs, else now.
+
+        Charts cost far more than the rules; deferring them lets the questions
+        and verdicts reach the page first.
+        """
+        import asyncio
+
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:
+            loop = None
+        if loop is None or not self.defer_charts:
+            fn()
+            return
+        if self._pending is not None:
+            self._pending.cancel()
+        self._pending = loop.call_later(delay, fn)
+
+    def _refresh_charts(self) -> None:
+        self._pending = None
+        r, lang = self.reasoning, self.state.lang
+        if not (r.available and not r.error):
+            return
+        charts: list[tuple[str, str]] = []
+        chart_error = None
+        try:
+            charts = self.charter(r, lang)
+        except Exception as exc:  # a chart must never break the page
+            chart_error = str(exc) or type(exc).__name__
+        self.charts_title.value = f"<h3>{_esc(self.t('charts'))}</h3>" if charts or chart_error else ""
+        self._set_charts(charts, chart_error)
+
+    def _verdict_badge(self, verdict: Any, text: str | None = None) -> str:
+        v = str(verdict or "unknown")
+        key = "verdict_" + v
+        if not text:
+            text = self.t(key) if key in self.t.catalogue else v.replace("_", " ")
+        return f'<span class="lia-badge {_VERDICT_CLASS.get(v, "none")} verdict-{_esc(v)}">{_esc(text)}</span>'
+
+    def _verdicts_html(self, data: Mapping[str, Any]) -> str:
+        t = self.t
+        lia = data.get("lia") or {}
+        rows = []
+        for step in ("purpose", "necessity", "balancing", "overall"):
+            info = lia.get(step) or {}
+            reasons = info.get("reasons") or []
+            reasons_html = "".join(f"<li>{_esc(_reason_text(x))}</li>" for x in reasons[:3])
+            style = ' style="font-weight:700"' if step == "overall" else ""
+            rows.append(
+                f'<tr class="lia-step-{step}"><td{style}>{_esc(t("step_" + step))}</td>'
+                f"<td>{self._verdict_badge(info.get('verdict'), info.get('label'))}"
+                f'{f"<ul class=lia-reasons>{reasons_html}</ul>" if reasons_html else ""}</td></tr>'
+            )
+        dpia = data.get("dpia") or {}
+        met = list(dpia.get("criteria_met") or [])
+        required = bool(dpia.get("required"))
+        dpia_badge = (
+            f'<span class="lia-badge {"warn" if required else "good"} lia-dpia-{"yes" if required else "no"}">'
+            f'{_esc(t("dpia_required" if required else "dpia_not_required"))}</span>'
+        )
+        names = self._criteria_names(met, dpia)
+        crit = "".join(f"<li>{_esc(n)}</li>" for n in names)
+        return (
+            f'<div class="lia-muted" style="margin-bottom:4px">{_esc(t("lia_test"))}</div>'
+            f'<table class="lia-verdicts">{"".join(rows)}</table>'
+            f'<h3>{_esc(t("dpia"))}</h3><div>{dpia_badge} '
+            f'<span class="lia-muted">{_esc(t("criteria_met", n=len(met)))}</span></div>'
+            f'{f"<ul class=lia-reasons>{crit}</ul>" if crit else ""}'
+        )
+
+    def _criteria_names(self, met: list[Any], dpia: Mapping[str, Any]) -> list[str]:
+        """Readable names of the DPIA criteria met: their titles from the reasoning, else the screening question."""
+        titles = {str(c.get("id")): c.get("title") for c in dpia.get("criteria") or [] if isinstance(c, Mapping)}
+        out = []
+        for c in met:
+            if titles.get(str(c)):
+                out.append(str(titles[str(c)]))
+                continue
+            q = self.state.form.questions.get(f"dpia.{c}")
+            out.append(label(q.text, self.state.lang) if q is not None else str(c).replace("_", " "))
+        return out
+
+    def _finding_box(self, f: Mapping[str, Any]) -> W.VBox:
+        t = self.t
+        sev = str(f.get("severity") or "info")
+        sev_key = "severity_" + sev
+        sev_text = t(sev_key) if sev_key in t.catalogue else sev
+        sev_cls = "bad" if sev in ("blocker", "error", "hard_stop") else "warn" if sev == "warning" else "none"
+        weighs = f.get("weighs")
+        weighs_html = ""
+        if weighs in ("for", "against"):
+            weighs_html = f' <span class="lia-weighs {weighs}">{_esc(t("weighs_" + weighs))}</span>'
+        remedy = f.get("remediation")
+        body = (
+            f'<div class="lia-finding-msg"><span class="lia-badge {sev_cls}">{_esc(sev_text)}</span>{weighs_html} '
+            f"{_esc(f.get('message', ''))}</div>"
+            f'<div class="lia-cite">{_esc(f.get("citation", ""))}</div>'
+            + (f'<div class="lia-remedy"><b>{_esc(t("remediation"))}:</b> {_esc(remedy)}</div>' if remedy else "")
+        )
+        children: list[W.Widget] = [W.HTML(body)]
+        qid = f.get("question")
+        if qid and qid in self.state.form.questions:
+            q = self.state.form.questions[qid]
+            text = f"{t('go_to_question')}: {label(q.text, self.state.lang)}"
+            link = W.Button(description=text if len(text) <= 70 else text[:69] + "…",
+                            layout=W.Layout(width="auto", max_width="100%"), tooltip=label(q.text, self.state.lang))
+            link.add_class("lia-link")
+            link.add_class("lia-goto")
+            link.on_click(lambda _b, qid=qid: self.goto_question(qid))
+            children.append(link)
+        box = W.VBox(children)
+        box.add_class("lia-finding")
+        box.add_class("sev-" + sev)
+        if weighs in ("for", "against"):
+            box.add_class("weighs-" + weighs)
+        box.add_class("lia-rule-" + str(f.get("rule", "")).replace(".", "-"))
+        if qid:
+            box.add_class("lia-fq-" + str(qid).replace(".", "-"))
+        return box
+
+    def _set_findings(self, findings: list[dict[str, Any]]) -> None:
+        t = self.t
+        for old in self.findings_box.children:
+            for w in _descendants(old):
+                w.close()
+        if not findings:
+            if self.state.assessment_id is not None and self.reasoning.available and not self.reasoning.error:
+                self.findings_box.children = (W.HTML(f'<div class="lia-muted">{_esc(t("no_findings"))}</div>'),)
+            else:
+                self.findings_box.children = ()
+            return
+        main = [f for f in findings if str(f.get("severity")) != "info"]
+        notes = [f for f in findings if str(f.get("severity")) == "info"]
+        items: list[W.Widget] = [self._finding_box(f) for f in main]
+        if not main:
+            items.append(W.HTML(f'<div class="lia-muted">{_esc(t("no_problems"))}</div>'))
+        if notes:
+            notes_box = W.VBox([self._finding_box(f) for f in notes],
+                               layout=W.Layout(display="" if self._show_notes else "none"))
+            toggle = W.Button(
+                description=t("hide_notes" if self._show_notes else "show_notes", n=len(notes)),
+                layout=W.Layout(width="auto"),
+            )
+            toggle.add_class("lia-link")
+            toggle.add_class("lia-notes-toggle")
+
+            def flip(_b: Any, box: W.VBox = notes_box, button: W.Button = toggle, n: int = len(notes)) -> None:
+                self._show_notes = not self._show_notes
+                box.layout.display = "" if self._show_notes else "none"
+                button.description = self.t("hide_notes" if self._show_notes else "show_notes", n=n)
+
+            toggle.on_click(flip)
+            items += [toggle, notes_box]
+        self.findings_box.children = items
+
+    def _set_charts(self, charts: list[tuple[str, str]], error: str | None = None) -> None:
+        t = self.t
+        for old in self.charts_box.children:
+            old.close()
+        items = []
+        for key, svg in charts:
+            w = W.HTML(f'<div class="lia-chart lia-chart-{_esc(key)}">{svg}</div>')
+            items.append(w)
+        if error:
+            items.append(W.HTML(f'<div class="lia-msg error">{_esc(t("chart_failed", error=error))}</div>'))
+        self.charts_box.children = items
+
+    def _refresh_history(self) -> None:
+        st, t = self.state, self.t
+        versions = st.history()
+        if not versions:
+            self.history_table.value = f'<div class="lia-muted">{_esc(t("no_history"))}</div>'
+        else:
+            rows = "".join(
+                f'<tr class="lia-hrow"><td>{int(v.number)}</td><td>{_esc(_short_time(v.time))}</td>'
+                f"<td>{_esc(v.author)}</td><td>{_esc(v.message)}</td></tr>"
+                for v in reversed(versions)
+            )
+            self.history_table.value = (
+                f'<table class="lia-htable"><tr><th>{_esc(t("col_version"))}</th><th>{_esc(t("col_time"))}</th>'
+                f'<th>{_esc(t("col_author"))}</th><th>{_esc(t("col_message"))}</th></tr>{rows}</table>'
+            )
+        options = [(f"{t('version')} {int(v.number)}", int(v.number)) for v in reversed(versions)]
+        options.append((t("working_copy"), WORKING))
+        old_a, old_b = self.diff_a.value, self.diff_b.value
+        self.diff_a.options = options
+        self.diff_b.options = options
+        values = [o[1] for o in options]
+        self.diff_a.value = old_a if old_a in values and old_a != WORKING else (values[1] if len(values) > 2 else values[0])
+        self.diff_b.value = old_b if old_b in values else (values[0] if len(values) > 1 else WORKING)
+        self.diff_button.disabled = len(values) < 2
+
+    def _refresh_conflict(self) -> None:
+        st, t = self.state, self.t
+        c = st.conflict
+        if c is None:
+            self.conflict_box.layout.display = "none"
+            self.conflict_diff.value = ""
+            return
+        head = int(c.head.number)
+        if c.base_number is None:
+            text = t("conflict_new", id=st.assessment_id, head=head)
+        else:
+            text = t("conflict", author=c.head.author, head=head, time=_short_time(c.head.time), base=c.base_number)
+        self.conflict_text.value = f"<b>{_esc(text)}</b>"
+        self.conflict_diff_button.description = t("show_conflict_diff", head=head)
+        self.conflict_keep_button.description = t("save_on_top", head=head)
+        self.conflict_take_button.description = t("discard_mine", head=head)
+        self.conflict_box.layout.display = ""
+
+    def _say(self, text: str, kind: str = "info") -> None:
+        self.notice.value = f'<div class="lia-msg {kind}">{_esc(text)}</div>' if text else ""
+
+    # ============================================================ actions
+
+    def goto_section(self, index: int) -> None:
+        """Show section *index* (clamped to the existing ones)."""
+        n = len(self.state.form.sections)
+        self.state.section_index = max(0, min(index, n - 1))
+        for block in self.blocks.values():
+            block.highlight(False)
+        self._refresh_page()
+
+    def goto_question(self, question_id: str) -> None:
+        """Show the section of *question_id*, highlight the question and focus its input."""
+        index = self.state.form.section_of(question_id)
+        if index is None:
+            return
+        self.goto_section(index)
+        block = self.blocks.get(question_id)
+        if block is not None:
+            block.highlight(True)
+            block.control.focus()
+
+    def set_language(self, lang: str) -> None:
+        """Relabel the whole page in *lang*; answers stay as they are."""
+        self.lang_toggle.value = lang
+
+    def _on_lang(self, change: dict[str, Any]) -> None:
+        lang = change["new"]
+        if lang not in LANGS:
+            return
+        self.state.lang = lang
+        self.t = Strings(lang)
+        self._drop_views()
+        self._relabel()
+        self.refresh_all()
+        self._say("")
+
+    def _on_answer(self, question_id: str, value: Any) -> None:
+        st = self.state
+        block = self.blocks.get(question_id)
+        st.set_answer(question_id, value)
+        if block is not None and block.control.error:
+            block.show_problem(self.t("problem_" + block.control.error))
+        elif block is not None:
+            from lia.wizard.state import _value_problems
+
+            probs = _value_problems(block.field, value) if value is not None else []
+            block.show_problem("; ".join(self._problem_text(p, with_question=False) for p in probs) or None)
+        self._refresh_visibility()
+        self._refresh_progress()
+        self._refresh_status()
+        self._refresh_reasoning()
+
+    def _on_choose(self, change: dict[str, Any]) -> None:
+        if getattr(self, "_muted_chooser", False):
+            return
+        self._refresh_versions()
+
+    def open(self, assessment_id: str, number: int | None = None) -> None:
+        """Open *number* (latest if None) of an assessment, replacing the answers on screen."""
+        from lia.errors import LiaError
+
+        try:
+            version = self.state.load(assessment_id, number)
+        except LiaError as err:
+            self._say(self.t("load_failed", error=str(err)), "error")
+            return
+        self._confirm_discard = False
+        self.state.section_index = 0
+        self._drop_views()
+        self.refresh_all()
+        self.problems_html.value = ""
+        self.save_status.value = ""
+        self._say(self.t("opened", id=assessment_id, n=int(version.number)), "ok")
+
+    def _discard_ok(self) -> bool:
+        """A second click is needed to throw away unsaved changes."""
+        if self.state.dirty and not self._confirm_discard:
+            self._confirm_discard = True
+            self._say(self.t("discard_unsaved"), "error")
+            return False
+        return True
+
+    def _on_open(self, _b: Any) -> None:
+        aid = self.chooser.value
+        if not aid:
+            return
+        if not self._discard_ok():
+            return
+        self.open(aid, self.version_chooser.value or None)
+
+    def _on_new_toggle(self, _b: Any) -> None:
+        showing = self.new_form.layout.display != "none"
+        self.new_form.layout.display = "none" if showing else ""
+
+    def _on_create(self, _b: Any) -> None:
+        from lia.errors import LiaError
+        from lia.wizard.state import ID_PATTERN
+
+        t = self.t
+        aid, title = self.new_id.value.strip(), self.new_title.value.strip()
+        jur = [j for j, cb in self.new_jur.items() if cb.value]
+        if not ID_PATTERN.match(aid):
+            return self._say(t("id_expected"), "error")
+        if self.state.store.exists(aid):
+            return self._say(t("assessment_exists", id=aid), "error")
+        if not title:
+            return self._say(t("title_required"), "error")
+        if not jur:
+            return self._say(t("jurisdictions_required"), "error")
+        if not self._discard_ok():
+            return
+        try:
+            self.state.new(aid, title, jur)
+        except LiaError as err:
+            return self._say(str(err), "error")
+        self._confirm_discard = False
+        self.new_form.layout.display = "none"
+        self.new_id.value = ""
+        self.new_title.value = ""
+        self._drop_views()
+        self.refresh_all()
+        self.problems_html.value = ""
+        self.save_status.value = ""
+        self._say(t("created", id=aid), "ok")
+
+    def save(self) -> Any:
+        """Save the answers on screen as a new version; returns it, or None if refused."""
+        from lia.errors import ConflictError, LiaError, ValidationError
+
+        st, t = self.state, self.t
+        self.save_status.value = ""
+        if st.assessment_id is None:
+            self._say(t("save_needs_assessment"), "error")
+            return None
+        author = self.author.value.strip()
+        if not author:
+            self._say(t("save_needs_author"), "error")
+            return None
+        if st.base is not None and not st.dirty and st.base_number == self._head_number():
+            self._say(t("nothing_to_save", n=st.base_number), "info")
+            return None
+        invalid = [p for p in st.problems() if p.key != "problem_required"]
+        invalid += [Problem(qid, "problem_" + b.control.error) for qid, b in self.blocks.items() if b.control.error]
+        if invalid:
+            self._show_problems(invalid, "invalid_answers")
+            return None
+        message = self.message.value.strip() or t("default_message")
+        try:
+            version = st.save(author, message)
+        except ConflictError:
+            self._refresh_conflict()
+            self._refresh_status()
+            self._say("")
+            return None
+        except ValidationError as err:
+            self._say("")
+            items = "".join(
+                f"<li>{_esc(self._question_name(str(p.where).split('[')[0]))}: {_esc(p.message)}</li>" for p in err.problems[:30]
+            )
+            self.problems_html.value = f'<div class="lia-msg error"><b>{_esc(t("invalid_answers"))}</b><ul>{items}</ul></div>'
+            return None
+        except LiaError as err:
+            self._say(t("save_failed", error=str(err)), "error")
+            return None
+        self.message.value = ""
+        self._confirm_discard = False
+        self._say(t("saved", n=int(version.number)), "ok")
+        self.save_status.value = ""
+        missing = [p for p in st.problems() if p.key == "problem_required"]
+        self._show_problems(missing, "validation_problems") if missing else setattr(self.problems_html, "value", "")
+        self._refresh_conflict()
+        self._refresh_chooser()
+        self._refresh_versions()
+        self._refresh_history()
+        self._refresh_status()
+        return version
+
+    def _head_number(self) -> int | None:
+        st = self.state
+        if st.assessment_id is None or not st.store.exists(st.assessment_id):
+            return None
+        return int(st.store.head_number(st.assessment_id))
+
+    def _problem_text(self, p: Any, with_question: bool = True) -> str:
+        t = self.t
+        values = dict(p.values)
+        q = self.state.form.questions.get(p.question)
+        if p.key == "problem_row" and q is not None:
+            col = next((c for c in q.columns if c.id == values.get("column")), None)
+            if col is not None:
+                values["column"] = label(col.text, self.state.lang)
+        from lia.wizard.widgets import _number_text
+
+        values = {k: _number_text(v) if isinstance(v, float) else v for k, v in values.items()}
+        text = t(p.key, **values)
+        if with_question and q is not None:
+            section = self.state.form.sections[self.state.form.section_of(p.question) or 0]
+            return f"{label(section.title, self.state.lang)} › {label(q.text, self.state.lang)}: {text}"
+        return text
+
+    def _show_problems(self, problems: list[Any], key: str) -> None:
+        t = self.t
+        items = "".join(f"<li>{_esc(self._problem_text(p))}</li>" for p in problems[:30])
+        more = f"<li>… (+{len(problems) - 30})</li>" if len(problems) > 30 else ""
+        self.problems_html.value = f'<div class="lia-msg {"error" if key == "invalid_answers" else "info"}"><b>{_esc(t(key))}</b><ul>{items}{more}</ul></div>'
+        for p in problems:
+            block = self.blocks.get(p.question)
+            if block is not None:
+                block.show_problem(self._problem_text(p, with_question=False))
+
+    def _on_save(self, _b: Any) -> None:
+        self.save()
+
+    def _on_diff(self, _b: Any) -> None:
+        self.show_diff(self.diff_a.value, self.diff_b.value)
+
+    def show_diff(self, a: int | str, b: int | str, target: W.HTML | None = None) -> None:
+        """Show the answers that differ from *a* to *b* (version numbers or WORKING)."""
+        st, t = self.state, self.t
+        target = target or self.diff_html
+        rows = st.diff(a, b)
+
+        def name(v: int | str) -> str:
+            return t("working_copy") if v == WORKING else str(v)
+
+        head = f'<div style="margin:8px 0 4px 0"><b>{_esc(t("diff_title", a=name(a), b=name(b), n=len(rows)))}</b></div>'
+        if not rows:
+            target.value = head + f'<div class="lia-muted">{_esc(t("diff_none"))}</div>'
+            return
+        body = "".join(
+            f'<tr class="lia-drow"><td>{_esc(self._question_name(r.question))}</td>'
+            f'<td class="before">{_esc(format_value(st.form.questions.get(r.question), r.before, t))}</td>'
+            f'<td class="after">{_esc(format_value(st.form.questions.get(r.question), r.after, t))}</td></tr>'
+            for r in rows
+        )
+        target.value = head + (
+            f'<table class="lia-dtable"><tr><th>{_esc(t("diff_question"))}</th><th>{_esc(t("diff_before"))}</th>'
+            f'<th>{_esc(t("diff_after"))}</th></tr>{body}</table>'
+        )
+
+    def _question_name(self, qid: str) -> str:
+        q = self.state.form.questions.get(qid)
+        return label(q.text, self.state.lang) if q is not None else qid
+
+    def _on_conflict_diff(self, _b: Any) -> None:
+        c = self.state.conflict
+        if c is not None:
+            self.show_diff(int(c.head.number), WORKING, target=self.conflict_diff)
+
+    def _on_conflict_keep(self, _b: Any) -> None:
+        self.state.resolve_keep_mine()
+        self.save()
+        self._refresh_conflict()
+
+    def _on_conflict_take(self, _b: Any) -> None:
+        c = self.state.conflict
+        if c is None or self.state.assessment_id is None:
+            return
+        self._confirm_discard = True
+        self.open(self.state.assessment_id, int(c.head.number))
+
+    # ============================================================ request
+
+    def apply_request(self, env: Mapping[str, str] | None = None) -> None:
+        """Use what the HTTP request says: author from the proxy header, ``?assessment=``, ``?version=`` and ``?lang=``."""
+        env = os.environ if env is None else env
+        # a preheated kernel built the page before the request: the workspace may have changed since
+        self._refresh_chooser()
+        self._refresh_versions()
+        author = author_from_env(env)
+        if author and not self.author.value:
+            self.author.value = author
+        query = parse_qs(env.get("QUERY_STRING", "") or "")
+        lang = (query.get("lang") or [""])[0]
+        if lang in LANGS and lang != self.state.lang:
+            self.set_language(lang)
+        aid = (query.get("assessment") or [""])[0]
+        if aid and aid in self.state.ids():
+            raw = (query.get("version") or [""])[0]
+            self.open(aid, int(raw) if raw.isdigit() else None)
+
+    def _ipython_display_(self) -> None:
+        from IPython.display import display
+
+        display(self.root)
+
+
+def _descendants(widget: W.Widget) -> list[W.Widget]:
+    """*widget* and every widget inside it, innermost first."""
+    out: list[W.Widget] = []
+    for child in getattr(widget, "children", ()) or ():
+        out.extend(_descendants(child))
+    out.append(widget)
+    return out
+
+
+def _reason_text(x: Any) -> str:
+    if isinstance(x, str):
+        return x
+    if isinstance(x, Mapping):
+        return str(x.get("message") or x.get("text") or x.get("label") or x.get("id") or "")
+    return str(x)
+
+
+def _short_time(value: Any) -> str:
+    s = str(value or "")
+    if "T" not in s:
+        return s
+    day, clock = s.split("T", 1)
+    return f"{day} {clock[:5]}" + (" UTC" if s.endswith("Z") else "")
+
+
+def build_app(
+    home: str | Path | None = None,
+    templates: str | Path | None = None,
+    lang: str | None = None,
+    author: str | None = None,
+    reasoner: _reasoning.Reasoner | None = None,
+) -> WizardApp:
+    """The wizard for the workspace at *home* (``LIA_HOME``, else the current directory).
+
+    *templates* is the folder holding ``questionnaires/`` (``LIA_TEMPLATES``,
+    else the repository's ``templates/``); *lang* defaults to ``LIA_LANG`` or English;
+    *author* defaults to :func:`author_from_env`.
+    """
+    from lia.store import Store
+    from lia.workspace import Workspace
+    from lia.wizard.schema import load_form
+
+    if home is None:
+        home = os.environ.get("LIA_HOME") or Path.cwd()
+    ws = Workspace(Path(home))
+    if templates is None and os.environ.get("LIA_TEMPLATES"):
+        templates = os.environ["LIA_TEMPLATES"]
+    form: Form = load_form(Path(templates) if templates is not None else None)
+    lang = lang or os.environ.get("LIA_LANG", "en")
+    if lang not in LANGS:
+        lang = "en"
+    state = WizardState(Store(ws), form, lang=lang)
+    app = WizardApp(state, reasoner=reasoner)
+    app.author.value = author if author is not None else author_from_env()
+    return app

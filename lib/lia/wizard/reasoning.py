@@ -1,0 +1,123 @@
+"""Adapter between the wizard and the reasoning engine (:mod:`lia.rules`).
+
+The side panel shows what :func:`lia.rules.evaluate` says about the answers
+on screen. This module is the only place that knows how to call it, so the
+page keeps working (and stays testable) when the engine is missing or fails:
+:func:`reason` then returns a :class:`Reasoning` that says so.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+__all__ = ["Reasoning", "Reasoner", "reason", "chart_svgs", "chart_to_svg", "warm_up"]
+
+
+@dataclass
+class Reasoning:
+    """The reasoning shown in the side panel.
+
+    *data* is ``Evaluation.to_json(lang)``: ``{"lia": {...}, "dpia": {...}, "findings": [...]}``.
+    *available* is False when no reasoning engine is installed; *error* holds
+    the message of a failed evaluation.
+    """
+
+    data: dict[str, Any] = field(default_factory=dict)
+    evaluation: Any = None
+    available: bool = True
+    error: str | None = None
+
+    @property
+    def findings(self) -> list[dict[str, Any]]:
+        """The findings, each {rule, severity, citation, message, remediation, question}."""
+        return list(self.data.get("findings") or [])
+
+    @property
+    def dpia_required(self) -> bool:
+        """Whether the DPIA screening says a DPIA is required."""
+        return bool((self.data.get("dpia") or {}).get("required"))
+
+
+#: A function from (assessment metadata, answers, language) to a Reasoning.
+Reasoner = Callable[[dict, dict, str], Reasoning]
+
+
+def reason(assessment: dict[str, Any], answers: dict[str, Any], lang: str) -> Reasoning:
+    """Evaluate *answers* with :mod:`lia.rules`, never raising for a failed evaluation."""
+    try:
+        from lia.rules import evaluate
+    except ImportError:
+        return Reasoning(available=False)
+    try:
+        evaluation = evaluate(assessment, answers, evidence=None, lang=lang)
+        return Reasoning(data=evaluation.to_json(lang), evaluation=evaluation)
+    except Exception as exc:  # the page must stay usable whatever the rules do
+        return Reasoning(error=str(exc) or type(exc).__name__)
+
+
+_svg_cache: dict[str, str] = {}
+
+
+def chart_to_svg(chart: Any) -> str:
+    """Render an Altair chart to an SVG string with vl-convert (no JavaScript, no network)."""
+    import vl_convert as vlc
+
+    spec = chart.to_dict() if hasattr(chart, "to_dict") else chart
+    key = hashlib.sha256(json.dumps(spec, sort_keys=True, default=str).encode()).hexdigest()
+    if key not in _svg_cache:
+        schema = str(spec.get("$schema", ""))
+        version = ".".join(schema.rsplit("/v", 1)[-1].split(".")[:2]) if "/v" in schema else ""
+        supported = vlc.get_vegalite_versions() if hasattr(vlc, "get_vegalite_versions") else []
+        if version in supported:
+            svg = vlc.vegalite_to_svg(spec, vl_version=version)
+        else:
+            svg = vlc.vegalite_to_svg(spec)
+        if len(_svg_cache) > 64:
+            _svg_cache.clear()
+        _svg_cache[key] = svg
+    return _svg_cache[key]
+
+
+_charts_cache: dict[str, list[tuple[str, str]]] = {}
+
+
+def chart_svgs(reasoning: Reasoning, lang: str) -> list[tuple[str, str]]:
+    """The charts for the side panel as (UI string key, SVG): the balancing overview, and the risk map when a DPIA applies.
+
+    Building an Altair chart costs far more than evaluating the rules, so the
+    SVGs are cached on what the charts show (factors, risks, DPIA, language).
+    """
+    if reasoning.evaluation is None:
+        return []
+    data = reasoning.data
+    key = json.dumps([data.get("factors"), data.get("risks"), reasoning.dpia_required, lang], sort_keys=True, default=str)
+    if key in _charts_cache:
+        return _charts_cache[key]
+    from lia.rules.charts import balancing_chart, risk_map_chart
+
+    out = [("balancing_chart", chart_to_svg(balancing_chart(reasoning.evaluation, lang)))]
+    if reasoning.dpia_required:
+        out.append(("risk_map", chart_to_svg(risk_map_chart(reasoning.evaluation, lang))))
+    if len(_charts_cache) > 32:
+        _charts_cache.clear()
+    _charts_cache[key] = out
+    return out
+
+
+def warm_up(lang: str = "en") -> None:
+    """Load the rule packs, Altair and vl-convert once, so the first visitor does not wait for them.
+
+    Called by a preheated kernel before it waits for its visitor.
+    """
+    try:
+        r = reason({"id": "warm-up", "jurisdictions": ["EU", "SE", "NO"]}, {}, lang)
+        if r.evaluation is not None:
+            from lia.rules.charts import balancing_chart, risk_map_chart
+
+            chart_to_svg(balancing_chart(r.evaluation, lang))
+            chart_to_svg(risk_map_chart(r.evaluation, lang))
+    except Exception:  # warming up is an optimisation only
+        pass

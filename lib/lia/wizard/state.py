@@ -1,0 +1,303 @@
+"""What the wizard page holds, as plain Python (no widgets).
+
+:class:`WizardState` is the model behind the page: which assessment and base
+version is open, the answers typed so far, the language, the current section
+and, after a refused save, the conflict. Everything the page shows is derived
+from it, so it can be tested without a browser or even ipywidgets.
+"""
+
+from __future__ import annotations
+
+import copy
+import re
+from dataclasses import dataclass, field
+from typing import Any, Callable, Iterable
+
+from lia.wizard.schema import Field, Form, is_answered, is_visible
+
+__all__ = ["WizardState", "Conflict", "DiffRow", "Problem", "SectionProgress", "WORKING", "ID_PATTERN"]
+
+#: Assessment ids the wizard accepts when creating one (also a safe folder name).
+ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
+
+#: Stands for "the answers on screen" in :meth:`WizardState.diff`.
+WORKING = "working"
+
+JURISDICTIONS = ("EU", "SE", "NO")
+
+
+@dataclass
+class Conflict:
+    """A refused save: someone saved *head* after we opened our base version."""
+
+    head: Any  # lia.store.Version
+    base_number: int | None
+    message: str
+
+
+@dataclass(frozen=True)
+class DiffRow:
+    """One question whose answer differs between two versions."""
+
+    question: str
+    before: Any
+    after: Any
+
+
+@dataclass(frozen=True)
+class Problem:
+    """Something about the answers the user should fix; *key* names a UI string."""
+
+    question: str
+    key: str
+    values: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class SectionProgress:
+    """Required questions answered in one section."""
+
+    index: int
+    section: str
+    answered: int
+    required: int
+
+    @property
+    def complete(self) -> bool:
+        """All required questions of the section are answered."""
+        return self.answered >= self.required
+
+
+class WizardState:
+    """Model of the wizard page.
+
+    *store* is a :class:`lia.store.Store`, *form* the questionnaires as a
+    :class:`lia.wizard.schema.Form`.
+    """
+
+    def __init__(self, store: Any, form: Form, lang: str = "en") -> None:
+        self.store = store
+        self.form = form
+        self.lang = lang
+        self.assessment_id: str | None = None
+        self.assessment: dict[str, Any] = {}
+        self.base: Any = None  # the Version the answers started from
+        self.answers: dict[str, Any] = {}
+        self.section_index = 0
+        self.conflict: Conflict | None = None
+        self.last_saved: Any = None
+
+    # ------------------------------------------------------------------ open
+
+    @property
+    def base_number(self) -> int | None:
+        """Number of the version the answers are based on (None if never saved)."""
+        return None if self.base is None else int(self.base.number)
+
+    def ids(self) -> list[str]:
+        """Ids of the assessments in the workspace, sorted."""
+        return sorted(self.store.ids())
+
+    def new(self, assessment_id: str, title: str, jurisdictions: Iterable[str], **meta: Any) -> None:
+        """Start a new, unsaved assessment. Raises LiaError naming what was expected."""
+        from lia.errors import LiaError
+
+        assessment_id = (assessment_id or "").strip()
+        title = (title or "").strip()
+        jurisdictions = [j for j in JURISDICTIONS if j == "EU" or j in set(jurisdictions)]  # EU law always applies
+        if not ID_PATTERN.match(assessment_id):
+            raise LiaError(f"assessment id {assessment_id!r}: expected lowercase a-z, 0-9, - or _, starting with a letter or digit")
+        if self.store.exists(assessment_id):
+            raise LiaError(f"assessment {assessment_id!r} already exists")
+        if not title:
+            raise LiaError("a title is required")
+        if not jurisdictions:
+            raise LiaError(f"at least one jurisdiction is required ({', '.join(JURISDICTIONS)})")
+        self.assessment_id = assessment_id
+        self.assessment = {
+            "id": assessment_id,
+            "title": title,
+            "controller": meta.get("controller", ""),
+            "processing_activity": meta.get("processing_activity", title),
+            "jurisdictions": jurisdictions,
+            "owner": meta.get("owner", ""),
+            "review_date": meta.get("review_date"),
+            "status": meta.get("status", "draft"),
+        }
+        self.base = None
+        self.answers = {}
+        self.section_index = 0
+        self.conflict = None
+
+    def load(self, assessment_id: str, number: int | None = None) -> Any:
+        """Open *number* (head if None) of an assessment; typed answers are replaced."""
+        version = self.store.load(assessment_id, number)
+        self.assessment_id = assessment_id
+        self.assessment = copy.deepcopy(dict(version.assessment))
+        self.base = version
+        self.answers = copy.deepcopy(dict(version.answers))
+        self.conflict = None
+        return version
+
+    # --------------------------------------------------------------- answers
+
+    def set_answer(self, question_id: str, value: Any) -> None:
+        """Record an answer; an empty value (None, "", []) removes it."""
+        if is_answered(value):
+            self.answers[question_id] = copy.deepcopy(value)
+        else:
+            self.answers.pop(question_id, None)
+
+    def visible(self, question: Field) -> bool:
+        """Whether *question* is shown, given the answers so far (``show_if``)."""
+        return is_visible(question, self.answers)
+
+    def answers_to_save(self) -> dict[str, Any]:
+        """The answers of the questions that are shown (hidden ones are not saved)."""
+        qs = self.form.questions
+        return {
+            k: copy.deepcopy(v)
+            for k, v in sorted(self.answers.items())
+            if k not in qs or self.visible(qs[k])
+        }
+
+    @property
+    def dirty(self) -> bool:
+        """True when what would be saved differs from the base version (or nothing is saved yet)."""
+        if self.assessment_id is None:
+            return False
+        if self.base is None:
+            return True
+        return self.answers_to_save() != dict(self.base.answers) or self.assessment != dict(self.base.assessment)
+
+    # -------------------------------------------------------------- progress
+
+    def progress(self) -> list[SectionProgress]:
+        """Per section: required (and shown) questions answered / required."""
+        out = []
+        for i, s in enumerate(self.form.sections):
+            req = [q for q in s.questions if q.required and self.visible(q)]
+            done = sum(1 for q in req if is_answered(self.answers.get(q.id)))
+            out.append(SectionProgress(i, s.id, done, len(req)))
+        return out
+
+    def problems(self) -> list[Problem]:
+        """Everything that keeps the answers from being complete and valid, in form order."""
+        out: list[Problem] = []
+        for s in self.form.sections:
+            for q in s.questions:
+                if not self.visible(q):
+                    continue
+                value = self.answers.get(q.id)
+                if not is_answered(value):
+                    if q.required:
+                        out.append(Problem(q.id, "problem_required"))
+                    continue
+                out.extend(_value_problems(q, value))
+        return out
+
+    # ------------------------------------------------------------------ save
+
+    def save(self, author: str, message: str) -> Any:
+        """Save the shown answers as a new version whose parent is the base version.
+
+        On a stale base the store raises ConflictError: the answers stay in
+        this state, :attr:`conflict` names the newer head, and the error is
+        re-raised for the page to report.
+        """
+        from lia.errors import ConflictError, LiaError
+
+        if self.assessment_id is None:
+            raise LiaError("no assessment is open")
+        if not (author or "").strip():
+            raise LiaError("an author is required")
+        aid = self.assessment_id
+        answers = self.answers_to_save()
+        try:
+            if self.base is None:
+                if self.store.exists(aid):
+                    raise ConflictError(f"not saved: the assessment {aid!r} was created by someone else meanwhile")
+                try:
+                    version = self.store.create(
+                        copy.deepcopy(self.assessment), author=author.strip(), message=(message or "").strip(), answers=answers
+                    )
+                except ConflictError:
+                    raise
+                except LiaError:
+                    if self.store.exists(aid):  # lost a race with another creator
+                        raise ConflictError(f"not saved: the assessment {aid!r} was created by someone else meanwhile") from None
+                    raise
+            else:
+                version = self.store.save(
+                    aid,
+                    answers,
+                    assessment=copy.deepcopy(self.assessment),
+                    author=author.strip(),
+                    message=(message or "").strip(),
+                    parent=self.base_number,
+                )
+        except ConflictError as err:
+            head = self.store.load(aid)
+            self.conflict = Conflict(head=head, base_number=self.base_number, message=str(err))
+            raise
+        self.base = version
+        self.assessment = copy.deepcopy(dict(version.assessment))
+        self.conflict = None
+        self.last_saved = version
+        return version
+
+    def resolve_keep_mine(self) -> None:
+        """After a conflict: base the typed answers on the newer head, so the next save goes after it."""
+        if self.conflict is None:
+            return
+        self.base = self.conflict.head
+        self.assessment = {**dict(self.conflict.head.assessment), **{k: v for k, v in self.assessment.items() if k != "id"}}
+        self.conflict = None
+
+    def resolve_take_theirs(self) -> None:
+        """After a conflict: drop the typed answers and open the newer head."""
+        if self.conflict is None or self.assessment_id is None:
+            return
+        self.load(self.assessment_id, int(self.conflict.head.number))
+
+    # --------------------------------------------------------------- history
+
+    def history(self) -> list[Any]:
+        """Saved versions of the open assessment, oldest first (empty when unsaved)."""
+        if self.assessment_id is None or not self.store.exists(self.assessment_id):
+            return []
+        return list(self.store.history(self.assessment_id))
+
+    def answers_of(self, which: int | str | None) -> dict[str, Any]:
+        """Answers of version *which*, or of the screen for :data:`WORKING`."""
+        if which == WORKING or which is None:
+            return self.answers_to_save()
+        return dict(self.store.load(self.assessment_id, int(which)).answers)
+
+    def diff(self, a: int | str, b: int | str) -> list[DiffRow]:
+        """Questions whose answers differ from *a* to *b* (numbers or :data:`WORKING`), in form order."""
+        before, after = self.answers_of(a), self.answers_of(b)
+        order = {qid: i for i, qid in enumerate(self.form.questions)}
+        keys = sorted(set(before) | set(after), key=lambda k: (order.get(k, len(order)), k))
+        return [DiffRow(k, before.get(k), after.get(k)) for k in keys if before.get(k) != after.get(k)]
+
+
+def _value_problems(q: Field, value: Any) -> list[Problem]:
+    out: list[Problem] = []
+    if q.type == "number" and isinstance(value, (int, float)) and not isinstance(value, bool):
+        lo, hi = q.min, q.max
+        if (lo is not None and value < lo) or (hi is not None and value > hi):
+            if lo is not None and hi is not None:
+                out.append(Problem(q.id, "problem_range", {"min": lo, "max": hi}))
+            elif lo is not None:
+                out.append(Problem(q.id, "problem_min", {"min": lo}))
+            else:
+                out.append(Problem(q.id, "problem_max", {"max": hi}))
+    if q.type == "table" and isinstance(value, list):
+        for n, row in enumerate(value, start=1):
+            for col in q.columns:
+                if col.required and not is_answered((row or {}).get(col.id)):
+                    out.append(Problem(q.id, "problem_row", {"row": n, "column": col.id}))
+    return out
+
+
