@@ -216,20 +216,16 @@ def trusted_keys_path(ws: Any) -> Path:
 
 def load_trusted_keys(path: Path) -> dict[str, TrustedKey]:
     """Read and check the trusted-keys file; keyid -> TrustedKey. Missing file: empty."""
-    import yaml
+    from lia.loaders import parse_yaml
 
     path = Path(path)
     if not path.exists():
         return {}
     raw = _read_small(path, "trusted-keys file")
     try:
-        doc = yaml.safe_load(raw.decode("utf-8"))
+        doc = parse_yaml(raw.decode("utf-8"), path)
     except UnicodeDecodeError as exc:
         raise InputError(f"not UTF-8 text (byte {exc.start})", file=path) from None
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else None
-        raise InputError(f"not valid YAML: {getattr(exc, 'problem', None) or exc}", file=path, where=where) from None
     if doc is None:
         return {}
     if not isinstance(doc, dict) or not isinstance(doc.get("keys", []), list):
