@@ -18,4 +18,9 @@ COMMANDS: list[str] = [
     "validate",
     "check",
     "example",
+    "render",
+    "status",
+    "keys",
+    "sign",
+    "verify",
 ]
