@@ -177,26 +177,31 @@ def stale_reasons(ws: Any, statement: dict[str, Any], templates: Path | None = N
     Fast path: files whose SHA-256 is unchanged are not parsed again.
     """
     from .paths import templates_dir
-    from .store import Store
 
     tdir = Path(templates) if templates else templates_dir()
     pred = statement["predicate"]
     aid = pred["assessment"]["id"]
     reasons: list[str] = []
-    store = Store(ws)
     n = pred["answers"]["version"]
-    if not store.exists(aid):
+    # A light read of the store (no pydantic import): verify must stay fast.
+    vdir = Path(ws.assessments_dir) / aid / "versions"
+    if not re.match(r"^[a-z0-9][a-z0-9-]{0,62}$", str(aid)) or not vdir.is_dir():
         return [f"the assessment {aid} is no longer in this workspace"]
-    head = store.head_number(aid)
+    numbers = sorted(int(m.group(1)) for m in (re.match(r"^(\d{4,})\.json$", p.name) for p in vdir.iterdir()) if m)
+    head = numbers[-1] if numbers else 0
     if head > n:
         reasons.append(f"newer answers version {head} (report has version {n})")
+    vfile = vdir / f"{n:04d}.json"
     try:
-        stored = store.load(aid, n)
-        if stored.digest != pred["answers"].get("digest"):
-            reasons.append(f"answers version {n} in the store has digest {stored.digest}, the report was built "
-                           f"from {pred['answers'].get('digest')}")
-    except LiaError as exc:
-        reasons.append(f"answers version {n} cannot be read: {exc}")
+        record = json.loads(vfile.read_text(encoding="utf-8"))
+        body = {k: v for k, v in record.items() if k != "digest"}
+        if digest_obj(body) != record.get("digest"):
+            reasons.append(f"answers version {n} was altered in the store ({vfile}); run `lia check`")
+        elif record.get("digest") != pred["answers"].get("digest"):
+            reasons.append(f"answers version {n} in the store has digest {record.get('digest')}, the report was "
+                           f"built from {pred['answers'].get('digest')}")
+    except (OSError, ValueError, AttributeError) as exc:
+        reasons.append(f"answers version {n} cannot be read ({vfile}: {type(exc).__name__})")
 
     def compare(kind: str, old: list[dict[str, Any]], new_files: dict[str, Path]) -> None:
         old_by_file = {o.get("file"): o for o in old if isinstance(o, dict)}
@@ -348,6 +353,8 @@ def normalize_notebook(nb: Any, title: str | None = None) -> Any:
     pm["input_path"] = "templates/report.ipynb"
     pm["output_path"] = "report.ipynb"
     for cell in nb.cells:
+        if "injected-parameters" in cell.metadata.get("tags", []):
+            cell["id"] = "injected-parameters"  # papermill gives it a random id
         cell.metadata.pop("execution", None)
         cpm = cell.metadata.get("papermill")
         if cpm is not None:
@@ -610,12 +617,21 @@ class RenderResult:
                 "changes": self.changes}
 
 
-def _evaluation_json(v: Any, lang: str) -> dict[str, Any] | None:
+def _evaluation_json(v: Any, lang: str, templates: Path) -> dict[str, Any] | None:
+    """The verdicts and findings (lia.rules), evaluated against ``templates``; None without lia.rules."""
     if not _has_rules_api():
         return None
     from lia.rules import evaluate
 
-    return evaluate(v.assessment, v.answers, evidence=None, lang=lang).to_json(lang)
+    old = os.environ.get("LIA_TEMPLATES")
+    os.environ["LIA_TEMPLATES"] = str(templates)
+    try:
+        return evaluate(v.assessment, v.answers, evidence=None, lang=lang).to_json(lang)
+    finally:
+        if old is None:
+            os.environ.pop("LIA_TEMPLATES", None)
+        else:
+            os.environ["LIA_TEMPLATES"] = old
 
 
 def _failed_cell(nb_path: Path) -> str:
@@ -681,7 +697,7 @@ def _finish(ws: Any, job: RenderJob, v: Any, tmp: Path, templates: Path, printer
         _fix_pdf_dates(tmp / "report.pdf", v.time)
 
     inputs = current_inputs(ws, job.aid, v, templates)
-    evaluation = _evaluation_json(v, job.lang)
+    evaluation = _evaluation_json(v, job.lang, templates)
     if evaluation is not None:
         _write(tmp / "evaluation.json", (json.dumps(evaluation, indent=2, sort_keys=True, ensure_ascii=False)
                                          + "\n").encode("utf-8"))

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import html
 import importlib.util
+import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -85,6 +86,8 @@ def load(home: str, assessment_id: str, version: int | None, lang: str = "en", t
 
     check_lang(lang)
     tdir = Path(templates) if templates else templates_dir()
+    if templates:  # so that lia.rules and lia.periods read the same templates (the engine restores env)
+        os.environ["LIA_TEMPLATES"] = str(tdir)
     ws = Workspace(home)
     store = Store(ws)
     v = store.load(assessment_id, version or None)
