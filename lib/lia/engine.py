@@ -76,15 +76,16 @@ def _altair_state():
         return [repr(exc)]
 
 def _user_names():
+    # Every name, hidden ones included: a name smuggled into user_ns_hidden survives %reset.
     ip = get_ipython()
-    hidden = ip.user_ns_hidden
-    return sorted(k for k in ip.user_ns if k not in hidden and not k.startswith("_"))
+    return sorted(ip.user_ns) + ["|"] + sorted(ip.user_ns_hidden)
 
 def state():
     """Everything a notebook could leave behind that the next one might see."""
     ip = get_ipython()
     state = {
         "user_names": _user_names(),
+        "builtins": sorted(dir(__import__("builtins"))),
         "cwd": _os.getcwd(),
         "sys_path": list(_sys.path),
         "environ": sorted(_os.environ.items()),
@@ -106,11 +107,11 @@ def snapshot():
     _BASE["sys_path"] = list(_sys.path)
     _BASE["environ"] = dict(_os.environ)
     _BASE["warnings"] = list(_warnings.filters)
-    _BASE["fingerprint"] = fingerprint()
-    return _BASE["fingerprint"]
+    _BASE["state"] = state()
+    return fingerprint()
 
 def reset():
-    """Put the kernel back into its post-start state; return True when clean."""
+    """Put the kernel back into its post-start state; return "" when clean, else what differs."""
     ip = get_ipython()
     ip.run_line_magic("reset", "-f")
     for name in [m for m in _sys.modules if m == "lia" or m.startswith("lia.")]:
@@ -137,7 +138,8 @@ def reset():
     except Exception:
         pass
     ip.execution_count = 1
-    return fingerprint() == _BASE["fingerprint"]
+    now = state()
+    return ",".join(k for k in now if now[k] != _BASE["state"][k])
 '''
 
 # Imported once per kernel, before the first notebook.
@@ -170,6 +172,7 @@ class WarmKernel:
         self.kc: Any = None
         self.jobs = 0
         self.starts = 0
+        self.last_dirty = ""  # what the last reset could not restore (replaced the kernel)
         self.thread = threading.current_thread()
 
     # -- lifecycle -------------------------------------------------------
@@ -197,9 +200,10 @@ class WarmKernel:
                   "del _t, _s, _m\n")
         self._run(self.warm_code)
         # Baseline after a first reset, so it describes the same state a reset restores.
+        # (taken in the same context as the checks: a user expression, outside any cell)
         self._run("get_ipython().run_line_magic('reset', '-f')\n"
-                  "get_ipython().execution_count = 1\n"
-                  "__import__('__lia_warm__').snapshot()")
+                  "get_ipython().execution_count = 1\n")
+        self._run("", "__import__('__lia_warm__').snapshot()")
         self.jobs = 0
         self.starts += 1
 
@@ -268,7 +272,8 @@ class WarmKernel:
         clean = False
         if self.alive() and self.jobs < self.max_jobs:
             try:
-                clean = self._run("", "__import__('__lia_warm__').reset()") == "True"
+                self.last_dirty = self._run("", "__import__('__lia_warm__').reset()").strip("'\"")
+                clean = self.last_dirty == ""
             except Exception:
                 clean = False
         if not clean:
