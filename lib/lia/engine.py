@@ -75,6 +75,16 @@ def _altair_state():
     except Exception as exc:  # pragma: no cover
         return [repr(exc)]
 
+KEEP = ()  # set by the engine: lia modules kept warm between notebooks (their namespaces are checked)
+
+def _kept_namespaces():
+    out = {}
+    for name in KEEP:
+        mod = _sys.modules.get(name)
+        if mod is not None:
+            out[name] = sorted((k, id(v)) for k, v in vars(mod).items())
+    return out
+
 def _user_names():
     # Every name, hidden ones included: a name smuggled into user_ns_hidden survives %reset.
     ip = get_ipython()
@@ -93,6 +103,7 @@ def state():
         "pandas": _pandas_options(),
         "altair": _altair_state(),
         "lia_modules": sorted(m for m in _sys.modules if m == "lia" or m.startswith("lia.")),
+        "kept_modules": _kept_namespaces(),
         "execution_count": ip.execution_count,
     }
     return state
@@ -114,8 +125,11 @@ def reset():
     """Put the kernel back into its post-start state; return "" when clean, else what differs."""
     ip = get_ipython()
     ip.run_line_magic("reset", "-f")
-    for name in [m for m in _sys.modules if m == "lia" or m.startswith("lia.")]:
+    for name in [m for m in _sys.modules if (m == "lia" or m.startswith("lia.")) and m not in KEEP]:
         del _sys.modules[name]
+        parent, _, child = name.rpartition(".")
+        if parent in _sys.modules and getattr(_sys.modules[parent], child, None) is not None:
+            delattr(_sys.modules[parent], child)  # the kept package must not point at the dropped module
     _os.chdir(_BASE["cwd"])
     _sys.path[:] = _BASE["sys_path"]
     _os.environ.clear()
@@ -142,6 +156,13 @@ def reset():
     return ",".join(k for k in now if now[k] != _BASE["state"][k])
 '''
 
+# lia modules that stay imported between notebooks. They hold no assessment data, only caches keyed
+# by file path and content (questionnaires, message catalogues, template digests). Every other lia
+# module is imported afresh by each notebook; any change to a kept module's namespace (an added or
+# replaced attribute) makes the reset fail and the kernel is replaced.
+DEFAULT_KEEP = ("lia", "lia.errors", "lia.canonical", "lia.loaders", "lia.paths", "lia.i18n",
+                "lia.workspace", "lia.questionnaire", "lia.model", "lia.store", "lia.report")
+
 # Imported once per kernel, before the first notebook.
 DEFAULT_WARM_CODE = r'''
 import pandas, altair, vl_convert
@@ -163,9 +184,12 @@ class WarmKernel:
     """
 
     def __init__(self, kernel_name: str = "python3", warm_code: str = DEFAULT_WARM_CODE,
-                 max_jobs: int = 200, startup_timeout: float = 60) -> None:
+                 max_jobs: int = 200, startup_timeout: float = 60,
+                 keep: tuple[str, ...] = DEFAULT_KEEP, preload_templates: str | None = None) -> None:
         self.kernel_name = kernel_name
         self.warm_code = warm_code
+        self.keep = keep
+        self.preload_templates = preload_templates
         self.max_jobs = max_jobs
         self.startup_timeout = startup_timeout
         self.km: Any = None
@@ -199,6 +223,21 @@ class WarmKernel:
                   "_s.modules['__lia_warm__'] = _m\n"
                   "del _t, _s, _m\n")
         self._run(self.warm_code)
+        if self.keep:
+            self._run("import importlib as _il, sys as _s\n"
+                      f"_s.modules['__lia_warm__'].KEEP = {tuple(self.keep)!r}\n"
+                      f"for _n in {tuple(self.keep)!r}:\n"
+                      "    try:\n        _il.import_module(_n)\n    except ImportError:\n        pass\n"
+                      "del _il, _s, _n\n")
+        if self.preload_templates:
+            # Fill the kept caches (questionnaires, YAML loader) before the baseline is taken.
+            self._run("try:\n"
+                      "    from lia.questionnaire import load_questionnaires as _lq\n"
+                      f"    _lq({str(self.preload_templates)!r})\n"
+                      "    from lia.report import questionnaire_inputs as _qi\n"
+                      f"    _qi(__import__('pathlib').Path({str(self.preload_templates)!r}))\n"
+                      "except Exception:\n    pass\n"
+                      "for _n in ('_lq', '_qi'):\n    globals().pop(_n, None)\n")
         # Baseline after a first reset, so it describes the same state a reset restores.
         # (taken in the same context as the checks: a user expression, outside any cell)
         self._run("get_ipython().run_line_magic('reset', '-f')\n"
@@ -351,10 +390,11 @@ class KernelPool:
     """
 
     def __init__(self, size: int | None = None, kernel_name: str = "python3",
-                 warm_code: str = DEFAULT_WARM_CODE) -> None:
+                 warm_code: str = DEFAULT_WARM_CODE, preload_templates: str | Path | None = None) -> None:
         self.size = max(1, size or os.cpu_count() or 1)
         self.kernel_name = kernel_name
         self.warm_code = warm_code
+        self.preload_templates = str(preload_templates) if preload_templates else None
         self._queue: queue.Queue[Any] = queue.Queue()
         self._threads: list[threading.Thread] = []
         self._kernels: list[WarmKernel] = []
@@ -383,7 +423,7 @@ class KernelPool:
                 self._ready.release()
 
     def _worker(self) -> None:
-        kernel = WarmKernel(self.kernel_name, self.warm_code)
+        kernel = WarmKernel(self.kernel_name, self.warm_code, preload_templates=self.preload_templates)
         try:
             kernel.start()
         except BaseException as exc:  # a kernel that cannot start fails its jobs, not the process

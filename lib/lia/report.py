@@ -83,13 +83,18 @@ def template_inputs(templates: Path) -> dict[str, Any]:
     return {"digest": digest_obj(files), "files": files}
 
 
+_DIGESTS: dict[tuple[str, str], tuple[dict[str, Any], str]] = {}
+
+
 def _data_digest(path: Path) -> tuple[dict[str, Any], str]:
+    """(parsed YAML, content digest) of a data file; cached by path and SHA-256 of its bytes."""
     from .loaders import load_data_file
 
-    data = load_data_file(path, what="template data file")
-    if not isinstance(data, dict):
-        return {}, digest_obj(None)
-    return data, digest_obj(data)
+    key = (str(path), _sha256_file(path))
+    if key not in _DIGESTS:
+        data = load_data_file(path, what="template data file")
+        _DIGESTS[key] = (data, digest_obj(data)) if isinstance(data, dict) else ({}, digest_obj(None))
+    return _DIGESTS[key]
 
 
 def questionnaire_inputs(templates: Path) -> list[dict[str, Any]]:
@@ -345,7 +350,7 @@ def report_status(ws: Any, templates: Path | None = None) -> list[ReportStatus]:
 
 # --------------------------------------------------------------------------- notebook and HTML
 
-def normalize_notebook(nb: Any, title: str | None = None) -> Any:
+def normalize_notebook(nb: Any) -> Any:
     """Drop volatile metadata (timings, temp paths) so equal inputs give equal bytes."""
     pm = nb.metadata.get("papermill", {})
     for k in ("start_time", "end_time", "duration"):
@@ -360,8 +365,6 @@ def normalize_notebook(nb: Any, title: str | None = None) -> Any:
         if cpm is not None:
             for k in ("start_time", "end_time", "duration"):
                 cpm.pop(k, None)
-    if title:
-        nb.metadata["title"] = title
     return nb
 
 
@@ -384,7 +387,7 @@ def _exporter_config(templates: Path, lang: str) -> Any:
     c.TagRemovePreprocessor.enabled = True
     c.TagRemovePreprocessor.remove_input_tags = ["remove_input"]
     c.TagRemovePreprocessor.remove_all_outputs_tags = ["remove_output"]
-    c.TagRemovePreprocessor.remove_cell_tags = ["remove_cell"]
+    c.TagRemovePreprocessor.remove_cell_tags = ["remove_cell", "parameters", "injected-parameters"]
     return c
 
 
@@ -681,7 +684,7 @@ def _finish(ws: Any, job: RenderJob, v: Any, tmp: Path, templates: Path, printer
     title = v.assessment.get("title") or job.aid
     kind = text(labels.get("report.kind"), job.lang)
     nb = nbformat.read(str(tmp / "report.ipynb"), as_version=4)
-    normalize_notebook(nb, f"{title} — {kind}")
+    normalize_notebook(nb)
     _write(tmp / "report.ipynb", nbformat.writes(nb).encode("utf-8"))
     body, _ = html_exporter(templates, job.lang).from_notebook_node(nb)
     bad = _check_offline_html(body)
@@ -778,7 +781,8 @@ def render_many(ws: Any, jobs: list[RenderJob], *, workers: int | None = None, e
     register()
     own_pool = None
     if engine == "lia-warm" and pool is None:
-        own_pool = pool = KernelPool(min(workers or os.cpu_count() or 1, max(1, len(jobs))))
+        own_pool = pool = KernelPool(min(workers or os.cpu_count() or 1, max(1, len(jobs))),
+                                     preload_templates=tdir)
         pool.open()
     printer = PdfPrinter() if pdf else None
     results: list[RenderResult | None] = [None] * len(jobs)

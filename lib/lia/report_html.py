@@ -23,7 +23,7 @@ from typing import Any
 from .i18n import text
 
 __all__ = [
-    "ReportData", "load", "show", "summary_html", "lia_steps_html", "dpia_html", "findings_html",
+    "ReportData", "load", "page_title", "show", "summary_html", "lia_steps_html", "dpia_html", "findings_html",
     "periods_html", "access_html", "union_html", "answers_html", "provenance_html",
     "verdict_class", "duration_text",
 ]
@@ -108,11 +108,19 @@ def load(home: str, assessment_id: str, version: int | None, lang: str = "en", t
     return data
 
 
-def show(fragment: str) -> None:
-    """Display an HTML fragment in the notebook (the only IPython call of the report)."""
+def show(fragment: str, title: str | None = None) -> None:
+    """Display an HTML fragment in the notebook (the only IPython call of the report).
+
+    ``title`` (given with the summary) becomes the HTML page title.
+    """
     from IPython.display import HTML, display
 
-    display(HTML(fragment))
+    display(HTML(fragment), metadata={"lia_title": title} if title else None)
+
+
+def page_title(d: ReportData) -> str:
+    """"<assessment title> — Assessment report" in the report language."""
+    return f"{d.meta.get('title') or d.aid} — {d.L('report.kind')}"
 
 
 # --------------------------------------------------------------------------- small helpers

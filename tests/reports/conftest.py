@@ -27,11 +27,11 @@ def templates_copy(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="session")
-def pool() -> Iterator[Any]:
+def pool(templates_copy: Path) -> Iterator[Any]:
     """One warm kernel shared by every render of the session."""
     from lia.engine import KernelPool
 
-    p = KernelPool(1)
+    p = KernelPool(1, preload_templates=templates_copy)
     p.open()
     yield p
     p.close()

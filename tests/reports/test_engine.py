@@ -52,16 +52,21 @@ def test_state_of_one_notebook_is_not_visible_in_the_next(tmp_path: Path) -> Non
     assert b.cells[0].execution_count == 1  # counts restart at 1, as in a fresh kernel
 
 
-def test_a_kernel_whose_state_cannot_be_reset_is_replaced(tmp_path: Path) -> None:
+@pytest.mark.parametrize("smuggle, check", [
+    # a name put into builtins survives %reset
+    ("import builtins\nbuiltins.smuggled = 1", "smuggled"),
+    # an attribute added to a lia module that stays imported between notebooks (lia.questionnaire)
+    ("import lia.questionnaire\nlia.questionnaire.smuggled = 1", "__import__('lia.questionnaire').questionnaire.smuggled"),
+])
+def test_a_kernel_whose_state_cannot_be_reset_is_replaced(tmp_path: Path, smuggle: str, check: str) -> None:
     import papermill as pm
 
     from lia.engine import KernelPool
 
-    # A name put into builtins survives %reset: the fingerprint check must notice it and replace the kernel.
-    sneaky = _nb(tmp_path / "sneaky.ipynb", "import builtins\nbuiltins.smuggled = 1\nimport os\n"
-                 "print('pid', os.getpid())")
+    sneaky = _nb(tmp_path / "sneaky.ipynb", f"{smuggle}\nimport os\nprint('pid', os.getpid())")
     probe = _nb(tmp_path / "probe.ipynb", "import os\nprint('pid', os.getpid())\n"
-                "try:\n    smuggled\n    print('visible')\nexcept NameError:\n    print('not visible')")
+                f"try:\n    {check}\n    print('visible')\nexcept (NameError, AttributeError):\n"
+                "    print('not visible')")
     with KernelPool(1) as pool:
         a = pool.submit(pm.execute_notebook, str(sneaky), None, engine_name="lia-warm", progress_bar=False).result()
         b = pool.submit(pm.execute_notebook, str(probe), None, engine_name="lia-warm", progress_bar=False).result()
