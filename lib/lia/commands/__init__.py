@@ -20,4 +20,9 @@ COMMANDS: list[str] = [
     "example",
     "evaluate",
     "serve",
+    "render",
+    "status",
+    "keys",
+    "sign",
+    "verify",
 ]

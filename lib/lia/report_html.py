@@ -1,0 +1,676 @@
+"""The sections of the assessment report, as HTML strings with inline SVG charts.
+
+The report notebook (templates/report.ipynb) only calls these functions and
+displays what they return; every line of logic is here, where tests reach it.
+Output is deterministic: the same answers, templates and library give the
+same bytes (no random ids, no timestamps, charts as static SVG).
+
+Parts that other issues provide (``lia.rules`` for verdicts and findings,
+``lia.periods`` for recording-period charts) are used when installed; when
+they are missing the section says so instead of failing.
+"""
+
+from __future__ import annotations
+
+import html
+import importlib.util
+import os
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .i18n import text
+
+__all__ = [
+    "ReportData", "load", "page_title", "show", "summary_html", "lia_steps_html", "dpia_html", "findings_html",
+    "periods_html", "access_html", "union_html", "answers_html", "provenance_html",
+    "verdict_class", "duration_text",
+]
+
+SEVERITIES = ("blocker", "warning", "info")
+LEVELS = ("negligible", "limited", "significant", "maximum")
+DPIA_CRITERIA = ("evaluation_scoring", "automated_decisions", "systematic_monitoring", "sensitive_data",
+                 "large_scale", "matching_datasets", "vulnerable_subjects", "innovative_technology",
+                 "prevents_rights")
+_GOOD = {"pass", "yes", "current", "done", "met_not"}
+_BAD = {"fail", "no", "blocker"}
+
+
+def _has(module: str) -> bool:
+    try:
+        return importlib.util.find_spec(module) is not None
+    except (ImportError, ValueError):
+        return False
+
+
+@dataclass
+class ReportData:
+    """Everything the report sections need, loaded once per report."""
+
+    home: Path
+    aid: str
+    lang: str
+    templates: Path
+    version: Any  # lia.store.Version
+    head: int
+    qset: Any  # lia.questionnaire.QuestionnaireSet or None
+    labels: dict[str, dict[str, str]]
+    evaluation: Any = None  # lia.rules Evaluation, or None when lia.rules is not installed
+    evaluation_json: dict[str, Any] | None = None
+    evaluation_error: str | None = None
+    inputs: dict[str, Any] = field(default_factory=dict)
+
+    def L(self, key: str, **fmt: Any) -> str:  # noqa: N802 - short on purpose, used everywhere
+        """A UI label from templates/i18n/reports.yaml in the report language (key itself if missing)."""
+        entry = self.labels.get(key)
+        s = text(entry, self.lang) if entry else key
+        return s.format(**fmt) if fmt else s
+
+    @property
+    def answers(self) -> dict[str, Any]:
+        return self.version.answers
+
+    @property
+    def meta(self) -> dict[str, Any]:
+        return self.version.assessment
+
+
+def load(home: str, assessment_id: str, version: int | None, lang: str = "en", templates: str = "") -> ReportData:
+    """Load the answers version, questionnaires, labels and (if available) the evaluation."""
+    from .i18n import catalogue, check_lang
+    from .paths import templates_dir
+    from .questionnaire import load_questionnaires
+    from .store import Store
+    from .workspace import Workspace
+
+    check_lang(lang)
+    tdir = Path(templates) if templates else templates_dir()
+    if templates:  # so that lia.rules and lia.periods read the same templates (the engine restores env)
+        os.environ["LIA_TEMPLATES"] = str(tdir)
+    ws = Workspace(home)
+    store = Store(ws)
+    v = store.load(assessment_id, version or None)
+    data = ReportData(home=ws.home, aid=assessment_id, lang=lang, templates=tdir, version=v,
+                      head=store.head_number(assessment_id), qset=load_questionnaires(tdir),
+                      labels=catalogue("reports", tdir))
+    if _has("lia.rules"):
+        try:
+            from lia.rules import evaluate
+
+            data.evaluation = evaluate(v.assessment, v.answers, evidence=None, lang=lang)
+            data.evaluation_json = data.evaluation.to_json(lang)
+        except Exception as exc:  # noqa: BLE001 - the report says what went wrong, in its own section
+            data.evaluation_error = f"{type(exc).__name__}: {exc}"
+    from .report import current_inputs
+
+    data.inputs = current_inputs(ws, assessment_id, v, tdir)
+    return data
+
+
+def show(fragment: str, title: str | None = None) -> None:
+    """Display an HTML fragment in the notebook (the only IPython call of the report).
+
+    ``title`` (given with the summary) becomes the HTML page title.
+    """
+    from IPython.display import HTML, display
+
+    display(HTML(fragment), metadata={"lia_title": title} if title else None)
+
+
+def page_title(d: ReportData) -> str:
+    """"<assessment title> — Assessment report" in the report language."""
+    return f"{d.meta.get('title') or d.aid} — {d.L('report.kind')}"
+
+
+# --------------------------------------------------------------------------- small helpers
+
+def e(value: Any) -> str:
+    """HTML-escape any value."""
+    return html.escape("" if value is None else str(value), quote=True)
+
+
+def verdict_class(verdict: str | None) -> str:
+    """CSS class for a verdict: good, bad, mixed or none."""
+    if not verdict:
+        return "none"
+    if verdict in _GOOD:
+        return "good"
+    if verdict in _BAD:
+        return "bad"
+    return "mixed"
+
+
+def _badge(d: ReportData, verdict: str | None, prefix: str = "verdict") -> str:
+    label = d.L(f"{prefix}.{verdict}") if verdict else d.L("verdict.none")
+    return f'<span class="badge {verdict_class(verdict)}">{e(label)}</span>'
+
+
+def _h(level: int, title: str, anchor: str | None = None) -> str:
+    ident = f' id="{e(anchor)}"' if anchor else ""
+    return f"<h{level}{ident}>{e(title)}</h{level}>"
+
+
+def _table(headers: list[str], rows: list[list[str]], cls: str = "") -> str:
+    """A table; cells are already-escaped HTML."""
+    head = "".join(f"<th>{h}</th>" for h in headers)
+    body = "".join("<tr>" + "".join(f"<td>{c}</td>" for c in r) + "</tr>" for r in rows)
+    return f'<table class="{cls}"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
+
+
+def _kv(rows: list[tuple[str, str]]) -> str:
+    body = "".join(f"<tr><th>{e(k)}</th><td>{v}</td></tr>" for k, v in rows)
+    return f'<table class="kv"><tbody>{body}</tbody></table>'
+
+
+def _note(kind: str, message: str) -> str:
+    return f'<div class="note {kind}">{message}</div>'
+
+
+def _section(anchor: str, title: str, body: str) -> str:
+    return f'<section class="report-section" id="{e(anchor)}">{_h(2, title)}{body}</section>'
+
+
+_DUR = re.compile(r"^P(?=\d)(?:(\d+)Y)?(?:(\d+)M)?(?:(\d+)W)?(?:(\d+)D)?$")
+
+
+def duration_text(d: ReportData, value: Any) -> str:
+    """``P90D`` -> "90 days" (in the report language); anything else as given."""
+    if not isinstance(value, str):
+        return e(value)
+    m = _DUR.match(value)
+    if not m:
+        return e(value)
+    parts = []
+    for n, unit in zip(m.groups(), ("years", "months", "weeks", "days")):
+        if n:
+            key = f"unit.{unit}" if int(n) != 1 else f"unit.{unit[:-1]}"
+            parts.append(f"{int(n)} {d.L(key)}")
+    return e(" ".join(parts))
+
+
+def _q(d: ReportData, qid: str) -> Any:
+    return d.qset.get(qid) if d.qset is not None else None
+
+
+def _qtext(d: ReportData, qid: str) -> str:
+    q = _q(d, qid)
+    return text(q.text, d.lang) if q is not None else qid
+
+
+def _choice(d: ReportData, qid: str, value: Any, column: str | None = None) -> str:
+    q = _q(d, qid)
+    if q is not None and column:
+        q = next((c for c in q.columns if c.id == column), None)
+    if q is not None and getattr(q, "choices", None):
+        for c in q.choices:
+            if c.id == value:
+                return e(text(c.label, d.lang))
+    return e(value)
+
+
+def _yes_no(d: ReportData, value: Any) -> str:
+    if value is True:
+        return e(d.L("yes"))
+    if value is False:
+        return e(d.L("no"))
+    return e(d.L("not_answered"))
+
+
+def value_html(d: ReportData, q: Any, value: Any) -> str:
+    """An answer rendered for a reader: labels for choices, yes/no, units, durations, tables."""
+    if value is None or value == "" or value == []:
+        return f'<span class="empty">{e(d.L("not_answered"))}</span>'
+    kind = getattr(q, "type", None)
+    if kind == "yes_no":
+        return _yes_no(d, value)
+    if kind == "choice":
+        return next((e(text(c.label, d.lang)) for c in q.choices if c.id == value), e(value))
+    if kind == "multi_choice" and isinstance(value, list):
+        labels = {c.id: text(c.label, d.lang) for c in q.choices}
+        return "<ul class='inline'>" + "".join(f"<li>{e(labels.get(v, v))}</li>" for v in value) + "</ul>"
+    if kind == "number":
+        unit = f" {e(text(q.unit, d.lang))}" if getattr(q, "unit", None) else ""
+        num = int(value) if isinstance(value, float) and value.is_integer() else value
+        return f"{e(num)}{unit}"
+    if kind == "duration":
+        return duration_text(d, value)
+    if kind == "table" and isinstance(value, list):
+        cols = list(q.columns)
+        rows = [[value_html(d, c, r.get(c.id)) if isinstance(r, dict) else e(r) for c in cols] for r in value]
+        return _table([e(text(c.label, d.lang)) for c in cols], rows, "answers-table")
+    if kind == "text":
+        return "<br>".join(e(line) for line in str(value).splitlines())
+    return e(value)
+
+
+def _answer(d: ReportData, qid: str) -> str:
+    return value_html(d, _q(d, qid), d.answers.get(qid))
+
+
+def _ev(d: ReportData) -> dict[str, Any]:
+    return d.evaluation_json or {}
+
+
+def _reasons(d: ReportData, reasons: Any) -> str:
+    """Reasons may be strings or objects with message/rule/question; render a list."""
+    if not reasons:
+        return f'<p class="empty">{e(d.L("no_reasons"))}</p>'
+    items = []
+    for r in reasons if isinstance(reasons, list) else [reasons]:
+        if isinstance(r, dict):
+            msg = r.get("message") or r.get("text") or r.get("reason") or ""
+            if isinstance(msg, dict):
+                msg = text(msg, d.lang)
+            extra = []
+            if r.get("rule"):
+                extra.append(f'<code>{e(r["rule"])}</code>')
+            if r.get("question"):
+                extra.append(e(_qtext(d, r["question"])))
+            if r.get("effect") or r.get("direction"):
+                extra.append(e(r.get("effect") or r.get("direction")))
+            tail = f' <span class="meta">({"; ".join(extra)})</span>' if extra else ""
+            items.append(f"<li>{e(msg)}{tail}</li>")
+        else:
+            items.append(f"<li>{e(r)}</li>")
+    return "<ul class='reasons'>" + "".join(items) + "</ul>"
+
+
+def _missing_rules_note(d: ReportData) -> str:
+    if d.evaluation_error:
+        return _note("bad", e(d.L("rules.error", error=d.evaluation_error)))
+    return _note("mixed", e(d.L("rules.missing")))
+
+
+# d3 locales for numbers and dates (d3-format has no nb-NO: Norwegian number format given inline).
+_NUMBER_LOCALES: dict[str, Any] = {"en": "en-GB", "sv": "sv-SE",
+                                   "nb": {"decimal": ",", "thousands": "\u00a0", "grouping": [3],
+                                          "currency": ["", " kr"]}}
+_TIME_LOCALES = {"en": "en-GB", "sv": "sv-SE", "nb": "nb-NO"}
+
+
+def _svg(chart: Any, lang: str = "en") -> str:
+    """An altair chart as inline SVG (vl-convert: no JavaScript, no network, deterministic, localized)."""
+    import vl_convert as vlc
+
+    svg = vlc.vegalite_to_svg(chart.to_dict(), allowed_base_urls=[], format_locale=_NUMBER_LOCALES.get(lang, "en-GB"),
+                              time_format_locale=_TIME_LOCALES.get(lang, "en-GB"))
+    svg = re.sub(r"^<\?xml[^>]*>\s*", "", svg)
+    return f'<figure class="chart">{svg}</figure>'
+
+
+# --------------------------------------------------------------------------- sections
+
+def summary_html(d: ReportData) -> str:
+    """Title, metadata, overall verdict in a box, DPIA result and finding counts, contents."""
+    m = d.meta
+    ev = _ev(d)
+    overall = (ev.get("lia") or {}).get("overall") or {}
+    verdict = overall.get("verdict")
+    status = m.get("status") or "draft"
+    rows = [
+        (d.L("meta.controller"), e(m.get("controller")) or f'<span class="empty">{e(d.L("not_answered"))}</span>'),
+        (d.L("meta.processing_activity"), e(m.get("processing_activity")) or "—"),
+        (d.L("meta.jurisdictions"), e(", ".join(d.L(f"jurisdiction.{j}") for j in m.get("jurisdictions") or []))),
+        (d.L("meta.owner"), e(m.get("owner")) or "—"),
+        (d.L("meta.status"), f'<span class="badge {"good" if status == "approved" else "none"}">'
+                             f'{e(d.L("status." + status))}</span>'),
+        (d.L("meta.version"), e(d.L("version_of", n=d.version.number, head=d.head))),
+        (d.L("meta.saved"), e(f"{d.version.time} · {d.version.author}")),
+        (d.L("meta.message"), e(d.version.message)),
+        (d.L("meta.review_date"), e(m.get("review_date")) or "—"),
+    ]
+    parts = [f'<header class="report-title"><p class="meta">{e(d.L("report.kind"))}</p>',
+             f"<h1>{e(m.get('title') or d.aid)}</h1>",
+             f'<p class="subtitle">{e(d.L("report.subtitle"))} · <code>{e(d.aid)}</code></p></header>']
+    if d.version.number != d.head:
+        parts.append(_note("mixed", e(d.L("summary.not_head", n=d.version.number, head=d.head))))
+    if d.evaluation_json is not None:
+        reasons = overall.get("reasons") or []
+        parts.append(f'<div class="verdict-box {verdict_class(verdict)}"><div class="label">'
+                     f'{e(d.L("summary.overall"))}</div><div class="big">'
+                     f'{e(d.L("verdict." + verdict) if verdict else d.L("verdict.none"))}</div>'
+                     f'{_reasons(d, reasons[:6])}</div>')
+        dp = ev.get("dpia") or {}
+        req = dp.get("required")
+        met = dp.get("criteria_met") or []
+        parts.append(_note("bad" if req else "good",
+                           e(d.L("summary.dpia_required" if req else "summary.dpia_not_required", n=len(met)))))
+        counts = {s: 0 for s in SEVERITIES}
+        for f in ev.get("findings") or []:
+            if f.get("severity") in counts:
+                counts[f["severity"]] += 1
+        parts.append('<p class="counts">' + "".join(
+            f'<span><span class="badge {"bad" if s == "blocker" else "mixed" if s == "warning" else "none"}">'
+            f'{counts[s]}</span> {e(d.L("severity." + s + ".plural"))}</span>' for s in SEVERITIES) + "</p>")
+    else:
+        parts.append(_missing_rules_note(d))
+    parts.append(_kv(rows))
+    toc = [("lia", "section.lia"), ("dpia", "section.dpia"), ("findings", "section.findings"),
+           ("periods", "section.periods"), ("access", "section.access"), ("union", "section.union"),
+           ("answers", "section.answers"), ("provenance", "section.provenance")]
+    parts.append(f'<nav class="toc"><strong>{e(d.L("contents"))}</strong><ol>' + "".join(
+        f'<li><a href="#{a}">{e(d.L(k))}</a></li>' for a, k in toc) + "</ol></nav>")
+    return '<section class="report-section" id="summary">' + "".join(parts) + "</section>"
+
+
+def balancing_svg(d: ReportData) -> str:
+    """The balancing chart from lia.rules.charts, as SVG ('' if not available)."""
+    if d.evaluation is None or not _has("lia.rules.charts"):
+        return ""
+    try:
+        from lia.rules.charts import balancing_chart
+
+        return _svg(balancing_chart(d.evaluation, d.lang), d.lang)
+    except Exception as exc:  # noqa: BLE001
+        return _note("bad", e(d.L("chart.error", error=f"{type(exc).__name__}: {exc}")))
+
+
+def lia_steps_html(d: ReportData) -> str:
+    """The three cumulative LIA steps, each with its verdict and reasons, then the overall verdict."""
+    body = [f'<p>{e(d.L("lia.intro"))}</p>']
+    if d.evaluation_json is None:
+        body.append(_missing_rules_note(d))
+    lia = _ev(d).get("lia") or {}
+    answers_for = {"purpose": ["purpose.purposes", "purpose.interest", "purpose.whose_interest", "purpose.benefit"],
+                   "necessity": ["necessity.recording_scope", "necessity.alternatives_considered",
+                                 "necessity.alternatives_assessment"],
+                   "balancing": ["conclusion.measures"]}
+    for i, step in enumerate(("purpose", "necessity", "balancing"), start=1):
+        s = lia.get(step) or {}
+        head = f'<span>{i}. {e(d.L("step." + step))}</span>{_badge(d, s.get("verdict"))}'
+        inner = [f"<h3>{head}</h3>", f'<p class="meta">{e(d.L("step." + step + ".question"))}</p>']
+        if d.evaluation_json is not None:
+            inner.append(_reasons(d, s.get("reasons")))
+        rows = [(_qtext(d, q), _answer(d, q)) for q in answers_for[step] if d.answers.get(q) not in (None, "", [])]
+        if rows:
+            inner.append(_kv(rows))
+        if step == "balancing":
+            inner.append(balancing_svg(d))
+        body.append('<div class="step">' + "".join(inner) + "</div>")
+    overall = lia.get("overall") or {}
+    body.append(f'<div class="verdict-box {verdict_class(overall.get("verdict"))}"><div class="label">'
+                f'{e(d.L("summary.overall"))}</div><div class="big">'
+                f'{e(d.L("verdict." + overall["verdict"]) if overall.get("verdict") else d.L("verdict.none"))}'
+                f'</div>{_reasons(d, overall.get("reasons")) if d.evaluation_json is not None else ""}</div>')
+    rows = [(_qtext(d, q), _answer(d, q)) for q in ("conclusion.assessor_verdict", "conclusion.dpo_opinion")
+            if d.answers.get(q) not in (None, "")]
+    if rows:
+        body.append(_h(3, d.L("lia.assessor_and_dpo")) + _kv(rows))
+    return _section("lia", d.L("section.lia"), "".join(body))
+
+
+def _level_cell(d: ReportData, column: str, value: Any) -> str:
+    if not value:
+        return '<span class="empty">—</span>'
+    cls = f"level-{value}" if value in LEVELS else ""
+    return f'<span class="{cls}">{_choice(d, "risks.register", value, column)}</span>'
+
+
+def risk_map_svg(d: ReportData) -> str:
+    """The risk map (severity x likelihood, before -> after): lia.rules.charts if present, else our own."""
+    if d.evaluation is not None and _has("lia.rules.charts"):
+        try:
+            from lia.rules.charts import risk_map_chart
+
+            return _svg(risk_map_chart(d.evaluation, d.lang), d.lang)
+        except Exception as exc:  # noqa: BLE001
+            return _note("bad", e(d.L("chart.error", error=f"{type(exc).__name__}: {exc}")))
+    rows = [r for r in d.answers.get("risks.register") or [] if isinstance(r, dict)]
+    if not rows:
+        return ""
+    import altair as alt
+    import pandas as pd
+
+    pts = []
+    for r in rows:
+        for when, sev, lik in (("before", "severity_before", "likelihood_before"),
+                               ("after", "severity_after", "likelihood_after")):
+            if r.get(sev) in LEVELS and r.get(lik) in LEVELS:
+                pts.append({"ref": r.get("ref", "?"), "when": d.L(f"risk.{when}"),
+                            "severity": LEVELS.index(r[sev]) + 1, "likelihood": LEVELS.index(r[lik]) + 1})
+    if not pts:
+        return ""
+    df = pd.DataFrame(pts)
+    labels = [d.L(f"level.{lv}") for lv in LEVELS]
+    expr = "[" + ",".join(repr(x) for x in ["", *labels]) + "][datum.value]"
+    axis_x = alt.Axis(values=[1, 2, 3, 4], labelExpr=expr, title=d.L("risk.likelihood"), grid=True)
+    axis_y = alt.Axis(values=[1, 2, 3, 4], labelExpr=expr, title=d.L("risk.severity"), grid=True)
+    scale = alt.Scale(domain=[0.5, 4.5])
+    base = alt.Chart(df)
+    points = base.mark_circle(size=260, opacity=0.85).encode(
+        x=alt.X("likelihood:Q", scale=scale, axis=axis_x), y=alt.Y("severity:Q", scale=scale, axis=axis_y),
+        color=alt.Color("when:N", title=None, scale=alt.Scale(range=["#b3261e", "#1b7f3b"])))
+    refs = base.mark_text(dy=-14, fontSize=11).encode(x="likelihood:Q", y="severity:Q", text="ref:N")
+    return _svg((points + refs).properties(width=360, height=300), d.lang)
+
+
+def dpia_html(d: ReportData) -> str:
+    """DPIA screening (WP248 criteria, required or not and why) and the risk register with measures."""
+    body = []
+    ev = _ev(d)
+    dp = ev.get("dpia") or {}
+    met_ids = {str(c).removeprefix("dpia.") if not isinstance(c, dict) else str(c.get("id", c.get("criterion", "")))
+               .removeprefix("dpia.") for c in dp.get("criteria_met") or []}
+    body.append(_h(3, d.L("dpia.screening")))
+    if d.evaluation_json is None:
+        body.append(_missing_rules_note(d))
+    else:
+        req = dp.get("required")
+        body.append(_note("bad" if req else "good", e(d.L("summary.dpia_required" if req else
+                                                          "summary.dpia_not_required", n=len(met_ids)))))
+    rows = []
+    for c in DPIA_CRITERIA:
+        declared = d.answers.get(f"dpia.{c}")
+        derived = c in met_ids
+        rows.append([e(d.L(f"criterion.{c}")), _yes_no(d, declared),
+                     (f'<span class="badge bad">{e(d.L("met"))}</span>' if derived else
+                      f'<span class="badge none">{e(d.L("not_met"))}</span>') if d.evaluation_json is not None
+                     else "—"])
+    body.append(_table([e(d.L("dpia.criterion")), e(d.L("dpia.assessor_view")), e(d.L("dpia.workbench_view"))],
+                       rows))
+    if dp.get("reasons"):
+        body.append(_reasons(d, dp.get("reasons")))
+    if d.answers.get("dpia.notes"):
+        body.append(_kv([(_qtext(d, "dpia.notes"), _answer(d, "dpia.notes"))]))
+
+    body.append(_h(3, d.L("dpia.risks")))
+    reg = [r for r in d.answers.get("risks.register") or [] if isinstance(r, dict)]
+    if reg:
+        rows = []
+        for r in reg:
+            title = r.get("title") or ""
+            event = _choice(d, "risks.register", r.get("event"), "event")
+            rows.append([f"<strong>{e(r.get('ref'))}</strong>", event + (f"<br>{e(title)}" if title else ""),
+                         _level_cell(d, "severity_before", r.get("severity_before")),
+                         _level_cell(d, "likelihood_before", r.get("likelihood_before")),
+                         _level_cell(d, "severity_after", r.get("severity_after")),
+                         _level_cell(d, "likelihood_after", r.get("likelihood_after"))])
+        body.append(_table(["", e(d.L("risk.event")), e(d.L("risk.severity_before")),
+                            e(d.L("risk.likelihood_before")), e(d.L("risk.severity_after")),
+                            e(d.L("risk.likelihood_after"))], rows, "risks"))
+        body.append(risk_map_svg(d))
+        high = [r.get("ref") for r in reg if r.get("severity_after") in LEVELS[2:]
+                and r.get("likelihood_after") in LEVELS[2:]]
+        if high:
+            body.append(_note("bad", e(d.L("risk.art36", refs=", ".join(str(h) for h in high)))))
+    else:
+        body.append(f'<p class="empty">{e(d.L("risk.none"))}</p>')
+    measures = [m for m in d.answers.get("risks.measures") or [] if isinstance(m, dict)]
+    if measures:
+        body.append(_h(4, d.L("risk.measures")))
+        q = _q(d, "risks.measures")
+        body.append(value_html(d, q, measures) if q is not None else e(measures))
+    return _section("dpia", d.L("section.dpia"), "".join(body))
+
+
+def findings_html(d: ReportData) -> str:
+    """Findings grouped by severity (blockers first), each with citation, remediation and the question."""
+    if d.evaluation_json is None:
+        return _section("findings", d.L("section.findings"), _missing_rules_note(d))
+    findings = [f for f in _ev(d).get("findings") or [] if isinstance(f, dict)]
+    body = []
+    if not findings:
+        body.append(_note("good", e(d.L("findings.none"))))
+    for sev in SEVERITIES:
+        group = [f for f in findings if f.get("severity") == sev]
+        if not group:
+            continue
+        body.append(_h(3, f'{d.L("severity." + sev + ".plural")} ({len(group)})'))
+        for f in group:
+            parts = [f'<div class="msg">{e(text(f.get("message"), d.lang))}</div>']
+            if f.get("citation"):
+                parts.append(f'<div class="cite">{e(d.L("findings.citation"))}: {e(text(f["citation"], d.lang))}'
+                             "</div>")
+            if f.get("remediation"):
+                parts.append(f'<div class="fix"><strong>{e(d.L("findings.remediation"))}:</strong> '
+                             f'{e(text(f["remediation"], d.lang))}</div>')
+            meta = [f'<code>{e(f.get("rule"))}</code>']
+            if f.get("question"):
+                meta.append(f'{e(d.L("findings.question"))}: {e(_qtext(d, f["question"]))}')
+            parts.append(f'<div class="meta">{" · ".join(meta)}</div>')
+            body.append(f'<div class="finding {e(sev)}">' + "".join(parts) + "</div>")
+    return _section("findings", d.L("section.findings"), "".join(body))
+
+
+def periods_svg(d: ReportData) -> str:
+    """Declared training periods per group on a timeline (altair -> SVG); '' when there are none."""
+    rows = [r for r in d.answers.get("periods.training_periods") or [] if isinstance(r, dict)
+            and r.get("start") and r.get("end")]
+    if not rows:
+        return ""
+    import altair as alt
+    import pandas as pd
+
+    df = pd.DataFrame([{"group": str(r.get("group") or "?"), "start": r["start"], "end": r["end"]} for r in rows])
+    chart = alt.Chart(df).mark_bar(height=14, color="#1a73e8").encode(
+        x=alt.X("start:T", title=d.L("periods.timeline_axis"), axis=alt.Axis(format="%d %b %Y", labelAngle=0)),
+        x2="end:T",
+        y=alt.Y("group:N", title=None, sort=None),
+    ).properties(width=520, height=max(60, 28 * df["group"].nunique()), title=d.L("periods.timeline_title"))
+    return _svg(chart, d.lang)
+
+
+def evidence_svgs(d: ReportData) -> str:
+    """Recording-period charts from lia.periods when that module offers them for this assessment."""
+    if not _has("lia.periods"):
+        return _note("mixed", e(d.L("periods.module_missing")))
+    try:
+        import lia.periods as periods
+
+        fn = getattr(periods, "report_charts", None)
+        if fn is None:
+            return ""
+        charts = fn(d.home, d.aid, d.version, d.lang)
+        return "".join(_svg(c, d.lang) for c in charts or [])
+    except Exception as exc:  # noqa: BLE001
+        return _note("bad", e(d.L("chart.error", error=f"{type(exc).__name__}: {exc}")))
+
+
+def periods_html(d: ReportData) -> str:
+    """Recording-period limits as declared, the training periods, and the periods charts."""
+    limit_ids = ["periods.continuous", "periods.max_consecutive_days", "periods.max_days_per_month",
+                 "periods.share_recorded_percent", "periods.never_recorded", "necessity.recording_scope",
+                 "retention.period", "retention.deletion", "retention.training_clips_period"]
+    body = [f'<p>{e(d.L("periods.intro"))}</p>',
+            _kv([(_qtext(d, q), _answer(d, q)) for q in limit_ids])]
+    mcd = d.answers.get("periods.max_consecutive_days")
+    if isinstance(mcd, (int, float)) and mcd >= 5:
+        body.append(_note("mixed", e(d.L("periods.whole_weeks", n=mcd))))
+    if d.answers.get("periods.continuous") is True:
+        body.append(_note("bad", e(d.L("periods.continuous_warning"))))
+    tp = d.answers.get("periods.training_periods")
+    if tp:
+        body.append(_h(3, _qtext(d, "periods.training_periods")))
+        body.append(_answer(d, "periods.training_periods"))
+        body.append(periods_svg(d))
+    body.append(evidence_svgs(d))
+    return _section("periods", d.L("section.periods"), "".join(body))
+
+
+def access_html(d: ReportData) -> str:
+    """Who can listen: roles table with totals, scope and controls."""
+    roles = [r for r in d.answers.get("access.roles") or [] if isinstance(r, dict)]
+    body = []
+    if roles:
+        rows = []
+        for r in roles:
+            rows.append([e(r.get("role")), e(r.get("people")), e(r.get("reason")), _yes_no(d, r.get("can_listen")),
+                         _yes_no(d, r.get("can_download"))])
+        total = sum(r.get("people") or 0 for r in roles if isinstance(r.get("people"), (int, float)))
+        listen = sum(r.get("people") or 0 for r in roles
+                     if isinstance(r.get("people"), (int, float)) and r.get("can_listen"))
+        q = _q(d, "access.roles")
+        heads = ([e(text(c.label, d.lang)) for c in q.columns] if q is not None and len(q.columns) == 5 else
+                 [e(d.L(k)) for k in ("access.role", "access.people", "access.reason", "access.listen",
+                                     "access.download")])
+        body.append(_table(heads, rows, "roles"))
+        body.append(f'<p>{e(d.L("access.totals", total=total, listen=listen))}</p>')
+    else:
+        body.append(f'<p class="empty">{e(d.L("access.no_roles"))}</p>')
+    ids = ["access.scope", "access.controlled_by", "access.logged", "access.logs_reviewed",
+           "access.reason_required", "safeguards.unauthorised_listening_sanctioned"]
+    body.append(_kv([(_qtext(d, q), _answer(d, q)) for q in ids]))
+    return _section("access", d.L("section.access"), "".join(body))
+
+
+def union_html(d: ReportData) -> str:
+    """Union / works-council position, the consultations held and the employees' own views."""
+    ids = ["union.representatives_exist", "union.consulted", "union.position", "union.conditions",
+           "union.employee_views"]
+    body = [_kv([(_qtext(d, q), _answer(d, q)) for q in ids])]
+    pos = d.answers.get("union.position")
+    if d.answers.get("union.representatives_exist") and not d.answers.get("union.consulted"):
+        body.append(_note("bad", e(d.L("union.not_consulted"))))
+    elif pos == "opposes":
+        body.append(_note("bad", e(d.L("union.opposes"))))
+    body.append(_h(3, _qtext(d, "union.consultations")))
+    if d.answers.get("union.consultations"):
+        body.append(_answer(d, "union.consultations"))
+    else:
+        body.append(f'<p class="empty">{e(d.L("union.no_consultations"))}</p>')
+    return _section("union", d.L("section.union"), "".join(body))
+
+
+def answers_html(d: ReportData) -> str:
+    """Every answer, section by section, with the question text in the report language."""
+    body = []
+    if d.qset is None:
+        return _section("answers", d.L("section.answers"), e(d.answers))
+    for qn, section in d.qset.sections:
+        rows = []
+        for q in section.questions:
+            if not d.qset.is_shown(q, d.answers):
+                continue
+            rows.append((q, d.answers.get(q.id)))
+        if not rows:
+            continue
+        body.append(_h(3, f"{text(qn.title, d.lang)} — {text(section.title, d.lang)}"))
+        body.append('<table class="kv answers"><tbody>' + "".join(
+            f'<tr><th>{e(text(q.text, d.lang))}<span class="qid">{e(q.id)}</span></th>'
+            f"<td>{value_html(d, q, v)}</td></tr>" for q, v in rows) + "</tbody></table>")
+    unknown = sorted(k for k in d.answers if k not in d.qset.questions)
+    if unknown:
+        body.append(_note("mixed", e(d.L("answers.unknown", ids=", ".join(unknown)))))
+    return _section("answers", d.L("section.answers"), "".join(body))
+
+
+def provenance_html(d: ReportData) -> str:
+    """What the report was built from: answers version and digest, questionnaires, rule packs, template."""
+    inp = d.inputs
+    rows = [[e(d.L("prov.answers")), e(f'{d.aid} v{inp["answers"]["version"]}'),
+             f'<span class="digest">{e(inp["answers"]["digest"])}</span>']]
+    for q in inp.get("questionnaires", []):
+        rows.append([e(d.L("prov.questionnaire")), e(f'{q["id"]} {q["version"]}'),
+                     f'<span class="digest">{e(q["digest"])}</span>'])
+    for r in inp.get("rule_packs", []):
+        rows.append([e(d.L("prov.rule_pack")), e(f'{r["id"]} {r["version"]}'),
+                     f'<span class="digest">{e(r["digest"])}</span>'])
+    rows.append([e(d.L("prov.template")), e("templates/report.ipynb"),
+                 f'<span class="digest">{e(inp["template"]["digest"])}</span>'])
+    rows.append([e(d.L("prov.library")), e(f'lia {inp["library"]["version"]}'), ""])
+    body = [f'<p>{e(d.L("prov.intro"))}</p>',
+            _table([e(d.L("prov.input")), e(d.L("prov.which")), e(d.L("prov.digest"))], rows, "prov")]
+    if not inp.get("rule_packs"):
+        body.append(_note("mixed", e(d.L("prov.no_rule_packs"))))
+    return _section("provenance", d.L("section.provenance"), "".join(body))
