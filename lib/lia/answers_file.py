@@ -1,0 +1,40 @@
+"""Reading an answers file a user gives to ``lia save`` or ``lia validate``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from .errors import InputError
+from .loaders import load_data_file
+
+__all__ = ["read_answers_file"]
+
+_RECORD_KEYS = {"author", "digest", "format", "message", "number", "parent", "questionnaires", "time"}
+
+
+def read_answers_file(path: str | Path) -> tuple[dict[str, Any], dict[str, Any] | None]:
+    """Return ``(answers, metadata or None)`` from a YAML/JSON answers file.
+
+    Accepted shapes: a mapping of question ids to answers; a mapping with ``answers`` (and
+    optionally ``assessment``); or a whole version record as printed by ``lia show --json``.
+    """
+    data = load_data_file(path, what="answers file")
+    if not isinstance(data, dict):
+        raise InputError("expected a mapping of question ids to answers at the top level", file=path, where="line 1")
+    if "answers" in data and isinstance(data["answers"], dict):
+        extra = set(data) - {"answers", "assessment"} - _RECORD_KEYS
+        if extra:
+            raise InputError(
+                f"unexpected top-level key(s) {', '.join(sorted(map(str, extra)))}; a file with `answers:` may also hold "
+                "`assessment:` (metadata) and nothing else",
+                file=path,
+            )
+        meta = data.get("assessment")
+        if meta is not None and not isinstance(meta, dict):
+            raise InputError("`assessment:` must be a mapping of metadata fields (title, status, ...)", file=path)
+        return data["answers"], meta
+    bad = [k for k in data if not isinstance(k, str)]
+    if bad:
+        raise InputError(f"question ids must be text, got {bad[0]!r}", file=path)
+    return data, None

@@ -1,0 +1,59 @@
+"""Three languages: English (``en``), Swedish (``sv``) and Norwegian Bokmål (``nb``).
+
+Data files hold texts as mappings ``{en: ..., sv: ..., nb: ...}``. User-interface strings
+live in ``templates/i18n/<area>.yaml`` as ``key: {en, sv, nb}``.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Mapping
+
+__all__ = ["LANGS", "LANG_NAMES", "text", "catalogue", "t", "check_lang"]
+
+LANGS: tuple[str, ...] = ("en", "sv", "nb")
+LANG_NAMES = {"en": "English", "sv": "Svenska", "nb": "Norsk bokmål"}
+
+
+def check_lang(lang: str) -> str:
+    """Return ``lang`` if known, else raise a LiaError listing the known languages."""
+    if lang not in LANGS:
+        from .errors import LiaError
+
+        raise LiaError(f"unknown language {lang!r}; expected one of: {', '.join(LANGS)}")
+    return lang
+
+
+def text(mapping: Mapping[str, str] | str | None, lang: str = "en") -> str:
+    """The text of ``mapping`` in ``lang``, falling back to English."""
+    if mapping is None:
+        return ""
+    if isinstance(mapping, str):
+        return mapping
+    return mapping.get(lang) or mapping.get("en") or ""
+
+
+@lru_cache(maxsize=None)
+def _load_catalogue(path: str, mtime: float) -> dict[str, dict[str, str]]:
+    from .loaders import load_data_file
+
+    data = load_data_file(path, what="message catalogue")
+    return dict(data or {})
+
+
+def catalogue(area: str, templates: Path | None = None) -> dict[str, dict[str, str]]:
+    """The message catalogue ``templates/i18n/<area>.yaml``."""
+    from .paths import templates_dir
+
+    path = (templates or templates_dir()) / "i18n" / f"{area}.yaml"
+    return _load_catalogue(str(path), path.stat().st_mtime)
+
+
+def t(area: str, key: str, lang: str = "en", **fmt: object) -> str:
+    """A UI string from the ``area`` catalogue in ``lang``, formatted with ``fmt``."""
+    entry = catalogue(area).get(key)
+    if entry is None:
+        return key
+    s = text(entry, lang)
+    return s.format(**fmt) if fmt else s

@@ -1,0 +1,315 @@
+"""The assessment: its metadata and the validation of its answers against the questionnaires.
+
+Validation collects every problem at once (unknown question id, wrong type, value outside the
+allowed choices or range, missing required answer) and names the question and what was
+expected, so an assessor can fix a whole answers file in one go.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import math
+import re
+from typing import Any, Callable, Literal, Optional
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError as PydanticValidationError, field_validator
+
+from .errors import InputError, Problem, ValidationError
+from .questionnaire import Column, Question, QuestionnaireSet
+
+__all__ = [
+    "ASSESSMENT_ID_RE",
+    "STATUSES",
+    "JURISDICTIONS",
+    "AssessmentMeta",
+    "check_assessment_id",
+    "validate_answers",
+    "missing_required",
+    "parse_duration_days",
+    "format_value",
+]
+
+ASSESSMENT_ID_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
+STATUSES = ("draft", "in_review", "approved", "superseded")
+JURISDICTIONS = ("EU", "SE", "NO")
+_DURATION_RE = re.compile(r"^P(?=\d)(?:(\d+)Y)?(?:(\d+)M)?(?:(\d+)W)?(?:(\d+)D)?$")
+_DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+def check_assessment_id(aid: Any) -> str:
+    """Return ``aid`` if it is a safe assessment id, else raise an InputError saying what is allowed."""
+    if not isinstance(aid, str) or not ASSESSMENT_ID_RE.match(aid):
+        shown = repr(aid) if isinstance(aid, str) else f"a {type(aid).__name__}"
+        extra = ""
+        if isinstance(aid, str) and ("/" in aid or "\\" in aid or ".." in aid):
+            extra = " Path separators and '..' are never allowed: an id names a folder inside assessments/."
+        raise InputError(
+            f"the assessment id {shown} is not allowed; expected 1 to 63 characters of lower-case letters a-z, "
+            f"digits and '-', starting with a letter or digit (for example contact-centre-2026).{extra}"
+        )
+    return aid
+
+
+class AssessmentMeta(BaseModel):
+    """Who assesses what: the metadata saved with every version."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    id: str
+    title: str = Field(min_length=1, max_length=300)
+    controller: str = ""
+    processing_activity: str = ""
+    jurisdictions: list[Literal["EU", "SE", "NO"]] = Field(default_factory=lambda: ["EU"])
+    owner: str = ""
+    review_date: Optional[str] = None
+    status: Literal["draft", "in_review", "approved", "superseded"] = "draft"
+
+    @field_validator("id")
+    @classmethod
+    def _id(cls, v: str) -> str:
+        try:
+            return check_assessment_id(v)
+        except InputError as err:
+            raise ValueError(err.detail) from None
+
+    @field_validator("jurisdictions")
+    @classmethod
+    def _jur(cls, v: list[str]) -> list[str]:
+        # EU law always applies; keep a stable order without duplicates.
+        return [j for j in JURISDICTIONS if j == "EU" or j in v]
+
+    @field_validator("review_date")
+    @classmethod
+    def _date(cls, v: Optional[str]) -> Optional[str]:
+        if v in (None, ""):
+            return None
+        if not _valid_date(v):
+            raise ValueError(f"expected a date as YYYY-MM-DD, got {v!r}")
+        return v
+
+    @classmethod
+    def parse(cls, data: Any, source: str = "assessment metadata") -> "AssessmentMeta":
+        """Validate metadata, reporting every problem together."""
+        if not isinstance(data, dict):
+            raise InputError("expected a mapping of metadata fields (id, title, jurisdictions, ...)", file=source)
+        try:
+            return cls.model_validate(data)
+        except PydanticValidationError as err:
+            problems = []
+            for e in err.errors():
+                where = ".".join(str(x) for x in e["loc"]) or "metadata"
+                msg = e["msg"].removeprefix("Value error, ")
+                if e["type"] == "extra_forbidden":
+                    msg = "unknown field; expected one of " + ", ".join(cls.model_fields)
+                elif e["type"] == "literal_error" and "status" in where:
+                    msg = f"expected one of {', '.join(STATUSES)}"
+                elif e["type"] == "literal_error":
+                    msg = f"expected one of {', '.join(JURISDICTIONS)}"
+                problems.append(Problem(f"assessment.{where}", msg))
+            raise ValidationError(problems, source=source) from None
+
+    def to_dict(self) -> dict[str, Any]:
+        return self.model_dump()
+
+
+def _valid_date(v: Any) -> bool:
+    if not isinstance(v, str) or not _DATE_RE.match(v):
+        return False
+    try:
+        dt.date.fromisoformat(v)
+    except ValueError:
+        return False
+    return True
+
+
+def parse_duration_days(v: str) -> float:
+    """Approximate length in days of an ISO 8601 date duration (``P90D``, ``P3M``, ``P1Y2M``, ``P2W``)."""
+    m = _DURATION_RE.match(v or "")
+    if not m:
+        raise ValueError(f"expected an ISO 8601 duration such as P90D, P3M or P1Y, got {v!r}")
+    y, mo, w, d = (int(x) if x else 0 for x in m.groups())
+    return y * 365.25 + mo * 30.4375 + w * 7 + d
+
+
+# --- value checks, one per question type: return None when fine, else what was expected -------
+
+def _is_number(v: Any) -> bool:
+    return isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v)
+
+
+def _check_text(q: Any, v: Any) -> Optional[str]:
+    if not isinstance(v, str):
+        return f"expected text, got {_kind(v)}"
+    if len(v) > 100_000:
+        return "text longer than 100000 characters"
+    return None
+
+
+def _check_choice(q: Any, v: Any) -> Optional[str]:
+    if not isinstance(v, str) or v not in q.choice_ids():
+        return f"expected one of {', '.join(q.choice_ids())}, got {v!r}"
+    return None
+
+
+def _check_multi(q: Any, v: Any) -> Optional[str]:
+    if not isinstance(v, list):
+        return f"expected a list of some of {', '.join(q.choice_ids())}, got {_kind(v)}"
+    bad = [x for x in v if not isinstance(x, str) or x not in q.choice_ids()]
+    if bad:
+        return f"{', '.join(map(repr, bad))} not allowed; expected some of {', '.join(q.choice_ids())}"
+    if len(set(v)) != len(v):
+        return "a choice is listed twice; list each once"
+    return None
+
+
+def _check_yes_no(q: Any, v: Any) -> Optional[str]:
+    if not isinstance(v, bool):
+        return f"expected true or false, got {v!r}"
+    return None
+
+
+def _check_number(q: Any, v: Any) -> Optional[str]:
+    if not _is_number(v):
+        return f"expected a number, got {_kind(v)}"
+    if abs(v) > 2**53 - 1:
+        return f"expected a number between -{2**53 - 1} and {2**53 - 1}, got {v}"
+    if q.integer and not float(v).is_integer():
+        return f"expected a whole number, got {v}"
+    if q.min is not None and v < q.min:
+        return f"expected at least {_num(q.min)}, got {v}"
+    if q.max is not None and v > q.max:
+        return f"expected at most {_num(q.max)}, got {v}"
+    return None
+
+
+def _check_date(q: Any, v: Any) -> Optional[str]:
+    if not _valid_date(v):
+        return f"expected a date as YYYY-MM-DD, got {v!r}"
+    return None
+
+
+def _check_duration(q: Any, v: Any) -> Optional[str]:
+    if not isinstance(v, str) or not _DURATION_RE.match(v):
+        return f"expected an ISO 8601 duration such as P90D (90 days), P3M (3 months) or P1Y, got {v!r}"
+    return None
+
+
+VALUE_CHECKS: dict[str, Callable[[Any, Any], Optional[str]]] = {
+    "text": _check_text,
+    "choice": _check_choice,
+    "multi_choice": _check_multi,
+    "yes_no": _check_yes_no,
+    "number": _check_number,
+    "date": _check_date,
+    "duration": _check_duration,
+}
+
+
+def _num(x: float) -> str:
+    return str(int(x)) if float(x).is_integer() else str(x)
+
+
+def _kind(v: Any) -> str:
+    if v is None:
+        return "nothing (null)"
+    return {bool: "true/false", int: "a number", float: "a number", str: "text", list: "a list", dict: "a mapping"}.get(
+        type(v), type(v).__name__
+    ) + (f" {v!r}" if isinstance(v, (bool, int, float, str)) and len(repr(v)) < 40 else "")
+
+
+def _is_empty(v: Any) -> bool:
+    return v is None or v == "" or v == [] or v == {}
+
+
+def _check_table(q: Question, rows: Any) -> list[Problem]:
+    if not isinstance(rows, list):
+        return [Problem(q.id, f"expected a table: a list of rows, each a mapping of {', '.join(c.id for c in q.columns)}", "type")]
+    problems: list[Problem] = []
+    cols: dict[str, Column] = {c.id: c for c in q.columns}
+    for i, row in enumerate(rows, start=1):
+        where = f"{q.id}[{i}]"
+        if not isinstance(row, dict):
+            problems.append(Problem(where, f"expected a row mapping {', '.join(cols)} to values, got {_kind(row)}", "type"))
+            continue
+        for key, value in row.items():
+            col = cols.get(key)
+            if col is None:
+                problems.append(Problem(f"{where}.{key}", f"unknown column; expected one of {', '.join(cols)}", "unknown"))
+                continue
+            if _is_empty(value):
+                continue
+            msg = VALUE_CHECKS[col.type](col, value)
+            if msg:
+                problems.append(Problem(f"{where}.{key}", msg, "type"))
+        for col in q.columns:
+            if col.required and _is_empty(row.get(col.id)):
+                problems.append(Problem(f"{where}.{col.id}", "required column is empty", "missing"))
+    return problems
+
+
+def validate_answers(qset: QuestionnaireSet, answers: Any, *, complete: bool = False) -> list[Problem]:
+    """Every problem with ``answers`` at once.
+
+    With ``complete=True`` a required question (that applies, see ``show_if``) left
+    unanswered is a problem too; drafts are saved without that check.
+    """
+    if not isinstance(answers, dict):
+        return [Problem("answers", f"expected a mapping of question ids to answers, got {_kind(answers)}", "type")]
+    problems: list[Problem] = []
+    for qid, value in answers.items():
+        q = qset.get(qid) if isinstance(qid, str) else None
+        if q is None:
+            close = difflib.get_close_matches(str(qid), list(qset.questions), n=3, cutoff=0.6)
+            hint = f"; did you mean {' or '.join(close)}?" if close else "; see `lia show` or the questionnaire for the ids"
+            problems.append(Problem(str(qid), f"unknown question id{hint}", "unknown"))
+            continue
+        if _is_empty(value) and q.type != "table":
+            continue  # an empty answer is the same as no answer
+        if q.type == "table":
+            if value is None:
+                continue
+            problems.extend(_check_table(q, value))
+            continue
+        msg = VALUE_CHECKS[q.type](q, value)
+        if msg:
+            problems.append(Problem(qid, msg, "choice" if q.type in ("choice", "multi_choice") else "type"))
+    if complete:
+        problems.extend(missing_required(qset, answers))
+    return problems
+
+
+def missing_required(qset: QuestionnaireSet, answers: dict[str, Any]) -> list[Problem]:
+    """Required questions that apply and have no answer."""
+    out = []
+    for q in qset.questions.values():
+        if q.required and qset.is_shown(q, answers) and _is_empty(answers.get(q.id)):
+            out.append(Problem(q.id, f"required answer missing ({q.text['en']})", "missing"))
+    return out
+
+
+def format_value(q: Question | None, value: Any, lang: str = "en") -> str:
+    """A readable rendering of an answer for terminals and reports."""
+    from .i18n import text
+
+    if value is None or value == "":
+        return "—"
+    if q is None:
+        return str(value)
+    if q.type == "choice":
+        return q.choice_label(value, lang)
+    if q.type == "multi_choice" and isinstance(value, list):
+        return ", ".join(q.choice_label(v, lang) for v in value) or "—"
+    if q.type == "yes_no":
+        return {True: {"en": "yes", "sv": "ja", "nb": "ja"}, False: {"en": "no", "sv": "nej", "nb": "nei"}}[bool(value)][lang]
+    if q.type == "number":
+        unit = f" {text(q.unit, lang)}" if q.unit else ""
+        return f"{_num(value)}{unit}" if _is_number(value) else str(value)
+    if q.type == "table" and isinstance(value, list):
+        cols = {c.id: c for c in q.columns}
+        rows = []
+        for row in value:
+            if isinstance(row, dict):
+                rows.append("; ".join(f"{text(cols[k].label, lang) if k in cols else k}: {format_value(cols.get(k), v, lang)}" for k, v in row.items()))  # type: ignore[arg-type]
+        return " | ".join(rows) or "—"
+    return str(value)

@@ -1,0 +1,444 @@
+"""The versioned store: immutable, hash-chained versions of an assessment's answers.
+
+``assessments/<id>/versions/0001.json, 0002.json, ...`` - one plain-text JSON file per saved
+version, with sorted keys so it reads well in a git diff. Each records its parent's digest,
+the author, time, message, the questionnaires it answers and the SHA-256 digest of its own
+RFC 8785 canonical JSON (without the ``digest`` key).
+
+Saving never overwrites. The new file is written to a temporary name, flushed and fsynced,
+then hard-linked to its final number: ``os.link`` fails if another save took that number
+first, which makes the stale-parent check atomic even between processes. A save refused for
+a stale parent keeps the attempted answers in ``assessments/<id>/conflicts/``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import getpass
+import json
+import os
+import re
+import secrets
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Iterable, Optional
+
+from .canonical import digest_obj, pretty_json
+from .errors import ConflictError, IntegrityError, InputError, LiaError, NotFoundError, Problem, ValidationError
+from .workspace import Workspace
+
+__all__ = ["FORMAT", "Version", "Change", "Store", "default_author", "atomic_write"]
+
+FORMAT = "lia-version/1"
+_VERSION_FILE = re.compile(r"^(\d{4,})\.json$")
+_KEYS = {"assessment", "answers", "author", "digest", "format", "message", "number", "parent", "questionnaires", "time"}
+
+
+def default_author() -> str:
+    """The author of a save when none is given: ``$LIA_AUTHOR``, else the login name."""
+    env = os.environ.get("LIA_AUTHOR", "").strip()
+    if env:
+        return env
+    try:
+        return getpass.getuser()
+    except Exception:  # pragma: no cover - no login name in some containers
+        return "unknown"
+
+
+def _fsync_dir(path: Path) -> None:
+    try:
+        fd = os.open(path, os.O_RDONLY)
+    except OSError:  # pragma: no cover - platforms without directory fds
+        return
+    try:
+        os.fsync(fd)
+    except OSError:  # pragma: no cover
+        pass
+    finally:
+        os.close(fd)
+
+
+def _write_temp(folder: Path, data: bytes) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    tmp = folder / f".tmp-{os.getpid()}-{secrets.token_hex(6)}"
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    return tmp
+
+
+def atomic_write(path: Path, data: bytes | str, *, exclusive: bool = False) -> None:
+    """Write ``path`` all at once: temp file, fsync, then rename (or link when ``exclusive``).
+
+    With ``exclusive=True`` an existing ``path`` is never replaced: FileExistsError is raised.
+    """
+    if isinstance(data, str):
+        data = data.encode("utf-8")
+    tmp = _write_temp(path.parent, data)
+    try:
+        if exclusive:
+            os.link(tmp, path)
+        else:
+            os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)
+    _fsync_dir(path.parent)
+
+
+@dataclass(frozen=True)
+class Version:
+    """One saved version of an assessment."""
+
+    number: int
+    digest: str
+    parent: Optional[str]
+    author: str
+    time: str
+    message: str
+    assessment: dict[str, Any]
+    answers: dict[str, Any]
+    questionnaires: list[dict[str, str]]
+    path: Path = field(compare=False)
+
+    @property
+    def id(self) -> str:
+        return self.assessment["id"]
+
+    def record(self) -> dict[str, Any]:
+        """The stored JSON object."""
+        return {
+            "assessment": self.assessment,
+            "answers": self.answers,
+            "author": self.author,
+            "digest": self.digest,
+            "format": FORMAT,
+            "message": self.message,
+            "number": self.number,
+            "parent": self.parent,
+            "questionnaires": self.questionnaires,
+            "time": self.time,
+        }
+
+
+@dataclass(frozen=True)
+class Change:
+    """One question-level difference between two versions."""
+
+    where: str  # question id, or "assessment.<field>"
+    kind: str  # added | removed | changed
+    old: Any = None
+    new: Any = None
+
+
+def _now() -> str:
+    return dt.datetime.now(dt.timezone.utc).replace(microsecond=0).isoformat().replace("+00:00", "Z")
+
+
+class Store:
+    """The versioned answers of every assessment in a workspace."""
+
+    def __init__(self, ws: Workspace | str | Path | None = None) -> None:
+        self.ws = ws if isinstance(ws, Workspace) else Workspace(ws)
+
+    # --- paths --------------------------------------------------------------------------------
+    def folder(self, aid: str) -> Path:
+        from .model import check_assessment_id
+
+        return self.ws.assessments_dir / check_assessment_id(aid)
+
+    def _versions_dir(self, aid: str) -> Path:
+        return self.folder(aid) / "versions"
+
+    def ids(self) -> list[str]:
+        """Ids of every assessment in the workspace, sorted."""
+        from .model import ASSESSMENT_ID_RE
+
+        base = self.ws.assessments_dir
+        if not base.is_dir():
+            return []
+        return sorted(p.name for p in base.iterdir() if p.is_dir() and ASSESSMENT_ID_RE.match(p.name) and (p / "versions").is_dir())
+
+    def exists(self, aid: str) -> bool:
+        return self._versions_dir(aid).is_dir()
+
+    def numbers(self, aid: str) -> list[int]:
+        """Version numbers on disk, ascending."""
+        vdir = self._versions_dir(aid)
+        if not vdir.is_dir():
+            raise NotFoundError(
+                f"there is no assessment {aid!r} in {self.ws.assessments_dir}. "
+                f"Known assessments: {', '.join(self.ids()) or 'none'}. Create one with `lia new {aid} --title ...`."
+            )
+        nums = []
+        for p in vdir.iterdir():
+            m = _VERSION_FILE.match(p.name)
+            if m:
+                nums.append(int(m.group(1)))
+        return sorted(nums)
+
+    def version_path(self, aid: str, number: int) -> Path:
+        return self._versions_dir(aid) / f"{number:04d}.json"
+
+    # --- reading ------------------------------------------------------------------------------
+    def head_number(self, aid: str) -> int:
+        nums = self.numbers(aid)
+        if not nums:
+            raise NotFoundError(f"the assessment {aid!r} has no saved version yet ({self._versions_dir(aid)} is empty)")
+        return nums[-1]
+
+    def load(self, aid: str, number: int | None = None, *, verify: bool = True) -> Version:
+        """Load version ``number`` (the head when None), checking its digest."""
+        if number is None:
+            number = self.head_number(aid)
+        else:
+            nums = self.numbers(aid)
+            if number not in nums:
+                have = f"1 to {nums[-1]}" if nums else "none yet"
+                raise NotFoundError(f"the assessment {aid!r} has no version {number}; its versions are {have}")
+        return self._read(self.version_path(aid, number), number, verify=verify)
+
+    def _read(self, path: Path, number: int, *, verify: bool = True) -> Version:
+        from .loaders import parse_json
+
+        try:
+            raw = path.read_bytes()
+        except OSError as err:
+            raise IntegrityError(f"{path}: cannot be read ({err.strerror})") from None
+        try:
+            data = parse_json(raw.decode("utf-8"), path)
+        except (UnicodeDecodeError, InputError) as err:
+            raise IntegrityError(
+                f"{path}: version {number} is no longer valid JSON ({err}). It was altered or truncated after it "
+                "was saved; restore it from a backup or git (`git checkout -- <file>`)."
+            ) from None
+        problems = _record_problems(data, number)
+        if problems:
+            raise IntegrityError(f"{path}: version {number} is not a well-formed version file: {'; '.join(problems)}")
+        if verify:
+            body = {k: v for k, v in data.items() if k != "digest"}
+            actual = digest_obj(body)
+            if actual != data["digest"]:
+                raise IntegrityError(
+                    f"{path}: version {number} was altered after it was saved: its content hashes to {actual} but the "
+                    f"file records {data['digest']}. Restore it from a backup or git; `lia check` lists every such file."
+                )
+        return Version(
+            number=data["number"],
+            digest=data["digest"],
+            parent=data["parent"],
+            author=data["author"],
+            time=data["time"],
+            message=data["message"],
+            assessment=data["assessment"],
+            answers=data["answers"],
+            questionnaires=data["questionnaires"],
+            path=path,
+        )
+
+    def history(self, aid: str) -> list[Version]:
+        """Every version, oldest first."""
+        return [self.load(aid, n) for n in self.numbers(aid)]
+
+    # --- writing ------------------------------------------------------------------------------
+    def create(self, meta: dict[str, Any], *, author: str | None = None, message: str | None = None, answers: dict | None = None) -> Version:
+        """Create an assessment with its first version (metadata, and answers if given)."""
+        from .model import AssessmentMeta
+
+        m = AssessmentMeta.parse(meta)
+        if self.exists(m.id):
+            raise LiaError(
+                f"the assessment {m.id!r} exists already in {self.ws.assessments_dir}; "
+                f"save a new version with `lia save {m.id} ...` or choose another id"
+            )
+        return self._commit(m.id, m.to_dict(), answers or {}, author, message or "Created the assessment", None)
+
+    def save(
+        self,
+        aid: str,
+        answers: dict[str, Any],
+        *,
+        assessment: dict[str, Any] | None = None,
+        author: str | None = None,
+        message: str,
+        parent: int | None = None,
+    ) -> Version:
+        """Save a new version with ``answers`` (and updated metadata if given).
+
+        When ``parent`` is given, the save is refused unless version ``parent`` is still the head;
+        the attempted answers are then kept in a file the ConflictError names.
+        """
+        if not isinstance(message, str) or not message.strip():
+            raise InputError("a save needs a message saying what changed and why (--message)")
+        head = self.load(aid)
+        meta = dict(head.assessment)
+        if assessment:
+            if "id" in assessment and assessment["id"] != aid:
+                raise InputError(f"the answers give the assessment id {assessment['id']!r}, but you are saving {aid!r}")
+            meta.update(assessment)
+        if parent is not None and parent != head.number:
+            kept = self._keep_conflict(aid, answers, meta, author, message, parent)
+            raise ConflictError(
+                f"not saved: you edited version {parent} of {aid!r}, but version {head.number} was saved since "
+                f"(by {head.author} at {head.time}: {head.message!r}). Your answers are kept in {kept}. "
+                f"See what changed with `lia diff {aid} {parent} {head.number}`, then save again with --parent {head.number}.",
+                kept=kept,
+                head=head.number,
+            )
+        return self._commit(aid, meta, answers, author, message, head, attempted_parent=parent)
+
+    def _commit(
+        self,
+        aid: str,
+        meta: dict[str, Any],
+        answers: dict[str, Any],
+        author: str | None,
+        message: str,
+        head: Version | None,
+        attempted_parent: int | None = None,
+    ) -> Version:
+        from .model import AssessmentMeta, validate_answers, missing_required
+        from .questionnaire import load_questionnaires
+
+        meta = AssessmentMeta.parse(meta).to_dict()
+        qset = load_questionnaires()
+        problems = validate_answers(qset, answers)
+        if meta["status"] in ("in_review", "approved"):
+            missing = missing_required(qset, answers)
+            if missing:
+                problems.append(
+                    Problem("assessment.status", f"{meta['status']} needs every required answer; {len(missing)} missing (save as draft, or answer them)")
+                )
+                problems.extend(missing)
+        if problems:
+            raise ValidationError(problems, heading=f"not saved: the answers for {aid!r} have {len(problems)} problem(s)")
+        author = (author or default_author()).strip() or "unknown"
+        number = 1 if head is None else head.number + 1
+        body = {
+            "assessment": meta,
+            "answers": answers,
+            "author": author,
+            "format": FORMAT,
+            "message": message.strip(),
+            "number": number,
+            "parent": None if head is None else head.digest,
+            "questionnaires": qset.refs(),
+            "time": _now(),
+        }
+        record = dict(body, digest=digest_obj(body))
+        path = self.version_path(aid, number)
+        try:
+            atomic_write(path, pretty_json(record), exclusive=True)
+        except FileExistsError:
+            kept = self._keep_conflict(aid, answers, meta, author, message, attempted_parent if attempted_parent is not None else (head.number if head else 0))
+            raise ConflictError(
+                f"not saved: someone else saved version {number} of {aid!r} at the same moment. Your answers are kept in "
+                f"{kept}. Look at `lia show {aid}` and save again.",
+                kept=kept,
+                head=number,
+            ) from None
+        return self._read(path, number)
+
+    def _keep_conflict(self, aid: str, answers: Any, meta: dict, author: str | None, message: str, parent: int) -> Path:
+        stamp = dt.datetime.now(dt.timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+        who = re.sub(r"[^A-Za-z0-9_-]+", "-", author or default_author())[:40] or "unknown"
+        path = self.folder(aid) / "conflicts" / f"{stamp}-{who}-{secrets.token_hex(3)}.json"
+        data = {"answers": answers, "assessment": meta, "author": author, "message": message, "parent": parent, "kept_at": _now()}
+        atomic_write(path, pretty_json(data))
+        return path
+
+    # --- comparing and checking -----------------------------------------------------------------
+    def diff(self, aid: str, a: int, b: int) -> list[Change]:
+        """Question-level changes from version ``a`` to version ``b``."""
+        va, vb = self.load(aid, a), self.load(aid, b)
+        return diff_versions(va, vb)
+
+    def check(self, ids: Iterable[str] | None = None) -> list[Problem]:
+        """Recompute every digest and the chain; return what no longer matches (empty = intact)."""
+        problems: list[Problem] = []
+        for aid in (list(ids) if ids is not None else self.ids()):
+            vdir = self._versions_dir(aid)
+            nums = self.numbers(aid)
+            expected_parent: Optional[str] = None
+            for i, n in enumerate(nums, start=1):
+                path = self.version_path(aid, n)
+                if n != i:
+                    problems.append(Problem(str(vdir / f"{i:04d}.json"), f"{aid}: version {i} is missing (the next file is version {n})", "chain"))
+                    expected_parent = None
+                try:
+                    v = self._read(path, n)
+                except IntegrityError as err:
+                    problems.append(Problem(str(path), f"{aid}: {err.message.split(': ', 1)[-1]}", "digest"))
+                    expected_parent = "?"
+                    continue
+                if v.number != n:
+                    problems.append(Problem(str(path), f"{aid}: the file says it is version {v.number}, its name says {n}", "chain"))
+                if expected_parent not in ("?",) and (n == i) and v.parent != expected_parent:
+                    problems.append(
+                        Problem(str(path), f"{aid} version {n}: its parent digest {v.parent} does not match version {n - 1} ({expected_parent})", "chain")
+                    )
+                if v.assessment.get("id") != aid:
+                    problems.append(Problem(str(path), f"{aid} version {n}: it belongs to assessment {v.assessment.get('id')!r}", "chain"))
+                expected_parent = v.digest
+        return problems
+
+    def stray_files(self, aid: str) -> list[Path]:
+        """Leftover temporary files from saves that were interrupted (harmless; removed by `lia check --clean`)."""
+        vdir = self._versions_dir(aid)
+        return sorted(p for p in vdir.iterdir() if p.name.startswith(".tmp-")) if vdir.is_dir() else []
+
+
+def diff_versions(va: Version, vb: Version) -> list[Change]:
+    changes: list[Change] = []
+    for key in sorted(set(va.assessment) | set(vb.assessment)):
+        old, new = va.assessment.get(key), vb.assessment.get(key)
+        if old != new:
+            changes.append(Change(f"assessment.{key}", "changed" if key in va.assessment and key in vb.assessment else ("added" if key in vb.assessment else "removed"), old, new))
+    keys = list(va.answers) + [k for k in vb.answers if k not in va.answers]
+    for key in keys:
+        in_a, in_b = key in va.answers, key in vb.answers
+        old, new = va.answers.get(key), vb.answers.get(key)
+        if in_a and not in_b:
+            changes.append(Change(key, "removed", old, None))
+        elif in_b and not in_a:
+            changes.append(Change(key, "added", None, new))
+        elif json.dumps(old, sort_keys=True) != json.dumps(new, sort_keys=True):
+            changes.append(Change(key, "changed", old, new))
+    return changes
+
+
+def _record_problems(data: Any, number: int) -> list[str]:
+    if not isinstance(data, dict):
+        return ["expected a JSON object"]
+    out = []
+    missing = sorted(_KEYS - set(data))
+    if missing:
+        out.append(f"missing key(s) {', '.join(missing)}")
+    extra = sorted(set(data) - _KEYS)
+    if extra:
+        out.append(f"unexpected key(s) {', '.join(extra)}")
+    if out:
+        return out
+    if data["format"] != FORMAT:
+        out.append(f"format is {data['format']!r}, expected {FORMAT!r}")
+    if not isinstance(data["number"], int) or isinstance(data["number"], bool):
+        out.append("number is not a whole number")
+    if not isinstance(data["digest"], str) or not re.match(r"^sha256:[0-9a-f]{64}$", data["digest"]):
+        out.append("digest is not sha256:<64 hex digits>")
+    if data["parent"] is not None and not isinstance(data["parent"], str):
+        out.append("parent is neither null nor a digest")
+    if not isinstance(data["answers"], dict):
+        out.append("answers is not an object")
+    if not isinstance(data["assessment"], dict) or "id" not in data["assessment"]:
+        out.append("assessment is not an object with an id")
+    if not isinstance(data["questionnaires"], list):
+        out.append("questionnaires is not a list")
+    for key in ("author", "time", "message"):
+        if not isinstance(data[key], str):
+            out.append(f"{key} is not text")
+    return out
