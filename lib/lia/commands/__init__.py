@@ -18,4 +18,5 @@ COMMANDS: list[str] = [
     "validate",
     "check",
     "example",
+    "periods",
 ]

@@ -259,8 +259,13 @@ class _Gen:
         team_kinds = [k for k in s.inject if k in ("share_recorded", "retention_exceeded", "withdrawal_not_deleted")]
         if len(agent_kinds) > self.A or len(team_kinds) > self.T:
             raise ValueError("not enough agents or teams for the injected breaches")
-        agents = [int(x) for x in rng.permutation(self.A)[: len(agent_kinds)]]
         teams = [int(x) for x in rng.permutation(self.T)[: len(team_kinds)]]
+        # agents with their own pattern come from other teams than the over-recorded one where possible,
+        # so that team's share stays clearly above the limit
+        share_team = teams[team_kinds.index("share_recorded")] if "share_recorded" in team_kinds else -1
+        perm = [int(x) for x in rng.permutation(self.A)]
+        perm = [x for x in perm if self.agent_team[x] != share_team] + [x for x in perm if self.agent_team[x] == share_team]
+        agents = perm[: len(agent_kinds)]
         who = dict(zip(agent_kinds, agents)) | dict(zip(team_kinds, teams))
         for k in agent_kinds:
             if k != "declined_recorded":
