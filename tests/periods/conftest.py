@@ -10,9 +10,6 @@ import pytest
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parents[1]
 
-HEADER = "call_id,agent,team,start,duration_s,recorded,caller_consent,deleted_at,consent_withdrawn_at"
-
-
 @pytest.fixture
 def ptemplates(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """A templates folder with the periods/retention questions and the real i18n catalogues."""
@@ -22,15 +19,3 @@ def ptemplates(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     shutil.copytree(ROOT / "templates" / "i18n", tpl / "i18n")
     monkeypatch.setenv("LIA_TEMPLATES", str(tpl))
     return tpl
-
-
-def write_csv(path: Path, rows: list[str], header: str = HEADER) -> Path:
-    """Write a CSV call log from row strings (the header is line 1)."""
-    path.write_text(header + "\n" + "".join(r + "\n" for r in rows), encoding="utf-8")
-    return path
-
-
-def row(i: int, agent: str = "A0001", team: str = "support", start: str = "2025-03-03T09:00:00+01:00",
-        recorded: str = "yes", consent: str = "yes", deleted: str = "", withdrawn: str = "", duration: str = "120") -> str:
-    """One CSV row of a call."""
-    return f"C{i:05d},{agent},{team},{start},{duration},{recorded},{consent},{deleted},{withdrawn}"

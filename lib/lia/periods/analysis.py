@@ -146,7 +146,12 @@ def analyse(log: CallLog, limits: Limits, now: datetime | None = None, tz: str =
     dmin = int(day.min()) if n else 0
     D = (int(day.max()) - dmin + 1) if n else 1
     pair = log.agent.astype(np.int64) * T + log.team
-    pairs, pair_inv = np.unique(pair, return_inverse=True)
+    if A * T <= 50_000_000:  # dense code space: a bincount is an O(n) unique
+        present = np.bincount(pair, minlength=A * T) > 0
+        pairs = np.flatnonzero(present)
+        pair_inv = (np.cumsum(present) - 1)[pair]
+    else:
+        pairs, pair_inv = np.unique(pair, return_inverse=True)
     key = pair_inv.astype(np.int64) * D + (day - dmin)
     size = pairs.size * D
     calls = np.bincount(key, minlength=size)

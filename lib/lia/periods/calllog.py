@@ -180,6 +180,8 @@ def _read_csv(p: Path, head: bytes) -> CallLog:
     if bad_shape:
         n = len(bad_shape)
         found = _wrong_width_lines(p, delim, len(header))
+        if not found:  # Arrow gives up on a record longer than its block: a huge field
+            raise _csv_failure(p, pa.ArrowInvalid("straddling block"))
         shown = "; ".join(f"line {ln}: {k} field{'s' if k != 1 else ''}" for ln, k in found[:_SHOW])
         first_where = f"line {found[0][0]}" if found else None
         raise InputError(
@@ -192,6 +194,15 @@ def _read_csv(p: Path, head: bytes) -> CallLog:
 def _wrong_width_lines(p: Path, delim: str, width: int) -> list[tuple[int, int]]:
     """(line, number of fields) of the first rows whose width differs from the header (error path only)."""
     out: list[tuple[int, int]] = []
+    limit = csv.field_size_limit()
+    csv.field_size_limit(1 << 30)
+    try:
+        return _scan_widths(p, delim, width, out)
+    finally:
+        csv.field_size_limit(limit)
+
+
+def _scan_widths(p: Path, delim: str, width: int, out: list[tuple[int, int]]) -> list[tuple[int, int]]:
     with open(p, newline="", encoding="utf-8-sig", errors="replace") as f:
         reader = csv.reader(f, delimiter=delim)
         line = 1
@@ -346,7 +357,9 @@ def _is_text(a: pa.Array) -> bool:
 def _mask(m: pa.Array | np.ndarray) -> np.ndarray:
     if isinstance(m, np.ndarray):
         return m
-    return pc.fill_null(m, True).to_numpy(zero_copy_only=False)
+    if m.null_count:
+        m = pc.fill_null(m, True)
+    return m.to_numpy(zero_copy_only=False)
 
 
 def _add(problems: list[_Problem], col: str, bad: np.ndarray, raw: pa.Array, what: str = "") -> None:
@@ -379,11 +392,14 @@ def _ids(col: str, a: pa.Array, problems: list[_Problem], codes: bool = True) ->
         names = enc.dictionary.to_pylist()
         remap = enc.indices.to_numpy()
         return remap[pc.fill_null(idx, 0).to_numpy()].astype(np.int32), names
+    if not codes:  # call ids are compared exactly as written: only their length is checked
+        length = pc.fill_null(pc.utf8_length(a_txt), 0).to_numpy()
+        _add(problems, col, length == 0, a_txt, "empty")
+        _add(problems, col, length > _MAX_FIELD, a_txt, f"longer than {_MAX_FIELD} characters")
+        return np.empty(0, np.int32), []
     vals = pc.utf8_trim_whitespace(a_txt)
     _add(problems, col, _mask(pc.equal(vals, "")), a_txt, "empty")
     _add(problems, col, _mask(pc.greater(pc.utf8_length(vals), _MAX_FIELD)), a_txt, f"longer than {_MAX_FIELD} characters")
-    if not codes:
-        return np.empty(0, np.int32), []
     enc = pc.dictionary_encode(vals)
     return pc.fill_null(enc.indices, 0).to_numpy().astype(np.int32), [str(x) for x in enc.dictionary.to_pylist()]
 
@@ -506,19 +522,17 @@ def _duplicates(a: pa.Array, n: int) -> _Problem | None:
     import duckdb
 
     ids = a.cast(pa.string()) if not _is_text(a) or pa.types.is_dictionary(a.type) else a
-    ids = pc.utf8_trim_whitespace(ids)
     con = duckdb.connect()
     try:
         t = pa.table({"i": ids})
         h = con.sql("SELECT hash(i) AS h FROM t").fetchnumpy()["h"]
     finally:
         con.close()
-    order = np.argsort(h, kind="stable")
-    hs = h[order]
+    hs = np.sort(h)
     eq = hs[1:] == hs[:-1]
     if not eq.any():
         return None
-    cand = np.unique(np.concatenate([order[1:][eq], order[:-1][eq]]))
+    cand = np.flatnonzero(np.isin(h, hs[1:][eq]))
     vals = ids.take(pa.array(cand)).to_pylist()
     groups: dict[str, list[int]] = {}
     for i, v in zip(cand.tolist(), vals):
