@@ -118,7 +118,7 @@ def test_huge_field_is_refused_with_its_length(tmp_path):
 
 
 def test_line_longer_than_the_reader_block(tmp_path):
-    e = err(write_csv(tmp_path / "hh.csv", [row(1) + ",", row(2) + "," + "x" * (17 << 20)], header=HEADER + ",blob"))
+    e = err(write_csv(tmp_path / "hh.csv", [row(1) + ",", row(2) + "," + "x" * (40 << 20)], header=HEADER + ",blob"))
     assert "16 MiB" in str(e) and e.where == "line 3"
 
 
