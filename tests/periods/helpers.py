@@ -17,3 +17,17 @@ def row(i: int, agent: str = "A0001", team: str = "support", start: str = "2025-
         recorded: str = "yes", consent: str = "yes", deleted: str = "", withdrawn: str = "", duration: str = "120") -> str:
     """One CSV row of a call."""
     return f"C{i:05d},{agent},{team},{start},{duration},{recorded},{consent},{deleted},{withdrawn}"
+
+
+def run_lia(*args: str, env: dict | None = None, timeout: float = 180):
+    """Run the real `lia` command line in a subprocess, as a user would."""
+    import os
+    import subprocess
+    import sys
+
+    root = Path(__file__).resolve().parents[2]
+    full = dict(os.environ)
+    full["PYTHONPATH"] = str(root / "lib") + os.pathsep + full.get("PYTHONPATH", "")
+    full.pop("LIA_DEBUG", None)
+    full.update(env or {})
+    return subprocess.run([sys.executable, "-m", "lia", *args], capture_output=True, text=True, env=full, timeout=timeout)

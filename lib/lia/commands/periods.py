@@ -82,9 +82,10 @@ def format_report(report, aid: str, version: int, lang: str = "en") -> str:
     cols = ["team", "agents", "calls", "recorded_calls", "share_recorded_percent", "longest_run_working_days",
             "whole_weeks", "recorded_days_outside_training_periods", "recordings_kept_past_retention",
             "withdrawals_not_deleted_in_time"]
-    lines += ["  " + ln for ln in report.teams[cols].to_string(index=False).splitlines()]
+    table = report.teams[cols].rename(columns={c: t("periods", "tcol_" + c, lang) for c in cols})
+    lines += ["  " + ln for ln in table.to_string(index=False).splitlines()]
     lines += ["", t("periods", "summary_checks", lang)]
-    lines += [f"  {t('periods', 'kind_' + k, lang)}: {v}" for k, v in report.checks.items()]
+    lines += [f"  {t('periods', 'kind_' + k, lang)}: {check_text(k, v, lang)}" for k, v in report.checks.items()]
     lines.append("")
     if not report.breaches:
         lines.append(t("periods", "breaches_none", lang))
@@ -97,3 +98,15 @@ def format_report(report, aid: str, version: int, lang: str = "en") -> str:
                                     start=d["period"]["start"], end=d["period"]["end"], value=d["value"],
                                     unit=t("periods", "unit_" + b.unit, lang), limit=d["limit"]))
     return "\n".join(lines)
+
+
+def check_text(kind: str, check: dict, lang: str = "en") -> str:
+    """What a check did, in words: the limit checked, or which answer is missing."""
+    from ..i18n import t
+
+    if check["status"] == "checked":
+        limit = check.get("limit")
+        if isinstance(limit, float) and limit.is_integer():
+            limit = int(limit)
+        return t("periods", "check_" + kind, lang, limit=limit)
+    return t("periods", "check_" + check["status"], lang, question=check.get("question", ""))

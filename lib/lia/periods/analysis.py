@@ -64,7 +64,8 @@ class PeriodReport:
     agent_days: pd.DataFrame  # agent, team, date, calls, recorded_calls (recorded > 0 or not)
     runs: pd.DataFrame  # agent, team, start, end, days, over_limit
     retention_ages: pd.DataFrame  # team, age_days, recordings
-    checks: dict[str, str] = field(default_factory=dict)
+    #: per breach kind: {"status": checked | not_declared | not_applicable, "limit" or "question"}
+    checks: dict[str, dict[str, Any]] = field(default_factory=dict)
 
     def summary(self) -> dict[str, Any]:
         """The JSON-ready summary: overview, checks, per-team and per-agent tables."""
@@ -140,7 +141,7 @@ def analyse(log: CallLog, limits: Limits, now: datetime | None = None, tz: str =
     day = _local_days(log.start, tz)  # days since 1970-01-01, local calendar
     A, T = len(log.agents), len(log.teams)
     breaches: list[Breach] = []
-    checks: dict[str, str] = {}
+    checks: dict[str, dict[str, Any]] = {}
 
     # 1. reduce to (agent, team, day)
     dmin = int(day.min()) if n else 0
@@ -206,9 +207,9 @@ def analyse(log: CallLog, limits: Limits, now: datetime | None = None, tz: str =
     })
     runs["over_limit"] = (runs["days"] > L) if L is not None else False
     if L is None:
-        checks["consecutive_days"] = "not declared (periods.max_consecutive_days)"
+        checks["consecutive_days"] = _check("not_declared", question="periods.max_consecutive_days")
     else:
-        checks["consecutive_days"] = f"checked: at most {L} consecutive recorded working days"
+        checks["consecutive_days"] = _check("checked", limit=L)
         for r in runs[runs["over_limit"]].itertuples():
             breaches.append(Breach("consecutive_days", r.start, r.end, int(r.days), L, KINDS["consecutive_days"],
                                    agent=r.agent, team=r.team))
@@ -231,16 +232,16 @@ def analyse(log: CallLog, limits: Limits, now: datetime | None = None, tz: str =
                 fri = int(ww_w[i + glen[g] - 1]) * 7 - 3 + 4
                 breaches.append(Breach("whole_week", _date(mon), _date(fri), int(glen[g]), limits.max_whole_weeks,
                                        KINDS["whole_week"], agent=log.agents[ww_a[i]], team=team_on(int(ww_a[i]), mon)))
-    checks["whole_week"] = f"checked: at most {limits.max_whole_weeks} whole weeks in a row (Swedish guidance: not whole weeks)"
+    checks["whole_week"] = _check("checked", limit=limits.max_whole_weeks)
 
     # 4. recorded days per month
     month = d_arr.astype("datetime64[D]").astype("datetime64[M]").astype(np.int64)
     pm = pd.DataFrame({"a": ag_arr, "m": month, "d": d_arr}).groupby(["a", "m"])["d"].agg(["size", "min", "max"]).reset_index()
     M = limits.max_days_per_month
     if M is None:
-        checks["days_per_month"] = "not declared (periods.max_days_per_month)"
+        checks["days_per_month"] = _check("not_declared", question="periods.max_days_per_month")
     else:
-        checks["days_per_month"] = f"checked: at most {M} recorded days per agent and month"
+        checks["days_per_month"] = _check("checked", limit=M)
         for r in pm[pm["size"] > M].itertuples():
             breaches.append(Breach("days_per_month", _date(r.min), _date(r.max), int(r.size), M, KINDS["days_per_month"],
                                    agent=log.agents[r.a], team=team_on(int(r.a), int(r.min))))
@@ -249,7 +250,7 @@ def analyse(log: CallLog, limits: Limits, now: datetime | None = None, tz: str =
     # 5. recorded outside any training period
     outside_days = pd.Series(dtype=int)
     if limits.checks_training_periods:
-        checks["outside_training_period"] = f"checked: {len(limits.training_periods)} training periods declared"
+        checks["outside_training_period"] = _check("checked", limit=len(limits.training_periods))
         covered = np.zeros(len(rd), dtype=bool)
         rd_team = [log.teams[t] for t in rd["team_code"].to_numpy()]
         rd_agent = [log.agents[a] for a in rd["agent_code"].to_numpy()]
@@ -274,9 +275,9 @@ def analyse(log: CallLog, limits: Limits, now: datetime | None = None, tz: str =
                 breaches.append(Breach("outside_training_period", _date(od[i]), _date(od[j]), int(olen[g]), 0,
                                        KINDS["outside_training_period"], agent=log.agents[oa[i]], team=log.teams[tcodes[i]]))
     elif limits.continuous:
-        checks["outside_training_period"] = "not applicable: continuous recording declared (periods.continuous)"
+        checks["outside_training_period"] = _check("not_applicable", question="periods.continuous")
     else:
-        checks["outside_training_period"] = "not declared (periods.training_periods)"
+        checks["outside_training_period"] = _check("not_declared", question="periods.training_periods")
 
     # 6. share of calls recorded per team
     tcalls = np.bincount(log.team, minlength=T)
@@ -285,9 +286,9 @@ def analyse(log: CallLog, limits: Limits, now: datetime | None = None, tz: str =
     tdays = ad.groupby("team_code")["day"].agg(["min", "max"])
     S = limits.share_recorded_percent
     if S is None:
-        checks["share_recorded"] = "not declared (periods.share_recorded_percent)"
+        checks["share_recorded"] = _check("not_declared", question="periods.share_recorded_percent")
     else:
-        checks["share_recorded"] = f"checked: at most {S:g}% of each team's calls recorded"
+        checks["share_recorded"] = _check("checked", limit=S)
         for t in range(T):
             if tcalls[t] and tshare[t] > S:
                 breaches.append(Breach("share_recorded", _date(tdays.loc[t, "min"]), _date(tdays.loc[t, "max"]),
@@ -300,20 +301,19 @@ def analyse(log: CallLog, limits: Limits, now: datetime | None = None, tz: str =
     kept_past = np.zeros(n, dtype=bool)
     R = limits.retention
     if R is None:
-        checks["retention_exceeded"] = "not declared (retention.period)"
+        checks["retention_exceeded"] = _check("not_declared", question="retention.period")
     else:
-        checks["retention_exceeded"] = f"checked: recordings deleted within {R.iso()}"
+        checks["retention_exceeded"] = _check("checked", limit=R.iso())
         kept_past = recd & (end_us > _add_duration(log.start, R))
         breaches += _team_breaches("retention_exceeded", kept_past, age_days, round(R.nominal_days, 1), log, day)
     G = limits.withdrawal_deletion_days
     wmask = recd & (log.withdrawn_at != NAT)
     delay = np.where(wmask, (end_us - log.withdrawn_at) / _US_DAY, 0.0)
     late = wmask & (delay > G)
-    checks["withdrawal_not_deleted"] = f"checked: recordings deleted within {G} days of a withdrawal of consent (GDPR Art. 12(3), 17)"
+    checks["withdrawal_not_deleted"] = _check("checked", limit=G)
     breaches += _team_breaches("withdrawal_not_deleted", late, delay, G, log, day)
     declined = recd & (log.consent == 1)
-    checks["declined_recorded"] = "checked: callers who declined are never recorded" + (
-        "" if "declined_callers" in limits.never_recorded else " (not in periods.never_recorded, checked anyway)")
+    checks["declined_recorded"] = _check("checked", limit=0, declared="declined_callers" in limits.never_recorded)
     if declined.any():
         idx = np.flatnonzero(declined)
         g = pd.DataFrame({"a": log.agent[idx], "d": day[idx]}).groupby("a")["d"].agg(["size", "min", "max"])
@@ -404,6 +404,10 @@ def analyse(log: CallLog, limits: Limits, now: datetime | None = None, tz: str =
     }
     return PeriodReport(limits=limits, breaches=sort_breaches(breaches), overview=overview, agents=agents,
                         teams=teams, agent_days=agent_days, runs=runs, retention_ages=retention_ages, checks=checks)
+
+
+def _check(status: str, **info: Any) -> dict[str, Any]:
+    return {"status": status, **info}
 
 
 def _team_breaches(kind: str, mask: np.ndarray, value: np.ndarray, limit: float, log: CallLog, day: np.ndarray) -> list[Breach]:
