@@ -281,7 +281,7 @@ def analyse(log: CallLog, limits: Limits, now: datetime | None = None, tz: str =
 
     # 6. share of calls recorded per team
     tcalls = np.bincount(log.team, minlength=T)
-    trec = np.bincount(log.team[log.recorded], minlength=T)
+    trec = np.bincount(log.team, weights=log.recorded, minlength=T).astype(np.int64)
     tshare = np.where(tcalls > 0, 100.0 * trec / np.maximum(tcalls, 1), 0.0)
     tdays = ad.groupby("team_code")["day"].agg(["min", "max"])
     S = limits.share_recorded_percent
@@ -294,29 +294,31 @@ def analyse(log: CallLog, limits: Limits, now: datetime | None = None, tz: str =
                 breaches.append(Breach("share_recorded", _date(tdays.loc[t, "min"]), _date(tdays.loc[t, "max"]),
                                        round(float(tshare[t]), 2), S, KINDS["share_recorded"], team=log.teams[t]))
 
-    # 7. retention, withdrawal and declined callers (masks over all calls)
+    # 7. retention, withdrawal and declined callers: masks over the recorded calls only
     recd = log.recorded
-    end_us = np.where(log.deleted_at != NAT, log.deleted_at, now_us)
-    age_days = (end_us - log.start) / _US_DAY
-    kept_past = np.zeros(n, dtype=bool)
+    ri = np.flatnonzero(recd)
+    rteam, ragent, rday = log.team[ri], log.agent[ri], day[ri]
+    rstart, rdel, rwd = log.start[ri], log.deleted_at[ri], log.withdrawn_at[ri]
+    end_us = np.where(rdel != NAT, rdel, now_us)
+    age_days = (end_us - rstart) / _US_DAY
+    kept_past = np.zeros(ri.size, dtype=bool)
     R = limits.retention
     if R is None:
         checks["retention_exceeded"] = _check("not_declared", question="retention.period")
     else:
         checks["retention_exceeded"] = _check("checked", limit=R.iso())
-        kept_past = recd & (end_us > _add_duration(log.start, R))
-        breaches += _team_breaches("retention_exceeded", kept_past, age_days, round(R.nominal_days, 1), log, day)
+        kept_past = end_us > _add_duration(rstart, R)
+        breaches += _team_breaches("retention_exceeded", kept_past, age_days, round(R.nominal_days, 1), log, rteam, rday)
     G = limits.withdrawal_deletion_days
-    wmask = recd & (log.withdrawn_at != NAT)
-    delay = np.where(wmask, (end_us - log.withdrawn_at) / _US_DAY, 0.0)
+    wmask = rwd != NAT
+    delay = np.where(wmask, (end_us - rwd) / _US_DAY, 0.0)
     late = wmask & (delay > G)
     checks["withdrawal_not_deleted"] = _check("checked", limit=G)
-    breaches += _team_breaches("withdrawal_not_deleted", late, delay, G, log, day)
-    declined = recd & (log.consent == 1)
+    breaches += _team_breaches("withdrawal_not_deleted", late, delay, G, log, rteam, rday)
+    declined = log.consent[ri] == 1
     checks["declined_recorded"] = _check("checked", limit=0, declared="declined_callers" in limits.never_recorded)
     if declined.any():
-        idx = np.flatnonzero(declined)
-        g = pd.DataFrame({"a": log.agent[idx], "d": day[idx]}).groupby("a")["d"].agg(["size", "min", "max"])
+        g = pd.DataFrame({"a": ragent[declined], "d": rday[declined]}).groupby("a")["d"].agg(["size", "min", "max"])
         for a, r in g.iterrows():
             breaches.append(Breach("declined_recorded", _date(r["min"]), _date(r["max"]), int(r["size"]), 0,
                                    KINDS["declined_recorded"], agent=log.agents[int(a)], team=team_on(int(a), int(r["min"])),
@@ -324,8 +326,8 @@ def analyse(log: CallLog, limits: Limits, now: datetime | None = None, tz: str =
 
     # 8. summary tables
     acalls = np.bincount(log.agent, minlength=A)
-    arec = np.bincount(log.agent[recd], minlength=A)
-    adecl = np.bincount(log.agent[declined], minlength=A)
+    arec = np.bincount(ragent, minlength=A)
+    adecl = np.bincount(ragent[declined], minlength=A)
     rdays = days_a.groupby("agent_code").size()
     agents = pd.DataFrame({
         "agent": log.agents,
@@ -340,9 +342,9 @@ def analyse(log: CallLog, limits: Limits, now: datetime | None = None, tz: str =
         "recorded_days_outside_training_periods": [int(outside_days.get(a, 0)) for a in range(A)],
         "declined_callers_recorded": adecl,
     }).sort_values("agent", kind="stable").reset_index(drop=True)
-    kp_t = np.bincount(log.team[kept_past], minlength=T)
-    w_t = np.bincount(log.team[wmask], minlength=T)
-    late_t = np.bincount(log.team[late], minlength=T)
+    kp_t = np.bincount(rteam[kept_past], minlength=T)
+    w_t = np.bincount(rteam[wmask], minlength=T)
+    late_t = np.bincount(rteam[late], minlength=T)
     grp = agents.groupby("team")
     teams = pd.DataFrame({
         "team": log.teams,
@@ -369,8 +371,8 @@ def analyse(log: CallLog, limits: Limits, now: datetime | None = None, tz: str =
     agent_days["agent"] = agent_days["agent"].astype(str)
     agent_days["team"] = agent_days["team"].astype(str)
 
-    ages = np.floor(age_days[recd]).astype(np.int64)
-    ateam = log.team[recd]
+    ages = np.floor(age_days).astype(np.int64)
+    ateam = rteam
     if ages.size:
         amin = int(ages.min())
         k = (ateam.astype(np.int64) * (int(ages.max()) - amin + 1)) + (ages - amin)
@@ -385,8 +387,8 @@ def analyse(log: CallLog, limits: Limits, now: datetime | None = None, tz: str =
     overview = {
         "source": log.source,
         "calls": n,
-        "recorded_calls": int(recd.sum()),
-        "share_recorded_percent": round(100.0 * float(recd.sum()) / n, 2) if n else 0.0,
+        "recorded_calls": int(ri.size),
+        "share_recorded_percent": round(100.0 * ri.size / n, 2) if n else 0.0,
         "agents": A,
         "teams": T,
         "first_day": _date(dmin).isoformat() if n else None,
@@ -394,7 +396,7 @@ def analyse(log: CallLog, limits: Limits, now: datetime | None = None, tz: str =
         "now": datetime.fromtimestamp(now_us / 1e6, tz=timezone.utc).isoformat().replace("+00:00", "Z"),
         "time_zone": tz,
         "recordings_kept_past_retention": int(kept_past.sum()),
-        "oldest_recording_kept_days": round(float(age_days[recd & (log.deleted_at == NAT)].max(initial=0.0)), 1),
+        "oldest_recording_kept_days": round(float(age_days[rdel == NAT].max(initial=0.0)), 1),
         "withdrawals": int(wmask.sum()),
         "withdrawal_to_deletion_days_median": round(float(np.median(delay[wmask])), 1) if wmask.any() else None,
         "withdrawal_to_deletion_days_max": round(float(delay[wmask].max()), 1) if wmask.any() else None,
@@ -410,11 +412,12 @@ def _check(status: str, **info: Any) -> dict[str, Any]:
     return {"status": status, **info}
 
 
-def _team_breaches(kind: str, mask: np.ndarray, value: np.ndarray, limit: float, log: CallLog, day: np.ndarray) -> list[Breach]:
+def _team_breaches(kind: str, mask: np.ndarray, value: np.ndarray, limit: float, log: CallLog, team: np.ndarray,
+                   day: np.ndarray) -> list[Breach]:
     if not mask.any():
         return []
     idx = np.flatnonzero(mask)
-    g = pd.DataFrame({"t": log.team[idx], "v": value[idx], "d": day[idx]}).groupby("t").agg(
+    g = pd.DataFrame({"t": team[idx], "v": value[idx], "d": day[idx]}).groupby("t").agg(
         n=("v", "size"), v=("v", "max"), lo=("d", "min"), hi=("d", "max"))
     return [Breach(kind, _date(r.lo), _date(r.hi), round(float(r.v), 1), limit, KINDS[kind], team=log.teams[int(t)],
                    calls=int(r.n)) for t, r in g.iterrows()]

@@ -312,7 +312,8 @@ def _build(table: pa.Table, source: str, fmt: str, label: Callable[[np.ndarray],
     ]
     if type_problems:
         raise InputError("; ".join(type_problems) + ". Nothing was imported.", file=source)
-    cols = {c: table[c].combine_chunks() for c in COLUMNS}
+    # one contiguous array per column; the call ids stay chunked (a copy of ten million strings costs a second)
+    cols = {c: (table[c] if c == "call_id" else table[c].combine_chunks()) for c in COLUMNS}
     n = table.num_rows
     agent, agents = _ids("agent", cols["agent"], problems)
     team, teams = _ids("team", cols["team"], problems)
@@ -365,7 +366,7 @@ def _mask(m: pa.Array | np.ndarray) -> np.ndarray:
 def _add(problems: list[_Problem], col: str, bad: np.ndarray, raw: pa.Array, what: str = "") -> None:
     idx = np.flatnonzero(bad)
     if idx.size:
-        vals = raw.take(pa.array(idx[:_SHOW])).to_pylist()
+        vals = raw.take(pa.array(idx[:_SHOW])).to_pylist()  # only the shown values are materialised
         problems.append(_Problem(col, idx, vals, _EXPECT[col], what))
 
 
@@ -382,9 +383,8 @@ def _ids(col: str, a: pa.Array, problems: list[_Problem], codes: bool = True) ->
         codes_ = pc.fill_null(idx, 0).to_numpy()
         dempty = _mask(pc.equal(dvals, ""))
         dlong = _mask(pc.greater(pc.utf8_length(dvals), _MAX_FIELD))
-        full = a_txt.cast(pa.string())
-        _add(problems, col, nulls | np.where(nulls, False, dempty[codes_]), full, "empty")
-        _add(problems, col, np.where(nulls, False, dlong[codes_]), full, f"longer than {_MAX_FIELD} characters")
+        _add(problems, col, nulls | np.where(nulls, False, dempty[codes_]), a_txt, "empty")
+        _add(problems, col, np.where(nulls, False, dlong[codes_]), a_txt, f"longer than {_MAX_FIELD} characters")
         if not codes:
             return np.empty(0, np.int32), []
         # re-encode trimmed values so "A1" and " A1" are one agent
@@ -409,8 +409,9 @@ def _times(col: str, a: pa.Array, problems: list[_Problem], nullable: bool) -> n
     if pa.types.is_null(a.type):
         return np.full(n, NAT, dtype=np.int64)
     if pa.types.is_timestamp(a.type):
-        us = a.cast(pa.timestamp("us", tz="UTC")).cast(pa.int64())
-        out = pc.fill_null(us, NAT).to_numpy()
+        us = a if a.type.unit == "us" else a.cast(pa.timestamp("us", tz=a.type.tz))  # instants: the zone is only a label
+        us = us.view(pa.int64())
+        out = (pc.fill_null(us, NAT) if us.null_count else us).to_numpy(zero_copy_only=False)
         if not nullable:
             _add(problems, col, _mask(pc.is_null(a)), a, "empty")
         return out
@@ -482,8 +483,12 @@ def _duration(a: pa.Array, problems: list[_Problem]) -> np.ndarray:
         _add(problems, "duration_s", ~good, a)
         clean = pc.if_else(pa.array(good), s, pa.scalar("0"))
         return clean.cast(pa.float64()).to_numpy(zero_copy_only=False)
-    v = a.cast(pa.float64())
-    arr = pc.fill_null(v, np.nan).to_numpy(zero_copy_only=False)
+    if not a.null_count and not pa.types.is_decimal(a.type):
+        mm = pc.min_max(a).as_py()
+        if mm["min"] is None or (mm["min"] >= 0 and np.isfinite(mm["max"]) and not
+                                 (pa.types.is_floating(a.type) and pc.any(pc.is_nan(a)).as_py())):
+            return a.to_numpy(zero_copy_only=False)  # valid as stored: no copy
+    arr = pc.fill_null(a.cast(pa.float64()), np.nan).to_numpy(zero_copy_only=False)
     bad = ~np.isfinite(arr) | (arr < 0)
     _add(problems, "duration_s", bad, a)
     return np.where(bad, 0.0, arr)
@@ -522,12 +527,14 @@ def _duplicates(a: pa.Array, n: int) -> _Problem | None:
     import duckdb
 
     ids = a.cast(pa.string()) if not _is_text(a) or pa.types.is_dictionary(a.type) else a
-    con = duckdb.connect()
-    try:
-        t = pa.table({"i": ids})
-        h = con.sql("SELECT hash(i) AS h FROM t").fetchnumpy()["h"]
-    finally:
-        con.close()
+    h = _short_id_hashes(ids)
+    if h is None:
+        con = duckdb.connect()
+        try:
+            t = pa.table({"i": ids})
+            h = con.sql("SELECT hash(i) AS h FROM t").fetchnumpy()["h"]
+        finally:
+            con.close()
     hs = np.sort(h)
     eq = hs[1:] == hs[:-1]
     if not eq.any():
@@ -545,6 +552,52 @@ def _duplicates(a: pa.Array, n: int) -> _Problem | None:
     prob = _Problem("call_id", rows, [k for k, _ in ordered[:_SHOW]], _EXPECT["call_id"], "duplicate")
     prob.groups = ordered  # type: ignore[attr-defined]
     return prob
+
+
+def _short_id_hashes(ids: pa.Array | pa.ChunkedArray) -> np.ndarray | None:
+    """64-bit hashes of ids of at most 16 bytes, straight from Arrow's buffers (None: use the general path).
+
+    Call ids are usually short and often fixed-width. Their bytes are packed into two
+    big-endian integers per id. When those keys are strictly increasing (an export in
+    id order) there is no duplicate and an empty array is returned without sorting;
+    otherwise the keys are mixed into one hash. Collisions do no harm: candidates are
+    compared exactly afterwards.
+    """
+    chunks = ids.chunks if isinstance(ids, pa.ChunkedArray) else [ids]
+    packed = []
+    for c in chunks:
+        if not pa.types.is_string(c.type):
+            return None
+        n = len(c)
+        if n == 0:
+            continue
+        offs = np.frombuffer(c.buffers()[1], dtype=np.int32, count=n + 1, offset=c.offset * 4)
+        data = np.frombuffer(c.buffers()[2], dtype=np.uint8) if c.buffers()[2] is not None else np.zeros(1, np.uint8)
+        lens = np.diff(offs)
+        w = int(lens.max())
+        if w > 16:
+            return None
+        mat = np.zeros((n, 16), dtype=np.uint8)
+        if w and (lens == w).all():
+            mat[:, :w] = data[offs[0]:offs[-1]].reshape(n, w)
+        elif w:
+            idx = offs[:-1, None] + np.arange(w)[None, :]
+            np.minimum(idx, data.size - 1, out=idx)
+            mat[:, :w] = np.where(np.arange(w)[None, :] < lens[:, None], data[idx], 0)
+        v = mat.view(">u8").astype(np.uint64)  # big-endian: integer order is byte order
+        packed.append((v[:, 0], v[:, 1], lens.astype(np.uint64)))
+    if not packed:
+        return np.zeros(0, np.uint64)
+    hi = np.concatenate([p[0] for p in packed])
+    lo = np.concatenate([p[1] for p in packed])
+    if (hi[1:] > hi[:-1]).all() or ((hi[1:] > hi[:-1]) | ((hi[1:] == hi[:-1]) & (lo[1:] > lo[:-1]))).all():
+        return np.zeros(0, np.uint64)  # strictly increasing: all distinct
+    lens = np.concatenate([p[2] for p in packed])
+    k1, k2 = np.uint64(0x9E3779B97F4A7C15), np.uint64(0xC2B2AE3D27D4EB4F)
+    with np.errstate(over="ignore"):
+        h = (hi * k1) ^ ((lo + lens) * k2)
+        h ^= h >> np.uint64(29)
+    return h
 
 
 def _short(v: Any) -> str:
