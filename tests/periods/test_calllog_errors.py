@@ -178,3 +178,19 @@ def test_nothing_partial_is_kept(tmp_path):
 
 def test_missing_file(tmp_path):
     assert "does not exist" in str(err(tmp_path / "nope.csv"))
+
+
+@pytest.mark.parametrize("ids", [
+    ["C01", "C02", "C02", "C03"],  # fixed width, sorted: adjacent duplicate
+    ["7", "10", "7", "123456"],  # variable width, short
+    ["call-" + "x" * 20 + "-1", "call-" + "x" * 20 + "-2", "call-" + "x" * 20 + "-1", "z"],  # long ids
+])
+def test_duplicates_found_whatever_the_id_shape(tmp_path, ids):
+    rows = [row(1).replace("C00001", i, 1) for i in ids]
+    msg = str(err(write_csv(tmp_path / "ids.csv", rows)))
+    assert "1 duplicated call id (1 extra row)" in msg
+
+
+def test_sorted_unique_ids_pass(tmp_path):
+    rows = [row(1).replace("C00001", f"C{i:03d}", 1) for i in range(1, 50)]
+    assert len(read_call_log(write_csv(tmp_path / "ok.csv", rows))) == 49
