@@ -18,5 +18,6 @@ COMMANDS: list[str] = [
     "validate",
     "check",
     "example",
+    "evaluate",
     "periods",
 ]

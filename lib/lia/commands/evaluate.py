@@ -1,0 +1,148 @@
+"""lia evaluate ID [--version N] [--json] [--lang en|sv|nb] [--evidence FILE]"""
+
+from __future__ import annotations
+
+import argparse
+import textwrap
+from typing import Any
+
+from ._common import add_version_arg, print_json
+
+HELP = "evaluate an assessment: LIA verdicts, DPIA screening, risk register, findings with legal sources"
+DESCRIPTION = """\
+Evaluate a saved version of an assessment against the rule packs that apply
+(EU always; SE and NO from the assessment's jurisdictions): the three-step
+legitimate-interest verdict, DPIA screening (WP248), the risk register and
+every finding with its legal source and what to do.
+
+Exit code 0 whatever the verdict; 2 when the assessment cannot be evaluated
+(unknown id or version, broken rule pack, unreadable evidence file).
+"""
+
+
+def add_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument("id", help="assessment id")
+    add_version_arg(p)
+    p.add_argument("--json", action="store_true", help="print the evaluation as JSON")
+    p.add_argument("--lang", choices=["en", "sv", "nb"], default="en", help="language of verdicts and findings")
+    p.add_argument("--evidence", metavar="FILE",
+                   help="breaches found in call logs (JSON/YAML: a list, or the output of `lia periods --json`)")
+
+
+def _load_evidence(path: str) -> list[dict[str, Any]]:
+    from ..errors import InputError
+    from ..loaders import load_data_file
+
+    data = load_data_file(path, what="evidence file")
+    items = data.get("breaches") if isinstance(data, dict) else data
+    if not isinstance(items, list):
+        raise InputError("expected a list of breaches, or a mapping with a 'breaches' list", file=path)
+    for i, item in enumerate(items):
+        if not isinstance(item, dict) or not isinstance(item.get("kind"), str):
+            raise InputError("expected a mapping with a 'kind' string", file=path, where=f"breach {i + 1}")
+    return items
+
+
+def _show(value: Any, lang: str) -> str:
+    from ..rules.texts import ui
+
+    if value is None or value == "" or value == []:
+        return ui("cli.unanswered", lang)
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, list):
+        if value and isinstance(value[0], dict):
+            return f"[{len(value)} row(s)]"
+        return "[" + ", ".join(map(str, value)) + "]"
+    return str(value)
+
+
+def _detail(d: dict[str, Any]) -> str:
+    return "{" + ", ".join(f"{k}: {_plain(v)}" for k, v in d.items()) + "}"
+
+
+def _plain(v: Any) -> str:
+    return "[" + ", ".join(map(str, v)) + "]" if isinstance(v, list) else str(v)
+
+
+def _wrap(text: str, indent: str) -> str:
+    return textwrap.fill(text, width=100, initial_indent=indent, subsequent_indent=indent + "  ")
+
+
+def render_text(ev: Any, version: Any, lang: str) -> str:
+    """The human-readable evaluation (also used by tests)."""
+    from ..rules.texts import ui
+
+    out: list[str] = []
+    js = ev.to_json(lang)
+    a = version.assessment
+    out.append(ui("cli.title", lang, id=a["id"], number=version.number))
+    out.append(f"{a.get('title', '')}  ({', '.join(a.get('jurisdictions') or ['EU'])})")
+    out.append(f"{ui('cli.packs', lang)}: " + ", ".join(f"{p['id']} {p['version']}" for p in js["packs"]))
+    out.append("")
+    out.append(ui("cli.lia", lang))
+    for step in ("purpose", "necessity", "balancing", "overall"):
+        v = js["lia"][step]
+        out.append(f"  {ui('step.' + step, lang) + ':':<28}{v['label']}")
+        for r in v["reasons"]:
+            if r["rule"] is None:
+                out.append(_wrap(r["text"], "      "))
+            elif step == "overall" or r.get("weighs") == "for":
+                continue
+            else:
+                out.append(_wrap(f"[{r['rule']}] {r['text']}", "      "))
+    out.append("")
+    d = js["dpia"]
+    verdict = ui("cli.dpia.required" if d["required"] else "cli.dpia.not_required", lang)
+    out.append(f"{ui('cli.dpia', lang)}: {verdict} ({len(d['criteria_met'])} {ui('cli.criteria_met', lang)})")
+    for r in d["reasons"]:
+        out.append(_wrap("- " + r, "  "))
+    out.append("")
+    risks = js["risks"]
+    if not risks["register"]:
+        line = ui("cli.risks.none", lang)
+    elif risks["prior_consultation"]:
+        line = ui("cli.risks.art36", lang, refs=", ".join(risks["high_residual"]))
+    else:
+        line = ui("cli.risks.ok", lang, n=len(risks["register"]))
+    out.append(f"{ui('cli.risks', lang)}: {line}")
+    out.append("")
+    out.append(ui("cli.factors", lang))
+    for f in js["factors"]:
+        out.append(f"  {f['label'] + ':':<44}{ui('position.' + f['position'], lang)}")
+    out.append("")
+    out.append(f"{ui('cli.findings', lang)} ({sum(js['counts'].values())})")
+    if not js["findings"]:
+        out.append("  " + ui("cli.findings.none", lang))
+    for sev in ("blocker", "warning", "info"):
+        items = [f for f in js["findings"] if f["severity"] == sev]
+        if not items:
+            continue
+        out.append(f"  {ui('severity.' + sev, lang)} ({len(items)})")
+        for f in items:
+            out.append(_wrap(f"[{f['rule']}] {f['message']}", "    "))
+            out.append(_wrap(f"{ui('cli.citation', lang)}: {f['citation']}", "        "))
+            out.append(_wrap(f"{ui('cli.remediation', lang)}: {f['remediation']}", "        "))
+            answers = "; ".join(f"{k} = {_show(v, lang)}" for k, v in f["answers"].items())
+            details = [d for d in f["details"] if d]
+            if details:
+                answers = "; ".join(filter(None, [answers, ", ".join(_detail(d) for d in details)]))
+            if answers:
+                out.append(_wrap(f"{ui('cli.answers', lang)}: {answers}", "        "))
+    return "\n".join(out)
+
+
+def run(args: argparse.Namespace, ws) -> int:
+    from ..rules import evaluate
+    from ..store import Store
+
+    version = Store(ws).load(args.id, args.version)
+    evidence = _load_evidence(args.evidence) if args.evidence else None
+    ev = evaluate(version.assessment, version.answers, evidence=evidence, lang=args.lang)
+    if args.json:
+        doc = ev.to_json(args.lang)
+        doc["version"] = {"number": version.number, "digest": version.digest}
+        print_json(doc)
+        return 0
+    print(render_text(ev, version, args.lang))
+    return 0

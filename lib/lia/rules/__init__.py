@@ -1,0 +1,150 @@
+"""Legal reasoning: rule packs, the three-step LIA verdict, DPIA screening and risk register.
+
+Usage::
+
+    from lia.rules import evaluate
+    ev = evaluate(version.assessment, version.answers, lang="sv")
+    ev.lia["overall"].verdict          # "yes" | "no" | "conditional"
+    ev.to_json("sv")                   # the JSON of `lia evaluate --json`
+
+The order of work:
+
+1. DPIA screening and the risk register are computed from the answers;
+2. every applicable rule (EU always, SE/NO from the assessment's jurisdictions)
+   whose condition does not read the verdict is evaluated -> findings;
+3. the decision table in :mod:`lia.rules.verdict` turns findings into verdicts;
+4. consistency rules that read the verdict run last.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Mapping, Sequence
+
+from . import consistency as _consistency  # noqa: F401  (registers lia_verdict)
+from . import dpia as _dpia  # noqa: F401  (registers dpia/risk predicates)
+from ..errors import InputError
+from .dpia import DpiaResult, RegisterResult, analyse_register, screen
+from .packs import LIA_STEPS, FACTORS, Pack, packs_for
+from .predicates import PREDICATES, Context, register
+from ..i18n import check_lang
+from .verdict import FactorPosition, Finding, StepVerdict, decide
+
+__all__ = ["evaluate", "Evaluation", "Finding", "PREDICATES", "register", "SEVERITY_ORDER", "STEP_ORDER"]
+
+SEVERITY_ORDER = ("blocker", "warning", "info")
+STEP_ORDER = ("purpose", "necessity", "balancing", "screening", "consistency")
+
+
+@dataclass
+class Evaluation:
+    """Everything the reasoning concluded about one answers version."""
+
+    assessment: dict[str, Any]
+    answers: dict[str, Any]
+    packs: list[Pack]
+    findings: list[Finding]
+    lia: dict[str, StepVerdict]
+    factors: dict[str, FactorPosition]
+    dpia: DpiaResult
+    risks: RegisterResult
+    evidence: list[dict[str, Any]]
+
+    def fired(self) -> list[str]:
+        """Ids of the rules that fired."""
+        return [f.id for f in self.findings]
+
+    def by_severity(self) -> dict[str, list[Finding]]:
+        """Findings grouped by severity (blocker, warning, info)."""
+        return {s: [f for f in self.findings if f.severity == s] for s in SEVERITY_ORDER}
+
+    def to_json(self, lang: str = "en") -> dict[str, Any]:
+        """The JSON document of ``lia evaluate --json`` (docs/architecture.md)."""
+        _check_lang(lang)
+        return {
+            "assessment": {k: self.assessment.get(k) for k in ("id", "title", "jurisdictions")},
+            "lang": lang,
+            "packs": [p.descriptor() for p in self.packs],
+            "lia": {s: v.to_json(lang) for s, v in self.lia.items()},
+            "dpia": self.dpia.to_json(lang),
+            "risks": self.risks.to_json(),
+            "factors": [self.factors[f].to_json(lang) for f in FACTORS],
+            "findings": [f.to_json(lang) for f in self.findings],
+            "counts": {s: len(v) for s, v in self.by_severity().items()},
+            "evidence": self.evidence,
+        }
+
+
+def _check_lang(lang: str) -> None:
+    check_lang(lang)
+
+
+def _sort_key(f: Finding) -> tuple[int, int, str]:
+    return SEVERITY_ORDER.index(f.severity), STEP_ORDER.index(f.step), f.id
+
+
+def evaluate(
+    assessment: Mapping[str, Any],
+    answers: Mapping[str, Any],
+    *,
+    evidence: Sequence[Mapping[str, Any]] | None = None,
+    lang: str = "en",
+    templates: Path | None = None,
+) -> Evaluation:
+    """Evaluate an answers version against the applicable rule packs.
+
+    ``assessment`` is the version's metadata (``jurisdictions`` decides the
+    packs; EU always applies). ``evidence`` are breaches found in real call
+    logs (issue 6), each a mapping with at least ``kind``. ``lang`` is checked
+    here so a bad language fails early; texts are rendered by ``to_json``.
+    Raises :class:`LiaError` / :class:`InputError` when the assessment cannot
+    be evaluated (bad pack, bad evidence); never for a negative verdict.
+    """
+    _check_lang(lang)
+    if not isinstance(answers, Mapping):
+        raise InputError(f"answers: expected a mapping of question id -> value, got {type(answers).__name__}")
+    ev_list: list[dict[str, Any]] = []
+    for i, item in enumerate(evidence or []):
+        if not isinstance(item, Mapping) or not isinstance(item.get("kind"), str):
+            raise InputError(f"evidence item {i + 1}: expected a mapping with a 'kind' string, got {item!r}")
+        ev_list.append(dict(item))
+    juris = {str(j).upper() for j in (assessment.get("jurisdictions") or [])} | {"EU"}
+    packs = packs_for(juris, templates)
+    ctx = Context(answers=dict(answers), jurisdictions=frozenset(juris), evidence=ev_list)
+    ctx.derived["dpia"] = screen(ctx, templates)
+    ctx.derived["risks"] = analyse_register(ctx.answers)
+
+    rules = [r for p in packs for r in p.rules]
+    findings: list[Finding] = []
+
+    def run(phase: int) -> None:
+        for r in rules:
+            if r.phase != phase:
+                continue
+            out = r.node.evaluate(ctx)
+            if out:
+                qs = r.node.questions()
+                if r.rule.question and r.rule.question not in qs:
+                    qs.insert(0, r.rule.question)
+                findings.append(Finding(r, {q: ctx.answers.get(q) for q in qs}, out.details))
+
+    run(0)
+    steps, factors = decide(findings, ctx.answers)
+    ctx.derived["lia"] = steps
+    run(1)
+    findings.sort(key=_sort_key)
+    return Evaluation(
+        assessment=dict(assessment),
+        answers=dict(answers),
+        packs=packs,
+        findings=findings,
+        lia=steps,
+        factors=factors,
+        dpia=ctx.derived["dpia"],
+        risks=ctx.derived["risks"],
+        evidence=ev_list,
+    )
+
+
+assert set(LIA_STEPS) <= set(STEP_ORDER)

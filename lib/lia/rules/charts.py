@@ -1,0 +1,120 @@
+"""Charts of an evaluation (altair, imported inside the functions).
+
+- :func:`balancing_chart`: one bar per balancing factor, its net weight
+  (against < 0 < for), coloured by position, with the reasons as tooltip.
+- :func:`risk_map_chart`: the CNIL-style 4x4 risk map (severity x likelihood),
+  each risk before and after measures, joined by a line; the high-risk zone
+  (both >= significant, or either maximum) is shaded.
+
+Both return an ``altair.Chart``/``LayerChart`` that embeds its data; nothing is
+loaded from outside (render to SVG with vl-convert for reports).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .dpia import LEVELS, residual_high
+from .packs import FACTORS
+from .texts import ui
+
+__all__ = ["balancing_chart", "risk_map_chart", "POSITION_COLOURS"]
+
+POSITION_COLOURS = {"for": "#2e7d32", "against": "#c62828", "neutral": "#9e9e9e"}
+
+
+def balancing_chart(evaluation: Any, lang: str = "en") -> Any:
+    """Bar chart of the balancing factors: net weight per factor, coloured for/against/neutral."""
+    import altair as alt
+
+    js = evaluation.to_json(lang)
+    rows = []
+    for f in js["factors"]:
+        rows.append({
+            "factor": f["label"],
+            "order": FACTORS.index(f["factor"]),
+            "score": f["score"],
+            "position": ui(f"position.{f['position']}", lang),
+            "key": f["position"],
+            "reasons": " | ".join(r["text"] for r in f["reasons"])[:400],
+        })
+    labels = [ui(f"position.{k}", lang) for k in ("for", "against", "neutral")]
+    colour = alt.Color(
+        "position:N",
+        title=ui("chart.position", lang),
+        scale=alt.Scale(domain=labels, range=[POSITION_COLOURS[k] for k in ("for", "against", "neutral")]),
+    )
+    return (
+        alt.Chart(alt.Data(values=rows))
+        .mark_bar()
+        .encode(
+            y=alt.Y("factor:N", sort=alt.SortField("order"), title=ui("chart.factor", lang)),
+            x=alt.X("score:Q", title=ui("chart.balancing.score", lang)),
+            color=colour,
+            tooltip=[alt.Tooltip("factor:N", title=ui("chart.factor", lang)),
+                     alt.Tooltip("position:N", title=ui("chart.position", lang)),
+                     alt.Tooltip("reasons:N", title=ui("chart.reasons", lang))],
+        )
+        .properties(title=ui("chart.balancing.title", lang), width=420, height=alt.Step(22))
+    )
+
+
+def risk_map_chart(evaluation: Any, lang: str = "en") -> Any:
+    """The risk map: severity (y) x likelihood (x) on four levels, before -> after measures.
+
+    The shaded zone is where a residual risk counts as high (Art. 36 prior consultation).
+    Risks sharing a cell are spread out slightly so none hides another.
+    """
+    import altair as alt
+
+    levels = [ui(f"level.{lv}", lang) for lv in LEVELS]
+    high = [{"x": lk - 0.5, "x2": lk + 0.5, "y": sv - 0.5, "y2": sv + 0.5}
+            for sv in range(1, 5) for lk in range(1, 5) if residual_high(sv, lk)]
+    risks = evaluation.risks.risks
+    n = max(len(risks), 1)
+    points = []
+    for i, r in enumerate(risks):
+        jitter = (i - (n - 1) / 2) * min(0.5 / n, 0.12)
+        after = r.residual if (r.severity_after or r.likelihood_after) else (None, None)
+        for when, order, (sv, lk) in (("before", 0, (r.severity_before, r.likelihood_before)), ("after", 1, after)):
+            if sv and lk:
+                points.append({
+                    "risk": r.ref + (f" {r.title}" if r.title else ""),
+                    "ref": r.ref,
+                    "when": ui(f"chart.risk.{when}", lang),
+                    "order": order,
+                    "x": lk + jitter,
+                    "y": sv + jitter,
+                    "severity": levels[sv - 1],
+                    "likelihood": levels[lk - 1],
+                    "last": False,
+                })
+        if points and points[-1]["ref"] == r.ref:
+            points[-1]["last"] = True  # label each risk once, at its latest rating
+    label_expr = "[" + ", ".join(f"'{lv}'" for lv in [""] + levels) + "][datum.value] || ''"
+    axis = dict(values=[1, 2, 3, 4], labelExpr=label_expr, grid=False)
+    x = alt.X("x:Q", title=ui("chart.risk.likelihood", lang), scale=alt.Scale(domain=[0.5, 4.5], nice=False),
+              axis=alt.Axis(**axis))
+    y = alt.Y("y:Q", title=ui("chart.risk.severity", lang), scale=alt.Scale(domain=[0.5, 4.5], nice=False),
+              axis=alt.Axis(**axis))
+    zone = alt.Chart(alt.Data(values=high)).mark_rect(color="#ffcdd2", opacity=0.6).encode(
+        x=x, x2="x2:Q", y=y, y2="y2:Q")
+    data = alt.Data(values=points)
+    when_labels = [ui("chart.risk.before", lang), ui("chart.risk.after", lang)]
+    lines = alt.Chart(data).mark_line(color="#555555").encode(x=x, y=y, detail="ref:N", order="order:Q")
+    dots = alt.Chart(data).mark_point(size=150, filled=True, opacity=1).encode(
+        x=x, y=y,
+        shape=alt.Shape("when:N", title=ui("chart.risk.when", lang), scale=alt.Scale(domain=when_labels,
+                        range=["square", "circle"])),
+        color=alt.Color("when:N", title=ui("chart.risk.when", lang),
+                        scale=alt.Scale(domain=when_labels, range=["#9e9e9e", "#1565c0"])),
+        tooltip=[alt.Tooltip("risk:N", title=ui("chart.risk.risk", lang)),
+                 alt.Tooltip("when:N", title=ui("chart.risk.when", lang)),
+                 alt.Tooltip("severity:N", title=ui("chart.risk.severity", lang)),
+                 alt.Tooltip("likelihood:N", title=ui("chart.risk.likelihood", lang))],
+    )
+    labels = alt.Chart(data).transform_filter(alt.datum.last).mark_text(
+        dx=14, align="left", fontSize=11).encode(x=x, y=y, text="ref:N")
+    return alt.layer(zone, lines, dots, labels).properties(
+        title=ui("chart.risk.title", lang), width=320, height=320
+    )

@@ -1,0 +1,316 @@
+"""Rule packs: loading and validating ``templates/rules/{eu,se,no}.yaml``.
+
+A pack is data with a version header (``kind: rule_pack``, ``id``, ``version``)
+and a list of rules. Every rule has a stable id, a severity, the LIA step it
+belongs to, optionally the balancing factor it weighs on, a condition written
+in the predicate vocabulary of :mod:`lia.rules.predicates`, a citation and a
+message and remediation in English, Swedish and Norwegian Bokmål.
+
+Validation collects every problem in a file and reports them together, each
+naming the file, the rule id (and its line) and what was expected.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Iterable, Literal, Optional
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from ..errors import InputError
+from ..loaders import parse_yaml
+from ..paths import templates_dir
+from .predicates import QUESTION_ID, ExpressionError, Node, compile_expr
+
+__all__ = [
+    "SEVERITIES",
+    "STEPS",
+    "FACTORS",
+    "LIA_STEPS",
+    "Texts",
+    "Citation",
+    "Rule",
+    "CompiledRule",
+    "Pack",
+    "RulePackError",
+    "load_pack",
+    "load_packs",
+    "packs_for",
+]
+
+SEVERITIES = ("blocker", "warning", "info")
+STEPS = ("purpose", "necessity", "balancing", "screening", "consistency")
+LIA_STEPS = ("purpose", "necessity", "balancing")
+FACTORS = (
+    "purpose",
+    "necessity",
+    "sensitivity",
+    "expectations",
+    "power_imbalance",
+    "recording_periods",
+    "union",
+    "access",
+    "retention",
+    "safeguards",
+    "ai",
+    "rights",
+    "security",
+    "transfers",
+)
+JURISDICTIONS = ("EU", "SE", "NO")
+
+
+class RulePackError(InputError):
+    """A rule pack that cannot be used; the message lists every problem found."""
+
+
+class Texts(BaseModel):
+    """A text in the three languages, each non-empty."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    en: str = Field(min_length=1)
+    sv: str = Field(min_length=1)
+    nb: str = Field(min_length=1)
+
+    def get(self, lang: str) -> str:
+        """The text in ``lang`` (en, sv or nb)."""
+        return getattr(self, lang)
+
+
+class Citation(BaseModel):
+    """Where the rule comes from: instrument, article or paragraph, optional guidance."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    instrument: str = Field(min_length=1)
+    article: str = Field(min_length=1)
+    guidance: Optional[str] = None
+
+    def render(self) -> str:
+        """One line, e.g. ``GDPR Art. 9(1); EDPB Guidelines 1/2024`` or
+        ``Datainspektionen, decision against Telia Sverige AB (2016)``."""
+        sep = " " if re.match(r"^(Art|§|Annex|Chapter|ch\.|\d)", self.article) else ", "
+        text = f"{self.instrument}{sep}{self.article}"
+        return f"{text}; {self.guidance}" if self.guidance else text
+
+
+class Rule(BaseModel):
+    """One rule as written in a pack."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    id: str = Field(pattern=r"^[a-z]{2}(\.[a-z0-9_]+)+$")
+    severity: Literal["blocker", "warning", "info"]
+    step: Literal["purpose", "necessity", "balancing", "screening", "consistency"]
+    factor: Optional[
+        Literal[
+            "purpose", "necessity", "sensitivity", "expectations", "power_imbalance", "recording_periods",
+            "union", "access", "retention", "safeguards", "ai", "rights", "security", "transfers",
+        ]
+    ] = None
+    question: Optional[str] = None
+    when: Any
+    weighs: Optional[Literal["for", "against"]] = None
+    citation: Citation
+    message: Texts
+    remediation: Texts
+
+    @field_validator("question")
+    @classmethod
+    def _question_id(cls, v: Optional[str]) -> Optional[str]:
+        if v is not None and not QUESTION_ID.match(v):
+            raise ValueError("expected a question id such as 'periods.continuous'")
+        return v
+
+
+class PackHeader(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    kind: Literal["rule_pack"]
+    id: str = Field(pattern=r"^[a-z]{2}$")
+    version: str = Field(pattern=r"^\d+\.\d+\.\d+$")
+    title: Texts
+    jurisdiction: Literal["EU", "SE", "NO"]
+    rules: list[Any] = Field(min_length=1)
+
+
+@dataclass(frozen=True)
+class CompiledRule:
+    """A validated rule with its compiled condition."""
+
+    rule: Rule
+    node: Node
+    pack: str
+    line: int | None
+
+    @property
+    def id(self) -> str:
+        return self.rule.id
+
+    @property
+    def phase(self) -> int:
+        return self.node.phase()
+
+
+@dataclass(frozen=True)
+class Pack:
+    """A loaded rule pack."""
+
+    id: str
+    version: str
+    title: Texts
+    jurisdiction: str
+    rules: tuple[CompiledRule, ...]
+    path: Path
+    digest: str
+
+    def descriptor(self) -> dict[str, str]:
+        """``{id, version, digest}`` for provenance (reports, signatures)."""
+        return {"id": self.id, "version": self.version, "digest": self.digest}
+
+
+def _field_path(loc: Iterable[Any]) -> str:
+    return ".".join(str(p) for p in loc) or "(top level)"
+
+
+def _rule_lines(text: str) -> list[int]:
+    """1-based line of each item of the top-level ``rules`` list (best effort)."""
+    try:
+        root = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.YAMLError:
+        return []
+    if not isinstance(root, yaml.MappingNode):
+        return []
+    for key, value in root.value:
+        if getattr(key, "value", None) == "rules" and isinstance(value, yaml.SequenceNode):
+            return [item.start_mark.line + 1 for item in value.value]
+    return []
+
+
+def load_pack(path: Path) -> Pack:
+    """Load and validate one pack file; raises :class:`RulePackError` listing every problem."""
+    path = Path(path)
+    try:
+        raw_bytes = path.read_bytes()
+    except OSError as exc:
+        raise RulePackError(f"cannot read rule pack: {exc.strerror}", file=path) from None
+    text = raw_bytes.decode("utf-8", errors="replace")
+    try:
+        data = parse_yaml(text, path)
+    except InputError as exc:
+        raise RulePackError(f"{exc.detail} (in a rule pack)", file=path, where=exc.where) from None
+
+    problems: list[str] = []
+    try:
+        header = PackHeader.model_validate(data)
+    except ValidationError as exc:
+        for err in exc.errors():
+            if err["loc"] and err["loc"][0] == "rules" and err["type"] != "too_short":
+                continue
+            problems.append(f"{_field_path(err['loc'])}: {err['msg']} (got {err.get('input')!r})")
+        if not isinstance(data, dict) or not isinstance(data.get("rules"), list):
+            raise RulePackError(_report(path, problems), file=path)
+        header = None
+
+    lines = _rule_lines(text)
+    rules: list[CompiledRule] = []
+    seen: set[str] = set()
+    raw_rules = data.get("rules") or []
+    pack_id = data.get("id") if isinstance(data.get("id"), str) else None
+    for i, raw in enumerate(raw_rules):
+        rid = raw.get("id") if isinstance(raw, dict) and isinstance(raw.get("id"), str) else f"rules[{i}]"
+        line = lines[i] if i < len(lines) else None
+        label = f"rule {rid} (line {line})" if line else f"rule {rid}"
+        try:
+            rule = Rule.model_validate(raw)
+        except ValidationError as exc:
+            for err in exc.errors():
+                problems.append(f"{label}: {_field_path(err['loc'])}: {_expected(err)}")
+            continue
+        if rule.id in seen:
+            problems.append(f"{label}: duplicate rule id")
+        seen.add(rule.id)
+        if pack_id and not rule.id.startswith(pack_id + "."):
+            problems.append(f"{label}: id must start with the pack id '{pack_id}.'")
+        if rule.step == "balancing" and rule.factor is None:
+            problems.append(f"{label}: factor: a balancing rule must name the factor it weighs on")
+        if rule.weighs is not None and rule.step != "balancing":
+            problems.append(f"{label}: weighs: only balancing rules weigh for or against (step is {rule.step})")
+        try:
+            node = compile_expr(rule.when)
+        except ExpressionError as exc:
+            problems.append(f"{label}: {exc.path}: {exc}")
+            continue
+        if node.phase() > 0 and rule.step != "consistency":
+            problems.append(
+                f"{label}: when: predicates that read the computed verdict (lia_verdict) "
+                f"may only be used by step 'consistency' rules"
+            )
+        if node.phase() > 0 and rule.severity == "blocker":
+            problems.append(
+                f"{label}: severity: a rule that reads the computed verdict cannot itself change it "
+                f"(expected warning or info)"
+            )
+        if rule.step == "balancing" and rule.weighs is None:
+            problems.append(f"{label}: weighs: a balancing rule must say whether it weighs 'for' or 'against'")
+        rules.append(CompiledRule(rule=rule, node=node, pack=pack_id or path.stem, line=line))
+
+    if problems or header is None:
+        raise RulePackError(_report(path, problems), file=path)
+    return Pack(
+        id=header.id,
+        version=header.version,
+        title=header.title,
+        jurisdiction=header.jurisdiction,
+        rules=tuple(rules),
+        path=path,
+        digest="sha256:" + hashlib.sha256(raw_bytes).hexdigest(),
+    )
+
+
+def _expected(err: dict[str, Any]) -> str:
+    msg = err["msg"]
+    if err["type"] == "missing":
+        msg = "required field is missing"
+    elif err["type"] == "extra_forbidden":
+        msg = "unknown field (expected only id, severity, step, factor, question, when, weighs, citation, message, remediation)"
+    elif err["type"] == "literal_error":
+        msg = f"expected {err.get('ctx', {}).get('expected', msg)}"
+    return f"{msg} (got {err.get('input')!r})" if err["type"] != "missing" else msg
+
+
+def _report(path: Path, problems: list[str]) -> str:
+    head = f"{len(problems)} problem(s) in this rule pack"
+    return "\n".join([head] + [f"  - {p}" for p in problems])
+
+
+_CACHE: dict[tuple[str, int, int], Pack] = {}
+
+
+def _cached(path: Path) -> Pack:
+    st = path.stat()
+    key = (str(path.resolve()), st.st_mtime_ns, st.st_size)
+    pack = _CACHE.get(key)
+    if pack is None:
+        pack = load_pack(path)
+        _CACHE[key] = pack
+    return pack
+
+
+def packs_for(jurisdictions: Iterable[str], templates: Path | None = None) -> list[Pack]:
+    """The packs that apply: EU always, plus SE and/or NO from the assessment's jurisdictions."""
+    root = Path(templates) if templates is not None else templates_dir()
+    wanted = ["EU"] + [j for j in JURISDICTIONS[1:] if j in {str(x).upper() for x in jurisdictions}]
+    out = []
+    for code in wanted:
+        path = root / "rules" / f"{code.lower()}.yaml"
+        if not path.exists():
+            raise RulePackError(f"rule pack for jurisdiction {code} not found", file=path)
+        out.append(_cached(path))
+    return out
+
+
+def load_packs(templates: Path | None = None) -> list[Pack]:
+    """Every pack (EU, SE, NO), e.g. for content checks."""
+    return packs_for(JURISDICTIONS, templates)

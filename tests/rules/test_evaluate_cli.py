@@ -1,0 +1,91 @@
+"""`lia evaluate` as a user runs it: the example assessment, JSON, languages, evidence, exit codes."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from conftest import run_lia
+
+AID = "contact-centre-recording"
+
+
+@pytest.fixture(scope="module")
+def home(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    home = tmp_path_factory.mktemp("ws")
+    r = run_lia("--home", str(home), "example")
+    assert r.returncode == 0, r.stderr
+    return home
+
+
+def lia(home: Path, *args: str):
+    return run_lia("--home", str(home), *args)
+
+
+def test_json_of_the_example_head(home: Path) -> None:
+    r = lia(home, "evaluate", AID, "--json")
+    assert r.returncode == 0, r.stderr
+    js = json.loads(r.stdout)
+    assert js["lia"]["overall"]["verdict"] in ("yes", "conditional")
+    assert js["lia"]["purpose"]["verdict"] == "pass"
+    assert js["dpia"]["required"] is True and len(js["dpia"]["criteria_met"]) >= 2
+    assert all({"rule", "severity", "citation", "message"} <= set(f) for f in js["findings"])
+    assert js["version"]["digest"].startswith("sha256:")
+
+
+def test_human_output_of_the_bad_first_draft(home: Path) -> None:
+    r = lia(home, "evaluate", AID, "--version", "2")
+    assert r.returncode == 0, r.stderr  # a negative verdict is not an error
+    out = r.stdout
+    assert "Overall:" in out and "no - a legitimate interest cannot be relied on" in out
+    assert "Blockers (" in out and "[eu.hard_stop.emotion_recognition]" in out
+    assert "Source: AI Act (Regulation (EU) 2024/1689) Art. 5(1)(f)" in out
+    assert "DPIA screening (WP248): DPIA required" in out
+
+
+@pytest.mark.parametrize("lang, words", [("sv", ["Sammantaget", "Ändamålstest", "Källa"]),
+                                         ("nb", ["Samlet", "Formålstest", "Kilde"])])
+def test_languages(home: Path, lang: str, words: list[str]) -> None:
+    r = lia(home, "evaluate", AID, "--version", "2", "--lang", lang)
+    assert r.returncode == 0, r.stderr
+    for w in words:
+        assert w in r.stdout
+
+
+def test_an_empty_first_version_still_evaluates(home: Path) -> None:
+    r = lia(home, "evaluate", AID, "--version", "1", "--json")
+    assert r.returncode == 0, r.stderr
+    assert json.loads(r.stdout)["lia"]["overall"]["verdict"] in ("yes", "no", "conditional")
+
+
+def test_evidence_file(home: Path, tmp_path: Path) -> None:
+    ev = tmp_path / "breaches.json"
+    ev.write_text(json.dumps({"breaches": [{"kind": "whole_weeks", "agent": "A-7", "value": 5, "limit": 3}]}))
+    r = lia(home, "evaluate", AID, "--json", "--evidence", str(ev))
+    assert r.returncode == 0, r.stderr
+    assert "se.periods.evidence_whole_weeks" in [f["rule"] for f in json.loads(r.stdout)["findings"]]
+    ev.write_text(json.dumps([{"agent": "A-7"}]))
+    r = lia(home, "evaluate", AID, "--evidence", str(ev))
+    assert r.returncode == 2 and "breach 1" in r.stderr and "'kind'" in r.stderr and "Traceback" not in r.stderr
+
+
+def test_cannot_evaluate_unknown_assessment_or_version(home: Path) -> None:
+    r = lia(home, "evaluate", "no-such-assessment")
+    assert r.returncode == 2 and "no-such-assessment" in r.stderr and "Traceback" not in r.stderr
+    r = lia(home, "evaluate", AID, "--version", "99")
+    assert r.returncode == 2 and "Traceback" not in r.stderr
+
+
+def test_broken_rule_pack_is_a_clear_error(home: Path, tmp_path: Path) -> None:
+    import shutil
+
+    tpl = tmp_path / "templates"
+    shutil.copytree(Path(__file__).resolve().parents[2] / "templates", tpl)
+    eu = tpl / "rules" / "eu.yaml"
+    eu.write_text(eu.read_text(encoding="utf-8").replace("{is_false: access.logged}", "{logged_off: access.logged}"),
+                  encoding="utf-8")
+    r = run_lia("--home", str(home), "evaluate", AID, env={"LIA_TEMPLATES": str(tpl)})
+    assert r.returncode == 2
+    assert "eu.yaml" in r.stderr and "eu.access.not_logged" in r.stderr and "known predicates" in r.stderr
