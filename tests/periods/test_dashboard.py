@@ -56,7 +56,8 @@ def test_filters_by_team_and_period(app):
     assert all(b.team == team for b in f.breaches)
     assert all(b.end >= date(2025, 2, 1) and b.start <= date(2025, 3, 31) for b in f.breaches)
     app.w_start.value = app.w_end.value = None
-    app.w_team.value = None
+    app.w_team.value = ""
+    assert app.team is None and app.w_team.label == "All teams"
 
 
 def test_language_switch(app):

@@ -137,15 +137,17 @@ def retention_ages(report: PeriodReport, team: str | None = None, lang: str = "e
 
     rep = report.filter(team=team)
     ages = rep.retention_ages
-    if len(ages):
-        b = (ages["age_days"] // bin_days) * bin_days
-        g = pd.DataFrame({"team": ages["team"].astype(str), "age": b, "recordings": ages["recordings"]})
-        g = g.groupby(["team", "age"], as_index=False)["recordings"].sum()
-        g["age_end"] = g["age"] + bin_days
-    else:
-        g = pd.DataFrame({"team": [], "age": [], "recordings": [], "age_end": []})
     R = rep.limits.retention
     limit = round(R.nominal_days, 1) if R is not None else None
+    within, over = _tr("retention_within", lang), _tr("retention_over", lang)
+    if len(ages):
+        b = (ages["age_days"] // bin_days) * bin_days
+        status = [over if limit is not None and a >= limit else within for a in ages["age_days"]]
+        g = pd.DataFrame({"status": status, "age": b, "recordings": ages["recordings"]})
+        g = g.groupby(["status", "age"], as_index=False)["recordings"].sum()
+        g["age_end"] = g["age"] + bin_days
+    else:
+        g = pd.DataFrame({"status": [], "age": [], "recordings": [], "age_end": []})
     title = alt.TitleParams(_tr("retention_title", lang),
                             subtitle=_tr("retention_subtitle", lang, limit=f"{limit:g}") if limit is not None
                             else _tr("retention_subtitle_none", lang))
@@ -153,8 +155,9 @@ def retention_ages(report: PeriodReport, team: str | None = None, lang: str = "e
         x=alt.X("age:Q", title=_tr("axis_age_days", lang), bin="binned"), x2="age_end:Q",
         y=alt.Y("sum(recordings):Q", title=_tr("axis_recordings", lang), stack=True,
                 scale=alt.Scale(type="symlog")),  # a few recordings kept too long stay visible beside thousands
-        color=alt.Color("team:N", title=_tr("axis_team", lang)),
-        tooltip=["team:N", "age:Q", "recordings:Q"])
+        color=alt.Color("status:N", title=_tr("axis_recordings", lang),
+                        scale=alt.Scale(domain=[within, over], range=[_WITHIN, _OVER])),
+        tooltip=["status:N", "age:Q", "recordings:Q"])
     layers = [bars]
     if limit is not None:
         rule = pd.DataFrame({"limit": [limit], "label": [f"{_tr('limit', lang)}: {limit:g}"]})

@@ -22,6 +22,7 @@ __all__ = ["WorksCouncilApp", "demo_log", "breaches_html", "DEMO"]
 
 #: The pseudo-assessment id for the generated demo log with its own limits.
 DEMO = "(demo)"
+_ALL = ""
 
 
 def demo_log(home: Path) -> tuple[Path, dict[str, Any]]:
@@ -70,7 +71,7 @@ class WorksCouncilApp:
         self.w_assessment = w.Dropdown(options=[DEMO] + ids, value=assessment if assessment in ids else DEMO)
         self.w_log = w.Text(value=str(log) if log else "", placeholder="calls.parquet / calls.csv",
                             layout=w.Layout(width="420px"))
-        self.w_team = w.Dropdown(options=[("", None)], value=None)
+        self.w_team = w.Dropdown(options=[("", _ALL)], value=_ALL)  # "" stands for all teams (None shows blank)
         self.w_start, self.w_end = w.DatePicker(), w.DatePicker()
         self.w_lang = w.Dropdown(options=[(LANG_NAMES[x], x) for x in LANGS], value=self.lang)
         self.w_show = w.Button(button_style="primary")
@@ -121,8 +122,8 @@ class WorksCouncilApp:
         self.report = analyse(read_call_log(path), limits)
         teams = sorted(self.report.teams["team"].astype(str))
         with self.w_team.hold_trait_notifications():
-            self.w_team.options = [(t("periods", "ui_all_teams", self.lang), None)] + [(x, x) for x in teams]
-            self.w_team.value = None
+            self.w_team.options = [(t("periods", "ui_all_teams", self.lang), _ALL)] + [(x, x) for x in teams]
+            self.w_team.value = _ALL
 
     def refresh(self, reload: bool = False) -> None:
         """Re-read (if asked) and redraw charts and breaches; a failure keeps the previous view."""
@@ -136,7 +137,12 @@ class WorksCouncilApp:
 
     def filtered(self) -> Any:
         """The report restricted to the chosen team and dates."""
-        return self.report.filter(team=self.w_team.value, start=_d(self.w_start.value), end=_d(self.w_end.value))
+        return self.report.filter(team=self.team, start=_d(self.w_start.value), end=_d(self.w_end.value))
+
+    @property
+    def team(self) -> str | None:
+        """The chosen team, or None for all teams."""
+        return self.w_team.value or None
 
     def draw(self) -> None:
         """Render the three charts (inline SVG) and the breaches table for the current filters."""
@@ -144,7 +150,7 @@ class WorksCouncilApp:
 
         from .charts import all_charts, to_svg
 
-        self.charts = all_charts(self.report, team=self.w_team.value, start=_d(self.w_start.value),
+        self.charts = all_charts(self.report, team=self.team, start=_d(self.w_start.value),
                                  end=_d(self.w_end.value), lang=self.lang)
         self.w_charts.children = [w.HTML(to_svg(c)) for c in self.charts.values()]
         self.w_breaches.value = (f"<h3>{html.escape(t('periods', 'ui_breaches', self.lang))}</h3>"
@@ -157,7 +163,7 @@ class WorksCouncilApp:
         if not self.charts:
             return []
         stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
-        prefix = f"{self.w_assessment.value.strip('()')}-{self.w_team.value or 'all'}-{stamp}"
+        prefix = f"{self.w_assessment.value.strip('()')}-{self.team or 'all'}-{stamp}"
         self.exported = export(self.charts, self.ws.reports_dir / "periods", fmt, prefix=prefix)
         self.w_status.value = html.escape(t("periods", "ui_exported", self.lang,
                                             files=", ".join(str(p) for p in self.exported)))
@@ -170,7 +176,7 @@ class WorksCouncilApp:
             opts = list(self.w_team.options)
             value = self.w_team.value
             with self.w_team.hold_trait_notifications():
-                self.w_team.options = [(t("periods", "ui_all_teams", self.lang), None)] + opts[1:]
+                self.w_team.options = [(t("periods", "ui_all_teams", self.lang), _ALL)] + opts[1:]
                 self.w_team.value = value
         self.refresh(reload=False)
 
