@@ -19,6 +19,7 @@ COMMANDS: list[str] = [
     "check",
     "example",
     "evaluate",
+    "periods",
     "serve",
     "render",
     "status",

@@ -1,0 +1,112 @@
+"""lia periods ID --log FILE [--json] [--version N] [--lang L] [--tz ZONE] [--now TIME]"""
+
+from __future__ import annotations
+
+import argparse
+
+from ._common import add_version_arg, print_json
+
+HELP = "check a recording system's call log against the assessment's recording-period limits"
+DESCRIPTION = """\
+Reads the call log (CSV or Parquet; columns in docs/periods.md), measures per agent and
+team how long and how often calls were recorded, retention and consent, and lists every
+breach of the limits the assessment declares (periods.*, retention.period). Breaches are
+results: the command exits 0 when the log was analysed, 2 when the log or the assessment
+cannot be read.
+"""
+
+__all__ = ["HELP", "DESCRIPTION", "add_arguments", "run"]
+
+
+def add_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument("id", help="assessment id (its answers hold the limits)")
+    p.add_argument("--log", required=True, metavar="FILE", help="the call log, CSV or Parquet")
+    add_version_arg(p)
+    p.add_argument("--json", action="store_true", help='print {"summary": ..., "breaches": [...]} as JSON')
+    p.add_argument("--lang", choices=["en", "sv", "nb"], default="en", help="language of the summary")
+    p.add_argument("--tz", default="Europe/Stockholm", metavar="ZONE",
+                   help="time zone whose calendar days count (default Europe/Stockholm)")
+    p.add_argument("--now", metavar="TIME", help="measure retention at this ISO 8601 time with offset "
+                   "(default: the latest timestamp in the log)")
+
+
+def run(args: argparse.Namespace, ws) -> int:
+    from datetime import datetime
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    from ..errors import InputError, LiaError
+    from ..periods.analysis import analyse
+    from ..periods.calllog import read_call_log
+    from ..periods.limits import Limits
+    from ..store import Store
+
+    try:
+        ZoneInfo(args.tz)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise LiaError(f"unknown time zone {args.tz!r}; expected an IANA name such as Europe/Stockholm or Europe/Oslo") from None
+    now = None
+    if args.now:
+        try:
+            now = datetime.fromisoformat(args.now.replace("Z", "+00:00"))
+        except ValueError:
+            now = None
+        if now is None or now.tzinfo is None:
+            raise InputError(f"{args.now!r} is not an ISO 8601 time with an offset; expected e.g. 2025-07-01T00:00:00Z",
+                             where="--now")
+    version = Store(ws).load(args.id, args.version)
+    limits = Limits.from_answers(version.answers)
+    log = read_call_log(args.log)
+    report = analyse(log, limits, now=now, tz=args.tz)
+    if args.json:
+        out = {"assessment": {"id": args.id, "version": version.number, "digest": version.digest}}
+        out.update(report.to_dict())
+        print_json(out)
+        return 0
+    print(format_report(report, args.id, version.number, args.lang))
+    return 0
+
+
+def format_report(report, aid: str, version: int, lang: str = "en") -> str:
+    """The readable summary: overview, per-team table, checks and breaches, in ``lang``."""
+    from ..i18n import t
+
+    o = report.overview
+    lines = [
+        t("periods", "summary_head", lang, id=aid, version=version, source=o["source"]),
+        "  " + t("periods", "summary_calls", lang, calls=o["calls"], recorded=o["recorded_calls"],
+                 share=o["share_recorded_percent"], agents=o["agents"], teams=o["teams"], first=o["first_day"],
+                 last=o["last_day"], tz=o["time_zone"]),
+        "",
+        t("periods", "summary_teams", lang),
+    ]
+    cols = ["team", "agents", "calls", "recorded_calls", "share_recorded_percent", "longest_run_working_days",
+            "whole_weeks", "recorded_days_outside_training_periods", "recordings_kept_past_retention",
+            "withdrawals_not_deleted_in_time"]
+    table = report.teams[cols].rename(columns={c: t("periods", "tcol_" + c, lang) for c in cols})
+    lines += ["  " + ln for ln in table.to_string(index=False).splitlines()]
+    lines += ["", t("periods", "summary_checks", lang)]
+    lines += [f"  {t('periods', 'kind_' + k, lang)}: {check_text(k, v, lang)}" for k, v in report.checks.items()]
+    lines.append("")
+    if not report.breaches:
+        lines.append(t("periods", "breaches_none", lang))
+    else:
+        lines.append(t("periods", "breaches_head", lang, n=len(report.breaches)))
+        for b in report.breaches:
+            d = b.to_dict()
+            who = b.agent + (f" ({b.team})" if b.team else "") if b.agent else b.team
+            lines.append("  - " + t("periods", "breach_line", lang, kind=t("periods", "kind_" + b.kind, lang), who=who,
+                                    start=d["period"]["start"], end=d["period"]["end"], value=d["value"],
+                                    unit=t("periods", "unit_" + b.unit, lang), limit=d["limit"]))
+    return "\n".join(lines)
+
+
+def check_text(kind: str, check: dict, lang: str = "en") -> str:
+    """What a check did, in words: the limit checked, or which answer is missing."""
+    from ..i18n import t
+
+    if check["status"] == "checked":
+        limit = check.get("limit")
+        if isinstance(limit, float) and limit.is_integer():
+            limit = int(limit)
+        return t("periods", "check_" + kind, lang, limit=limit)
+    return t("periods", "check_" + check["status"], lang, question=check.get("question", ""))

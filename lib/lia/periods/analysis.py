@@ -1,0 +1,461 @@
+"""Recording-period analysis: what the recording system did, measured against the declared limits.
+
+The engine is numpy over the columnar :class:`~lia.periods.calllog.CallLog`: the
+ten million calls are reduced first to agent-days (one bincount), and everything
+about periods (runs, weeks, months, training periods) is computed on that small
+table. Retention and consent are vectorised masks over the calls. See
+docs/periods.md for the measured comparison with DuckDB and with a naive pandas loop.
+
+Definitions (also in docs/periods.md):
+
+* a *recorded day* of an agent is a local calendar day (``tz``) with at least one
+  recorded call of that agent;
+* *working days* are Monday to Friday. A run of consecutive recorded working days
+  continues over a weekend (Friday then Monday is a run of two); recorded weekend
+  days count as recorded days and per month, not in runs. Public holidays are not
+  known to the analysis and count as working days;
+* a *whole week* is an ISO week (Monday to Sunday) in which the agent was recorded
+  on all five working days; whole weeks in a row are reported as one breach;
+* *outside a training period*: a recorded day of an agent in a team for which no
+  training period (group = the team, the agent id, or ``*``) contains that date;
+  consecutive such days (weekends bridged) form one breach;
+* *retention*: a recording is kept past the retention period when its deletion
+  time (or ``now`` if not deleted) is later than its start plus the period
+  (calendar months and years for ``P3M``/``P1Y``);
+* *withdrawal*: a recording whose caller withdrew consent must be deleted within
+  ``Limits.withdrawal_deletion_days`` of the withdrawal;
+* *declined*: a call whose caller_consent is ``no`` but which was recorded.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime, timezone
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from .breaches import KINDS, Breach, sort_breaches
+from .calllog import NAT, CallLog
+from .limits import Limits
+
+__all__ = ["analyse", "PeriodReport", "DEFAULT_TZ"]
+
+DEFAULT_TZ = "Europe/Stockholm"
+_US_DAY = 86_400_000_000
+_EPOCH = date(1970, 1, 1).toordinal()
+
+
+@dataclass
+class PeriodReport:
+    """The result of an analysis: summary tables, chart data and the breaches.
+
+    Tables (pandas DataFrames, one row per agent / team / agent-day / run / age bin)
+    only ever name agents by their pseudonymous id from the log.
+    """
+
+    limits: Limits
+    breaches: list[Breach]
+    overview: dict[str, Any]
+    agents: pd.DataFrame
+    teams: pd.DataFrame
+    agent_days: pd.DataFrame  # agent, team, date, calls, recorded_calls (recorded > 0 or not)
+    runs: pd.DataFrame  # agent, team, start, end, days, over_limit
+    retention_ages: pd.DataFrame  # team, age_days, recordings
+    #: per breach kind: {"status": checked | not_declared | not_applicable, "limit" or "question"}
+    checks: dict[str, dict[str, Any]] = field(default_factory=dict)
+
+    def summary(self) -> dict[str, Any]:
+        """The JSON-ready summary: overview, checks, per-team and per-agent tables."""
+        return {
+            "overview": self.overview,
+            "checks": self.checks,
+            "teams": _records(self.teams),
+            "agents": _records(self.agents),
+        }
+
+    def to_dict(self) -> dict[str, Any]:
+        """``{"summary": ..., "breaches": [...]}`` as documented in docs/periods.md."""
+        return {"summary": self.summary(), "breaches": [b.to_dict() for b in self.breaches]}
+
+    def to_json(self, indent: int | None = 2) -> str:
+        """The report as JSON text (stable key order)."""
+        return json.dumps(self.to_dict(), indent=indent, ensure_ascii=False, sort_keys=False)
+
+    def filter(self, team: str | None = None, start: date | None = None, end: date | None = None) -> "PeriodReport":
+        """The same report restricted to one team and/or a date range (for dashboards and charts).
+
+        Breaches are kept when they concern the team and overlap the range; summary
+        tables other than the agent-days are not recomputed.
+        """
+        lo, hi = start or date.min, end or date.max
+
+        def keep(b: Breach) -> bool:
+            return (team is None or b.team == team) and b.end >= lo and b.start <= hi
+
+        ad = self.agent_days
+        ad = ad[(ad["date"] >= lo) & (ad["date"] <= hi)]
+        runs = self.runs[(self.runs["end"] >= lo) & (self.runs["start"] <= hi)]
+        ages, agents, teams = self.retention_ages, self.agents, self.teams
+        if team is not None:
+            ad, runs = ad[ad["team"] == team], runs[runs["team"] == team]
+            ages, agents, teams = ages[ages["team"] == team], agents[agents["team"] == team], teams[teams["team"] == team]
+        return replace(self, breaches=[b for b in self.breaches if keep(b)], agent_days=ad, runs=runs,
+                       retention_ages=ages, agents=agents, teams=teams)
+
+
+def _records(df: pd.DataFrame) -> list[dict[str, Any]]:
+    out = []
+    for row in df.to_dict(orient="records"):
+        out.append({k: _jsonable(v) for k, v in row.items()})
+    return out
+
+
+def _jsonable(v: Any) -> Any:
+    if isinstance(v, (date, datetime)):
+        return v.isoformat()
+    if isinstance(v, np.integer):
+        return int(v)
+    if isinstance(v, (float, np.floating)):
+        f = float(v)
+        return None if np.isnan(f) else round(f, 2)
+    return v
+
+
+# -- the analysis -------------------------------------------------------------------------
+
+def analyse(log: CallLog, limits: Limits, now: datetime | None = None, tz: str = DEFAULT_TZ) -> PeriodReport:
+    """Analyse a call log against the limits; breaches of the limits are results, not errors.
+
+    ``now`` is the moment retention is measured at (default: the latest timestamp in
+    the log - start, deletion or withdrawal); ``tz`` is the time zone whose calendar
+    days count (default Europe/Stockholm).
+    """
+    n = len(log)
+    if now is None:
+        now_us = int(max(log.start.max(initial=NAT), log.deleted_at.max(initial=NAT), log.withdrawn_at.max(initial=NAT)))
+    else:
+        now_us = int(now.astimezone(timezone.utc).timestamp() * 1_000_000)
+    day = _local_days(log.start, tz)  # days since 1970-01-01, local calendar
+    A, T = len(log.agents), len(log.teams)
+    breaches: list[Breach] = []
+    checks: dict[str, dict[str, Any]] = {}
+
+    # 1. reduce to (agent, team, day)
+    dmin = int(day.min()) if n else 0
+    D = (int(day.max()) - dmin + 1) if n else 1
+    pair = log.agent.astype(np.int64) * T + log.team
+    if A * T <= 50_000_000:  # dense code space: a bincount is an O(n) unique
+        present = np.bincount(pair, minlength=A * T) > 0
+        pairs = np.flatnonzero(present)
+        pair_inv = (np.cumsum(present) - 1)[pair]
+    else:
+        pairs, pair_inv = np.unique(pair, return_inverse=True)
+    key = pair_inv.astype(np.int64) * D + (day - dmin)
+    size = pairs.size * D
+    calls = np.bincount(key, minlength=size)
+    rec = np.bincount(key[log.recorded], minlength=size)
+    nz = np.flatnonzero(calls)
+    ad_pair, ad_day = nz // D, nz % D + dmin
+    ad = pd.DataFrame({
+        "agent_code": (pairs[ad_pair] // T).astype(np.int32),
+        "team_code": (pairs[ad_pair] % T).astype(np.int32),
+        "day": ad_day.astype(np.int64),
+        "calls": calls[nz],
+        "recorded_calls": rec[nz],
+    })
+    del calls, rec, key, pair_inv
+
+    rd = ad[ad["recorded_calls"] > 0]
+    # agent -> main team (most calls)
+    at = ad.groupby(["agent_code", "team_code"], sort=False)["calls"].sum().reset_index()
+    at = at.sort_values(["agent_code", "calls", "team_code"], ascending=[True, False, True]).drop_duplicates("agent_code")
+    main_team = dict(zip(at["agent_code"], at["team_code"]))
+
+    day_team: dict[tuple[int, int], int] = {}
+
+    def team_on(agent_code: int, d: int) -> str:
+        """The agent's team on day d (its main team if it had no recorded call that day)."""
+        if not day_team and len(rd):
+            keys = list(zip(rd["agent_code"].tolist(), rd["day"].tolist()))
+            day_team.update(zip(keys[::-1], rd["team_code"].tolist()[::-1]))
+        return log.teams[day_team.get((agent_code, d), main_team.get(agent_code, 0))]
+
+    # 2. runs of recorded working days per agent
+    days_a = rd[["agent_code", "day"]].drop_duplicates().sort_values(["agent_code", "day"])
+    ag_arr, d_arr = days_a["agent_code"].to_numpy(), days_a["day"].to_numpy()
+    wd = (d_arr + 3) % 7  # Monday = 0 (1970-01-01 was a Thursday)
+    week = (d_arr + 3) // 7
+    work = wd < 5
+    wa, wdays, wweek = ag_arr[work], d_arr[work], week[work]
+    wdi = wweek * 5 + wd[work]
+    new = np.ones(wa.size, dtype=bool)
+    new[1:] = (wa[1:] != wa[:-1]) | (wdi[1:] - wdi[:-1] != 1)
+    run_id = np.cumsum(new) - 1
+    run_len = np.bincount(run_id) if wa.size else np.zeros(0, dtype=np.int64)
+    run_first = np.flatnonzero(new)
+    run_last = np.r_[run_first[1:] - 1, wa.size - 1] if wa.size else run_first
+    L = limits.max_consecutive_days
+    runs = pd.DataFrame({
+        "agent": [log.agents[a] for a in wa[run_first]],
+        "team": [team_on(int(a), int(d)) for a, d in zip(wa[run_first], wdays[run_first])],
+        "start": [_date(d) for d in wdays[run_first]],
+        "end": [_date(d) for d in wdays[run_last]],
+        "days": run_len,
+    })
+    runs["over_limit"] = (runs["days"] > L) if L is not None else False
+    if L is None:
+        checks["consecutive_days"] = _check("not_declared", question="periods.max_consecutive_days")
+    else:
+        checks["consecutive_days"] = _check("checked", limit=L)
+        for r in runs[runs["over_limit"]].itertuples():
+            breaches.append(Breach("consecutive_days", r.start, r.end, int(r.days), L, KINDS["consecutive_days"],
+                                   agent=r.agent, team=r.team))
+    longest = pd.Series(run_len, index=wa[run_first]).groupby(level=0).max() if wa.size else pd.Series(dtype=int)
+
+    # 3. whole ISO weeks (all five working days), whole weeks in a row merged
+    wk = pd.DataFrame({"a": wa, "w": wweek}).value_counts().reset_index(name="n")
+    whole = wk[wk["n"] == 5].sort_values(["a", "w"])
+    whole_count = whole.groupby("a").size()
+    ww_a, ww_w = whole["a"].to_numpy(), whole["w"].to_numpy()
+    if ww_a.size:
+        wnew = np.ones(ww_a.size, dtype=bool)
+        wnew[1:] = (ww_a[1:] != ww_a[:-1]) | (ww_w[1:] - ww_w[:-1] != 1)
+        gid = np.cumsum(wnew) - 1
+        glen = np.bincount(gid)
+        gfirst = np.flatnonzero(wnew)
+        for g, i in enumerate(gfirst):
+            if glen[g] > limits.max_whole_weeks:
+                mon = int(ww_w[i]) * 7 - 3
+                fri = int(ww_w[i + glen[g] - 1]) * 7 - 3 + 4
+                breaches.append(Breach("whole_week", _date(mon), _date(fri), int(glen[g]), limits.max_whole_weeks,
+                                       KINDS["whole_week"], agent=log.agents[ww_a[i]], team=team_on(int(ww_a[i]), mon)))
+    checks["whole_week"] = _check("checked", limit=limits.max_whole_weeks)
+
+    # 4. recorded days per month
+    month = d_arr.astype("datetime64[D]").astype("datetime64[M]").astype(np.int64)
+    pm = pd.DataFrame({"a": ag_arr, "m": month, "d": d_arr}).groupby(["a", "m"])["d"].agg(["size", "min", "max"]).reset_index()
+    M = limits.max_days_per_month
+    if M is None:
+        checks["days_per_month"] = _check("not_declared", question="periods.max_days_per_month")
+    else:
+        checks["days_per_month"] = _check("checked", limit=M)
+        for r in pm[pm["size"] > M].itertuples():
+            breaches.append(Breach("days_per_month", _date(r.min), _date(r.max), int(r.size), M, KINDS["days_per_month"],
+                                   agent=log.agents[r.a], team=team_on(int(r.a), int(r.min))))
+    max_month = pm.groupby("a")["size"].max()
+
+    # 5. recorded outside any training period
+    outside_days = pd.Series(dtype=int)
+    if limits.checks_training_periods:
+        checks["outside_training_period"] = _check("checked", limit=len(limits.training_periods))
+        covered = np.zeros(len(rd), dtype=bool)
+        rd_team = [log.teams[t] for t in rd["team_code"].to_numpy()]
+        rd_agent = [log.agents[a] for a in rd["agent_code"].to_numpy()]
+        rday = rd["day"].to_numpy()
+        for tp in limits.training_periods:
+            applies = np.fromiter((tp.applies_to(t, a) for t, a in zip(rd_team, rd_agent)), dtype=bool, count=len(rd))
+            covered |= applies & (rday >= tp.start.toordinal() - _EPOCH) & (rday <= tp.end.toordinal() - _EPOCH)
+        out = rd[~covered].sort_values(["agent_code", "day"]).drop_duplicates(["agent_code", "day"])
+        oa, od = out["agent_code"].to_numpy(), out["day"].to_numpy()
+        outside_days = out.groupby("agent_code").size()
+        if oa.size:
+            owd = ((od + 3) // 7) * 5 + np.minimum((od + 3) % 7, 4)  # weekend days join the Friday before
+            onew = np.ones(oa.size, dtype=bool)
+            onew[1:] = (oa[1:] != oa[:-1]) | (owd[1:] - owd[:-1] > 1)
+            ogid = np.cumsum(onew) - 1
+            olen = np.bincount(ogid)
+            ofirst = np.flatnonzero(onew)
+            olast = np.r_[ofirst[1:] - 1, oa.size - 1]
+            tcodes = out["team_code"].to_numpy()
+            for g in range(ofirst.size):
+                i, j = ofirst[g], olast[g]
+                breaches.append(Breach("outside_training_period", _date(od[i]), _date(od[j]), int(olen[g]), 0,
+                                       KINDS["outside_training_period"], agent=log.agents[oa[i]], team=log.teams[tcodes[i]]))
+    elif limits.continuous:
+        checks["outside_training_period"] = _check("not_applicable", question="periods.continuous")
+    else:
+        checks["outside_training_period"] = _check("not_declared", question="periods.training_periods")
+
+    # 6. share of calls recorded per team
+    tcalls = np.bincount(log.team, minlength=T)
+    trec = np.bincount(log.team, weights=log.recorded, minlength=T).astype(np.int64)
+    tshare = np.where(tcalls > 0, 100.0 * trec / np.maximum(tcalls, 1), 0.0)
+    tdays = ad.groupby("team_code")["day"].agg(["min", "max"])
+    S = limits.share_recorded_percent
+    if S is None:
+        checks["share_recorded"] = _check("not_declared", question="periods.share_recorded_percent")
+    else:
+        checks["share_recorded"] = _check("checked", limit=S)
+        for t in range(T):
+            if tcalls[t] and tshare[t] > S:
+                breaches.append(Breach("share_recorded", _date(tdays.loc[t, "min"]), _date(tdays.loc[t, "max"]),
+                                       round(float(tshare[t]), 2), S, KINDS["share_recorded"], team=log.teams[t]))
+
+    # 7. retention, withdrawal and declined callers: masks over the recorded calls only
+    recd = log.recorded
+    ri = np.flatnonzero(recd)
+    rteam, ragent, rday = log.team[ri], log.agent[ri], day[ri]
+    rstart, rdel, rwd = log.start[ri], log.deleted_at[ri], log.withdrawn_at[ri]
+    end_us = np.where(rdel != NAT, rdel, now_us)
+    age_days = (end_us - rstart) / _US_DAY
+    kept_past = np.zeros(ri.size, dtype=bool)
+    R = limits.retention
+    if R is None:
+        checks["retention_exceeded"] = _check("not_declared", question="retention.period")
+    else:
+        checks["retention_exceeded"] = _check("checked", limit=R.iso())
+        kept_past = end_us > _add_duration(rstart, R)
+        breaches += _team_breaches("retention_exceeded", kept_past, age_days, round(R.nominal_days, 1), log, rteam, rday)
+    G = limits.withdrawal_deletion_days
+    wmask = rwd != NAT
+    delay = np.where(wmask, (end_us - rwd) / _US_DAY, 0.0)
+    late = wmask & (delay > G)
+    checks["withdrawal_not_deleted"] = _check("checked", limit=G)
+    breaches += _team_breaches("withdrawal_not_deleted", late, delay, G, log, rteam, rday)
+    declined = log.consent[ri] == 1
+    checks["declined_recorded"] = _check("checked", limit=0, declared="declined_callers" in limits.never_recorded)
+    if declined.any():
+        g = pd.DataFrame({"a": ragent[declined], "d": rday[declined]}).groupby("a")["d"].agg(["size", "min", "max"])
+        for a, r in g.iterrows():
+            breaches.append(Breach("declined_recorded", _date(r["min"]), _date(r["max"]), int(r["size"]), 0,
+                                   KINDS["declined_recorded"], agent=log.agents[int(a)], team=team_on(int(a), int(r["min"])),
+                                   calls=int(r["size"])))
+
+    # 8. summary tables
+    acalls = np.bincount(log.agent, minlength=A)
+    arec = np.bincount(ragent, minlength=A)
+    adecl = np.bincount(ragent[declined], minlength=A)
+    rdays = days_a.groupby("agent_code").size()
+    agents = pd.DataFrame({
+        "agent": log.agents,
+        "team": [log.teams[main_team.get(a, 0)] for a in range(A)],
+        "calls": acalls,
+        "recorded_calls": arec,
+        "share_recorded_percent": np.where(acalls > 0, 100.0 * arec / np.maximum(acalls, 1), 0.0).round(2),
+        "recorded_days": [int(rdays.get(a, 0)) for a in range(A)],
+        "longest_run_working_days": [int(longest.get(a, 0)) for a in range(A)],
+        "whole_weeks": [int(whole_count.get(a, 0)) for a in range(A)],
+        "max_recorded_days_in_a_month": [int(max_month.get(a, 0)) for a in range(A)],
+        "recorded_days_outside_training_periods": [int(outside_days.get(a, 0)) for a in range(A)],
+        "declined_callers_recorded": adecl,
+    }).sort_values("agent", kind="stable").reset_index(drop=True)
+    kp_t = np.bincount(rteam[kept_past], minlength=T)
+    w_t = np.bincount(rteam[wmask], minlength=T)
+    late_t = np.bincount(rteam[late], minlength=T)
+    grp = agents.groupby("team")
+    teams = pd.DataFrame({
+        "team": log.teams,
+        "agents": [int(grp.size().get(t, 0)) for t in log.teams],
+        "calls": tcalls,
+        "recorded_calls": trec,
+        "share_recorded_percent": tshare.round(2),
+        "recorded_agent_days": [int(grp["recorded_days"].sum().get(t, 0)) for t in log.teams],
+        "longest_run_working_days": [int(grp["longest_run_working_days"].max().get(t, 0)) for t in log.teams],
+        "whole_weeks": [int(grp["whole_weeks"].sum().get(t, 0)) for t in log.teams],
+        "recorded_days_outside_training_periods": [int(grp["recorded_days_outside_training_periods"].sum().get(t, 0)) for t in log.teams],
+        "recordings_kept_past_retention": kp_t,
+        "withdrawals": w_t,
+        "withdrawals_not_deleted_in_time": late_t,
+    }).sort_values("team", kind="stable").reset_index(drop=True)
+
+    agent_days = pd.DataFrame({
+        "agent": pd.Categorical.from_codes(ad["agent_code"].to_numpy(), categories=log.agents) if A else [],
+        "team": pd.Categorical.from_codes(ad["team_code"].to_numpy(), categories=log.teams) if T else [],
+        "date": [_date(d) for d in ad["day"].to_numpy()],
+        "calls": ad["calls"].to_numpy(),
+        "recorded_calls": ad["recorded_calls"].to_numpy(),
+    })
+    agent_days["agent"] = agent_days["agent"].astype(str)
+    agent_days["team"] = agent_days["team"].astype(str)
+
+    ages = np.floor(age_days).astype(np.int64)
+    ateam = rteam
+    if ages.size:
+        amin = int(ages.min())
+        k = (ateam.astype(np.int64) * (int(ages.max()) - amin + 1)) + (ages - amin)
+        cnt = np.bincount(k)
+        nzk = np.flatnonzero(cnt)
+        width = int(ages.max()) - amin + 1
+        retention_ages = pd.DataFrame({"team": [log.teams[i] for i in nzk // width],
+                                       "age_days": nzk % width + amin, "recordings": cnt[nzk]})
+    else:
+        retention_ages = pd.DataFrame({"team": [], "age_days": [], "recordings": []})
+
+    overview = {
+        "source": log.source,
+        "calls": n,
+        "recorded_calls": int(ri.size),
+        "share_recorded_percent": round(100.0 * ri.size / n, 2) if n else 0.0,
+        "agents": A,
+        "teams": T,
+        "first_day": _date(dmin).isoformat() if n else None,
+        "last_day": _date(dmin + D - 1).isoformat() if n else None,
+        "now": datetime.fromtimestamp(now_us / 1e6, tz=timezone.utc).isoformat().replace("+00:00", "Z"),
+        "time_zone": tz,
+        "recordings_kept_past_retention": int(kept_past.sum()),
+        "oldest_recording_kept_days": round(float(age_days[rdel == NAT].max(initial=0.0)), 1),
+        "withdrawals": int(wmask.sum()),
+        "withdrawal_to_deletion_days_median": round(float(np.median(delay[wmask])), 1) if wmask.any() else None,
+        "withdrawal_to_deletion_days_max": round(float(delay[wmask].max()), 1) if wmask.any() else None,
+        "declined_callers": int((log.consent == 1).sum()),
+        "declined_callers_recorded": int(declined.sum()),
+        "breaches": len(breaches),
+    }
+    return PeriodReport(limits=limits, breaches=sort_breaches(breaches), overview=overview, agents=agents,
+                        teams=teams, agent_days=agent_days, runs=runs, retention_ages=retention_ages, checks=checks)
+
+
+def _check(status: str, **info: Any) -> dict[str, Any]:
+    return {"status": status, **info}
+
+
+def _team_breaches(kind: str, mask: np.ndarray, value: np.ndarray, limit: float, log: CallLog, team: np.ndarray,
+                   day: np.ndarray) -> list[Breach]:
+    if not mask.any():
+        return []
+    idx = np.flatnonzero(mask)
+    g = pd.DataFrame({"t": team[idx], "v": value[idx], "d": day[idx]}).groupby("t").agg(
+        n=("v", "size"), v=("v", "max"), lo=("d", "min"), hi=("d", "max"))
+    return [Breach(kind, _date(r.lo), _date(r.hi), round(float(r.v), 1), limit, KINDS[kind], team=log.teams[int(t)],
+                   calls=int(r.n)) for t, r in g.iterrows()]
+
+
+def _date(d: int) -> date:
+    return date.fromordinal(int(d) + _EPOCH)
+
+
+def _local_days(us: np.ndarray, tz: str) -> np.ndarray:
+    """Local calendar day (days since 1970-01-01) of each UTC microsecond timestamp in time zone ``tz``."""
+    if us.size == 0:
+        return np.zeros(0, dtype=np.int64)
+    q = 900_000_000  # 15 minutes: every time-zone transition falls on a quarter hour
+    lo, hi = int(us.min()) // q, int(us.max()) // q
+    if hi - lo + 1 <= max(200_000, us.size // 4):
+        bins = pd.DatetimeIndex((np.arange(lo, hi + 1, dtype=np.int64) * q).view("datetime64[us]")).tz_localize("UTC")
+        local = bins.tz_convert(tz).tz_localize(None)
+        off = (local.asi8 - bins.tz_localize(None).asi8)  # in the index unit
+        unit = np.datetime_data(local.dtype)[0]
+        off_us = off * {"ns": 1e-3, "us": 1, "ms": 1e3, "s": 1e6}[unit]
+        return (us + off_us.astype(np.int64)[us // q - lo]) // _US_DAY
+    loc = pd.DatetimeIndex(us.view("datetime64[us]")).tz_localize("UTC").tz_convert(tz).tz_localize(None)
+    return loc.values.astype("datetime64[D]").astype(np.int64)
+
+
+def _add_duration(us: np.ndarray, dur: Any) -> np.ndarray:
+    """``us`` plus an ISO 8601 date duration, months and years on the calendar (Jan 31 + P1M = Feb 28)."""
+    out = us.copy()
+    months = dur.years * 12 + dur.months
+    if months:
+        t = us.view("datetime64[us]")
+        m = t.astype("datetime64[M]")
+        into = t - m.astype("datetime64[us]")
+        nm = m + months
+        mlen = ((nm + 1).astype("datetime64[D]") - nm.astype("datetime64[D]")).astype("timedelta64[us]")
+        last = mlen - np.timedelta64(1, "D").astype("timedelta64[us]")
+        day_part = into.astype("timedelta64[D]").astype("timedelta64[us]")
+        into = np.where(day_part > last, into - day_part + last, into)
+        out = (nm.astype("datetime64[us]") + into).view(np.int64)
+    return out + dur.days * _US_DAY

@@ -1,0 +1,208 @@
+"""Charts for works councils: recorded days against training periods, weekly share, retention ages.
+
+Every chart is built from the report's aggregated tables (runs, agent-days, age
+bins), never from the calls themselves, so a spec holds thousands of rows at most.
+Agents appear only by their pseudonymous id. Export to SVG and PNG runs offline
+with vl-convert (no CDN, no fonts or scripts fetched). Labels come from
+``templates/i18n/periods.yaml`` in en, sv or nb.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from ..i18n import t
+from .analysis import PeriodReport
+
+__all__ = ["timeline", "weekly_share", "retention_ages", "all_charts", "to_svg", "to_png", "export"]
+
+_OVER, _WITHIN, _SHADE = "#c0392b", "#2e86c1", "#d5f5e3"
+
+
+def _tr(key: str, lang: str, **fmt: Any) -> str:
+    return t("periods", key, lang, **fmt)
+
+
+def _iso(d: date) -> str:
+    return d.isoformat()
+
+
+def timeline(report: PeriodReport, by: str = "agent", team: str | None = None, start: date | None = None,
+             end: date | None = None, lang: str = "en") -> Any:
+    """Recorded working days as runs per agent (or agents recorded per day per team), training periods shaded.
+
+    Runs longer than the consecutive-day limit are red.
+    """
+    import altair as alt
+
+    if by not in ("agent", "team"):
+        raise ValueError(f"by must be 'agent' or 'team', got {by!r}")
+    rep = report.filter(team=team, start=start, end=end)
+    L = rep.limits.max_consecutive_days
+    over, within = _tr("run_over", lang), _tr("run_within", lang)
+    x_title, y_key = _tr("axis_date", lang), ("axis_agent" if by == "agent" else "axis_team")
+    xs = alt.Scale(type="utc")
+    if by == "agent":
+        runs = rep.runs.copy()
+        data = pd.DataFrame({
+            "who": runs["agent"].astype(str),
+            "start": [_iso(d) for d in runs["start"]],
+            "end": [_iso(d + timedelta(days=1)) for d in runs["end"]],
+            "days": runs["days"].astype(int),
+            "status": [over if o else within for o in runs["over_limit"]],
+        })
+        members = rep.agent_days[["agent", "team"]].drop_duplicates().rename(columns={"agent": "who"})
+    else:
+        ad = rep.agent_days[rep.agent_days["recorded_calls"] > 0]
+        g = ad.groupby(["team", "date"]).size().reset_index(name="agents")
+        data = pd.DataFrame({"who": g["team"].astype(str), "start": [_iso(d) for d in g["date"]],
+                             "end": [_iso(d + timedelta(days=1)) for d in g["date"]], "agents": g["agents"]})
+        members = rep.agent_days[["team"]].drop_duplicates().assign(who=lambda df: df["team"])
+    shade = _period_rows(rep, members, start, end)
+    title = alt.TitleParams(
+        _tr("timeline_title_" + by, lang),
+        subtitle=_tr("timeline_subtitle", lang, limit=L) if L is not None else _tr("timeline_subtitle_nolimit", lang))
+    y = alt.Y("who:N", title=_tr(y_key, lang), sort="ascending")
+    layers = []
+    if len(shade):
+        layers.append(alt.Chart(shade).mark_rect(color=_SHADE, opacity=0.9).encode(
+            x=alt.X("start:T", scale=xs, title=x_title), x2="end:T", y=y,
+            tooltip=[alt.Tooltip("label:N", title=_tr("training_period", lang))]))
+    if by == "agent":
+        color = alt.Color("status:N", title=_tr("legend_run", lang),
+                          scale=alt.Scale(domain=[within, over], range=[_WITHIN, _OVER]))
+        bars = alt.Chart(data).mark_rect(cornerRadius=1).encode(
+            x=alt.X("start:T", scale=xs, title=x_title), x2="end:T", y=y, color=color,
+            tooltip=["who:N", alt.Tooltip("start:T", format="%Y-%m-%d"), "days:Q"])
+    else:
+        bars = alt.Chart(data).mark_rect().encode(
+            x=alt.X("start:T", scale=xs, title=x_title), x2="end:T", y=y,
+            color=alt.Color("agents:Q", title=_tr("axis_agents_recorded", lang), scale=alt.Scale(scheme="blues")),
+            tooltip=["who:N", alt.Tooltip("start:T", format="%Y-%m-%d"), "agents:Q"])
+    layers.append(bars)
+    n_rows = max(1, data["who"].nunique() if len(data) else 1)
+    return alt.layer(*layers).properties(title=title, width=720, height=min(16 * n_rows, 900))
+
+
+def _period_rows(rep: PeriodReport, members: pd.DataFrame, start: date | None, end: date | None) -> pd.DataFrame:
+    rows = []
+    first, last = rep.overview.get("first_day"), rep.overview.get("last_day")
+    lo = start or (date.fromisoformat(first) if first else date.min)
+    hi = end or (date.fromisoformat(last) if last else date.max)
+    pairs = list(members.itertuples(index=False))
+    for tp in rep.limits.training_periods:
+        if tp.end < lo or tp.start > hi:
+            continue
+        for m in pairs:
+            if tp.applies_to(str(m.team), str(m.who)):
+                rows.append({"who": str(m.who), "start": _iso(max(tp.start, lo)), "end": _iso(min(tp.end, hi) + timedelta(days=1)),
+                             "label": f"{tp.group}: {tp.start} – {tp.end}"})
+    return pd.DataFrame(rows, columns=["who", "start", "end", "label"])
+
+
+def weekly_share(report: PeriodReport, team: str | None = None, start: date | None = None, end: date | None = None,
+                 lang: str = "en") -> Any:
+    """Calendar heatmap: share of calls recorded per ISO week, one row per team (per agent when a team is chosen)."""
+    import altair as alt
+
+    rep = report.filter(team=team, start=start, end=end)
+    ad = rep.agent_days
+    who = "agent" if team is not None else "team"
+    if len(ad):
+        iso = pd.to_datetime(pd.Series(ad["date"])).dt.isocalendar()
+        weeks = iso["year"].astype(str) + "-W" + iso["week"].astype(str).str.zfill(2)
+        g = pd.DataFrame({"who": ad[who].astype(str).to_numpy(), "week": weeks.to_numpy(),
+                          "calls": ad["calls"].to_numpy(), "rec": ad["recorded_calls"].to_numpy()})
+        g = g.groupby(["who", "week"], as_index=False)[["calls", "rec"]].sum()
+        g["share"] = (100.0 * g["rec"] / g["calls"].clip(lower=1)).round(1)
+    else:
+        g = pd.DataFrame({"who": [], "week": [], "calls": [], "rec": [], "share": []})
+    S = rep.limits.share_recorded_percent
+    title = alt.TitleParams(_tr("heatmap_title", lang), subtitle=_tr("heatmap_subtitle", lang, limit=f"{S:g}") if S is not None else "")
+    return alt.Chart(g).mark_rect().encode(
+        x=alt.X("week:O", title=_tr("axis_week", lang), axis=alt.Axis(labelAngle=-60)),
+        y=alt.Y("who:N", title=_tr("axis_agent" if who == "agent" else "axis_team", lang)),
+        color=alt.Color("share:Q", title=_tr("axis_share", lang), scale=alt.Scale(scheme="orangered", domainMin=0)),
+        tooltip=["who:N", "week:O", "share:Q", "calls:Q", "rec:Q"],
+    ).properties(title=title, width=720, height=min(18 * max(1, g["who"].nunique() if len(g) else 1), 900))
+
+
+def retention_ages(report: PeriodReport, team: str | None = None, lang: str = "en", bin_days: int = 7) -> Any:
+    """Histogram of recording ages (deletion time, or now, minus start) with the retention period as a rule."""
+    import altair as alt
+
+    rep = report.filter(team=team)
+    ages = rep.retention_ages
+    R = rep.limits.retention
+    limit = round(R.nominal_days, 1) if R is not None else None
+    within, over = _tr("retention_within", lang), _tr("retention_over", lang)
+    if len(ages):
+        b = (ages["age_days"] // bin_days) * bin_days
+        status = [over if limit is not None and a >= limit else within for a in ages["age_days"]]
+        g = pd.DataFrame({"status": status, "age": b, "recordings": ages["recordings"]})
+        g = g.groupby(["status", "age"], as_index=False)["recordings"].sum()
+        g["age_end"] = g["age"] + bin_days
+    else:
+        g = pd.DataFrame({"status": [], "age": [], "recordings": [], "age_end": []})
+    title = alt.TitleParams(_tr("retention_title", lang),
+                            subtitle=_tr("retention_subtitle", lang, limit=f"{limit:g}") if limit is not None
+                            else _tr("retention_subtitle_none", lang))
+    bars = alt.Chart(g).mark_bar().encode(
+        x=alt.X("age:Q", title=_tr("axis_age_days", lang), bin="binned"), x2="age_end:Q",
+        y=alt.Y("sum(recordings):Q", title=_tr("axis_recordings", lang), stack=True,
+                scale=alt.Scale(type="symlog")),  # a few recordings kept too long stay visible beside thousands
+        color=alt.Color("status:N", title=_tr("axis_recordings", lang),
+                        scale=alt.Scale(domain=[within, over], range=[_WITHIN, _OVER])),
+        tooltip=["status:N", "age:Q", "recordings:Q"])
+    layers = [bars]
+    if limit is not None:
+        rule = pd.DataFrame({"limit": [limit], "label": [f"{_tr('limit', lang)}: {limit:g}"]})
+        layers.append(alt.Chart(rule).mark_rule(color=_OVER, strokeWidth=2, strokeDash=[6, 3]).encode(
+            x="limit:Q", tooltip=["label:N"]))
+    return alt.layer(*layers).properties(title=title, width=720, height=300)
+
+
+def all_charts(report: PeriodReport, team: str | None = None, start: date | None = None, end: date | None = None,
+               lang: str = "en") -> dict[str, Any]:
+    """The three works-council charts, by name: timeline, weekly_share, retention."""
+    return {
+        "timeline": timeline(report, by="agent" if team else "team", team=team, start=start, end=end, lang=lang),
+        "weekly_share": weekly_share(report, team=team, start=start, end=end, lang=lang),
+        "retention": retention_ages(report, team=team, lang=lang),
+    }
+
+
+def to_svg(chart: Any) -> str:
+    """Render a chart to SVG text offline (vl-convert)."""
+    import vl_convert as vlc
+
+    return vlc.vegalite_to_svg(chart.to_dict())
+
+
+def to_png(chart: Any, scale: float = 2.0) -> bytes:
+    """Render a chart to PNG bytes offline (vl-convert)."""
+    import vl_convert as vlc
+
+    return vlc.vegalite_to_png(chart.to_dict(), scale=scale)
+
+
+def export(charts: dict[str, Any], folder: str | Path, fmt: str = "svg", prefix: str = "periods") -> list[Path]:
+    """Write each chart to ``folder/<prefix>-<name>.<fmt>`` (svg or png), atomically; returns the paths."""
+    from .synth import write_table_atomic
+
+    if fmt not in ("svg", "png"):
+        raise ValueError(f"fmt must be 'svg' or 'png', got {fmt!r}")
+    out = []
+    for name, chart in charts.items():
+        data = to_svg(chart).encode("utf-8") if fmt == "svg" else to_png(chart)
+        path = Path(folder) / f"{prefix}-{name}.{fmt}"
+
+        def write(tmp: str, data: bytes = data) -> None:
+            Path(tmp).write_bytes(data)
+
+        out.append(write_table_atomic(path, write))
+    return out

@@ -1,0 +1,194 @@
+"""The works-council app: pick an assessment and a call log, filter, see charts and breaches, export.
+
+notebooks/works_council.ipynb only creates :class:`WorksCouncilApp` and displays
+its widget; everything here is testable without a browser. Charts are shown as
+inline SVG rendered by vl-convert, so the page loads no JavaScript from anywhere.
+A log or assessment that cannot be read leaves the previous view in place and
+shows the message.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+from ..errors import LiaError
+from ..i18n import LANG_NAMES, LANGS, t
+
+__all__ = ["WorksCouncilApp", "demo_log", "breaches_html", "DEMO"]
+
+#: The pseudo-assessment id for the generated demo log with its own limits.
+DEMO = "(demo)"
+_ALL = ""
+
+
+def demo_log(home: Path) -> tuple[Path, dict[str, Any]]:
+    """The demo call log and its limits under ``home/periods-demo/``, generated on first use."""
+    from .synth import INJECTABLE, generate, write_table_atomic
+
+    folder = Path(home) / "periods-demo"
+    log, limits = folder / "demo-calls.parquet", folder / "demo-limits.json"
+    if not (log.is_file() and limits.is_file()):
+        g = generate(seed=42, inject=INJECTABLE)
+        g.write_parquet(log)
+        write_table_atomic(limits, lambda tmp: Path(tmp).write_text(json.dumps(g.answers, indent=2), encoding="utf-8"))
+    return log, json.loads(limits.read_text(encoding="utf-8"))
+
+
+def breaches_html(report: Any, lang: str = "en") -> str:
+    """The breaches as an HTML table (escaped), in ``lang``."""
+    if not report.breaches:
+        return f"<p>{html.escape(t('periods', 'breaches_none', lang))}</p>"
+    cols = ["col_kind", "col_who", "col_team", "col_start", "col_end", "col_value", "col_limit", "col_unit"]
+    head = "".join(f"<th style='text-align:left;padding:2px 8px'>{html.escape(t('periods', c, lang))}</th>" for c in cols)
+    rows = []
+    for b in report.breaches:
+        d = b.to_dict()
+        cells = [t("periods", "kind_" + b.kind, lang), b.agent or b.team or "", b.team or "", d["period"]["start"],
+                 d["period"]["end"], d["value"], d["limit"], t("periods", "unit_" + b.unit, lang)]
+        rows.append("<tr>" + "".join(f"<td style='padding:2px 8px'>{html.escape(str(c))}</td>" for c in cells) + "</tr>")
+    return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
+
+
+class WorksCouncilApp:
+    """The Voila app's state and widgets. ``.widget`` is what the notebook displays."""
+
+    def __init__(self, home: str | Path | None = None, lang: str = "en", log: str | Path | None = None,
+                 assessment: str | None = None) -> None:
+        import ipywidgets as w
+
+        from ..workspace import Workspace
+
+        self.ws = Workspace(home)
+        self.lang = lang if lang in LANGS else "en"
+        self.report: Any = None
+        self.charts: dict[str, Any] = {}
+        self.exported: list[Path] = []
+        ids = self._assessment_ids()
+        self.w_assessment = w.Dropdown(options=[DEMO] + ids, value=assessment if assessment in ids else DEMO)
+        self.w_log = w.Text(value=str(log) if log else "", placeholder="calls.parquet / calls.csv",
+                            layout=w.Layout(width="420px"))
+        self.w_team = w.Dropdown(options=[("", _ALL)], value=_ALL)  # "" stands for all teams (None shows blank)
+        self.w_start, self.w_end = w.DatePicker(), w.DatePicker()
+        self.w_lang = w.Dropdown(options=[(LANG_NAMES[x], x) for x in LANGS], value=self.lang)
+        self.w_show = w.Button(button_style="primary")
+        self.w_svg, self.w_png = w.Button(icon=""), w.Button(icon="")
+        self.w_status = w.HTML()
+        self.w_title = w.HTML()
+        self.w_charts = w.VBox()
+        self.w_breaches = w.HTML()
+        self.w_show.on_click(lambda _: self.refresh(reload=True))
+        self.w_svg.on_click(lambda _: self.export("svg"))
+        self.w_png.on_click(lambda _: self.export("png"))
+        for wid in (self.w_team, self.w_start, self.w_end):
+            wid.observe(lambda _: self.refresh(reload=False), names="value")
+        self.w_lang.observe(self._on_lang, names="value")
+        self.labels = {k: w.Label() for k in ("ui_assessment", "ui_log", "ui_team", "ui_from", "ui_to", "ui_language")}
+        row1 = w.HBox([self.labels["ui_assessment"], self.w_assessment, self.labels["ui_log"], self.w_log, self.w_show])
+        row2 = w.HBox([self.labels["ui_team"], self.w_team, self.labels["ui_from"], self.w_start, self.labels["ui_to"],
+                       self.w_end, self.labels["ui_language"], self.w_lang])
+        self.widget = w.VBox([self.w_title, row1, row2, w.HBox([self.w_svg, self.w_png]), self.w_status,
+                              self.w_charts, self.w_breaches])
+        self._texts()
+        self.refresh(reload=True)
+
+    # -- state -----------------------------------------------------------------------------
+    def _assessment_ids(self) -> list[str]:
+        from ..store import Store
+
+        try:
+            return Store(self.ws).ids()
+        except LiaError:
+            return []
+
+    def _limits(self) -> Any:
+        from ..store import Store
+        from .limits import Limits
+
+        if self.w_assessment.value == DEMO:
+            return Limits.from_answers(demo_log(self.ws.home)[1])
+        return Limits.from_answers(Store(self.ws).load(self.w_assessment.value).answers)
+
+    def load(self) -> None:
+        """Read the chosen log against the chosen assessment's limits; raises LiaError on bad input."""
+        from .analysis import analyse
+        from .calllog import read_call_log
+
+        limits = self._limits()
+        path = self.w_log.value.strip() or str(demo_log(self.ws.home)[0])
+        self.report = analyse(read_call_log(path), limits)
+        teams = sorted(self.report.teams["team"].astype(str))
+        with self.w_team.hold_trait_notifications():
+            self.w_team.options = [(t("periods", "ui_all_teams", self.lang), _ALL)] + [(x, x) for x in teams]
+            self.w_team.value = _ALL
+
+    def refresh(self, reload: bool = False) -> None:
+        """Re-read (if asked) and redraw charts and breaches; a failure keeps the previous view."""
+        try:
+            if reload or self.report is None:
+                self.load()
+            self.draw()
+            self.w_status.value = ""
+        except LiaError as err:
+            self.w_status.value = f"<p style='color:#a00'>{html.escape(str(err))}</p>"
+
+    def filtered(self) -> Any:
+        """The report restricted to the chosen team and dates."""
+        return self.report.filter(team=self.team, start=_d(self.w_start.value), end=_d(self.w_end.value))
+
+    @property
+    def team(self) -> str | None:
+        """The chosen team, or None for all teams."""
+        return self.w_team.value or None
+
+    def draw(self) -> None:
+        """Render the three charts (inline SVG) and the breaches table for the current filters."""
+        import ipywidgets as w
+
+        from .charts import all_charts, to_svg
+
+        self.charts = all_charts(self.report, team=self.team, start=_d(self.w_start.value),
+                                 end=_d(self.w_end.value), lang=self.lang)
+        self.w_charts.children = [w.HTML(to_svg(c)) for c in self.charts.values()]
+        self.w_breaches.value = (f"<h3>{html.escape(t('periods', 'ui_breaches', self.lang))}</h3>"
+                                 + breaches_html(self.filtered(), self.lang))
+
+    def export(self, fmt: str) -> list[Path]:
+        """Write the shown charts as SVG or PNG to ``reports/periods/`` in the workspace."""
+        from .charts import export
+
+        if not self.charts:
+            return []
+        stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+        prefix = f"{self.w_assessment.value.strip('()')}-{self.team or 'all'}-{stamp}"
+        self.exported = export(self.charts, self.ws.reports_dir / "periods", fmt, prefix=prefix)
+        self.w_status.value = html.escape(t("periods", "ui_exported", self.lang,
+                                            files=", ".join(str(p) for p in self.exported)))
+        return self.exported
+
+    def _on_lang(self, change: Any) -> None:
+        self.lang = change["new"]
+        self._texts()
+        if self.report is not None:
+            opts = list(self.w_team.options)
+            value = self.w_team.value
+            with self.w_team.hold_trait_notifications():
+                self.w_team.options = [(t("periods", "ui_all_teams", self.lang), _ALL)] + opts[1:]
+                self.w_team.value = value
+        self.refresh(reload=False)
+
+    def _texts(self) -> None:
+        self.w_title.value = f"<h2>{html.escape(t('periods', 'ui_title', self.lang))}</h2>"
+        for k, lab in self.labels.items():
+            lab.value = t("periods", k, self.lang)
+        self.w_show.description = t("periods", "ui_show", self.lang)
+        self.w_svg.description = t("periods", "ui_export_svg", self.lang)
+        self.w_png.description = t("periods", "ui_export_png", self.lang)
+        self.w_log.placeholder = t("periods", "ui_demo_log", self.lang)
+
+
+def _d(v: Any) -> date | None:
+    return v if isinstance(v, date) else None

@@ -1,0 +1,188 @@
+"""The recording-period limits an assessment declares, read from its answers.
+
+The question ids are fixed in docs/question-ids.md (sections ``periods`` and
+``retention``). An unanswered question means "no limit declared": the matching
+check is not run and the summary says so.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any, Mapping
+
+from lia.errors import InputError
+
+__all__ = ["Limits", "TrainingPeriod", "Duration", "parse_duration"]
+
+_DURATION = re.compile(r"^P(?!$)(?:(\d+)Y)?(?:(\d+)M)?(?:(\d+)W)?(?:(\d+)D)?$")
+_ALL_GROUPS = frozenset({"*", "all"})
+
+
+@dataclass(frozen=True)
+class Duration:
+    """An ISO 8601 date duration (``P90D``, ``P3M``, ``P2W``, ``P1Y6M``)."""
+
+    years: int = 0
+    months: int = 0
+    days: int = 0  # weeks are folded into days
+
+    @property
+    def nominal_days(self) -> float:
+        """Length in days, months counted as 30.44 and years as 365.25 days (for display)."""
+        return self.days + self.months * 30.436875 + self.years * 365.2425
+
+    def iso(self) -> str:
+        """The ISO 8601 text of this duration."""
+        s = "P" + (f"{self.years}Y" if self.years else "") + (f"{self.months}M" if self.months else "")
+        s += f"{self.days}D" if self.days or s == "P" else ""
+        return s
+
+
+def parse_duration(value: str, where: str = "retention.period") -> Duration:
+    """Parse an ISO 8601 date duration; raise InputError naming ``where`` otherwise."""
+    m = _DURATION.match(value.strip().upper()) if isinstance(value, str) else None
+    if not m:
+        raise InputError(
+            f"{value!r} is not an ISO 8601 date duration; expected for example P90D (90 days), "
+            "P2W (2 weeks), P3M (3 months) or P1Y (1 year)",
+            where=where,
+        )
+    y, mo, w, d = (int(g) if g else 0 for g in m.groups())
+    return Duration(years=y, months=mo, days=d + 7 * w)
+
+
+@dataclass(frozen=True)
+class TrainingPeriod:
+    """A date range (inclusive) in which recording of ``group`` is planned.
+
+    ``group`` matches a team name or an agent id (case-insensitive), or everyone
+    when it is ``*`` or ``all``.
+    """
+
+    group: str
+    start: date
+    end: date
+
+    def applies_to(self, team: str, agent: str) -> bool:
+        """Whether this period covers calls of ``agent`` in ``team``."""
+        g = self.group.casefold()
+        return g in _ALL_GROUPS or g == team.casefold() or g == agent.casefold()
+
+
+@dataclass(frozen=True)
+class Limits:
+    """The limits the call-log analysis checks. ``None`` means: not declared, not checked."""
+
+    training_periods: tuple[TrainingPeriod, ...] = ()
+    max_consecutive_days: int | None = None
+    max_days_per_month: int | None = None
+    share_recorded_percent: float | None = None
+    continuous: bool | None = None
+    retention: Duration | None = None
+    never_recorded: tuple[str, ...] = ()
+    #: Whole ISO weeks (all five working days) recorded in a row allowed per agent.
+    #: 0 follows the Swedish guidance (IMY/Datainspektionen): not whole weeks in a row.
+    max_whole_weeks: int = 0
+    #: Days from a caller's withdrawal of consent to deletion of the recording.
+    #: 30 follows GDPR Art. 12(3) (without undue delay, at the latest within one month).
+    withdrawal_deletion_days: int = 30
+
+    @property
+    def checks_training_periods(self) -> bool:
+        """Recording outside training periods is checked when periods are declared and recording is not continuous."""
+        return bool(self.training_periods) and self.continuous is not True
+
+    @classmethod
+    def from_answers(cls, answers: Mapping[str, Any], **overrides: Any) -> "Limits":
+        """Build limits from an assessment's answers (question id -> value).
+
+        Raises InputError naming the question id when an answer has the wrong shape
+        (a training period that ends before it starts, a negative limit, a duration
+        that is not ISO 8601).
+        """
+        a = dict(answers or {})
+        continuous = _bool(a.get("periods.continuous"), "periods.continuous")
+        periods = _periods(a.get("periods.training_periods"))
+        kw: dict[str, Any] = dict(
+            training_periods=periods,
+            max_consecutive_days=_int(a.get("periods.max_consecutive_days"), "periods.max_consecutive_days"),
+            max_days_per_month=_int(a.get("periods.max_days_per_month"), "periods.max_days_per_month", hi=31),
+            share_recorded_percent=_num(a.get("periods.share_recorded_percent"), "periods.share_recorded_percent", hi=100),
+            continuous=continuous,
+            retention=(
+                None if a.get("retention.period") in (None, "") else parse_duration(a["retention.period"])
+            ),
+            never_recorded=tuple(_list(a.get("periods.never_recorded"), "periods.never_recorded")),
+        )
+        kw.update(overrides)
+        return cls(**kw)
+
+
+def _bool(v: Any, where: str) -> bool | None:
+    if v is None or isinstance(v, bool):
+        return v
+    raise InputError(f"expected yes/no (true or false), got {v!r}", where=where)
+
+
+def _num(v: Any, where: str, hi: float | None = None) -> float | None:
+    if v is None or v == "":
+        return None
+    if isinstance(v, bool) or not isinstance(v, (int, float)):
+        raise InputError(f"expected a number, got {v!r}", where=where)
+    if v < 0 or (hi is not None and v > hi):
+        raise InputError(f"expected a number from 0 to {hi if hi is not None else 'any'}, got {v!r}", where=where)
+    return float(v)
+
+
+def _int(v: Any, where: str, hi: int | None = None) -> int | None:
+    f = _num(v, where, hi)
+    if f is None:
+        return None
+    if not float(f).is_integer():
+        raise InputError(f"expected a whole number of days, got {v!r}", where=where)
+    return int(f)
+
+
+def _list(v: Any, where: str) -> list[str]:
+    if v is None:
+        return []
+    if not isinstance(v, (list, tuple)) or not all(isinstance(x, str) for x in v):
+        raise InputError(f"expected a list of choice ids, got {v!r}", where=where)
+    return [x for x in v if x != "none"]
+
+
+def _date(v: Any, where: str) -> date:
+    if isinstance(v, datetime):
+        return v.date()
+    if isinstance(v, date):
+        return v
+    if isinstance(v, str):
+        try:
+            return date.fromisoformat(v.strip())
+        except ValueError:
+            pass
+    raise InputError(f"expected a date YYYY-MM-DD, got {v!r}", where=where)
+
+
+def _periods(rows: Any) -> tuple[TrainingPeriod, ...]:
+    where = "periods.training_periods"
+    if rows is None or rows == "":
+        return ()
+    if not isinstance(rows, (list, tuple)):
+        raise InputError(f"expected a table (a list of rows with group, start, end), got {type(rows).__name__}", where=where)
+    out = []
+    for i, row in enumerate(rows, start=1):
+        w = f"{where}[{i}]"
+        if not isinstance(row, Mapping):
+            raise InputError(f"expected a row with group, start and end, got {row!r}", where=w)
+        missing = [k for k in ("group", "start", "end") if row.get(k) in (None, "")]
+        if missing:
+            raise InputError(f"missing {', '.join(missing)}; every training period needs group, start and end", where=w)
+        group = str(row["group"]).strip()
+        start, end = _date(row["start"], w + ".start"), _date(row["end"], w + ".end")
+        if end < start:
+            raise InputError(f"ends ({end}) before it starts ({start}); expected end on or after start", where=w)
+        out.append(TrainingPeriod(group=group, start=start, end=end))
+    return tuple(out)

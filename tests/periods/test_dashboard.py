@@ -1,0 +1,88 @@
+"""The works-council app: executes headless in a kernel, filters, switches language, exports, survives bad logs."""
+
+from __future__ import annotations
+
+import os
+from datetime import date
+from pathlib import Path
+
+import nbformat
+import pytest
+from nbclient import NotebookClient
+
+from lia.periods.dashboard import WorksCouncilApp
+
+from .helpers import row, write_csv
+
+ROOT = Path(__file__).resolve().parents[2]
+NOTEBOOK = ROOT / "notebooks" / "works_council.ipynb"
+
+
+@pytest.fixture(scope="module")
+def home(tmp_path_factory):
+    return tmp_path_factory.mktemp("ws")
+
+
+@pytest.fixture(scope="module")
+def app(home):
+    return WorksCouncilApp(home=home)
+
+
+def test_notebook_is_thin_and_runs_headless(home, monkeypatch):
+    nb = nbformat.read(NOTEBOOK, as_version=4)
+    code = [ln for c in nb.cells if c.cell_type == "code" for ln in c.source.splitlines() if ln.strip()]
+    assert len(code) < 40
+    monkeypatch.setenv("LIA_HOME", str(home))
+    monkeypatch.setenv("PYTHONPATH", str(ROOT / "lib") + os.pathsep + os.environ.get("PYTHONPATH", ""))
+    NotebookClient(nb, timeout=300, kernel_name="python3", resources={"metadata": {"path": str(home)}}).execute()
+    outputs = [o for c in nb.cells if c.cell_type == "code" for o in c.outputs]
+    assert not [o for o in outputs if o.output_type == "error"]
+    assert any("application/vnd.jupyter.widget-view+json" in o.get("data", {}) for o in outputs)
+
+
+def test_demo_log_is_generated_once_and_analysed(app, home):
+    demo = home / "periods-demo" / "demo-calls.parquet"
+    assert demo.is_file()
+    assert {b.kind for b in app.report.breaches} >= {"whole_week", "retention_exceeded", "declined_recorded"}
+    assert len(app.w_charts.children) == 3 and all("<svg" in c.value for c in app.w_charts.children)
+    assert "http" not in app.w_breaches.value
+
+
+def test_filters_by_team_and_period(app):
+    team = app.w_team.options[1][1]
+    app.w_team.value = team
+    app.w_start.value, app.w_end.value = date(2025, 2, 1), date(2025, 3, 31)
+    f = app.filtered()
+    assert all(b.team == team for b in f.breaches)
+    assert all(b.end >= date(2025, 2, 1) and b.start <= date(2025, 3, 31) for b in f.breaches)
+    app.w_start.value = app.w_end.value = None
+    app.w_team.value = ""
+    assert app.team is None and app.w_team.label == "All teams"
+
+
+def test_language_switch(app):
+    app.w_lang.value = "sv"
+    assert "Inspelningsperioder för facket" in app.w_title.value
+    assert "Överträdelser" in app.w_breaches.value and app.w_show.description == "Visa"
+    assert "Andel inspelade samtal per ISO-vecka" in app.w_charts.children[1].value
+    app.w_lang.value = "nb"
+    assert "Brudd" in app.w_breaches.value
+    app.w_lang.value = "en"
+
+
+@pytest.mark.parametrize("fmt, magic", [("svg", b"<svg"), ("png", b"\x89PNG")])
+def test_export(app, home, fmt, magic):
+    paths = app.export(fmt)
+    assert len(paths) == 3
+    for p in paths:
+        assert p.parent == home / "reports" / "periods" and p.suffix == "." + fmt
+        assert p.read_bytes().lstrip()[:4] == magic[:4]
+
+
+def test_a_bad_log_shows_the_message_and_keeps_the_previous_view(app, tmp_path):
+    before = app.report
+    app.w_log.value = str(write_csv(tmp_path / "bad.csv", [row(1), row(2, recorded="perhaps")]))
+    app.refresh(reload=True)
+    assert "line 3" in app.w_status.value and "perhaps" in app.w_status.value
+    assert app.report is before
+    app.w_log.value = ""
