@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from lia.dashboards.sources import EvalSummary, ReportChanges, ReportCheck, SignerInfo
+from lia.dashboards.sources import EvalSummary, ReportChanges, ReportCheck, SignerInfo, report_number
 
 
 def make_report(ws_home: Path, aid: str, number: int, digest: str, *, signed: bool = True, html: str | None = None,
@@ -50,6 +50,20 @@ class FakeSources:
     def inputs_fingerprint(self, ws: Any) -> str:
         return self.inputs_fp
 
+    def report_dirs(self, ws: Any, aid: str) -> list[Path]:
+        base = Path(ws.reports_dir) / aid
+        if not base.is_dir():
+            return []
+        return sorted((p for p in base.iterdir() if report_number(p) is not None), key=lambda p: report_number(p))
+
+    def previous_signed(self, ws: Any, report_dir: Path) -> Path | None:
+        dirs = self.report_dirs(ws, Path(report_dir).parent.name)
+        older = dirs[: dirs.index(Path(report_dir))]
+        for d in reversed(older):
+            if self.verify(ws, d).state in ("current", "stale"):
+                return d
+        return None
+
     def verify(self, ws: Any, report_dir: Path) -> ReportCheck:
         from lia.store import Store
 
@@ -75,7 +89,7 @@ class FakeSources:
     def changes(self, ws: Any, old_dir: Path, new_dir: Path, lang: str = "en") -> ReportChanges:
         a = json.loads((Path(old_dir) / "fake-statement.json").read_text("utf-8"))
         b = json.loads((Path(new_dir) / "fake-statement.json").read_text("utf-8"))
-        verdicts = () if a["verdict"] == b["verdict"] else ({"what": "overall", "old": a["verdict"], "new": b["verdict"]},)
+        verdicts = () if a["verdict"] == b["verdict"] else ({"step": "overall", "old": a["verdict"], "new": b["verdict"]},)
         added = tuple({"rule": f, "severity": "warning", "message": f"finding {f}"} for f in b["findings"] if f not in a["findings"])
         removed = tuple({"rule": f, "severity": "warning", "message": f"finding {f}"} for f in a["findings"] if f not in b["findings"])
         return ReportChanges(a["version"], b["version"], verdicts, added, removed)

@@ -1,0 +1,47 @@
+"""Dashboards served by Voila: the portfolio of assessments and the signed report viewer.
+
+``portfolio`` collects every assessment (cached by digests), ``viewer`` opens and
+verifies one report, ``widgets`` lays out both pages, ``sources`` is the only module
+that calls the reasoning and the report verification, ``demo`` makes synthetic
+assessments for tests and benchmarks. The notebooks ``notebooks/portfolio.ipynb`` and
+``notebooks/report_viewer.ipynb`` only call :func:`build_portfolio` /
+:func:`build_viewer` and :func:`serve_request`.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+__all__ = ["build_portfolio", "build_viewer", "serve_request"]
+
+
+def build_portfolio(home: Any = None, lang: str | None = None, **kwargs: Any) -> Any:
+    """The portfolio page for the workspace ``home`` (``LIA_HOME``, else the current folder)."""
+    from .widgets import PortfolioPage
+
+    return PortfolioPage(home, lang, **kwargs)
+
+
+def build_viewer(home: Any = None, lang: str | None = None, **kwargs: Any) -> Any:
+    """The report viewer page for the workspace ``home``."""
+    from .widgets import ViewerPage
+
+    return ViewerPage(home, lang, **kwargs)
+
+
+def serve_request(page: Any) -> None:
+    """Wait for the browser's request (preheated Voila kernel), then apply its query string.
+
+    Voila runs a preheated notebook before anyone asks for it; the request's query
+    string reaches the kernel as the ``QUERY_STRING`` environment variable only after
+    :func:`voila.utils.wait_for_request` returns. Outside Voila (or without preheating)
+    this returns at once and ``QUERY_STRING`` is whatever Voila set when it started the
+    kernel for this request.
+    """
+    try:
+        from voila.utils import wait_for_request
+    except ImportError:  # pragma: no cover - not served by Voila (e.g. JupyterLab)
+        wait_for_request = None
+    if wait_for_request is not None:
+        wait_for_request()
+    page.apply_request()

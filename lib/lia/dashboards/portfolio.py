@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterable, Sequence
 
 from .cache import PortfolioCache
-from .sources import EvalSummary, ReportCheck, Sources, SourcesLike, report_dirs, stat_fingerprint
+from .sources import EvalSummary, ReportCheck, Sources, SourcesLike, report_number, stat_fingerprint
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
@@ -279,13 +279,17 @@ def collect(
             cache.touch()
 
         check = None
-        reports = report_dirs(ws.reports_dir, aid)
+        reports = src.report_dirs(ws, aid)
         if reports:
-            rnum, rdir = reports[-1]
+            rdir = reports[-1]
             try:
                 files = [rdir, *rdir.iterdir()]
             except OSError:
                 files = [rdir]
+            # Staleness also reads the answers version the report was built from.
+            rnum = report_number(rdir)
+            if rnum is not None:
+                files.append(store.version_path(aid, rnum))
             rep_key = f"{stat_fingerprint(files)}|{digest}|{inputs_fp}"
             cached_rep = entry.get("report")
             if cached_rep and cached_rep.get("key") == rep_key:

@@ -33,7 +33,7 @@ __all__ = [
     "ReportChanges",
     "SourcesLike",
     "Sources",
-    "report_dirs",
+    "report_number",
     "stat_fingerprint",
     "tree_fingerprint",
     "REPORT_STATES",
@@ -42,7 +42,7 @@ __all__ = [
 #: Report states shown by the dashboards, most alarming first.
 REPORT_STATES = ("failing", "stale", "unsigned", "current", "none")
 
-_REPORT_DIR = re.compile(r"^v(\d+)$")
+_REPORT_DIR = re.compile(r"^v(\d+)(?:-r(\d+))?$")
 _LEVELS = ("negligible", "limited", "significant", "maximum")
 
 
@@ -194,19 +194,10 @@ class ReportChanges:
 # --------------------------------------------------------------------------- files
 
 
-def report_dirs(reports_dir: Path, aid: str) -> list[tuple[int, Path]]:
-    """``reports/<aid>/v<N>`` folders as (N, path), oldest first."""
-    base = Path(reports_dir) / aid
-    out = []
-    try:
-        entries = list(os.scandir(base))
-    except (FileNotFoundError, NotADirectoryError):
-        return []
-    for e in entries:
-        m = _REPORT_DIR.match(e.name)
-        if m and e.is_dir():
-            out.append((int(m.group(1)), Path(e.path)))
-    return sorted(out)
+def report_number(report_dir: Path) -> int | None:
+    """The answers version N of a report folder ``v<N>`` or ``v<N>-r<k>`` (a re-render), else None."""
+    m = _REPORT_DIR.match(Path(report_dir).name)
+    return int(m.group(1)) if m else None
 
 
 def stat_fingerprint(paths: Iterable[Path]) -> str:
@@ -249,7 +240,11 @@ class SourcesLike(Protocol):
 
     def inputs_fingerprint(self, ws: Any) -> str: ...
 
+    def report_dirs(self, ws: Any, aid: str) -> list[Path]: ...
+
     def verify(self, ws: Any, report_dir: Path) -> ReportCheck: ...
+
+    def previous_signed(self, ws: Any, report_dir: Path) -> Path | None: ...
 
     def changes(self, ws: Any, old_dir: Path, new_dir: Path, lang: str) -> ReportChanges: ...
 
@@ -335,13 +330,39 @@ class Sources:
             ).encode()
         ).hexdigest()[:32]
 
+    def report_dirs(self, ws: Any, aid: str) -> list[Path]:
+        """Finished report folders of ``aid``, oldest first (:func:`lia.report.report_dirs`)."""
+        try:
+            from lia.report import report_dirs
+        except ImportError:
+            return []
+        return list(report_dirs(ws, aid))
+
+    def previous_signed(self, ws: Any, report_dir: Path) -> Path | None:
+        """The newest report of the same assessment, older than ``report_dir``, whose files and signatures verify."""
+        from lia.errors import LiaError
+        from lia.signing import ENVELOPE_FILE, verify_report
+
+        report_dir = Path(report_dir)
+        dirs = self.report_dirs(ws, report_dir.parent.name)
+        if report_dir not in dirs:
+            return None
+        for d in reversed(dirs[: dirs.index(report_dir)]):
+            if not (d / ENVELOPE_FILE).exists():
+                continue
+            try:
+                if verify_report(ws, d, check_current=False).ok:
+                    return d
+            except LiaError:
+                continue
+        return None
+
     def verify(self, ws: Any, report_dir: Path) -> ReportCheck:
         """Verify a report with :func:`lia.signing.verify_report` (signatures, digests, staleness)."""
         from lia.errors import LiaError
 
         report_dir = Path(report_dir)
-        m = _REPORT_DIR.match(report_dir.name)
-        number = int(m.group(1)) if m else None
+        number = report_number(report_dir)
         try:
             from lia.signing import ENVELOPE_FILE, verify_report
         except ImportError:
@@ -361,10 +382,25 @@ class Sources:
         )
 
     def changes(self, ws: Any, old_dir: Path, new_dir: Path, lang: str = "en") -> ReportChanges:
-        """The changes from the report in ``old_dir`` to the one in ``new_dir`` (:mod:`lia.report`)."""
-        from lia.report import compare_reports  # type: ignore[attr-defined]
+        """Findings and verdicts that changed (:func:`lia.report.changes_between` over the two
+        reports' ``evaluation.json``), and the answers that changed between their versions."""
+        import json
 
-        return _changes_from(compare_reports(ws, Path(old_dir), Path(new_dir), lang=lang))
+        from lia.report import changes_between
+        from lia.store import Store
+
+        def evaluation(d: Path) -> dict[str, Any] | None:
+            p = Path(d) / "evaluation.json"
+            return json.loads(p.read_text("utf-8")) if p.is_file() else None
+
+        ch = changes_between(evaluation(old_dir), evaluation(new_dir))
+        a, b = report_number(old_dir), report_number(new_dir)
+        answers: list[dict[str, Any]] = []
+        aid = Path(new_dir).parent.name
+        if a is not None and b is not None and a != b:
+            answers = [{"question": c.where, "kind": c.kind, "old": c.old, "new": c.new} for c in Store(ws).diff(aid, a, b)]
+        return ReportChanges(a, b, tuple(ch.get("verdicts") or ()), tuple(ch.get("added") or ()),
+                             tuple(ch.get("removed") or ()), tuple(ch.get("changed") or ()), tuple(answers))
 
 
 def _file_of(exc: Exception, report_dir: Path) -> str:
@@ -375,17 +411,3 @@ def _file_of(exc: Exception, report_dir: Path) -> str:
         return str(Path(f).relative_to(report_dir))
     except ValueError:
         return Path(f).name
-
-
-def _changes_from(data: Any) -> ReportChanges:
-    """Map lia.report's comparison (an object with to_json(), or a dict) to :class:`ReportChanges`."""
-    d = data.to_json() if hasattr(data, "to_json") else dict(data)
-    return ReportChanges(
-        old_version=d.get("old_version"),
-        new_version=d.get("new_version"),
-        verdicts=tuple(d.get("verdicts") or ()),
-        added=tuple(d.get("added") or ()),
-        removed=tuple(d.get("removed") or ()),
-        changed=tuple(d.get("changed") or ()),
-        answers=tuple(d.get("answers") or ()),
-    )
