@@ -313,3 +313,36 @@ def format_value(q: Question | None, value: Any, lang: str = "en") -> str:
                 rows.append("; ".join(f"{text(cols[k].label, lang) if k in cols else k}: {format_value(cols.get(k), v, lang)}" for k, v in row.items()))  # type: ignore[arg-type]
         return " | ".join(rows) or "—"
     return str(value)
+
+
+def change_lines(q: Question | None, kind: str, old: Any, new: Any, lang: str = "en") -> list[str]:
+    """Readable lines for one question-level change; tables are compared row by row, cell by cell."""
+    from .i18n import text
+
+    if q is not None and q.type == "table" and kind == "changed" and isinstance(old, list) and isinstance(new, list):
+        cols = {c.id: c for c in q.columns}
+        label = {"en": "row", "sv": "rad", "nb": "rad"}[lang]
+        lines = []
+        for i in range(max(len(old), len(new))):
+            a = old[i] if i < len(old) else None
+            b = new[i] if i < len(new) else None
+            if a == b:
+                continue
+            if a is None:
+                lines.append(f"+ {label} {i + 1}: {format_value(q, [b], lang)}")
+            elif b is None:
+                lines.append(f"- {label} {i + 1}: {format_value(q, [a], lang)}")
+            elif isinstance(a, dict) and isinstance(b, dict):
+                for key in list(a) + [k for k in b if k not in a]:
+                    if a.get(key) != b.get(key):
+                        col = cols.get(key)
+                        name = text(col.label, lang) if col else key
+                        lines.append(
+                            f"~ {label} {i + 1}, {name}: {format_value(col, a.get(key), lang)}  ->  {format_value(col, b.get(key), lang)}"  # type: ignore[arg-type]
+                        )
+        return lines
+    if kind == "added":
+        return [format_value(q, new, lang)]
+    if kind == "removed":
+        return [format_value(q, old, lang)]
+    return [f"{format_value(q, old, lang)}  ->  {format_value(q, new, lang)}"]

@@ -18,7 +18,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace, ws) -> int:
-    from ..model import format_value
+    from ..model import change_lines
     from ..questionnaire import load_questionnaires
     from ..store import Store
 
@@ -30,15 +30,16 @@ def run(args: argparse.Namespace, ws) -> int:
         print(f"Versions {args.a} and {args.b} of {args.id} have the same answers and metadata.")
         return 0
     qset = load_questionnaires()
+    order = {qid: i for i, qid in enumerate(qset.questions)}
+    changes.sort(key=lambda c: (not c.where.startswith("assessment."), order.get(c.where, len(order))))
     print(f"{args.id}: {len(changes)} change(s) from version {args.a} to {args.b}")
     sign = {"added": "+", "removed": "-", "changed": "~"}
     for c in changes:
-        q = qset.get(c.where)
-        if c.kind == "added":
-            detail = format_value(q, c.new, args.lang)
-        elif c.kind == "removed":
-            detail = format_value(q, c.old, args.lang)
+        lines = change_lines(qset.get(c.where), c.kind, c.old, c.new, args.lang)
+        if len(lines) == 1 and not lines[0][:2] in ("+ ", "- ", "~ "):
+            print(f" {sign[c.kind]} {c.where}: {lines[0]}")
         else:
-            detail = f"{format_value(q, c.old, args.lang)}  ->  {format_value(q, c.new, args.lang)}"
-        print(f" {sign[c.kind]} {c.where}: {detail}")
+            print(f" {sign[c.kind]} {c.where}:")
+            for line in lines:
+                print(f"     {line}")
     return 0
