@@ -133,7 +133,11 @@ def test_portfolio_page_table_filters_and_export(portfolio_ws: Path, fake) -> No
     page._on_export()
     data = base64.b64decode(re.search(r"base64,([A-Za-z0-9+/=]+)", page.csv_link.value).group(1))
     assert data.startswith(b"\xef\xbb\xbf") and data.count(b"\r\n") == 3
+    assert (page.f_state.label, page.f_review.label, page.sort.value) == ("All", "All", "review")
+    page.f_review.value = "overdue"
     page.set_language("nb")
+    assert (page.f_review.label, page.f_review.value) == ("Forsinket", "overdue")
+    page.f_review.value = ""
     assert "Verifisering feiler" in page.tiles.value and "Portefølje" in page.header.value
 
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import Any
 
-__all__ = ["build_portfolio", "build_viewer", "serve_request"]
+__all__ = ["build_portfolio", "build_viewer", "serve_request", "warm_up"]
 
 
 def build_portfolio(home: Any = None, lang: str | None = None, **kwargs: Any) -> Any:
@@ -27,6 +27,16 @@ def build_viewer(home: Any = None, lang: str | None = None, **kwargs: Any) -> An
     from .widgets import ViewerPage
 
     return ViewerPage(home, lang, **kwargs)
+
+
+def warm_up() -> None:
+    """Import pandas and altair and draw one tiny chart, so a preheated kernel pays that before the request."""
+    import altair as alt
+    import pandas as pd
+
+    from .widgets import chart_svg
+
+    chart_svg(alt.Chart(pd.DataFrame({"x": [1]})).mark_point().encode(x="x:Q"))
 
 
 def serve_request(page: Any) -> None:

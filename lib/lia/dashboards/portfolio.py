@@ -490,7 +490,7 @@ def review_chart(rows: Sequence[PortfolioRow], labels: dict[str, str], today: dt
             y=alt.Y("n:Q", title=labels["count"], stack="zero"),
             color=alt.Color("review:N", title=labels["review"],
                             scale=alt.Scale(domain=domain, range=["#c62828", "#ef9a00", "#5b8fb9"]),
-                            legend=alt.Legend(orient="top")),
+                            legend=alt.Legend(orient="right")),
             order=alt.Order("order:Q"),
             tooltip=[alt.Tooltip("yearmonth(month):T", title=labels["month"]), alt.Tooltip("review:N", title=labels["review"]),
                      alt.Tooltip("n:Q", title=labels["count"])],

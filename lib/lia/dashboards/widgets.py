@@ -261,6 +261,7 @@ class PortfolioPage:
         self.search.placeholder = s("filter_search_placeholder")
         self.desc.description = s("descending")
         self._quiet = True
+        keep = (self.f_state.value or "", self.f_review.value or "", self.sort.value or "review")
         try:
             self.f_state.options = [(s("filter_all"), ""), (s("filter_attention"), "attention")] + [
                 (s(f"state_{x}"), x) for x in ("failing", "stale", "unsigned", "current", "none")]
@@ -269,6 +270,7 @@ class PortfolioPage:
             self.sort.options = [(s(f"col_{k}" if k != "report_state" else "col_report_state"), k) for k in
                                  ("review", "report_state", "id", "title", "owner", "status", "review_date",
                                   "lia_verdict", "dpia_required", "highest_risk")]
+            self.f_state.value, self.f_review.value, self.sort.value = keep
             self._fill_choices()
         finally:
             self._quiet = False
