@@ -96,6 +96,7 @@ def test_viewer_page_from_query_string_shows_failing_first(history_ws: Path, fak
     sig = page.signature.value
     assert 'lia-sig-failing' in sig and "FAILING VERIFICATION" in sig and "Failed: report.html" in sig
     assert "lia-sig-current" not in sig and "Valid" not in sig
+    assert "lia-ok" not in sig and "files no longer match" in sig  # no green tick anywhere
     children = page.root.children
     assert children.index(page.signature) < children.index(page.content) < children.index(page.changes)
     assert "content failed verification" in page.content.value

@@ -29,14 +29,18 @@ def build_viewer(home: Any = None, lang: str | None = None, **kwargs: Any) -> An
     return ViewerPage(home, lang, **kwargs)
 
 
-def warm_up() -> None:
-    """Import pandas and altair and draw one tiny chart, so a preheated kernel pays that before the request."""
+def warm_up(page: Any = None) -> None:
+    """Pay the start-up costs before the request: import pandas and altair, start vl-convert,
+    and (given the portfolio ``page``) fill the workspace's cache, so that at request time
+    only what changed since is evaluated or verified again."""
     import altair as alt
     import pandas as pd
 
     from .widgets import chart_svg
 
     chart_svg(alt.Chart(pd.DataFrame({"x": [1]})).mark_point().encode(x="x:Q"))
+    if page is not None and hasattr(page, "prefetch"):
+        page.prefetch()
 
 
 def serve_request(page: Any) -> None:

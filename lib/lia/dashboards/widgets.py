@@ -138,13 +138,16 @@ tr.lia-row.failing td { background: #fff5f5; }
 .lia-sig ul { margin: 4px 0 0 18px; padding: 0; }
 .lia-sig .failed-file { font-weight: 700; font-family: ui-monospace, monospace; }
 .lia-ok { color: #1a7f37; font-weight: 700; } .lia-bad { color: #b42318; font-weight: 700; }
+.lia-warn { color: #82071e; font-style: italic; }
 .lia-msg { padding: 10px 12px; border-radius: 6px; background: #ddf4ff; border: 1px solid #54aeff; margin: 6px 0; }
 .lia-msg.error { background: #ffebe9; border-color: #ff8182; color: #82071e; }
 .lia-changes ul { margin: 2px 0 8px 18px; padding: 0; } .lia-changes li { margin: 2px 0; }
 .lia-changes h4 { margin: 10px 0 4px 0; font-size: 13.5px; }
 .lia-sev { font-size: 11px; font-weight: 700; text-transform: uppercase; padding: 0 5px; border-radius: 4px; background: #eaeef2; }
 .lia-sev-blocker { background: #b42318; color: #fff; } .lia-sev-warning { background: #fff1c2; color: #7a4b00; }
-.lia-pdf-link { display: inline-block; margin: 4px 0 8px 0; }
+a.lia-pdf-link { display: inline-block; margin: 2px 0 10px 0; padding: 5px 12px; border: 1px solid #0969da; border-radius: 6px;
+  color: #0969da !important; text-decoration: none; font-weight: 600; background: #fff; }
+a.lia-pdf-link:hover { background: #ddf4ff; }
 .lia-csv-link a { font-weight: 600; }
 .lia-gap > * { margin-right: 8px !important; }
 </style>
@@ -300,6 +303,15 @@ class PortfolioPage:
             w.value = v if v in [o[1] for o in w.options] else ""
 
     # --- data ------------------------------------------------------------------------------------
+    def prefetch(self) -> None:
+        """Collect once without showing anything: fills the cache (used in preheated kernels)."""
+        from lia.errors import LiaError
+
+        try:
+            pf.collect(self.ws, self.today, sources=self.sources)
+        except LiaError:
+            pass
+
     def load(self, charts: bool = True) -> None:
         """Collect every assessment (cached where unchanged) and show the page."""
         from lia.errors import LiaError
@@ -617,7 +629,7 @@ class ViewerPage:
             rows = "".join(
                 f'<tr class="lia-signer {"ok" if g.valid else "bad"}"><td>{_esc(g.name or s("unknown_signer") + " " + (g.keyid or "")[:16])}</td>'
                 f"<td>{_esc(self._role(g.role) if g.role else '—')}</td><td>{_esc((g.signed_at or '—').replace('T', ' ').replace('Z', ' UTC'))}</td>"
-                f'<td class="{"lia-ok" if g.valid else "lia-bad"}">{_esc(s("signer_ok") if g.valid else s("signer_bad"))}'
+                f'<td class="{self._signer_class(g.valid, state)}">{_esc(self._signer_text(g.valid, state))}'
                 f'{(" – " + _esc(g.problem)) if g.problem else ""}</td></tr>' for g in c.signers)
             parts.append(f'<table><tr><th>{_esc(s("signer_name"))}</th><th>{_esc(s("signer_role"))}</th>'
                          f'<th>{_esc(s("signer_when"))}</th><th>{_esc(s("signer_valid"))}</th></tr>{rows}</table>')
@@ -628,6 +640,16 @@ class ViewerPage:
             items = "".join(f"<li>{_esc(r)}</li>" for r in c.stale)
             parts.append(f'<div style="margin-top:8px">{_esc(s("stale_because"))}</div><ul class="lia-stale-reasons">{items}</ul>')
         return f'<div class="lia-dash lia-sig lia-sig-{state}" data-state="{state}">{"".join(parts)}</div>'
+
+    def _signer_text(self, valid: bool, state: str) -> str:
+        if not valid:
+            return self.s("signer_bad")
+        # a signature over a statement whose files changed proves nothing about the files
+        return self.s("signer_ok_files_changed") if state == "failing" else self.s("signer_ok")
+
+    @staticmethod
+    def _signer_class(valid: bool, state: str) -> str:
+        return "lia-bad" if not valid else ("lia-warn" if state == "failing" else "lia-ok")
 
     def content_html(self, view: vw.ReportView) -> str:
         """The report itself in a sandboxed frame (with a warning when it failed verification)."""
@@ -676,16 +698,20 @@ class ViewerPage:
                 parts.append(f'<h4>{_esc(s("changes_answers"))}</h4><ul class="lia-changed-answers">{lis}</ul>')
         return f'<div class="lia-dash lia-card lia-changes">{"".join(parts)}</div>'
 
-    def _step(self, step: Any) -> str:
+    def _report_label(self, key: str) -> str | None:
+        """A label from the report's own catalogue (templates/i18n/reports.yaml), if there is one."""
         try:
             from lia.i18n import catalogue
 
             labels = catalogue("reports")
-            key = f"step.{step}"
-            if key in labels:
-                return text(labels[key], self.s.lang)
-        except Exception:
-            pass
+        except Exception:  # no report templates here
+            return None
+        return text(labels[key], self.s.lang) if key in labels else None
+
+    def _step(self, step: Any) -> str:
+        label = self._report_label(f"step.{step}")
+        if label:
+            return label
         if step == "dpia_required":
             return self.s("col_dpia_required")
         return self.s("col_lia_verdict") if step == "overall" else str(step)
@@ -697,6 +723,11 @@ class ViewerPage:
             return _esc(self.s("yes") if v else self.s("no"))
         if isinstance(v, str) and f"verdict_{v}" in self.s.catalogue:
             return f'<span class="lia-verdict-{_esc(v)}">{_esc(self.s("verdict_" + v))}</span>'
+        if isinstance(v, str):
+            label = self._report_label(f"verdict.{v}")
+            if label:
+                cls = "no" if v == "fail" else ("yes" if v == "pass" else "conditional")
+                return f'<span class="lia-verdict-{cls}">{_esc(label)}</span>'
         if isinstance(v, (list, dict)):
             import json
 
