@@ -30,6 +30,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "lib"))
+# kernels (report rendering, lia serve) must import the same library
+os.environ["PYTHONPATH"] = os.pathsep.join([str(ROOT / "lib")] + [p for p in os.environ.get("PYTHONPATH", "").split(os.pathsep) if p])
 CHROMIUM = os.environ.get("LIA_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
                  "--disable-sync", "--no-first-run"]
@@ -119,6 +121,25 @@ class Server:
             time.sleep(0.2)
         raise RuntimeError(f"the portfolio's kernel pool was not filled within {timeout} s; see {self.log}")
 
+    def wait_kernels_idle(self, timeout: float = 600) -> None:
+        """Wait until every kernel of the server is idle: a preheated kernel has then run the
+        notebook up to ``wait_for_request`` (Voila logs "pool filled" when it *starts* a kernel)."""
+        import psutil
+
+        deadline = time.monotonic() + timeout
+        quiet = 0
+        while time.monotonic() < deadline:
+            kernels = [c for c in psutil.Process(self.proc.pid).children(recursive=True)
+                       if "ipykernel" in " ".join(c.cmdline())]
+            for k in kernels:
+                k.cpu_percent(None)
+            time.sleep(0.5)
+            busy = [k for k in kernels if k.is_running() and k.cpu_percent(None) > 5.0]
+            quiet = quiet + 1 if kernels and not busy else 0
+            if quiet >= 3:
+                return
+        raise RuntimeError(f"the kernels did not become idle within {timeout} s")
+
     def start(self) -> "Server":
         deadline = time.monotonic() + 120
         while time.monotonic() < deadline:
@@ -144,6 +165,7 @@ def measure(browser: object, home: Path, runs: int, logdir: Path) -> list[float]
     times = []
     try:
         filled = server.wait_pool(0)
+        server.wait_kernels_idle()
         for _ in range(runs):
             context = browser.new_context(viewport={"width": 1440, "height": 1000})
             external: list[str] = []
@@ -169,6 +191,7 @@ def measure(browser: object, home: Path, runs: int, logdir: Path) -> list[float]
             assert rows > 0
             context.close()
             filled = server.wait_pool(filled)  # a fresh preheated kernel for the next run
+            server.wait_kernels_idle()
     finally:
         server.stop()
     return times

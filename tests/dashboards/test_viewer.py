@@ -157,3 +157,24 @@ def test_every_ui_string_has_three_languages() -> None:
     assert len(cat) > 80
     for key, entry in cat.items():
         assert set(entry) == {"en", "sv", "nb"} and all(isinstance(v, str) and v.strip() for v in entry.values()), key
+
+
+def test_serve_request_outside_voila_applies_the_query_now(portfolio_ws: Path, fake, monkeypatch) -> None:
+    import lia.dashboards as dash
+
+    monkeypatch.setenv("QUERY_STRING", "state=failing&lang=nb")
+    page = PortfolioPage(portfolio_ws, sources=fake, today=TODAY)
+    dash.serve_request(page)  # no running event loop here: done at once
+    assert [r.id for r in page.shown] == ["tampered-one"] and page.s.lang == "nb"
+
+
+def test_serve_request_shows_errors_on_the_page(history_ws: Path, fake) -> None:
+    import lia.dashboards as dash
+
+    class Broken(ViewerPage):
+        def apply_request(self, env=None):
+            raise RuntimeError("disk on fire")
+
+    page = Broken(history_ws, sources=fake)
+    dash.serve_request(page)
+    assert "disk on fire" in page.msg.value

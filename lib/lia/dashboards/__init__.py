@@ -10,6 +10,7 @@ assessments for tests and benchmarks. The notebooks ``notebooks/portfolio.ipynb`
 
 from __future__ import annotations
 
+import os
 from typing import Any
 
 __all__ = ["build_portfolio", "build_viewer", "serve_request", "warm_up"]
@@ -43,14 +44,19 @@ def warm_up(page: Any = None) -> None:
         page.prefetch()
 
 
-def serve_request(page: Any) -> None:
+def serve_request(page: Any, *, defer: bool = True) -> None:
     """Wait for the browser's request (preheated Voila kernel), then apply its query string.
 
     Voila runs a preheated notebook before anyone asks for it; the request's query
     string reaches the kernel as the ``QUERY_STRING`` environment variable only after
     :func:`voila.utils.wait_for_request` returns. Outside Voila (or without preheating)
-    this returns at once and ``QUERY_STRING`` is whatever Voila set when it started the
+    that returns at once and ``QUERY_STRING`` is whatever Voila set when it started the
     kernel for this request.
+
+    Voila sends the rest of the page (and the JavaScript that shows the widgets) only
+    when this cell has finished, so with ``defer`` the page's work (collecting,
+    verifying, drawing) runs right after the cell, on the kernel's event loop: the
+    browser loads the page meanwhile and the widgets fill in when the work is done.
     """
     try:
         from voila.utils import wait_for_request
@@ -58,4 +64,23 @@ def serve_request(page: Any) -> None:
         wait_for_request = None
     if wait_for_request is not None:
         wait_for_request()
-    page.apply_request()
+    env = dict(os.environ)
+
+    def work() -> None:
+        try:
+            page.apply_request(env)
+        except Exception as exc:  # never lose an error in a callback: show it on the page
+            show = getattr(page, "show_error", None)
+            if show is None:
+                raise
+            show(exc)
+
+    if defer:
+        import asyncio
+
+        try:
+            asyncio.get_running_loop().call_later(0.01, work)
+            return
+        except RuntimeError:  # no running loop (plain Python): do it now
+            pass
+    work()

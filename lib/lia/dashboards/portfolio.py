@@ -197,8 +197,9 @@ def _review(review_date: str | None, status: str, today: dt.date) -> tuple[str, 
     return "ok", days
 
 
-def _head_file(vdir: Path) -> tuple[int, Path] | None:
-    best: tuple[int, Path] | None = None
+def _head_file(vdir: str) -> tuple[int, str] | None:
+    """The newest ``NNNN.json`` in a versions folder, as (number, path)."""
+    best: tuple[int, str] | None = None
     try:
         entries = os.scandir(vdir)
     except OSError:
@@ -209,8 +210,35 @@ def _head_file(vdir: Path) -> tuple[int, Path] | None:
             if m:
                 n = int(m.group(1))
                 if best is None or n > best[0]:
-                    best = (n, Path(e.path))
+                    best = (n, e.path)
     return best
+
+
+_REPORT_DIR = re.compile(r"^v(\d+)(?:-r(\d+))?$")
+
+
+def _latest_report(adir: str) -> tuple[str, list[str]] | None:
+    """The newest report folder ``v<N>[-r<k>]`` of an assessment (as lia.report orders them) and its files."""
+    best: tuple[tuple[int, int], str] | None = None
+    try:
+        entries = os.scandir(adir)
+    except OSError:
+        return None
+    with entries:
+        for e in entries:
+            m = _REPORT_DIR.match(e.name)
+            if m and e.is_dir():
+                key = (int(m.group(1)), int(m.group(2) or 1))
+                if best is None or key > best[0]:
+                    best = (key, e.path)
+    if best is None:
+        return None
+    try:
+        with os.scandir(best[1]) as it:
+            files = [e.path for e in it]
+    except OSError:
+        files = []
+    return best[1], files
 
 
 def collect(
@@ -238,9 +266,12 @@ def collect(
     inputs_fp = src.inputs_fingerprint(ws)
     rows: list[PortfolioRow] = []
     ids = store.ids()
+    versions_base = str(ws.assessments_dir)
+    reports_base = str(ws.reports_dir)
     for aid in ids:
         entry = cache.entry(aid)
-        head = _head_file(store.folder(aid) / "versions")
+        vdir = os.path.join(versions_base, aid, "versions")
+        head = _head_file(vdir)
         if head is None:
             rows.append(PortfolioRow(aid, error="no saved version yet"))
             continue
@@ -273,29 +304,27 @@ def collect(
                 except LiaError as exc:
                     rows.append(PortfolioRow(aid, head_version=number, error=str(exc)))
                     entry.clear()
+                    cache.touch()
                     continue
             evaluation = src.evaluate(version.assessment, version.answers)
             entry["eval"] = {"key": ev_key, "value": evaluation.to_json()}
             cache.touch()
 
         check = None
-        reports = src.report_dirs(ws, aid)
-        if reports:
-            rdir = reports[-1]
-            try:
-                files = [rdir, *rdir.iterdir()]
-            except OSError:
-                files = [rdir]
+        latest = _latest_report(os.path.join(reports_base, aid))
+        if latest is not None:
+            rdir, files = latest
+            files.append(rdir)
             # Staleness also reads the answers version the report was built from.
-            rnum = report_number(rdir)
+            rnum = report_number(Path(rdir))
             if rnum is not None:
-                files.append(store.version_path(aid, rnum))
+                files.append(os.path.join(vdir, f"{rnum:04d}.json"))
             rep_key = f"{stat_fingerprint(files)}|{digest}|{inputs_fp}"
             cached_rep = entry.get("report")
             if cached_rep and cached_rep.get("key") == rep_key:
                 check = ReportCheck.from_json(cached_rep["value"])
             else:
-                check = src.verify(ws, rdir)
+                check = src.verify(ws, Path(rdir))
                 entry["report"] = {"key": rep_key, "value": check.to_json()}
                 cache.touch()
         elif "report" in entry:

@@ -200,21 +200,21 @@ def report_number(report_dir: Path) -> int | None:
     return int(m.group(1)) if m else None
 
 
-def stat_fingerprint(paths: Iterable[Path]) -> str:
+def stat_fingerprint(paths: Iterable[Path | str]) -> str:
     """A cheap fingerprint of files: name, size, inode, mtime and ctime (like git's index).
 
     Any write to a file changes its ctime, which a user cannot set back (``touch -d``
     sets mtime, and changes ctime to now), so an edited file always changes the
     fingerprint. Missing files count too.
     """
-    h = hashlib.sha256()
-    for p in sorted(str(x) for x in paths):
+    h = hashlib.blake2b(digest_size=16)
+    for p in sorted(map(str, paths)):
         try:
             st = os.stat(p)
             h.update(f"{p}\0{st.st_size}\0{st.st_ino}\0{st.st_mtime_ns}\0{st.st_ctime_ns}\n".encode())
         except OSError:
             h.update(f"{p}\0missing\n".encode())
-    return h.hexdigest()[:32]
+    return h.hexdigest()
 
 
 def tree_fingerprint(root: Path, pattern: str = "*") -> str:

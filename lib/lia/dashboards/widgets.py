@@ -493,6 +493,10 @@ class PortfolioPage:
         self.render()
         self.render_charts()
 
+    def show_error(self, exc: BaseException) -> None:
+        """Show an unexpected failure in place of the table."""
+        self.table.value = f'<div class="lia-msg error">{_esc(exc)}</div>'
+
     def _ipython_display_(self) -> None:
         from IPython.display import display
 
@@ -746,6 +750,10 @@ class ViewerPage:
         self.signature.value = self.signature_html(view)
         self.content.value = self.content_html(view)
         self.changes.value = self.changes_html(view)
+
+    def show_error(self, exc: BaseException) -> None:
+        """Show an unexpected failure above the report."""
+        self.msg.value = f'<div class="lia-dash lia-msg error lia-viewer-error">{_esc(exc)}</div>'
 
     def apply_request(self, env: Mapping[str, str] | None = None) -> None:
         """Open what the URL asks for: ``?assessment=ID&version=N&report=vN-rK&lang=sv``."""
