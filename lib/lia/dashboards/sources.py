@@ -1,0 +1,413 @@
+"""The one place where the dashboards call the rest of the workbench.
+
+The portfolio and the report viewer need three things they do not compute
+themselves:
+
+* the reasoning (:func:`lia.rules.evaluate`): LIA overall verdict, DPIA
+  required, the residual risks of the register;
+* report verification (:func:`lia.signing.verify_report`): who signed, in which
+  role, when, whether every signature and file digest holds, and whether the
+  report is still current (its staleness reasons come from :mod:`lia.report`);
+* the changes between two reports (:func:`lia.report.compare_reports`).
+
+:class:`Sources` wraps those calls and turns their results into the small,
+JSON-friendly records below, which the portfolio caches. Tests replace
+:class:`Sources` with a fake that has the same methods. Nothing here decides
+validity or staleness: a report is valid exactly when ``verify_report`` finds
+no problem.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any, Iterable, Protocol
+
+__all__ = [
+    "EvalSummary",
+    "SignerInfo",
+    "ReportCheck",
+    "ReportChanges",
+    "SourcesLike",
+    "Sources",
+    "report_number",
+    "stat_fingerprint",
+    "tree_fingerprint",
+    "REPORT_STATES",
+]
+
+#: Report states shown by the dashboards, most alarming first.
+REPORT_STATES = ("failing", "stale", "unsigned", "current", "none")
+
+_REPORT_DIR = re.compile(r"^v(\d+)(?:-r(\d+))?$")
+_LEVELS = ("negligible", "limited", "significant", "maximum")
+
+
+# --------------------------------------------------------------------------- records
+
+
+@dataclass(frozen=True)
+class EvalSummary:
+    """What the portfolio shows of an evaluation. ``error`` is set when it could not be evaluated."""
+
+    verdict: str | None = None  # yes | no | conditional
+    dpia_required: bool | None = None
+    risks: tuple[dict[str, Any], ...] = ()  # {ref, event, title, severity, likelihood, high} after measures
+    error: str | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        """Plain dict for the cache."""
+        return {"verdict": self.verdict, "dpia_required": self.dpia_required, "risks": list(self.risks), "error": self.error}
+
+    @classmethod
+    def from_json(cls, d: dict[str, Any]) -> "EvalSummary":
+        """Inverse of :meth:`to_json`."""
+        return cls(d.get("verdict"), d.get("dpia_required"), tuple(d.get("risks") or ()), d.get("error"))
+
+    @property
+    def highest_risk(self) -> dict[str, Any] | None:
+        """The residual risk with the highest severity x likelihood (high ones first), or None."""
+        rated = [r for r in self.risks if r.get("severity") in _LEVELS and r.get("likelihood") in _LEVELS]
+        if not rated:
+            return None
+
+        def score(r: dict[str, Any]) -> tuple[int, int, int]:
+            s, lk = _LEVELS.index(r["severity"]) + 1, _LEVELS.index(r["likelihood"]) + 1
+            return (1 if r.get("high") else 0, s * lk, s)
+
+        return max(rated, key=score)
+
+
+@dataclass(frozen=True)
+class SignerInfo:
+    """One signature on a report."""
+
+    name: str | None
+    role: str | None
+    signed_at: str | None
+    valid: bool
+    keyid: str = ""
+    problem: str | None = None
+
+
+@dataclass(frozen=True)
+class ReportCheck:
+    """The verification of one report directory, as the dashboards show it."""
+
+    report_dir: str
+    version: int | None
+    signers: tuple[SignerInfo, ...] = ()
+    problems: tuple[tuple[str, str], ...] = ()  # (file, message) - anything here means NOT valid
+    stale: tuple[str, ...] = ()
+    current_checked: bool = False
+    envelope_present: bool = True
+    error: str | None = None  # the report could not even be read (malformed statement ...)
+
+    @property
+    def valid(self) -> bool:
+        """Every file matches its statement and every signature verifies (may still be stale)."""
+        return self.error is None and not self.problems and any(s.valid for s in self.signers)
+
+    @property
+    def state(self) -> str:
+        """``failing`` | ``unsigned`` | ``stale`` | ``current``.
+
+        ``failing``: a file or a signature does not verify (or the report cannot be read).
+        ``unsigned``: the files match the statement but nobody (or not the required DPO) signed.
+        """
+        if self.error is not None:
+            return "failing"
+        if any(not s.valid for s in self.signers):
+            return "failing"
+        file_problems = [p for p in self.problems if not _is_signature_gap(p)]
+        if file_problems:
+            return "failing"
+        if self.problems or not self.signers:
+            return "unsigned"
+        return "stale" if self.stale else "current"
+
+    @property
+    def failed_files(self) -> list[str]:
+        """Names of the files that failed verification."""
+        out: list[str] = []
+        for f, _m in self.problems:
+            if f not in out:
+                out.append(f)
+        return out
+
+    def valid_signers(self) -> list[SignerInfo]:
+        """The signatures that verify."""
+        return [s for s in self.signers if s.valid]
+
+    def to_json(self) -> dict[str, Any]:
+        """Plain dict for the cache."""
+        d = asdict(self)
+        d["signers"] = [asdict(s) for s in self.signers]
+        d["problems"] = [list(p) for p in self.problems]
+        d["stale"] = list(self.stale)
+        return d
+
+    @classmethod
+    def from_json(cls, d: dict[str, Any]) -> "ReportCheck":
+        """Inverse of :meth:`to_json`."""
+        return cls(
+            report_dir=d["report_dir"],
+            version=d.get("version"),
+            signers=tuple(SignerInfo(**s) for s in d.get("signers") or ()),
+            problems=tuple((str(f), str(m)) for f, m in d.get("problems") or ()),
+            stale=tuple(d.get("stale") or ()),
+            current_checked=bool(d.get("current_checked")),
+            envelope_present=bool(d.get("envelope_present", True)),
+            error=d.get("error"),
+        )
+
+
+def _is_signature_gap(problem: tuple[str, str]) -> bool:
+    """A missing signature (not a wrong one): the envelope is absent, empty, or lacks the DPO."""
+    f, m = problem
+    if f != "statement.dsse.json":
+        return False
+    return m.startswith("missing") or m == "no signatures" or "no valid DPO signature" in m
+
+
+@dataclass(frozen=True)
+class ReportChanges:
+    """What changed from one report to the next."""
+
+    old_version: int | None
+    new_version: int | None
+    verdicts: tuple[dict[str, Any], ...] = ()  # {what, old, new}
+    added: tuple[dict[str, Any], ...] = ()  # findings {rule, severity, message}
+    removed: tuple[dict[str, Any], ...] = ()
+    changed: tuple[dict[str, Any], ...] = ()  # {rule, old, new}
+    answers: tuple[dict[str, Any], ...] = ()  # {question, kind, old, new}
+
+    @property
+    def empty(self) -> bool:
+        """Nothing changed."""
+        return not (self.verdicts or self.added or self.removed or self.changed or self.answers)
+
+
+# --------------------------------------------------------------------------- files
+
+
+def report_number(report_dir: Path) -> int | None:
+    """The answers version N of a report folder ``v<N>`` or ``v<N>-r<k>`` (a re-render), else None."""
+    m = _REPORT_DIR.match(Path(report_dir).name)
+    return int(m.group(1)) if m else None
+
+
+def stat_fingerprint(paths: Iterable[Path | str]) -> str:
+    """A cheap fingerprint of files: name, size, inode, mtime and ctime (like git's index).
+
+    Any write to a file changes its ctime, which a user cannot set back (``touch -d``
+    sets mtime, and changes ctime to now), so an edited file always changes the
+    fingerprint. Missing files count too.
+    """
+    h = hashlib.blake2b(digest_size=16)
+    for p in sorted(map(str, paths)):
+        try:
+            st = os.stat(p)
+            h.update(f"{p}\0{st.st_size}\0{st.st_ino}\0{st.st_mtime_ns}\0{st.st_ctime_ns}\n".encode())
+        except OSError:
+            h.update(f"{p}\0missing\n".encode())
+    return h.hexdigest()
+
+
+def tree_fingerprint(root: Path, pattern: str = "*") -> str:
+    """:func:`stat_fingerprint` of every file under ``root`` (recursive) matching ``pattern``."""
+    root = Path(root)
+    if not root.is_dir():
+        return "absent:" + str(root)
+    files = [p for p in root.rglob(pattern) if p.is_file() and "__pycache__" not in p.parts]
+    dirs = [p for p in root.rglob("*") if p.is_dir()]
+    # Directories too: a file added or removed changes its folder's mtime/ctime.
+    return stat_fingerprint([*files, *dirs, root])
+
+
+# --------------------------------------------------------------------------- the adapter
+
+
+class SourcesLike(Protocol):
+    """What the dashboards need from the rest of the workbench (real: :class:`Sources`)."""
+
+    def evaluate(self, assessment: dict[str, Any], answers: dict[str, Any]) -> EvalSummary: ...
+
+    def rules_fingerprint(self) -> str: ...
+
+    def inputs_fingerprint(self, ws: Any) -> str: ...
+
+    def report_dirs(self, ws: Any, aid: str) -> list[Path]: ...
+
+    def verify(self, ws: Any, report_dir: Path) -> ReportCheck: ...
+
+    def previous_signed(self, ws: Any, report_dir: Path) -> Path | None: ...
+
+    def changes(self, ws: Any, old_dir: Path, new_dir: Path, lang: str) -> ReportChanges: ...
+
+
+@dataclass
+class Sources:
+    """The real adapter: :mod:`lia.rules`, :mod:`lia.signing` and :mod:`lia.report`."""
+
+    templates: Path | None = None
+    _fp: dict[str, str] = field(default_factory=dict, repr=False)
+
+    def _templates(self) -> Path:
+        from lia.paths import templates_dir
+
+        return Path(self.templates) if self.templates is not None else templates_dir()
+
+    # --- reasoning -----------------------------------------------------------------------------
+    def evaluate(self, assessment: dict[str, Any], answers: dict[str, Any]) -> EvalSummary:
+        """LIA overall verdict, DPIA required and residual risks; never raises."""
+        try:
+            from lia.rules import evaluate
+        except ImportError:
+            return EvalSummary(error="the reasoning engine (lia.rules) is not installed")
+        try:
+            ev = evaluate(assessment, answers, evidence=None, lang="en")
+            data = ev.to_json("en")
+        except Exception as exc:  # one broken assessment must not break the portfolio
+            return EvalSummary(error=str(exc) or type(exc).__name__)
+        overall = ((data.get("lia") or {}).get("overall") or {}).get("verdict")
+        dpia = (data.get("dpia") or {}).get("required")
+        risks = []
+        for r in (data.get("risks") or {}).get("register") or []:
+            res = r.get("residual") or {}
+            risks.append(
+                {
+                    "ref": r.get("ref"),
+                    "event": r.get("event"),
+                    "title": r.get("title") or "",
+                    "severity": res.get("severity"),
+                    "likelihood": res.get("likelihood"),
+                    "high": bool(r.get("residual_high")),
+                }
+            )
+        return EvalSummary(overall, None if dpia is None else bool(dpia), tuple(risks))
+
+    def rules_fingerprint(self) -> str:
+        """Digest of everything an evaluation depends on besides the answers: rule packs and rule code."""
+        import lia
+
+        tpl = self._templates()
+        h = hashlib.sha256(lia.__version__.encode())
+        for sub in ("rules", "questionnaires"):
+            folder = tpl / sub
+            if folder.is_dir():
+                for p in sorted(folder.rglob("*.yaml")):
+                    h.update(p.name.encode() + b"\0" + hashlib.sha256(p.read_bytes()).digest())
+        try:
+            import lia.rules as rules_pkg
+
+            h.update(tree_fingerprint(Path(rules_pkg.__file__).parent, "*.py").encode())
+        except ImportError:
+            h.update(b"no-rules")
+        return h.hexdigest()[:32]
+
+    # --- reports -------------------------------------------------------------------------------
+    def inputs_fingerprint(self, ws: Any) -> str:
+        """Fingerprint of what verification and staleness read besides the report itself.
+
+        The trusted keys, every template (questionnaires, rule packs, report template)
+        and the library's code: when one of them changes, cached verifications are redone.
+        """
+        import lia
+
+        lib = Path(lia.__file__).parent
+        return hashlib.sha256(
+            "\0".join(
+                [
+                    lia.__version__,
+                    stat_fingerprint([Path(ws.keys_dir) / "trusted-keys.yaml"]),
+                    tree_fingerprint(self._templates()),
+                    tree_fingerprint(lib, "*.py"),
+                ]
+            ).encode()
+        ).hexdigest()[:32]
+
+    def report_dirs(self, ws: Any, aid: str) -> list[Path]:
+        """Finished report folders of ``aid``, oldest first (:func:`lia.report.report_dirs`)."""
+        try:
+            from lia.report import report_dirs
+        except ImportError:
+            return []
+        return list(report_dirs(ws, aid))
+
+    def previous_signed(self, ws: Any, report_dir: Path) -> Path | None:
+        """The newest report of the same assessment, older than ``report_dir``, whose files and signatures verify."""
+        from lia.errors import LiaError
+        from lia.signing import ENVELOPE_FILE, verify_report
+
+        report_dir = Path(report_dir)
+        dirs = self.report_dirs(ws, report_dir.parent.name)
+        if report_dir not in dirs:
+            return None
+        for d in reversed(dirs[: dirs.index(report_dir)]):
+            if not (d / ENVELOPE_FILE).exists():
+                continue
+            try:
+                if verify_report(ws, d, check_current=False).ok:
+                    return d
+            except LiaError:
+                continue
+        return None
+
+    def verify(self, ws: Any, report_dir: Path) -> ReportCheck:
+        """Verify a report with :func:`lia.signing.verify_report` (signatures, digests, staleness)."""
+        from lia.errors import LiaError
+
+        report_dir = Path(report_dir)
+        number = report_number(report_dir)
+        try:
+            from lia.signing import ENVELOPE_FILE, verify_report
+        except ImportError:
+            return ReportCheck(str(report_dir), number, error="report verification (lia.signing) is not installed")
+        try:
+            v = verify_report(ws, report_dir, check_current=True)
+        except LiaError as exc:
+            return ReportCheck(str(report_dir), number, problems=((_file_of(exc, report_dir), str(exc)),), error=str(exc))
+        return ReportCheck(
+            report_dir=str(report_dir),
+            version=v.version if v.version is not None else number,
+            signers=tuple(SignerInfo(s.name, s.role, s.signed_at, bool(s.valid), s.keyid, s.problem) for s in v.signers),
+            problems=tuple((str(f), str(msg)) for f, msg in v.problems),
+            stale=tuple(str(s) for s in v.stale),
+            current_checked=bool(v.currency_checked),
+            envelope_present=(report_dir / ENVELOPE_FILE).exists(),
+        )
+
+    def changes(self, ws: Any, old_dir: Path, new_dir: Path, lang: str = "en") -> ReportChanges:
+        """Findings and verdicts that changed (:func:`lia.report.changes_between` over the two
+        reports' ``evaluation.json``), and the answers that changed between their versions."""
+        import json
+
+        from lia.report import changes_between
+        from lia.store import Store
+
+        def evaluation(d: Path) -> dict[str, Any] | None:
+            p = Path(d) / "evaluation.json"
+            return json.loads(p.read_text("utf-8")) if p.is_file() else None
+
+        ch = changes_between(evaluation(old_dir), evaluation(new_dir))
+        a, b = report_number(old_dir), report_number(new_dir)
+        answers: list[dict[str, Any]] = []
+        aid = Path(new_dir).parent.name
+        if a is not None and b is not None and a != b:
+            answers = [{"question": c.where, "kind": c.kind, "old": c.old, "new": c.new} for c in Store(ws).diff(aid, a, b)]
+        return ReportChanges(a, b, tuple(ch.get("verdicts") or ()), tuple(ch.get("added") or ()),
+                             tuple(ch.get("removed") or ()), tuple(ch.get("changed") or ()), tuple(answers))
+
+
+def _file_of(exc: Exception, report_dir: Path) -> str:
+    f = getattr(exc, "file", None)
+    if not f:
+        return report_dir.name
+    try:
+        return str(Path(f).relative_to(report_dir))
+    except ValueError:
+        return Path(f).name
