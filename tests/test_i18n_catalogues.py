@@ -27,6 +27,9 @@ def _fields(s: str) -> set[str]:
 def test_every_message_in_three_languages_with_the_same_placeholders(path: Path) -> None:
     data = yaml.safe_load(path.read_text())
     assert isinstance(data, dict) and data
+    if data.get("kind") == "messages":  # the versioned form carries its messages under one key
+        assert data.get("id") == path.stem and data.get("version"), f"{path.name}: id/version missing"
+        data = data["messages"]
     for key, entry in data.items():
         assert isinstance(entry, dict), f"{path.name}: {key} is not a mapping of languages"
         assert set(entry) == set(LANGS), f"{path.name}: {key} has languages {sorted(entry)}"

@@ -46,3 +46,15 @@ def test_python_version_agrees() -> None:
 def test_console_script_is_declared() -> None:
     project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
     assert project["scripts"]["lia"] == "lia.cli:main"
+
+
+def test_papermill_engine_entry_point_names_the_warm_engine() -> None:
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    target = project["entry-points"]["papermill.engine"]["lia-warm"]
+    module, _, attr = target.partition(":")
+    import importlib
+
+    from papermill.engines import Engine
+
+    engine = getattr(importlib.import_module(module), attr)
+    assert issubclass(engine, Engine)

@@ -38,8 +38,10 @@ def text(mapping: Mapping[str, str] | str | None, lang: str = "en") -> str:
 def _load_catalogue(path: str, mtime: float) -> dict[str, dict[str, str]]:
     from .loaders import load_data_file
 
-    data = load_data_file(path, what="message catalogue")
-    return dict(data or {})
+    data = load_data_file(path, what="message catalogue") or {}
+    if isinstance(data, dict) and data.get("kind") == "messages":  # versioned form: kind/id/version/messages
+        data = data.get("messages") or {}
+    return dict(data)
 
 
 def catalogue(area: str, templates: Path | None = None) -> dict[str, dict[str, str]]:

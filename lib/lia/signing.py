@@ -570,7 +570,7 @@ class Verification:
 
 
 def verify_report(ws: Any, report_dir: Path, trusted_keys: Path | None = None,
-                  check_current: bool = True) -> Verification:
+                  check_current: bool = True, templates: Path | None = None) -> Verification:
     """Check signatures, file digests and (optionally) whether the inputs are still current.
 
     Malformed files give an InputError naming them; everything else ends up in
@@ -635,7 +635,7 @@ def verify_report(ws: Any, report_dir: Path, trusted_keys: Path | None = None,
         from lia.report import stale_reasons
 
         try:
-            res.stale = stale_reasons(ws, st)
+            res.stale = stale_reasons(ws, st, templates)
             res.currency_checked = True
         except LiaError as exc:
             res.stale = [f"cannot check whether the inputs are current: {exc}"]

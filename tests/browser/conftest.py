@@ -121,6 +121,10 @@ class LiaServer:
             time.sleep(0.2)
         raise RuntimeError(f"{needle!r} did not appear {count} time(s) within {timeout} s; log: {self.log_path}")
 
+    def wait_for_pool(self, notebook: str = "wizard.ipynb", timeout: float = 120) -> None:
+        """Wait until Voila says the preheated kernel pool of *notebook* is filled."""
+        self.wait_for_log(f"Kernel pool of {notebook} is filled", timeout=timeout)
+
     def stop(self) -> None:
         """Stop the server (SIGTERM, then SIGKILL) and its kernels."""
         if self.proc is not None and self.proc.poll() is None:

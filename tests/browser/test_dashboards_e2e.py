@@ -21,6 +21,8 @@ from playwright.sync_api import expect
 
 from .conftest import ROOT, LiaServer, screenshot
 
+pytestmark = pytest.mark.browser
+
 PORTFOLIO = "voila/render/portfolio.ipynb"
 VIEWER = "voila/render/report_viewer.ipynb"
 

@@ -10,6 +10,8 @@ from playwright.sync_api import expect
 
 from .conftest import screenshot
 
+pytestmark = pytest.mark.browser
+
 
 def answer_text(page: Any, qid: str, value: str) -> None:
     field = page.locator(f".lia-q-{qid.replace('.', '-')} textarea")
@@ -111,7 +113,7 @@ def test_query_string_and_proxy_header(lia_server: Any, browser: Any, external_r
 
 def test_other_pages_load_nothing_from_other_hosts(lia_server: Any, page: Any, external_requests: list[str]) -> None:
     page.goto(lia_server.url("voila/tree"))
-    page.wait_for_selector("text=wizard.ipynb")
+    page.wait_for_selector("text=wizard.ipynb", timeout=90_000)  # the tree renders in JS; slow while kernels preheat
     page.goto(lia_server.url("voila/render/no-such.ipynb"))
     page.wait_for_load_state("load")
     assert external_requests == []

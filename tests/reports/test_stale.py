@@ -99,7 +99,7 @@ def test_bumped_rule_pack_marks_only_the_reports_it_applies_to(setup: dict[str, 
     from lia.signing import verify_report
 
     assert (signed_dir / "statement.dsse.json").read_bytes() == before
-    res = verify_report(ws, signed_dir)
+    res = verify_report(ws, signed_dir, templates=tdir)
     assert res.problems == [] and res.exit_code == 3
 
 

@@ -75,12 +75,10 @@ def serve_request(page: Any, *, defer: bool = True) -> None:
                 raise
             show(exc)
 
-    if defer:
-        import asyncio
+    from ..kernel import kernel_loop
 
-        try:
-            asyncio.get_running_loop().call_later(0.01, work)
-            return
-        except RuntimeError:  # no running loop (plain Python): do it now
-            pass
-    work()
+    loop = kernel_loop() if defer else None
+    if loop is not None:
+        loop.call_later(0.01, work)
+        return
+    work()  # plain Python (tests, scripts): do it now

@@ -526,12 +526,9 @@ class WizardApp:
         Charts cost far more than the rules; deferring them lets the questions
         and verdicts reach the page first.
         """
-        import asyncio
+        from ..kernel import kernel_loop
 
-        try:
-            loop = asyncio.get_running_loop()
-        except RuntimeError:
-            loop = None
+        loop = kernel_loop()
         if loop is None or not self.defer_charts:
             fn()
             return

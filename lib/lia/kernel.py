@@ -1,0 +1,37 @@
+"""Where the code runs: inside a Jupyter kernel (Voila, JupyterLab) or plain Python.
+
+Pages defer slow work (charts, verification) until after the kernel has answered
+the current request, using the kernel's event loop. Outside a kernel - tests,
+the CLI - the same work runs at once. Another library's running loop (e.g.
+Playwright's sync API in a test process) must not be mistaken for a kernel.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+from typing import Any
+
+__all__ = ["in_kernel", "kernel_loop"]
+
+
+def in_kernel() -> bool:
+    """True when running inside an IPython kernel (Voila or JupyterLab)."""
+    if "ipykernel" not in sys.modules:
+        return False
+    try:
+        from IPython import get_ipython
+    except ImportError:  # pragma: no cover - ipykernel imports IPython
+        return False
+    shell = get_ipython()
+    return shell is not None and getattr(shell, "kernel", None) is not None
+
+
+def kernel_loop() -> Any | None:
+    """The kernel's running event loop, or None outside a kernel (do the work now)."""
+    if not in_kernel():
+        return None
+    try:
+        return asyncio.get_running_loop()
+    except RuntimeError:
+        return None
