@@ -29,6 +29,9 @@ def median_seconds(cmd: list[str]) -> float:
 
 def main() -> int:
     py = sys.executable
+    # An installed lia has its bytecode compiled by pip; a checkout run with PYTHONPATH=lib (or with
+    # PYTHONDONTWRITEBYTECODE set) would otherwise compile every module on every start.
+    subprocess.run([py, "-m", "compileall", "-q", str(ROOT / "lib")], check=True)
     bare = median_seconds([py, "-c", "pass"])
     help_ = median_seconds([py, "-m", "lia", "--help"])
     papermill = median_seconds([py, "-c", "import papermill"])

@@ -86,3 +86,18 @@ def test_a_bad_log_shows_the_message_and_keeps_the_previous_view(app, tmp_path):
     assert "line 3" in app.w_status.value and "perhaps" in app.w_status.value
     assert app.report is before
     app.w_log.value = ""
+
+
+def test_query_string_sets_language_and_team(home):
+    """A link such as works_council.ipynb?lang=nb&team=... opens the page as the union representative expects."""
+    page = WorksCouncilApp(home=home)
+    team = page.w_team.options[1][1]
+    page.apply_request({"QUERY_STRING": f"lang=nb&team={team}"})
+    assert page.lang == "nb" and page.w_lang.value == "nb"
+    assert page.w_team.value == team and all(b.team == team for b in page.filtered().breaches)
+    assert "Opptaksperioder for tillitsvalgte" in page.w_title.value
+
+
+def test_language_from_the_server_environment(home, monkeypatch):
+    monkeypatch.setenv("LIA_LANG", "sv")
+    assert WorksCouncilApp(home=home).lang == "sv"

@@ -211,3 +211,24 @@ def test_cli_turns_hostile_input_into_a_message_not_a_traceback(example_ws: Work
     r = run_lia("--home", str(example_ws.home), "sign", str(report), "--key", str(report / "missing.key"))
     assert r.returncode == 2 and "missing.key" in r.stderr and "Traceback" not in r.stderr
     assert os.environ.get("LIA_DEBUG") is None
+
+
+def test_report_folder_may_be_named_relative_to_the_workspace(tmp_path, monkeypatch) -> None:
+    """`lia --home W verify reports/ID/v1` works from any folder, as does `ID/v1`; unknown names say what was expected."""
+    from lia.commands.sign import resolve_report_dir
+    from lia.errors import NotFoundError
+    from lia.workspace import Workspace
+
+    home = tmp_path / "ws"
+    (home / "reports" / "cc" / "v1").mkdir(parents=True)
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    monkeypatch.chdir(elsewhere)
+    ws = Workspace(home)
+    want = home / "reports" / "cc" / "v1"
+    assert resolve_report_dir(ws, "reports/cc/v1").resolve() == want.resolve()
+    assert resolve_report_dir(ws, "cc/v1").resolve() == want.resolve()
+    import pytest
+
+    with pytest.raises(NotFoundError, match="expected a path such as"):
+        resolve_report_dir(ws, "cc/v9")

@@ -69,6 +69,11 @@ def test_evidence_file(home: Path, tmp_path: Path) -> None:
     ev.write_text(json.dumps([{"agent": "A-7"}]))
     r = lia(home, "evaluate", AID, "--evidence", str(ev))
     assert r.returncode == 2 and "breach 1" in r.stderr and "'kind'" in r.stderr and "Traceback" not in r.stderr
+    # a typo in a kind must not silently drop the breach
+    ev.write_text(json.dumps([{"kind": "whole_week", "agent": "A-7"}, {"kind": "consecutive_dayz", "agent": "A-7"}]))
+    r = lia(home, "evaluate", AID, "--evidence", str(ev))
+    assert r.returncode == 2 and "breach 2" in r.stderr and "consecutive_dayz" in r.stderr
+    assert "consecutive_days" in r.stderr and "Traceback" not in r.stderr
 
 
 def test_cannot_evaluate_unknown_assessment_or_version(home: Path) -> None:
@@ -89,3 +94,19 @@ def test_broken_rule_pack_is_a_clear_error(home: Path, tmp_path: Path) -> None:
     r = run_lia("--home", str(home), "evaluate", AID, env={"LIA_TEMPLATES": str(tpl)})
     assert r.returncode == 2
     assert "eu.yaml" in r.stderr and "eu.access.not_logged" in r.stderr and "known predicates" in r.stderr
+
+
+def test_every_breach_kind_of_the_call_log_analysis_is_read_by_some_rule() -> None:
+    """lia periods and the rule packs must agree on the kinds, or a breach would never weigh."""
+    import re
+
+    from lia.periods.breaches import KINDS
+    from lia.rules.predicates import EVIDENCE_KINDS
+
+    root = Path(__file__).resolve().parents[2] / "templates" / "rules"
+    read = set()
+    for pack in root.glob("*.yaml"):
+        for m in re.finditer(r"evidence: \[([^\]]*)\]", pack.read_text(encoding="utf-8")):
+            read |= {k.strip() for k in m.group(1).split(",")}
+    assert set(KINDS) <= read, f"breach kinds no rule reads: {sorted(set(KINDS) - read)}"
+    assert read <= set(EVIDENCE_KINDS), f"rules read kinds the evidence loader refuses: {sorted(read - set(EVIDENCE_KINDS))}"

@@ -348,3 +348,14 @@ def test_request_refreshes_a_page_built_before_it(make_app, ws: Path) -> None:
     Store(ws).create({"id": "later", "title": "T"}, author="x", message="m")
     a.apply_request({"QUERY_STRING": ""})
     assert "later" in [v for _, v in a.chooser.options]
+
+
+def test_proxy_header_names_the_visitor_even_when_lia_author_is_set(make_app) -> None:
+    # the preheated page was built with the server's LIA_AUTHOR; the request's header is the real user
+    a = make_app(author="Server Default")
+    a.apply_request({"LIA_AUTHOR": "Server Default", "LIA_AUTHOR_HEADER": "X-Forwarded-User",
+                     "HTTP_X_FORWARDED_USER": "Karin Lindqvist"})
+    assert a.author.value == "Karin Lindqvist"
+    b = make_app(author="Server Default")
+    b.apply_request({"LIA_AUTHOR": "Server Default", "LIA_AUTHOR_HEADER": "X-Forwarded-User"})
+    assert b.author.value == "Server Default"  # no header: the default stays

@@ -32,6 +32,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 def _load_evidence(path: str) -> list[dict[str, Any]]:
     from ..errors import InputError
     from ..loaders import load_data_file
+    from ..rules.predicates import EVIDENCE_KINDS
 
     data = load_data_file(path, what="evidence file")
     items = data.get("breaches") if isinstance(data, dict) else data
@@ -40,6 +41,9 @@ def _load_evidence(path: str) -> list[dict[str, Any]]:
     for i, item in enumerate(items):
         if not isinstance(item, dict) or not isinstance(item.get("kind"), str):
             raise InputError("expected a mapping with a 'kind' string", file=path, where=f"breach {i + 1}")
+        if item["kind"] not in EVIDENCE_KINDS:
+            raise InputError(f"unknown breach kind {item['kind']!r}; expected one of: {', '.join(EVIDENCE_KINDS[:8])}",
+                             file=path, where=f"breach {i + 1}")
     return items
 
 

@@ -26,9 +26,9 @@ def resolve_report_dir(ws, arg: str) -> Path:
     p = Path(arg)
     if p.is_dir():
         return p
-    alt = ws.reports_dir / arg
-    if alt.is_dir():
-        return alt
+    for alt in (ws.reports_dir / arg, ws.home / arg):  # ID/vN, or reports/ID/vN relative to --home
+        if not p.is_absolute() and alt.is_dir():
+            return alt
     raise NotFoundError(f"{arg}: no such report folder (expected a path such as {ws.reports_dir}/ID/v1, or ID/v1)")
 
 

@@ -18,7 +18,27 @@ from typing import Any
 from ..errors import LiaError
 from ..i18n import LANG_NAMES, LANGS, t
 
-__all__ = ["WorksCouncilApp", "demo_log", "breaches_html", "DEMO"]
+__all__ = ["WorksCouncilApp", "demo_log", "breaches_html", "serve_request", "DEMO", "READY_MESSAGE"]
+
+#: Logged by a preheated kernel once the page is built and waits for a visitor.
+READY_MESSAGE = "works-council page preheated, waiting for a visitor"
+
+
+def serve_request(app: "WorksCouncilApp") -> None:
+    """In a preheated Voila kernel: wait for the browser's request, then apply its query string."""
+    import os
+    import sys
+    import time
+
+    try:
+        from voila.utils import wait_for_request
+    except ImportError:  # pragma: no cover - not served by Voila
+        wait_for_request = None
+    if wait_for_request is not None and os.environ.get("VOILA_PREHEAT") == "True":
+        print(f"lia: {READY_MESSAGE} at {time.time():.3f}", file=sys.__stderr__, flush=True)
+    if wait_for_request is not None:
+        wait_for_request()
+    app.apply_request()
 
 #: The pseudo-assessment id for the generated demo log with its own limits.
 DEMO = "(demo)"
@@ -56,13 +76,16 @@ def breaches_html(report: Any, lang: str = "en") -> str:
 class WorksCouncilApp:
     """The Voila app's state and widgets. ``.widget`` is what the notebook displays."""
 
-    def __init__(self, home: str | Path | None = None, lang: str = "en", log: str | Path | None = None,
+    def __init__(self, home: str | Path | None = None, lang: str | None = None, log: str | Path | None = None,
                  assessment: str | None = None) -> None:
         import ipywidgets as w
 
         from ..workspace import Workspace
 
         self.ws = Workspace(home)
+        import os
+
+        lang = lang or os.environ.get("LIA_LANG", "en")
         self.lang = lang if lang in LANGS else "en"
         self.report: Any = None
         self.charts: dict[str, Any] = {}
@@ -168,6 +191,27 @@ class WorksCouncilApp:
         self.w_status.value = html.escape(t("periods", "ui_exported", self.lang,
                                             files=", ".join(str(p) for p in self.exported)))
         return self.exported
+
+    def apply_request(self, env: Any = None) -> None:
+        """Use the page's query string: ``?assessment=ID&log=PATH&team=NAME&lang=en|sv|nb``."""
+        import os
+        from urllib.parse import parse_qs
+
+        env = os.environ if env is None else env
+        q = {k: v[0] for k, v in parse_qs(env.get("QUERY_STRING", "") or "").items() if v}
+        ids = self._assessment_ids()
+        self.w_assessment.options = [DEMO] + ids
+        if q.get("lang") in LANGS and q["lang"] != self.lang:
+            self.w_lang.value = q["lang"]  # relabels through _on_lang
+        changed = False
+        if q.get("assessment") in ids:
+            self.w_assessment.value, changed = q["assessment"], True
+        if q.get("log"):
+            self.w_log.value, changed = q["log"], True
+        if changed:
+            self.refresh(reload=True)
+        if q.get("team") and q["team"] in [v for _, v in self.w_team.options]:
+            self.w_team.value = q["team"]
 
     def _on_lang(self, change: Any) -> None:
         self.lang = change["new"]

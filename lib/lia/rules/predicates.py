@@ -528,6 +528,15 @@ def _jurisdiction(ctx: Context, code: str) -> bool:
     return code.upper() in ctx.jurisdictions
 
 
+#: Breach kinds of the call-log analysis (``lia periods``), then older names still accepted.
+EVIDENCE_KINDS: tuple[str, ...] = (
+    "consecutive_days", "whole_week", "days_per_month", "outside_training_period", "share_recorded",
+    "declined_recorded", "retention_exceeded", "withdrawal_not_deleted",
+    "consecutive_days_exceeded", "whole_weeks", "days_per_month_exceeded", "recorded_outside_training_period",
+    "share_recorded_exceeded", "kept_past_retention",
+)
+
+
 @register("evidence", "string", varargs=True)
 def _evidence(ctx: Context, *kinds: str) -> list[dict[str, Any]]:
     """A call-log analysis finding of one of these kinds was passed in (issue 6 breaches)."""

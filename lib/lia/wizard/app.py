@@ -139,6 +139,12 @@ def author_from_env(env: Mapping[str, str] | None = None) -> str:
     return env.get("LIA_AUTHOR", "").strip()
 
 
+def _header_author(env: Mapping[str, str]) -> str:
+    """The user name the reverse proxy's header carries, or ''."""
+    header = env.get(AUTHOR_HEADER_ENV, "").strip()
+    return env.get("HTTP_" + header.upper().replace("-", "_"), "").strip() if header else ""
+
+
 def _esc(text: Any) -> str:
     return html.escape(str(text))
 
@@ -1001,7 +1007,9 @@ class WizardApp:
         self._refresh_chooser()
         self._refresh_versions()
         author = author_from_env(env)
-        if author and not self.author.value:
+        # The proxy's header names this visitor and wins over the server-wide LIA_AUTHOR the
+        # preheated page was built with; LIA_AUTHOR only fills an empty field.
+        if author and (not self.author.value or _header_author(env)):
             self.author.value = author
         query = parse_qs(env.get("QUERY_STRING", "") or "")
         lang = (query.get("lang") or [""])[0]
