@@ -83,7 +83,7 @@ class FakeSources:
             problems.append(("statement.dsse.json", "missing: the report is not signed"))
         aid = report_dir.parent.name
         head = Store(ws).load(aid)
-        stale = () if head.digest == st["answers"] else (f"answers: version {head.number} was saved after the report (version {number})",)
+        stale = () if head.digest == st["answers"] else (f"newer answers version {head.number} (report has version {number})",)
         return ReportCheck(str(report_dir), number, signers, tuple(problems), stale, True, env.exists())
 
     def changes(self, ws: Any, old_dir: Path, new_dir: Path, lang: str = "en") -> ReportChanges:

@@ -26,7 +26,7 @@ def test_collect_shows_each_state(portfolio_ws: Path, fake) -> None:
     assert rows["current-one"].report_state == "current"
     assert rows["current-one"].signers == [("Åsa Lindqvist", "dpo")]
     assert rows["stale-one"].report_state == "stale"
-    assert any("version 3 was saved" in r for r in rows["stale-one"].report_reasons)
+    assert any("newer answers version 3" in r for r in rows["stale-one"].report_reasons)
     assert rows["stale-one"].head_version == 3 and rows["stale-one"].report_version == 2
     assert rows["unsigned-one"].report_state == "unsigned"
     assert rows["tampered-one"].report_state == "failing"

@@ -106,9 +106,11 @@ def test_viewer_page_in_swedish_and_norwegian(history_ws: Path, fake) -> None:
     page = ViewerPage(history_ws, sources=fake)
     page.apply_request({"QUERY_STRING": "assessment=cc&version=3&lang=sv"})
     assert "Giltig signatur, men rapporten är inaktuell" in page.signature.value
+    assert "nyare svarsversion 4 (rapporten bygger på version 3)" in page.signature.value  # the reason too
     assert "Nya fynd" in page.changes.value and "eu.ai_act_50" in page.changes.value
     page.set_language("nb")
     assert "Gyldig signatur, men rapporten er utdatert" in page.signature.value
+    assert "nyere svarversjon 4 (rapporten bygger på versjon 3)" in page.signature.value
     assert page.report.value == "v3"
 
 
@@ -178,3 +180,11 @@ def test_serve_request_shows_errors_on_the_page(history_ws: Path, fake) -> None:
     page = Broken(history_ws, sources=fake)
     dash.serve_request(page)
     assert "disk on fire" in page.msg.value
+
+
+def test_portfolio_reasons_in_the_readers_language(portfolio_ws: Path, fake) -> None:
+    page = PortfolioPage(portfolio_ws, sources=fake, today=TODAY)
+    page.apply_request({"QUERY_STRING": "lang=sv"})
+    page.load(charts=False)
+    assert "filen har ändrats" in page.table.value and "nyare svarsversion 3" in page.table.value
+    assert "the file was changed" not in page.table.value

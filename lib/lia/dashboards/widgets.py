@@ -21,6 +21,7 @@ import ipywidgets as W
 
 from lia.i18n import LANG_NAMES, LANGS, text
 
+from ..messages import translate, translate_problem
 from . import portfolio as pf
 from . import viewer as vw
 from .sources import Sources, SourcesLike
@@ -171,6 +172,18 @@ def _env_lang(default: str | None) -> str:
 
 # =========================================================================== portfolio
 
+
+
+def _reasons_in(row: Any, lang: str) -> list[str]:
+    """Why a row's report is not current, in *lang* (the library writes them in English)."""
+    rep = row.report
+    if rep is None:
+        return []
+    if rep.state == "stale":
+        return [translate(x, lang) for x in rep.stale]
+    if rep.state in ("failing", "unsigned"):
+        return [translate_problem(f, m, lang) for f, m in rep.problems] or ([rep.error] if rep.error else [])
+    return []
 
 class PortfolioPage:
     """The portfolio page. :meth:`load` collects the rows; filters re-render without collecting again."""
@@ -402,7 +415,7 @@ class PortfolioPage:
         rep = f'<span class="lia-badge lia-state-{state}">{_esc(s("state_" + state))}</span>'
         if r.report is not None:
             rep = f'<a href="{link}" class="lia-open" target="_blank">v{_esc(Path(r.report.report_dir).name[1:])}</a> ' + rep
-        reasons = r.report_reasons
+        reasons = _reasons_in(r, s.lang)
         if reasons:
             rep += f'<div class="lia-reasons" title="{_esc("; ".join(reasons))}">{_esc("; ".join(reasons)[:160])}</div>'
         signers = "<br>".join(f'{_esc(n)} <span class="lia-sub">({_esc(s("role_" + role) if ("role_" + role) in s.catalogue else role)})</span>'
@@ -634,14 +647,14 @@ class ViewerPage:
                 f'<tr class="lia-signer {"ok" if g.valid else "bad"}"><td>{_esc(g.name or s("unknown_signer") + " " + (g.keyid or "")[:16])}</td>'
                 f"<td>{_esc(self._role(g.role) if g.role else '—')}</td><td>{_esc((g.signed_at or '—').replace('T', ' ').replace('Z', ' UTC'))}</td>"
                 f'<td class="{self._signer_class(g.valid, state)}">{_esc(self._signer_text(g.valid, state))}'
-                f'{(" – " + _esc(g.problem)) if g.problem else ""}</td></tr>' for g in c.signers)
+                f'{(" – " + _esc(translate(g.problem, s.lang))) if g.problem else ""}</td></tr>' for g in c.signers)
             parts.append(f'<table><tr><th>{_esc(s("signer_name"))}</th><th>{_esc(s("signer_role"))}</th>'
                          f'<th>{_esc(s("signer_when"))}</th><th>{_esc(s("signer_valid"))}</th></tr>{rows}</table>')
         if c.problems and state in ("failing", "unsigned"):
-            items = "".join(f"<li><b>{_esc(f)}</b>: {_esc(m)}</li>" for f, m in c.problems)
+            items = "".join(f"<li><b>{_esc(f)}</b>: {_esc(translate(m, s.lang))}</li>" for f, m in c.problems)
             parts.append(f'<div style="margin-top:8px">{_esc(s("problems"))}</div><ul class="lia-problems">{items}</ul>')
         if c.stale:
-            items = "".join(f"<li>{_esc(r)}</li>" for r in c.stale)
+            items = "".join(f"<li>{_esc(translate(r, s.lang))}</li>" for r in c.stale)
             parts.append(f'<div style="margin-top:8px">{_esc(s("stale_because"))}</div><ul class="lia-stale-reasons">{items}</ul>')
         return f'<div class="lia-dash lia-sig lia-sig-{state}" data-state="{state}">{"".join(parts)}</div>'
 
