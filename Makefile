@@ -23,7 +23,7 @@ system-deps:
 
 run: install
 	$(BIN)/lia example --quiet
-	$(BIN)/voila --no-browser --Voila.ip=127.0.0.1 --port=$(PORT) notebooks/
+	$(BIN)/lia serve --port $(PORT)
 
 test: install system-deps
 	$(BIN)/python -m pytest -q

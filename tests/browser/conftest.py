@@ -220,7 +220,7 @@ def page(browser: Any, external_requests: list[str]) -> Iterator[Any]:
     context.route("**/*", route)
     pg = context.new_page()
     pg.on("websocket", lambda ws: None if is_local(ws.url) else external_requests.append(ws.url))
-    pg.set_default_timeout(30_000)
+    pg.set_default_timeout(90_000)  # generous: CI machines are shared; speed is measured in bench/, not here
     try:
         yield pg
     finally:

@@ -42,8 +42,9 @@ def showcase_ws(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[st
 def dash_server(showcase_ws: tuple[Path, dict[str, str]], browser_env: dict[str, str]) -> Iterator[LiaServer]:
     server = LiaServer(showcase_ws[0], env=browser_env).start()
     try:
-        server.wait_for_pool("portfolio.ipynb")
-        server.wait_for_pool("report_viewer.ipynb")
+        # each preheated kernel logs once it has run its notebook up to the request
+        server.wait_for_log("portfolio page preheated", timeout=300)
+        server.wait_for_log("viewer page preheated", timeout=300)
         yield server
     finally:
         server.stop()

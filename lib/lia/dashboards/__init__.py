@@ -13,7 +13,7 @@ from __future__ import annotations
 import os
 from typing import Any
 
-__all__ = ["build_portfolio", "build_viewer", "serve_request", "warm_up"]
+__all__ = ["build_portfolio", "build_viewer", "ready_message", "serve_request", "warm_up"]
 
 
 def build_portfolio(home: Any = None, lang: str | None = None, **kwargs: Any) -> Any:
@@ -44,6 +44,12 @@ def warm_up(page: Any = None) -> None:
         page.prefetch()
 
 
+def ready_message(page: Any) -> str:
+    """What a preheated kernel of this page logs once it waits for a visitor."""
+    name = "viewer" if type(page).__name__.lower().startswith("viewer") else "portfolio"
+    return f"{name} page preheated, waiting for a visitor"
+
+
 def serve_request(page: Any, *, defer: bool = True) -> None:
     """Wait for the browser's request (preheated Voila kernel), then apply its query string.
 
@@ -62,6 +68,12 @@ def serve_request(page: Any, *, defer: bool = True) -> None:
         from voila.utils import wait_for_request
     except ImportError:  # pragma: no cover - not served by Voila (e.g. JupyterLab)
         wait_for_request = None
+    if wait_for_request is not None and os.environ.get("VOILA_PREHEAT") == "True":
+        import sys
+        import time
+
+        # goes to the server's log: tests and benchmarks wait for it, operators see the pool is warm
+        print(f"lia: {ready_message(page)} at {time.time():.3f}", file=sys.__stderr__, flush=True)
     if wait_for_request is not None:
         wait_for_request()
     env = dict(os.environ)
