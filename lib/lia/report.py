@@ -35,7 +35,7 @@ from .errors import LiaError
 
 __all__ = [
     "PREDICATE_TYPE", "REPORT_FILES", "TEMPLATE_FILES", "RenderJob", "RenderResult", "ReportStatus",
-    "changes_between", "current_inputs", "html_exporter", "nbconvert_cli_args", "normalize_notebook",
+    "changes_between", "current_inputs", "evidence_input", "html_exporter", "nbconvert_cli_args", "normalize_notebook",
     "render", "render_many", "report_dirs", "report_status", "rule_pack_inputs", "stale_reasons",
     "template_inputs", "PdfPrinter", "latest_signed",
 ]
@@ -158,12 +158,24 @@ def _rule_files(templates: Path) -> dict[str, str]:
     return {f"rules/{p.name}": _sha256_file(p) for p in sorted((Path(templates) / "rules").glob("*.yaml"))}
 
 
+def evidence_input(ws: Any, aid: str) -> dict[str, Any] | None:
+    """The attached call-log evidence as a report input: file, SHA-256, source, analysed_at, breaches; or None.
+
+    Raises InputError (file and place) when the evidence file is damaged.
+    """
+    from .periods.evidence import load_evidence
+
+    ev = load_evidence(ws, aid)
+    return ev.descriptor() if ev is not None else None
+
+
 def current_inputs(ws: Any, aid: str, version: Any, templates: Path) -> dict[str, Any]:
     """Everything a report of ``version`` is built from, with digests (the statement's predicate core)."""
     from .store import Store
 
     meta = version.assessment
     return {
+        "evidence": evidence_input(ws, aid),
         "assessment": {"id": aid, "title": meta.get("title"), "status": meta.get("status"),
                        "jurisdictions": list(meta.get("jurisdictions") or [])},
         "answers": {"version": version.number, "digest": version.digest, "time": version.time,
@@ -249,10 +261,29 @@ def stale_reasons(ws: Any, statement: dict[str, Any], templates: Path | None = N
             reasons.append(f"template file {rel} is missing")
         elif (old_t.get("files") or {}).get(rel) != _sha256_file(p):
             reasons.append(f"template changed ({rel})")
+    reasons += _evidence_reasons(ws, aid, pred.get("evidence"))
     old_lib = (pred.get("library") or {}).get("version")
     if old_lib != _library_version():
         reasons.append(f"library version {old_lib} -> {_library_version()}")
     return reasons
+
+
+def _evidence_reasons(ws: Any, aid: str, old: Any) -> list[str]:
+    """Whether the attached call-log evidence differs from the one the report used (hashes only, no parsing)."""
+    from .periods.evidence import RELATIVE_PATH, evidence_digest
+
+    try:
+        now = evidence_digest(ws, aid)
+    except (OSError, ValueError):
+        return [f"call-log evidence cannot be read ({aid}/{RELATIVE_PATH})"]
+    before = old.get("sha256") if isinstance(old, dict) else None
+    if before == now:
+        return []
+    if before is None:
+        return [f"call-log evidence attached ({aid}/{RELATIVE_PATH})"]
+    if now is None:
+        return [f"call-log evidence removed ({aid}/{RELATIVE_PATH})"]
+    return [f"call-log evidence changed ({aid}/{RELATIVE_PATH})"]
 
 
 # --------------------------------------------------------------------------- report folders
@@ -620,8 +651,12 @@ class RenderResult:
                 "changes": self.changes}
 
 
-def _evaluation_json(v: Any, lang: str, templates: Path) -> dict[str, Any] | None:
-    """The verdicts and findings (lia.rules), evaluated against ``templates``; None without lia.rules."""
+def _evaluation_json(v: Any, lang: str, templates: Path, evidence: list[dict[str, Any]] | None = None
+                     ) -> dict[str, Any] | None:
+    """The verdicts and findings (lia.rules), evaluated against ``templates``; None without lia.rules.
+
+    ``evidence`` are the breaches of the attached call-log evidence, if any.
+    """
     if not _has_rules_api():
         return None
     from lia.rules import evaluate
@@ -629,7 +664,7 @@ def _evaluation_json(v: Any, lang: str, templates: Path) -> dict[str, Any] | Non
     old = os.environ.get("LIA_TEMPLATES")
     os.environ["LIA_TEMPLATES"] = str(templates)
     try:
-        return evaluate(v.assessment, v.answers, evidence=None, lang=lang).to_json(lang)
+        return evaluate(v.assessment, v.answers, evidence=evidence, lang=lang).to_json(lang)
     finally:
         if old is None:
             os.environ.pop("LIA_TEMPLATES", None)
@@ -673,12 +708,22 @@ def _write(path: Path, data: bytes) -> None:
 
 
 def _finish(ws: Any, job: RenderJob, v: Any, tmp: Path, templates: Path, printer: PdfPrinter | None,
-            engine: str) -> RenderResult:
-    """Normalize the notebook, write HTML, PDF, evaluation, changes and statement; rename into place."""
+            engine: str, evidence_sha: Any = ...) -> RenderResult:
+    """Normalize the notebook, write HTML, PDF, evaluation, changes and statement; rename into place.
+
+    ``evidence_sha`` is the attached evidence's SHA-256 (or None) taken before the notebook ran:
+    when the evidence changed meanwhile, the report is refused (its parts would disagree).
+    """
     import nbformat
 
     from .i18n import catalogue, text
+    from .periods.evidence import load_evidence
     from .signing import STATEMENT_FILE, load_statement
+
+    evidence = load_evidence(ws, job.aid)
+    if evidence_sha is not ... and (evidence.sha256 if evidence is not None else None) != evidence_sha:
+        raise LiaError(f"the call-log evidence of {job.aid} was attached, changed or removed while the report was "
+                       "rendered; render it again")
 
     labels = catalogue("reports", templates)
     title = v.assessment.get("title") or job.aid
@@ -700,7 +745,9 @@ def _finish(ws: Any, job: RenderJob, v: Any, tmp: Path, templates: Path, printer
         _fix_pdf_dates(tmp / "report.pdf", v.time)
 
     inputs = current_inputs(ws, job.aid, v, templates)
-    evaluation = _evaluation_json(v, job.lang, templates)
+    if (inputs.get("evidence") or {}).get("sha256") != (evidence.sha256 if evidence is not None else None):
+        raise LiaError(f"the call-log evidence of {job.aid} changed while the report was rendered; render it again")
+    evaluation = _evaluation_json(v, job.lang, templates, evidence.breaches if evidence is not None else None)
     if evaluation is not None:
         _write(tmp / "evaluation.json", (json.dumps(evaluation, indent=2, sort_keys=True, ensure_ascii=False)
                                          + "\n").encode("utf-8"))
@@ -778,6 +825,9 @@ def render_many(ws: Any, jobs: list[RenderJob], *, workers: int | None = None, e
     template_inputs(tdir)  # fail early when the template is incomplete
     store = Store(ws)
     versions = [store.load(j.aid, j.version) for j in jobs]
+    from .periods.evidence import evidence_digest, load_evidence
+
+    evidence_shas = [evidence_digest(ws, j.aid) for j in jobs]  # the notebook must see these same files
     register()
     own_pool = None
     if engine == "lia-warm" and pool is None:
@@ -796,7 +846,15 @@ def render_many(ws: Any, jobs: list[RenderJob], *, workers: int | None = None, e
             tmp = adir / f".tmp-{os.getpid()}-{secrets.token_hex(4)}"
             tmp.mkdir()
             t0 = time.perf_counter()
-            if pool is not None:
+            try:
+                load_evidence(ws, job.aid)  # a damaged evidence file: say so, without running the notebook
+                bad = None
+            except LiaError as exc:
+                bad = exc
+            if bad is not None:
+                fut = Future()
+                fut.set_exception(bad)
+            elif pool is not None:
                 fut = pool.submit(_execute, job, v.number, tmp, Path(ws.home), tdir, engine)
             else:
                 fut = Future()
@@ -811,7 +869,7 @@ def render_many(ws: Any, jobs: list[RenderJob], *, workers: int | None = None, e
             job, v = jobs[i], versions[i]
             try:
                 fut.result()
-                res = _finish(ws, job, v, tmp, tdir, printer, engine)
+                res = _finish(ws, job, v, tmp, tdir, printer, engine, evidence_shas[i])
             except BaseException as exc:
                 res = _failure(ws, job, v, tmp, exc)
                 if isinstance(exc, KeyboardInterrupt):

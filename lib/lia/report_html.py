@@ -5,9 +5,10 @@ displays what they return; every line of logic is here, where tests reach it.
 Output is deterministic: the same answers, templates and library give the
 same bytes (no random ids, no timestamps, charts as static SVG).
 
-Parts that other issues provide (``lia.rules`` for verdicts and findings,
-``lia.periods`` for recording-period charts) are used when installed; when
-they are missing the section says so instead of failing.
+``lia.rules`` (verdicts and findings) is used when installed; when it is
+missing the section says so instead of failing. Call-log evidence attached
+with ``lia periods --attach`` (``lia.periods.evidence``) is weighed by the
+evaluation and shown in the recording-periods section with its charts.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ from .i18n import text
 
 __all__ = [
     "ReportData", "load", "page_title", "show", "summary_html", "lia_steps_html", "dpia_html", "findings_html",
-    "periods_html", "access_html", "union_html", "answers_html", "provenance_html",
+    "periods_html", "evidence_html", "access_html", "union_html", "answers_html", "provenance_html",
     "verdict_class", "duration_text",
 ]
 
@@ -60,6 +61,7 @@ class ReportData:
     evaluation_json: dict[str, Any] | None = None
     evaluation_error: str | None = None
     inputs: dict[str, Any] = field(default_factory=dict)
+    evidence: Any = None  # lia.periods.evidence.Evidence attached to the assessment, or None
 
     def L(self, key: str, **fmt: Any) -> str:  # noqa: N802 - short on purpose, used everywhere
         """A UI label from templates/i18n/reports.yaml in the report language (key itself if missing)."""
@@ -94,11 +96,15 @@ def load(home: str, assessment_id: str, version: int | None, lang: str = "en", t
     data = ReportData(home=ws.home, aid=assessment_id, lang=lang, templates=tdir, version=v,
                       head=store.head_number(assessment_id), qset=load_questionnaires(tdir),
                       labels=catalogue("reports", tdir))
+    from .periods.evidence import load_evidence
+
+    data.evidence = load_evidence(ws, assessment_id)  # a damaged file stops the report (InputError: file, place)
+    breaches = data.evidence.breaches if data.evidence is not None else None
     if _has("lia.rules"):
         try:
             from lia.rules import evaluate
 
-            data.evaluation = evaluate(v.assessment, v.answers, evidence=None, lang=lang)
+            data.evaluation = evaluate(v.assessment, v.answers, evidence=breaches, lang=lang)
             data.evaluation_json = data.evaluation.to_json(lang)
         except Exception as exc:  # noqa: BLE001 - the report says what went wrong, in its own section
             data.evaluation_error = f"{type(exc).__name__}: {exc}"
@@ -551,20 +557,75 @@ def periods_svg(d: ReportData) -> str:
     return _svg(chart, d.lang)
 
 
-def evidence_svgs(d: ReportData) -> str:
-    """Recording-period charts from lia.periods when that module offers them for this assessment."""
-    if not _has("lia.periods"):
-        return _note("mixed", e(d.L("periods.module_missing")))
-    try:
-        import lia.periods as periods
+def _num(x: Any) -> str:
+    if isinstance(x, float) and x.is_integer():
+        x = int(x)
+    return f"{x:,}".replace(",", "\u202f") if isinstance(x, int) and not isinstance(x, bool) else e(x)
 
-        fn = getattr(periods, "report_charts", None)
-        if fn is None:
-            return ""
-        charts = fn(d.home, d.aid, d.version, d.lang)
-        return "".join(_svg(c, d.lang) for c in charts or [])
-    except Exception as exc:  # noqa: BLE001
-        return _note("bad", e(d.L("chart.error", error=f"{type(exc).__name__}: {exc}")))
+
+#: At most this many breaches are listed in the report (all are in the evidence file).
+MAX_BREACH_ROWS = 200
+
+
+def evidence_html(d: ReportData) -> str:
+    """The attached call-log evidence: source, period, breaches table and the three works-council charts.
+
+    Without evidence: a note that no call log was analysed and how to attach one.
+    """
+    ev = d.evidence
+    body = [_h(3, d.L("evidence.title"))]
+    if ev is None:
+        body.append(_note("mixed", e(d.L("evidence.none"))))
+        return "".join(body)
+    from .i18n import catalogue
+
+    pl = catalogue("periods", d.templates)
+
+    def P(key: str) -> str:  # noqa: N802
+        entry = pl.get(key)
+        return text(entry, d.lang) if entry else key
+
+    o = ev.overview
+    body.append(f'<p>{e(d.L("evidence.intro"))}</p>')
+    rows = [
+        (d.L("evidence.source"), e(d.L("evidence.source_value", name=ev.source["name"], size=_num(ev.source["size"]),
+                                        rows=_num(ev.rows)))
+         + f'<br><span class="digest">SHA-256 {e(ev.source["sha256"])}</span>'),
+        (d.L("evidence.period"), e(d.L("evidence.period_value", first=ev.first_day or "—", last=ev.last_day or "—",
+                                        tz=ev.tz))),
+        (d.L("evidence.recorded"), e(d.L("evidence.recorded_value", recorded=_num(o.get("recorded_calls", 0)),
+                                          calls=_num(o.get("calls", 0)), share=o.get("share_recorded_percent", 0),
+                                          agents=o.get("agents", 0), teams=o.get("teams", 0)))),
+        (d.L("evidence.analysed"), e(d.L("evidence.analysed_value", when=ev.analysed_at, now=ev.now))),
+        (d.L("evidence.limits_from"), e(d.L("evidence.limits_from_value", n=ev.assessment.get("version")))),
+    ]
+    body.append(_kv(rows))
+    if ev.limits_match(d.answers) is False:
+        body.append(_note("mixed", e(d.L("evidence.limits_changed", old=ev.assessment.get("version"),
+                                          new=d.version.number))))
+    if not ev.breaches:
+        body.append(_note("good", e(d.L("evidence.no_breaches"))))
+    else:
+        body.append(_h(4, d.L("evidence.breaches", n=len(ev.breaches))))
+        trs = []
+        for b in ev.breaches[:MAX_BREACH_ROWS]:
+            who = f'{b["agent"]} ({b["team"]})' if b.get("agent") and b.get("team") else (b.get("agent") or b.get("team"))
+            unit = P("unit_" + str(b.get("unit")))
+            per = b["period"]
+            trs.append([e(P("kind_" + b["kind"])), f"<code>{e(who)}</code>",
+                        e(per["start"] if per["start"] == per["end"] else f'{per["start"]} – {per["end"]}'),
+                        f'{_num(b["value"])} {e(unit)}', f'{_num(b["limit"])} {e(unit)}',
+                        _num(b["calls"]) if b.get("calls") is not None else "—"])
+        body.append(_table([e(d.L("evidence." + c)) for c in ("col_kind", "col_who", "col_period", "col_value",
+                                                               "col_limit", "col_calls")], trs, "breaches"))
+        if len(ev.breaches) > MAX_BREACH_ROWS:
+            body.append(f'<p class="empty">{e(d.L("evidence.more", n=len(ev.breaches) - MAX_BREACH_ROWS))}</p>')
+    body.append(_h(4, d.L("evidence.charts")))
+    try:
+        body.extend(_svg(c, d.lang) for c in ev.charts(d.lang).values())
+    except Exception as exc:  # noqa: BLE001 - the report says what went wrong, in its own section
+        body.append(_note("bad", e(d.L("chart.error", error=f"{type(exc).__name__}: {exc}"))))
+    return "".join(body)
 
 
 def periods_html(d: ReportData) -> str:
@@ -584,7 +645,7 @@ def periods_html(d: ReportData) -> str:
         body.append(_h(3, _qtext(d, "periods.training_periods")))
         body.append(_answer(d, "periods.training_periods"))
         body.append(periods_svg(d))
-    body.append(evidence_svgs(d))
+    body.append(evidence_html(d))
     return _section("periods", d.L("section.periods"), "".join(body))
 
 
@@ -666,6 +727,11 @@ def provenance_html(d: ReportData) -> str:
     for r in inp.get("rule_packs", []):
         rows.append([e(d.L("prov.rule_pack")), e(f'{r["id"]} {r["version"]}'),
                      f'<span class="digest">{e(r["digest"])}</span>'])
+    evd = inp.get("evidence")
+    if evd:
+        rows.append([e(d.L("prov.evidence")), e(d.L("prov.evidence_which", name=(evd.get("source") or {}).get("name"),
+                                                    when=evd.get("analysed_at"), n=evd.get("breaches"))),
+                     f'<span class="digest">sha256:{e(evd.get("sha256"))}</span>'])
     rows.append([e(d.L("prov.template")), e("templates/report.ipynb"),
                  f'<span class="digest">{e(inp["template"]["digest"])}</span>'])
     rows.append([e(d.L("prov.library")), e(f'lia {inp["library"]["version"]}'), ""])

@@ -26,7 +26,8 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--json", action="store_true", help="print the evaluation as JSON")
     p.add_argument("--lang", choices=["en", "sv", "nb"], default="en", help="language of verdicts and findings")
     p.add_argument("--evidence", metavar="FILE",
-                   help="breaches found in call logs (JSON/YAML: a list, or the output of `lia periods --json`)")
+                   help="breaches found in call logs (JSON/YAML: a list, or the output of `lia periods --json`); "
+                        "default: the evidence attached with `lia periods ID --log FILE --attach`, if any")
 
 
 def _load_evidence(path: str) -> list[dict[str, Any]]:
@@ -45,6 +46,36 @@ def _load_evidence(path: str) -> list[dict[str, Any]]:
             raise InputError(f"unknown breach kind {item['kind']!r}; expected one of: {', '.join(EVIDENCE_KINDS[:8])}",
                              file=path, where=f"breach {i + 1}")
     return items
+
+
+def evidence_for(ws: Any, aid: str, file: str | None = None) -> tuple[list[dict[str, Any]] | None, dict[str, Any] | None]:
+    """The breaches to weigh and a description of where they came from (``evidence_source`` in --json).
+
+    An explicit ``file`` wins; otherwise the evidence attached to the assessment
+    (``lia periods --attach``), if any. The description is None when no evidence is used.
+    """
+    import hashlib
+    from pathlib import Path
+
+    if file:
+        items = _load_evidence(file)
+        data = Path(file).read_bytes()
+        when = None
+        try:
+            import json
+
+            doc = json.loads(data)
+            when = doc.get("analysed_at") if isinstance(doc, dict) else None
+        except ValueError:
+            pass
+        return items, {"attached": False, "file": Path(file).name, "sha256": hashlib.sha256(data).hexdigest(),
+                       "source": None, "analysed_at": when if isinstance(when, str) else None, "breaches": len(items)}
+    from ..periods.evidence import load_evidence
+
+    ev = load_evidence(ws, aid)
+    if ev is None:
+        return None, None
+    return ev.breaches, {"attached": True, **ev.descriptor()}
 
 
 def _show(value: Any, lang: str) -> str:
@@ -73,8 +104,8 @@ def _wrap(text: str, indent: str) -> str:
     return textwrap.fill(text, width=100, initial_indent=indent, subsequent_indent=indent + "  ")
 
 
-def render_text(ev: Any, version: Any, lang: str) -> str:
-    """The human-readable evaluation (also used by tests)."""
+def render_text(ev: Any, version: Any, lang: str, evidence_source: dict[str, Any] | None = None) -> str:
+    """The human-readable evaluation (also used by tests); ``evidence_source`` as from :func:`evidence_for`."""
     from ..rules.texts import ui
 
     out: list[str] = []
@@ -83,6 +114,13 @@ def render_text(ev: Any, version: Any, lang: str) -> str:
     out.append(ui("cli.title", lang, id=a["id"], number=version.number))
     out.append(f"{a.get('title', '')}  ({', '.join(a.get('jurisdictions') or ['EU'])})")
     out.append(f"{ui('cli.packs', lang)}: " + ", ".join(f"{p['id']} {p['version']}" for p in js["packs"]))
+    src = evidence_source
+    if src is None:
+        out.append(ui("cli.evidence.none", lang))
+    else:
+        out.append(ui("cli.evidence", lang, source=(src.get("source") or {}).get("name") or src["file"],
+                      sha=((src.get("source") or {}).get("sha256") or src["sha256"])[:12],
+                      when=src.get("analysed_at") or "?", n=src["breaches"]))
     out.append("")
     out.append(ui("cli.lia", lang))
     for step in ("purpose", "necessity", "balancing", "overall"):
@@ -141,12 +179,13 @@ def run(args: argparse.Namespace, ws) -> int:
     from ..store import Store
 
     version = Store(ws).load(args.id, args.version)
-    evidence = _load_evidence(args.evidence) if args.evidence else None
+    evidence, source = evidence_for(ws, args.id, args.evidence)
     ev = evaluate(version.assessment, version.answers, evidence=evidence, lang=args.lang)
     if args.json:
         doc = ev.to_json(args.lang)
         doc["version"] = {"number": version.number, "digest": version.digest}
+        doc["evidence_source"] = source
         print_json(doc)
         return 0
-    print(render_text(ev, version, args.lang))
+    print(render_text(ev, version, args.lang, source))
     return 0

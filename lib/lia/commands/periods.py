@@ -1,4 +1,4 @@
-"""lia periods ID --log FILE [--json] [--version N] [--lang L] [--tz ZONE] [--now TIME]"""
+"""lia periods ID --log FILE [--attach] [--json] [--version N] [--lang L] [--tz ZONE] [--now TIME] | lia periods ID --detach"""
 
 from __future__ import annotations
 
@@ -13,6 +13,10 @@ team how long and how often calls were recorded, retention and consent, and list
 breach of the limits the assessment declares (periods.*, retention.period). Breaches are
 results: the command exits 0 when the log was analysed, 2 when the log or the assessment
 cannot be read.
+
+--attach also stores the result (not the log) as the assessment's call-log evidence in
+assessments/ID/evidence/periods.json: `lia evaluate`, the wizard and the report then weigh
+the breaches. --detach removes it.
 """
 
 __all__ = ["HELP", "DESCRIPTION", "add_arguments", "run"]
@@ -20,7 +24,11 @@ __all__ = ["HELP", "DESCRIPTION", "add_arguments", "run"]
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("id", help="assessment id (its answers hold the limits)")
-    p.add_argument("--log", required=True, metavar="FILE", help="the call log, CSV or Parquet")
+    p.add_argument("--log", metavar="FILE", help="the call log, CSV or Parquet (required unless --detach)")
+    p.add_argument("--attach", action="store_true",
+                   help="store the result as the assessment's call-log evidence (assessments/ID/evidence/periods.json) "
+                        "for lia evaluate, the wizard and the report; replaces earlier evidence")
+    p.add_argument("--detach", action="store_true", help="remove the assessment's attached call-log evidence")
     add_version_arg(p)
     p.add_argument("--json", action="store_true", help='print {"summary": ..., "breaches": [...]} as JSON')
     p.add_argument("--lang", choices=["en", "sv", "nb"], default="en", help="language of the summary")
@@ -31,6 +39,8 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace, ws) -> int:
+    import os
+    import sys
     from datetime import datetime
     from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -40,6 +50,12 @@ def run(args: argparse.Namespace, ws) -> int:
     from ..periods.limits import Limits
     from ..store import Store
 
+    if args.detach:
+        if args.log or args.attach:
+            raise LiaError("--detach removes the attached evidence; give it without --log and --attach")
+        return _detach(args, ws)
+    if not args.log:
+        raise LiaError("give the call log with --log FILE (or --detach to remove attached evidence)")
     try:
         ZoneInfo(args.tz)
     except (ZoneInfoNotFoundError, ValueError):
@@ -55,14 +71,47 @@ def run(args: argparse.Namespace, ws) -> int:
                              where="--now")
     version = Store(ws).load(args.id, args.version)
     limits = Limits.from_answers(version.answers)
+    try:
+        read_stat = os.stat(args.log)
+    except OSError:
+        read_stat = None  # read_call_log says what is wrong with the path
     log = read_call_log(args.log)
     report = analyse(log, limits, now=now, tz=args.tz)
+    attached = None
+    if args.attach:
+        from ..periods.evidence import attach
+
+        attached = attach(ws, args.id, report, version=version, source=args.log, tz=args.tz, read_stat=read_stat)
     if args.json:
         out = {"assessment": {"id": args.id, "version": version.number, "digest": version.digest}}
         out.update(report.to_dict())
         print_json(out)
-        return 0
-    print(format_report(report, args.id, version.number, args.lang))
+    else:
+        print(format_report(report, args.id, version.number, args.lang))
+    if attached is not None:
+        from ..i18n import t
+
+        msg = t("periods", "attached", args.lang, path=attached.path, n=len(attached.breaches),
+                source=attached.source["name"], sha=attached.source["sha256"][:12])
+        print(msg, file=sys.stderr if args.json else sys.stdout)
+    return 0
+
+
+def _detach(args: argparse.Namespace, ws) -> int:
+    from ..i18n import t
+    from ..periods.evidence import detach, evidence_path
+    from ..store import Store
+
+    Store(ws).folder(args.id)  # checks the id
+    path = evidence_path(ws, args.id)
+    existed = path.exists()
+    old = detach(ws, args.id)
+    if not existed:
+        print(t("periods", "detach_none", args.lang, id=args.id))
+    elif old is None:
+        print(t("periods", "detached_damaged", args.lang, path=path))
+    else:
+        print(t("periods", "detached", args.lang, path=path, source=old.source["name"], when=old.analysed_at))
     return 0
 
 

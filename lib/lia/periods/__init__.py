@@ -9,11 +9,13 @@ from __future__ import annotations
 import importlib
 from typing import Any
 
-__all__ = ["Limits", "Breach", "CallLog", "read_call_log", "analyse", "PeriodReport", "generate", "SynthSpec"]
+__all__ = ["Limits", "Breach", "CallLog", "read_call_log", "analyse", "PeriodReport", "generate", "SynthSpec",
+           "Evidence", "attach", "load_evidence"]
 
 _WHERE = {
     "Limits": "limits", "Breach": "breaches", "CallLog": "calllog", "read_call_log": "calllog",
     "analyse": "analysis", "PeriodReport": "analysis", "generate": "synth", "SynthSpec": "synth",
+    "Evidence": "evidence", "attach": "evidence", "load_evidence": "evidence",
 }
 
 

@@ -18,7 +18,8 @@ import pandas as pd
 from ..i18n import t
 from .analysis import PeriodReport
 
-__all__ = ["timeline", "weekly_share", "retention_ages", "all_charts", "to_svg", "to_png", "export"]
+__all__ = ["timeline", "weekly_share", "retention_ages", "all_charts", "to_svg", "to_png", "export", "team_days",
+           "team_timeline", "share_heatmap", "ages_histogram"]
 
 _OVER, _WITHIN, _SHADE = "#c0392b", "#2e86c1", "#d5f5e3"
 
@@ -57,44 +58,83 @@ def timeline(report: PeriodReport, by: str = "agent", team: str | None = None, s
         })
         members = rep.agent_days[["agent", "team"]].drop_duplicates().rename(columns={"agent": "who"})
     else:
-        ad = rep.agent_days[rep.agent_days["recorded_calls"] > 0]
-        g = ad.groupby(["team", "date"]).size().reset_index(name="agents")
-        data = pd.DataFrame({"who": g["team"].astype(str), "start": [_iso(d) for d in g["date"]],
-                             "end": [_iso(d + timedelta(days=1)) for d in g["date"]], "agents": g["agents"]})
-        members = rep.agent_days[["team"]].drop_duplicates().assign(who=lambda df: df["team"])
-    shade = _period_rows(rep, members, start, end)
+        return team_timeline(team_days(rep), rep.limits, rep.overview, start=start, end=end, lang=lang)
+    shade = _period_rows(rep.limits, rep.overview, members, start, end)
     title = alt.TitleParams(
         _tr("timeline_title_" + by, lang),
         subtitle=_tr("timeline_subtitle", lang, limit=L) if L is not None else _tr("timeline_subtitle_nolimit", lang))
     y = alt.Y("who:N", title=_tr(y_key, lang), sort="ascending")
+    color = alt.Color("status:N", title=_tr("legend_run", lang),
+                      scale=alt.Scale(domain=[within, over], range=[_WITHIN, _OVER]))
+    bars = alt.Chart(data).mark_rect(cornerRadius=1).encode(
+        x=alt.X("start:T", scale=xs, title=x_title), x2="end:T", y=y, color=color,
+        tooltip=["who:N", alt.Tooltip("start:T", format="%Y-%m-%d"), "days:Q"])
+    return _timeline_layers(shade, bars, y, data, title, lang)
+
+
+def _timeline_layers(shade: pd.DataFrame, bars: Any, y: Any, data: pd.DataFrame, title: Any, lang: str) -> Any:
+    import altair as alt
+
     layers = []
     if len(shade):
         layers.append(alt.Chart(shade).mark_rect(color=_SHADE, opacity=0.9).encode(
-            x=alt.X("start:T", scale=xs, title=x_title), x2="end:T", y=y,
+            x=alt.X("start:T", scale=alt.Scale(type="utc"), title=_tr("axis_date", lang)), x2="end:T", y=y,
             tooltip=[alt.Tooltip("label:N", title=_tr("training_period", lang))]))
-    if by == "agent":
-        color = alt.Color("status:N", title=_tr("legend_run", lang),
-                          scale=alt.Scale(domain=[within, over], range=[_WITHIN, _OVER]))
-        bars = alt.Chart(data).mark_rect(cornerRadius=1).encode(
-            x=alt.X("start:T", scale=xs, title=x_title), x2="end:T", y=y, color=color,
-            tooltip=["who:N", alt.Tooltip("start:T", format="%Y-%m-%d"), "days:Q"])
-    else:
-        bars = alt.Chart(data).mark_rect().encode(
-            x=alt.X("start:T", scale=xs, title=x_title), x2="end:T", y=y,
-            color=alt.Color("agents:Q", title=_tr("axis_agents_recorded", lang), scale=alt.Scale(scheme="blues")),
-            tooltip=["who:N", alt.Tooltip("start:T", format="%Y-%m-%d"), "agents:Q"])
     layers.append(bars)
     n_rows = max(1, data["who"].nunique() if len(data) else 1)
     return alt.layer(*layers).properties(title=title, width=720, height=min(16 * n_rows, 900))
 
 
-def _period_rows(rep: PeriodReport, members: pd.DataFrame, start: date | None, end: date | None) -> pd.DataFrame:
+def team_days(report: PeriodReport) -> pd.DataFrame:
+    """Per team and local day: agents recorded, calls, recorded calls (the team-level charts' table).
+
+    One row per team-day with calls; the size does not grow with the number of calls.
+    """
+    ad = report.agent_days
+    cols = ["team", "date", "agents_recorded", "calls", "recorded_calls"]
+    if not len(ad):
+        return pd.DataFrame({c: [] for c in cols})
+    g = ad.assign(agents_recorded=(ad["recorded_calls"] > 0).astype("int64")).groupby(
+        ["team", "date"], as_index=False, sort=True)[["agents_recorded", "calls", "recorded_calls"]].sum()
+    g["team"] = g["team"].astype(str)
+    return g[cols].reset_index(drop=True)
+
+
+def team_timeline(td: pd.DataFrame, limits: Any, overview: dict[str, Any], start: date | None = None,
+                  end: date | None = None, lang: str = "en") -> Any:
+    """Agents recorded per day per team (from a :func:`team_days` table), training periods shaded."""
+    import altair as alt
+
+    if len(td):
+        lo, hi = start or date.min, end or date.max
+        td = td[(td["date"] >= lo) & (td["date"] <= hi)]
+    rec = td[td["agents_recorded"] > 0] if len(td) else td
+    data = pd.DataFrame({"who": [str(x) for x in rec["team"]], "start": [_iso(d) for d in rec["date"]],
+                         "end": [_iso(d + timedelta(days=1)) for d in rec["date"]],
+                         "agents": [int(x) for x in rec["agents_recorded"]]})
+    teams = sorted({str(x) for x in td["team"]}) if len(td) else []
+    members = pd.DataFrame({"team": teams, "who": teams})
+    shade = _period_rows(limits, overview, members, start, end)
+    L = limits.max_consecutive_days
+    title = alt.TitleParams(
+        _tr("timeline_title_team", lang),
+        subtitle=_tr("timeline_subtitle", lang, limit=L) if L is not None else _tr("timeline_subtitle_nolimit", lang))
+    y = alt.Y("who:N", title=_tr("axis_team", lang), sort="ascending")
+    bars = alt.Chart(data).mark_rect().encode(
+        x=alt.X("start:T", scale=alt.Scale(type="utc"), title=_tr("axis_date", lang)), x2="end:T", y=y,
+        color=alt.Color("agents:Q", title=_tr("axis_agents_recorded", lang), scale=alt.Scale(scheme="blues")),
+        tooltip=["who:N", alt.Tooltip("start:T", format="%Y-%m-%d"), "agents:Q"])
+    return _timeline_layers(shade, bars, y, data, title, lang)
+
+
+def _period_rows(limits: Any, overview: dict[str, Any], members: pd.DataFrame, start: date | None,
+                 end: date | None) -> pd.DataFrame:
     rows = []
-    first, last = rep.overview.get("first_day"), rep.overview.get("last_day")
+    first, last = overview.get("first_day"), overview.get("last_day")
     lo = start or (date.fromisoformat(first) if first else date.min)
     hi = end or (date.fromisoformat(last) if last else date.max)
     pairs = list(members.itertuples(index=False))
-    for tp in rep.limits.training_periods:
+    for tp in limits.training_periods:
         if tp.end < lo or tp.start > hi:
             continue
         for m in pairs:
@@ -110,8 +150,17 @@ def weekly_share(report: PeriodReport, team: str | None = None, start: date | No
     import altair as alt
 
     rep = report.filter(team=team, start=start, end=end)
-    ad = rep.agent_days
     who = "agent" if team is not None else "team"
+    return share_heatmap(rep.agent_days, who, rep.limits, lang=lang)
+
+
+def share_heatmap(ad: pd.DataFrame, who: str, limits: Any, lang: str = "en") -> Any:
+    """The weekly-share heatmap from rows with ``who`` (agent or team), date, calls, recorded_calls.
+
+    The rows may be agent-days or team-days (:func:`team_days`): they are summed per ISO week.
+    """
+    import altair as alt
+
     if len(ad):
         iso = pd.to_datetime(pd.Series(ad["date"])).dt.isocalendar()
         weeks = iso["year"].astype(str) + "-W" + iso["week"].astype(str).str.zfill(2)
@@ -121,7 +170,7 @@ def weekly_share(report: PeriodReport, team: str | None = None, start: date | No
         g["share"] = (100.0 * g["rec"] / g["calls"].clip(lower=1)).round(1)
     else:
         g = pd.DataFrame({"who": [], "week": [], "calls": [], "rec": [], "share": []})
-    S = rep.limits.share_recorded_percent
+    S = limits.share_recorded_percent
     title = alt.TitleParams(_tr("heatmap_title", lang), subtitle=_tr("heatmap_subtitle", lang, limit=f"{S:g}") if S is not None else "")
     return alt.Chart(g).mark_rect().encode(
         x=alt.X("week:O", title=_tr("axis_week", lang), axis=alt.Axis(labelAngle=-60)),
@@ -136,8 +185,14 @@ def retention_ages(report: PeriodReport, team: str | None = None, lang: str = "e
     import altair as alt
 
     rep = report.filter(team=team)
-    ages = rep.retention_ages
-    R = rep.limits.retention
+    return ages_histogram(rep.retention_ages, rep.limits, lang=lang, bin_days=bin_days)
+
+
+def ages_histogram(ages: pd.DataFrame, limits: Any, lang: str = "en", bin_days: int = 7) -> Any:
+    """The retention histogram from a table of (team, age_days, recordings) with the retention period as a rule."""
+    import altair as alt
+
+    R = limits.retention
     limit = round(R.nominal_days, 1) if R is not None else None
     within, over = _tr("retention_within", lang), _tr("retention_over", lang)
     if len(ages):

@@ -161,7 +161,7 @@ class WizardApp:
     ) -> None:
         self.state = state
         self.t = Strings(state.lang)
-        self.reasoner = reasoner or _reasoning.reason
+        self.reasoner = reasoner or _reasoning.workspace_reasoner(state.store)
         self.charter = charter if charter is not None else _reasoning.chart_svgs
         self.reasoning = _reasoning.Reasoning(available=False)
         self.blocks: dict[str, QuestionBlock] = {}
@@ -518,6 +518,7 @@ class WizardApp:
             parts.append(f'<div class="lia-msg error">{_esc(t("reasoning_failed", error=r.error))}</div>')
         else:
             parts.append(self._verdicts_html(r.data))
+            parts.append(self._evidence_html(r))
         self.verdicts.value = "".join(parts)
         self._set_findings(r.findings if ok else [])
         if not ok:
@@ -555,6 +556,19 @@ class WizardApp:
             chart_error = str(exc) or type(exc).__name__
         self.charts_title.value = f"<h3>{_esc(self.t('charts'))}</h3>" if charts or chart_error else ""
         self._set_charts(charts, chart_error)
+
+    def _evidence_html(self, r: _reasoning.Reasoning) -> str:
+        """One line saying which call-log evidence the reasoning weighs (or that a damaged file was skipped)."""
+        t = self.t
+        ev = getattr(r, "evidence", None)
+        err = getattr(r, "evidence_error", None)
+        if err:
+            return f'<div class="lia-msg error lia-evidence">{_esc(t("evidence_failed", error=err))}</div>'
+        if not ev:
+            return f'<div class="lia-muted lia-evidence">{_esc(t("evidence_none"))}</div>'
+        src = (ev.get("source") or {}).get("name") or ev.get("file")
+        return (f'<div class="lia-muted lia-evidence">'
+                f'{_esc(t("evidence_used", source=src, n=ev.get("breaches", 0), when=ev.get("analysed_at", "")))}</div>')
 
     def _verdict_badge(self, verdict: Any, text: str | None = None) -> str:
         v = str(verdict or "unknown")

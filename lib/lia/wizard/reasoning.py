@@ -13,7 +13,7 @@ import json
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
-__all__ = ["Reasoning", "Reasoner", "reason", "chart_svgs", "chart_to_svg", "warm_up"]
+__all__ = ["Reasoning", "Reasoner", "reason", "workspace_reasoner", "chart_svgs", "chart_to_svg", "warm_up"]
 
 
 @dataclass
@@ -29,6 +29,10 @@ class Reasoning:
     evaluation: Any = None
     available: bool = True
     error: str | None = None
+    #: The attached call-log evidence that was weighed (``Evidence.descriptor()``), or None.
+    evidence: dict[str, Any] | None = None
+    #: Why attached evidence could not be used (a damaged file); the reasoning then ran without it.
+    evidence_error: str | None = None
 
     @property
     def findings(self) -> list[dict[str, Any]]:
@@ -45,17 +49,63 @@ class Reasoning:
 Reasoner = Callable[[dict, dict, str], Reasoning]
 
 
-def reason(assessment: dict[str, Any], answers: dict[str, Any], lang: str) -> Reasoning:
-    """Evaluate *answers* with :mod:`lia.rules`, never raising for a failed evaluation."""
+def reason(assessment: dict[str, Any], answers: dict[str, Any], lang: str, evidence: Any = None) -> Reasoning:
+    """Evaluate *answers* with :mod:`lia.rules`, never raising for a failed evaluation.
+
+    *evidence* is the assessment's attached call-log evidence
+    (:class:`lia.periods.evidence.Evidence`) or None: its breaches are weighed too.
+    """
     try:
         from lia.rules import evaluate
     except ImportError:
         return Reasoning(available=False)
     try:
-        evaluation = evaluate(assessment, answers, evidence=None, lang=lang)
-        return Reasoning(data=evaluation.to_json(lang), evaluation=evaluation)
+        evaluation = evaluate(assessment, answers, evidence=evidence.breaches if evidence is not None else None,
+                              lang=lang)
+        return Reasoning(data=evaluation.to_json(lang), evaluation=evaluation,
+                         evidence=evidence.descriptor() if evidence is not None else None)
     except Exception as exc:  # the page must stay usable whatever the rules do
         return Reasoning(error=str(exc) or type(exc).__name__)
+
+
+def workspace_reasoner(store: Any) -> Reasoner:
+    """A :data:`Reasoner` that also weighs the call-log evidence attached to the assessment on screen.
+
+    The evidence file is read again only when it changes (size and modification
+    time), so typing in the wizard costs no file parsing. A damaged file does not
+    stop the reasoning: it runs without the evidence and ``evidence_error`` says why.
+    """
+    cache: dict[str, tuple[Any, Any, str | None]] = {}
+
+    def run(assessment: dict[str, Any], answers: dict[str, Any], lang: str) -> Reasoning:
+        aid = assessment.get("id")
+        ev, err = None, None
+        if isinstance(aid, str) and aid:
+            try:
+                from lia.periods.evidence import evidence_path, load_evidence
+
+                path = evidence_path(store.ws, aid)
+                try:
+                    st = path.stat()
+                    stamp: Any = (st.st_size, st.st_mtime_ns, st.st_ino)
+                except OSError:
+                    stamp = None
+                hit = cache.get(aid)
+                if hit is not None and hit[0] == stamp:
+                    ev, err = hit[1], hit[2]
+                else:
+                    try:
+                        ev = load_evidence(store.ws, aid) if stamp is not None else None
+                    except Exception as exc:  # a damaged file: reason without it, and say so
+                        ev, err = None, str(exc) or type(exc).__name__
+                    cache[aid] = (stamp, ev, err)
+            except Exception as exc:  # an id the store refuses, etc.: reason without evidence
+                err = str(exc) or type(exc).__name__
+        r = reason(assessment, answers, lang, ev)
+        r.evidence_error = err
+        return r
+
+    return run
 
 
 _svg_cache: dict[str, str] = {}

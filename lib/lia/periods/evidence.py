@@ -1,0 +1,514 @@
+"""Call-log evidence attached to an assessment: the analysis result, kept beside the versions.
+
+``lia periods ID --log FILE --attach`` stores what the analysis found in
+``assessments/<id>/evidence/periods.json`` so that ``lia evaluate``, the
+wizard's side panel and the report weigh the evidence, not only the declared
+policy. The file holds the *result*, never the log: the source file's name,
+size and SHA-256, the limits and answers version it was measured against, the
+summary, the breaches (as ``lia periods --json`` prints them) and two small
+aggregated tables the works-council charts are drawn from (per team and day,
+per team and age in days). Agents appear only by their pseudonymous id, and
+the size does not grow with the number of calls (a few hundred kB for a year
+of ten million calls).
+
+The file is written atomically (temporary file, fsync, rename): a failed
+attach leaves the previous evidence as it was. Reading it validates every
+field; a damaged or hand-edited file gives an :class:`~lia.errors.InputError`
+naming the file and the place, never a traceback.
+
+This module imports no numpy, pandas or altair at import time (reports check
+staleness with :func:`evidence_digest`, which only hashes the file).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
+
+from ..errors import InputError, LiaError, NotFoundError
+from .breaches import KINDS
+from .limits import Limits, TrainingPeriod, parse_duration
+
+__all__ = [
+    "KIND", "FORMAT", "FILE_NAME", "RELATIVE_PATH", "MAX_BYTES", "Evidence", "attach", "detach", "evidence_path",
+    "load_evidence", "read_evidence", "evidence_digest", "build_document", "limits_to_dict", "source_fingerprint",
+]
+
+KIND = "periods-evidence"
+FORMAT = 1
+FILE_NAME = "periods.json"
+#: Where the file lives inside ``assessments/<id>/`` (as reports and statements name it).
+RELATIVE_PATH = f"evidence/{FILE_NAME}"
+#: A larger file is refused unread (the real thing is a few hundred kB).
+MAX_BYTES = 64 * 1024 * 1024
+TEAM_DAYS_COLUMNS = ["team", "date", "agents_recorded", "calls", "recorded_calls"]
+AGES_COLUMNS = ["team", "age_days", "recordings"]
+_HEX64 = re.compile(r"^[0-9a-f]{64}$")
+_ID = re.compile(r"^[a-z0-9][a-z0-9_-]{0,62}$")
+
+
+# --------------------------------------------------------------------------- the loaded evidence
+
+@dataclass(frozen=True)
+class Evidence:
+    """An attached call-log analysis, as read (and validated) from ``evidence/periods.json``."""
+
+    path: Path
+    sha256: str  # hex SHA-256 of the evidence file's bytes
+    assessment: dict[str, Any]  # id, version, digest of the answers the limits came from
+    source: dict[str, Any]  # name, size, sha256 of the analysed call log
+    rows: int
+    tz: str
+    now: str
+    analysed_at: str
+    limits: Limits
+    summary: dict[str, Any]
+    breaches: list[dict[str, Any]]
+    team_days: list[list[Any]] = field(default_factory=list)  # rows of TEAM_DAYS_COLUMNS (date as text)
+    retention_ages: list[list[Any]] = field(default_factory=list)  # rows of AGES_COLUMNS
+
+    @property
+    def overview(self) -> dict[str, Any]:
+        """The analysis overview (calls, recorded calls, first and last day, ...)."""
+        return dict(self.summary.get("overview") or {})
+
+    @property
+    def first_day(self) -> str | None:
+        """First local day of the log (ISO date), or None for an empty log."""
+        return self.overview.get("first_day")
+
+    @property
+    def last_day(self) -> str | None:
+        """Last local day of the log (ISO date), or None for an empty log."""
+        return self.overview.get("last_day")
+
+    def descriptor(self) -> dict[str, Any]:
+        """What reports and ``lia evaluate --json`` say about the evidence used (small, JSON-ready)."""
+        return {"file": RELATIVE_PATH, "sha256": self.sha256, "source": dict(self.source),
+                "analysed_at": self.analysed_at, "breaches": len(self.breaches),
+                "answers_version": self.assessment.get("version")}
+
+    def limits_match(self, answers: dict[str, Any]) -> bool | None:
+        """Whether ``answers`` declare the same limits the log was measured against (None: cannot tell)."""
+        try:
+            return Limits.from_answers(answers) == self.limits
+        except LiaError:
+            return None
+
+    def tables(self) -> tuple[Any, Any]:
+        """The two aggregated tables as pandas DataFrames: (team_days, retention_ages)."""
+        import pandas as pd
+
+        td = pd.DataFrame(self.team_days, columns=TEAM_DAYS_COLUMNS)
+        td["date"] = [date.fromisoformat(d) for d in td["date"]]
+        for c in TEAM_DAYS_COLUMNS[2:]:
+            td[c] = td[c].astype("int64")
+        ages = pd.DataFrame(self.retention_ages, columns=AGES_COLUMNS)
+        for c in AGES_COLUMNS[1:]:
+            ages[c] = ages[c].astype("int64")
+        return td, ages
+
+    def charts(self, lang: str = "en") -> dict[str, Any]:
+        """The three works-council charts (timeline, weekly_share, retention) drawn from the stored tables."""
+        from .charts import ages_histogram, share_heatmap, team_timeline
+
+        td, ages = self.tables()
+        rows = td.rename(columns={"team": "who"})[["who", "date", "calls", "recorded_calls"]]
+        rows = rows.assign(team=rows["who"])
+        return {
+            "timeline": team_timeline(td, self.limits, self.overview, lang=lang),
+            "weekly_share": share_heatmap(rows, "team", self.limits, lang=lang),
+            "retention": ages_histogram(ages, self.limits, lang=lang),
+        }
+
+
+# --------------------------------------------------------------------------- writing
+
+def evidence_path(ws: Any, aid: str) -> Path:
+    """``<workspace>/assessments/<id>/evidence/periods.json`` (whether it exists or not)."""
+    if not isinstance(aid, str) or not _ID.match(aid):
+        raise LiaError(f"assessment id {aid!r}: expected lowercase a-z, 0-9, - or _, starting with a letter or digit")
+    return Path(ws.assessments_dir) / aid / "evidence" / FILE_NAME
+
+
+def limits_to_dict(limits: Limits) -> dict[str, Any]:
+    """The limits as JSON (inverse of the reading in :func:`read_evidence`)."""
+    return {
+        "training_periods": [{"group": p.group, "start": p.start.isoformat(), "end": p.end.isoformat()}
+                             for p in limits.training_periods],
+        "max_consecutive_days": limits.max_consecutive_days,
+        "max_days_per_month": limits.max_days_per_month,
+        "share_recorded_percent": limits.share_recorded_percent,
+        "continuous": limits.continuous,
+        "retention": limits.retention.iso() if limits.retention is not None else None,
+        "never_recorded": list(limits.never_recorded),
+        "max_whole_weeks": limits.max_whole_weeks,
+        "withdrawal_deletion_days": limits.withdrawal_deletion_days,
+    }
+
+
+def source_fingerprint(path: str | Path) -> dict[str, Any]:
+    """Name (without folders), size and SHA-256 of the analysed file."""
+    p = Path(path)
+    h = hashlib.sha256()
+    try:
+        with open(p, "rb") as fh:
+            for chunk in iter(lambda: fh.read(1 << 20), b""):
+                h.update(chunk)
+    except OSError as err:
+        raise InputError(f"cannot be read to compute its SHA-256 ({err.strerror})", file=p) from None
+    return {"name": p.name, "size": p.stat().st_size, "sha256": h.hexdigest()}
+
+
+def _now() -> str:
+    return datetime.now(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
+
+
+def build_document(report: Any, *, aid: str, version: Any, source: dict[str, Any], tz: str,
+                   analysed_at: str | None = None) -> dict[str, Any]:
+    """The evidence document for a :class:`~lia.periods.analysis.PeriodReport` (JSON-ready)."""
+    from .charts import team_days
+
+    td = team_days(report)
+    ages = report.retention_ages
+    summary = report.summary()
+    return {
+        "kind": KIND,
+        "format": FORMAT,
+        "assessment": {"id": aid, "version": int(version.number), "digest": str(version.digest)},
+        "source": {"name": str(source["name"]), "size": int(source["size"]), "sha256": str(source["sha256"])},
+        "rows": int(report.overview.get("calls") or 0),
+        "tz": tz,
+        "now": report.overview.get("now"),
+        "analysed_at": analysed_at or _now(),
+        "limits": limits_to_dict(report.limits),
+        "summary": summary,
+        "breaches": [b.to_dict() for b in report.breaches],
+        "tables": {
+            "team_days": {"columns": TEAM_DAYS_COLUMNS,
+                          "rows": [[str(t), d.isoformat(), int(a), int(c), int(r)] for t, d, a, c, r in
+                                   zip(td["team"], td["date"], td["agents_recorded"], td["calls"], td["recorded_calls"])]},
+            "retention_ages": {"columns": AGES_COLUMNS,
+                               "rows": [[str(t), int(a), int(n)] for t, a, n in
+                                        zip(ages["team"], ages["age_days"], ages["recordings"])]},
+        },
+    }
+
+
+def _dumps(doc: dict[str, Any]) -> bytes:
+    """JSON with one table row per line: readable, and small."""
+    tables = doc.get("tables") or {}
+    head = {k: v for k, v in doc.items() if k != "tables"}
+    text = json.dumps(head, indent=2, ensure_ascii=False, allow_nan=False)
+    parts = []
+    for name, tbl in tables.items():
+        rows = ",\n".join("      " + json.dumps(r, ensure_ascii=False, allow_nan=False) for r in tbl["rows"])
+        parts.append(f'    {json.dumps(name)}: {{\n      "columns": {json.dumps(tbl["columns"])},\n'
+                     f'      "rows": [\n{rows}\n      ]\n    }}' if tbl["rows"] else
+                     f'    {json.dumps(name)}: {{"columns": {json.dumps(tbl["columns"])}, "rows": []}}')
+    body = text[:-2] + ',\n  "tables": {\n' + ",\n".join(parts) + "\n  }\n}\n"
+    return body.encode("utf-8")
+
+
+def attach(ws: Any, aid: str, report: Any, *, version: Any, source: str | Path, tz: str,
+           read_stat: os.stat_result | None = None, analysed_at: str | None = None) -> Evidence:
+    """Store the analysis ``report`` of the log ``source`` as the evidence of assessment ``aid``.
+
+    ``version`` is the answers version (number, digest) the limits came from.
+    ``read_stat`` is ``os.stat(source)`` taken before the log was read: when the
+    file changed since, nothing is written (the SHA-256 would not describe what
+    was analysed). Writes atomically; on any error the previous evidence stays.
+    Returns the evidence as :func:`load_evidence` will read it.
+    """
+    from ..store import atomic_write
+
+    path = evidence_path(ws, aid)
+    if not (path.parent.parent / "versions").is_dir():
+        raise NotFoundError(f"there is no assessment {aid!r} in {ws.assessments_dir}; save it before attaching evidence")
+    fp = source_fingerprint(source)
+    if read_stat is not None:
+        now_stat = os.stat(source)
+        if (now_stat.st_size, now_stat.st_mtime_ns) != (read_stat.st_size, read_stat.st_mtime_ns):
+            raise LiaError(f"{source}: the call log changed while it was analysed; nothing was attached. "
+                           "Run the command again when the file is complete.")
+    doc = build_document(report, aid=aid, version=version, source=fp, tz=tz, analysed_at=analysed_at)
+    data = _dumps(doc)
+    ev = _validate(parse_bytes(data, path), path, hashlib.sha256(data).hexdigest(), aid)  # we must read what we write
+    path.parent.mkdir(parents=True, exist_ok=True)
+    atomic_write(path, data)
+    return ev
+
+
+def detach(ws: Any, aid: str) -> Evidence | None:
+    """Remove the attached evidence of ``aid``; returns what was removed (None when there was none).
+
+    A damaged file is removed as well (then None is returned).
+    """
+    path = evidence_path(ws, aid)
+    if not path.exists():
+        return None
+    try:
+        old = load_evidence(ws, aid)
+    except InputError:
+        old = None
+    path.unlink()
+    from ..store import _fsync_dir
+
+    _fsync_dir(path.parent)
+    return old
+
+
+# --------------------------------------------------------------------------- reading
+
+def evidence_digest(ws: Any, aid: str) -> str | None:
+    """Hex SHA-256 of the attached evidence file, or None when none is attached (the file is not parsed)."""
+    path = evidence_path(ws, aid)
+    if not path.is_file():
+        return None
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def load_evidence(ws: Any, aid: str) -> Evidence | None:
+    """The evidence attached to ``aid``, or None. Raises InputError (file and place) when it is damaged."""
+    path = evidence_path(ws, aid)
+    if not path.exists() and not path.is_symlink():
+        return None
+    return read_evidence(path, aid)
+
+
+def read_evidence(path: str | Path, aid: str | None = None) -> Evidence:
+    """Read and validate an evidence file; ``aid``, when given, must be the assessment it belongs to."""
+    p = Path(path)
+    if p.is_dir():
+        raise InputError("is a folder; expected the evidence file written by `lia periods --attach`", file=p)
+    try:
+        size = p.stat().st_size
+        if size > MAX_BYTES:
+            raise InputError(f"is {size} bytes; an evidence file is at most {MAX_BYTES} bytes "
+                             "(expected the file written by `lia periods --attach`)", file=p)
+        raw = p.read_bytes()
+    except OSError as err:
+        raise InputError(f"cannot be read ({err.strerror})", file=p) from None
+    return _validate(parse_bytes(raw, p), p, hashlib.sha256(raw).hexdigest(), aid)
+
+
+def parse_bytes(raw: bytes, path: Path) -> Any:
+    """Decode and parse the JSON bytes of an evidence file (errors name file, line and column)."""
+    from ..loaders import parse_json
+
+    if not raw.strip():
+        raise InputError("is empty; expected the evidence file written by `lia periods --attach`", file=path)
+    if b"\x00" in raw:
+        raise InputError("contains binary data; expected JSON text written by `lia periods --attach`", file=path)
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as err:
+        line = raw[: err.start].count(b"\n") + 1
+        raise InputError("is not UTF-8 text; expected JSON written by `lia periods --attach`", file=path,
+                         where=f"line {line}") from None
+    return parse_json(text, path)
+
+
+class _V:
+    """Small typed accessors that raise InputError naming the file and the JSON path."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+
+    def fail(self, where: str, expected: str, got: Any) -> InputError:
+        shown = repr(got)
+        if len(shown) > 80:
+            shown = shown[:77] + "..."
+        return InputError(f"expected {expected}, found {shown}", file=self.path, where=where)
+
+    def obj(self, v: Any, where: str) -> dict[str, Any]:
+        if not isinstance(v, dict):
+            raise self.fail(where, "an object", v)
+        return v
+
+    def key(self, d: dict[str, Any], k: str, where: str) -> Any:
+        if k not in d:
+            raise InputError(f"the key {k!r} is missing", file=self.path, where=where or "top level")
+        return d[k]
+
+    def text(self, v: Any, where: str, optional: bool = False) -> Any:
+        if v is None and optional:
+            return None
+        if not isinstance(v, str) or not v or len(v) > 10_000:
+            raise self.fail(where, "a non-empty text", v)
+        return v
+
+    def int(self, v: Any, where: str, lo: int = 0, optional: bool = False) -> Any:
+        if v is None and optional:
+            return None
+        if isinstance(v, bool) or not isinstance(v, int) or v < lo:
+            raise self.fail(where, f"a whole number >= {lo}", v)
+        return v
+
+    def num(self, v: Any, where: str, optional: bool = False) -> Any:
+        if v is None and optional:
+            return None
+        if isinstance(v, bool) or not isinstance(v, (int, float)):
+            raise self.fail(where, "a number", v)
+        return v
+
+    def day(self, v: Any, where: str, optional: bool = False) -> Any:
+        if v is None and optional:
+            return None
+        try:
+            if isinstance(v, str) and len(v) == 10:
+                return date.fromisoformat(v)
+        except ValueError:
+            pass
+        raise self.fail(where, "a date YYYY-MM-DD", v)
+
+    def time(self, v: Any, where: str) -> str:
+        try:
+            if isinstance(v, str) and datetime.fromisoformat(v.replace("Z", "+00:00")).tzinfo is not None:
+                return v
+        except ValueError:
+            pass
+        raise self.fail(where, "an ISO 8601 time with an offset, e.g. 2025-07-01T00:00:00Z", v)
+
+    def list(self, v: Any, where: str) -> list[Any]:
+        if not isinstance(v, list):
+            raise self.fail(where, "a list", v)
+        return v
+
+
+def _validate(doc: Any, path: Path, sha: str, aid: str | None) -> Evidence:
+    v = _V(path)
+    d = v.obj(doc, "top level")
+    if d.get("kind") != KIND:
+        raise v.fail("kind", f"{KIND!r} (a file written by `lia periods --attach`)", d.get("kind"))
+    fmt = v.key(d, "format", "")
+    if fmt != FORMAT:
+        if isinstance(fmt, int) and not isinstance(fmt, bool) and fmt > FORMAT:
+            raise InputError(f"format {fmt} was written by a newer lia; this one reads format {FORMAT}. "
+                             "Update lia or attach the log again", file=path, where="format")
+        raise v.fail("format", str(FORMAT), fmt)
+
+    a = v.obj(v.key(d, "assessment", ""), "assessment")
+    assessment = {"id": v.text(v.key(a, "id", "assessment"), "assessment.id"),
+                  "version": v.int(v.key(a, "version", "assessment"), "assessment.version", lo=1),
+                  "digest": v.text(v.key(a, "digest", "assessment"), "assessment.digest")}
+    if aid is not None and assessment["id"] != aid:
+        raise InputError(f"belongs to assessment {assessment['id']!r}, not {aid!r}; attach the log to this "
+                         "assessment again", file=path, where="assessment.id")
+
+    s = v.obj(v.key(d, "source", ""), "source")
+    source = {"name": v.text(v.key(s, "name", "source"), "source.name"),
+              "size": v.int(v.key(s, "size", "source"), "source.size"),
+              "sha256": v.text(v.key(s, "sha256", "source"), "source.sha256")}
+    if "/" in source["name"] or "\\" in source["name"]:
+        raise v.fail("source.name", "a file name without folders", source["name"])
+    if not _HEX64.match(source["sha256"]):
+        raise v.fail("source.sha256", "64 lowercase hex digits", source["sha256"])
+
+    rows = v.int(v.key(d, "rows", ""), "rows")
+    tz = v.text(v.key(d, "tz", ""), "tz")
+    now = v.time(v.key(d, "now", ""), "now")
+    analysed_at = v.time(v.key(d, "analysed_at", ""), "analysed_at")
+    limits = _limits(v, v.obj(v.key(d, "limits", ""), "limits"))
+
+    summary = v.obj(v.key(d, "summary", ""), "summary")
+    ov = v.obj(v.key(summary, "overview", "summary"), "summary.overview")
+    for k in ("first_day", "last_day"):
+        v.day(ov.get(k), f"summary.overview.{k}", optional=True)
+    v.obj(summary.get("checks", {}), "summary.checks")
+    for k in ("teams", "agents"):
+        for i, r in enumerate(v.list(summary.get(k, []), f"summary.{k}")):
+            v.obj(r, f"summary.{k}[{i + 1}]")
+
+    breaches = []
+    for i, b in enumerate(v.list(v.key(d, "breaches", ""), "breaches"), start=1):
+        w = f"breaches[{i}]"
+        b = v.obj(b, w)
+        kind = v.key(b, "kind", w)
+        if kind not in KINDS:
+            raise v.fail(f"{w}.kind", "one of " + ", ".join(KINDS), kind)
+        if b.get("agent") is None and b.get("team") is None:
+            raise InputError("neither 'agent' nor 'team' is given; a breach names who it concerns",
+                             file=path, where=w)
+        for k in ("agent", "team"):
+            v.text(b.get(k), f"{w}.{k}", optional=True)
+        per = v.obj(v.key(b, "period", w), f"{w}.period")
+        lo = v.day(v.key(per, "start", f"{w}.period"), f"{w}.period.start")
+        hi = v.day(v.key(per, "end", f"{w}.period"), f"{w}.period.end")
+        if hi < lo:
+            raise v.fail(f"{w}.period.end", f"a date on or after {lo}", per["end"])
+        v.num(v.key(b, "value", w), f"{w}.value")
+        v.num(v.key(b, "limit", w), f"{w}.limit")
+        v.text(v.key(b, "unit", w), f"{w}.unit")
+        v.int(b.get("calls"), f"{w}.calls", optional=True)
+        breaches.append(dict(b))
+
+    t = v.obj(v.key(d, "tables", ""), "tables")
+    team_days = _table(v, v.key(t, "team_days", "tables"), "tables.team_days", TEAM_DAYS_COLUMNS,
+                       (v.text, v.day, v.int, v.int, v.int))
+    ages = _table(v, v.key(t, "retention_ages", "tables"), "tables.retention_ages", AGES_COLUMNS,
+                  (v.text, lambda x, w: v.int(x, w, lo=-10**9), v.int))
+    return Evidence(path=path, sha256=sha, assessment=assessment, source=source, rows=rows, tz=tz, now=now,
+                    analysed_at=analysed_at, limits=limits, summary=summary, breaches=breaches,
+                    team_days=team_days, retention_ages=ages)
+
+
+def _table(v: _V, tbl: Any, where: str, columns: list[str], checks: tuple[Any, ...]) -> list[list[Any]]:
+    tbl = v.obj(tbl, where)
+    if v.key(tbl, "columns", where) != columns:
+        raise v.fail(f"{where}.columns", repr(columns), tbl.get("columns"))
+    out = []
+    for i, row in enumerate(v.list(v.key(tbl, "rows", where), f"{where}.rows"), start=1):
+        w = f"{where}.rows[{i}]"
+        if not isinstance(row, list) or len(row) != len(columns):
+            raise v.fail(w, f"a list of {len(columns)} values ({', '.join(columns)})", row)
+        for j, (x, check) in enumerate(zip(row, checks)):
+            check(x, f"{w}.{columns[j]}")
+        out.append(row)
+    return out
+
+
+def _limits(v: _V, d: dict[str, Any]) -> Limits:
+    periods = []
+    for i, r in enumerate(v.list(d.get("training_periods", []), "limits.training_periods"), start=1):
+        w = f"limits.training_periods[{i}]"
+        r = v.obj(r, w)
+        lo = v.day(v.key(r, "start", w), f"{w}.start")
+        hi = v.day(v.key(r, "end", w), f"{w}.end")
+        if hi < lo:
+            raise v.fail(f"{w}.end", f"a date on or after {lo}", r["end"])
+        periods.append(TrainingPeriod(group=v.text(v.key(r, "group", w), f"{w}.group"), start=lo, end=hi))
+    retention = d.get("retention")
+    if retention is not None:
+        try:
+            retention = parse_duration(v.text(retention, "limits.retention"), where="limits.retention")
+        except InputError as err:
+            raise InputError(err.detail, file=v.path, where="limits.retention") from None
+    continuous = d.get("continuous")
+    if continuous is not None and not isinstance(continuous, bool):
+        raise v.fail("limits.continuous", "true, false or null", continuous)
+    never = v.list(d.get("never_recorded", []), "limits.never_recorded")
+    for i, x in enumerate(never, start=1):
+        v.text(x, f"limits.never_recorded[{i}]")
+    share = v.num(d.get("share_recorded_percent"), "limits.share_recorded_percent", optional=True)
+    return Limits(
+        training_periods=tuple(periods),
+        max_consecutive_days=v.int(d.get("max_consecutive_days"), "limits.max_consecutive_days", optional=True),
+        max_days_per_month=v.int(d.get("max_days_per_month"), "limits.max_days_per_month", optional=True),
+        share_recorded_percent=float(share) if share is not None else None,
+        continuous=continuous,
+        retention=retention,
+        never_recorded=tuple(never),
+        max_whole_weeks=v.int(d.get("max_whole_weeks", 0), "limits.max_whole_weeks"),
+        withdrawal_deletion_days=v.int(d.get("withdrawal_deletion_days", 30), "limits.withdrawal_deletion_days"),
+    )
