@@ -359,3 +359,13 @@ def test_proxy_header_names_the_visitor_even_when_lia_author_is_set(make_app) ->
     b = make_app(author="Server Default")
     b.apply_request({"LIA_AUTHOR": "Server Default", "LIA_AUTHOR_HEADER": "X-Forwarded-User"})
     assert b.author.value == "Server Default"  # no header: the default stays
+
+
+def test_serve_request_outside_a_kernel_applies_the_query_at_once(make_app, ws: Path, monkeypatch) -> None:
+    import lia.wizard
+
+    Store(ws).create({"id": "cc-9", "title": "T"}, author="x", message="m", answers={"context.description": "hi"})
+    a = make_app(author="")
+    monkeypatch.setenv("QUERY_STRING", "assessment=cc-9&lang=sv")
+    lia.wizard.serve_request(a)  # no kernel here: nothing deferred
+    assert a.state.assessment_id == "cc-9" and a.state.lang == "sv"

@@ -38,7 +38,21 @@ def serve_request(app: "WorksCouncilApp") -> None:
         print(f"lia: {READY_MESSAGE} at {time.time():.3f}", file=sys.__stderr__, flush=True)
     if wait_for_request is not None:
         wait_for_request()
-    app.apply_request()
+    env = dict(os.environ)
+
+    def work() -> None:
+        try:
+            app.apply_request(env)
+        except LiaError as exc:
+            app.w_status.value = html.escape(str(exc))
+
+    from ..kernel import kernel_loop
+
+    loop = kernel_loop()  # after this cell, so the page reaches the browser at once
+    if loop is not None:
+        loop.call_later(0.01, work)
+    else:
+        work()
 
 #: The pseudo-assessment id for the generated demo log with its own limits.
 DEMO = "(demo)"

@@ -47,7 +47,23 @@ def serve_request(app: Any) -> None:
         print(f"lia: {READY_MESSAGE} at {time.time():.3f}", file=sys.__stderr__, flush=True)
     if wait_for_request is not None:
         wait_for_request()
-    app.apply_request()
+    env = dict(os.environ)
+
+    def work() -> None:
+        try:
+            app.apply_request(env)
+        except Exception as exc:  # a callback's error would only reach the server log: show it on the page
+            app._say(f"{type(exc).__name__}: {exc}", "error")
+
+    from lia.kernel import kernel_loop
+
+    # Voila sends the rest of the page only when this cell ends: open the assessment right after
+    # it, on the kernel's loop, while the browser loads the page's scripts.
+    loop = kernel_loop()
+    if loop is not None:
+        loop.call_later(0.01, work)
+    else:
+        work()
 
 
 def __getattr__(name: str) -> Any:
