@@ -369,3 +369,4 @@ def test_serve_request_outside_a_kernel_applies_the_query_at_once(make_app, ws: 
     monkeypatch.setenv("QUERY_STRING", "assessment=cc-9&lang=sv")
     lia.wizard.serve_request(a)  # no kernel here: nothing deferred
     assert a.state.assessment_id == "cc-9" and a.state.lang == "sv"
+

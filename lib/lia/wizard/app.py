@@ -20,7 +20,7 @@ from lia.wizard import reasoning as _reasoning
 from lia.wizard.schema import Form, label
 from lia.wizard.state import JURISDICTIONS, WORKING, Problem, WizardState
 from lia.wizard.strings import LANGS, LANGUAGE_NAMES, Strings
-from lia.wizard.widgets import QuestionBlock, format_value
+from lia.wizard.widgets import QuestionBlock, button_widget, format_value, html_widget, shared_layout
 
 __all__ = ["WizardApp", "build_app", "author_from_env", "AUTHOR_HEADER_ENV"]
 
@@ -178,7 +178,7 @@ class WizardApp:
     # ============================================================ building
 
     def _button(self, cls: str, handler: Callable[[Any], None], style: str = "") -> W.Button:
-        b = W.Button(button_style=style, layout=W.Layout(width="auto"))
+        b = button_widget(button_style=style)
         b.add_class(cls)
         b.on_click(handler)
         return b
@@ -186,7 +186,7 @@ class WizardApp:
     def _build(self) -> None:
         st = self.state
         # header
-        self.title_html = W.HTML()
+        self.title_html = html_widget()
         self.lang_toggle = W.ToggleButtons(
             options=[(LANGUAGE_NAMES[lang], lang) for lang in LANGS], value=st.lang,
             style={"button_width": "110px"},
@@ -195,7 +195,7 @@ class WizardApp:
         self.lang_toggle.observe(self._on_lang, "value")
         self.author = W.Text(layout=W.Layout(width="220px"))
         self.author.add_class("lia-author")
-        self.author_label = W.HTML()
+        self.author_label = html_widget()
         header = W.HBox(
             [self.title_html, W.HBox(layout=W.Layout(flex="1 1 auto")), self.lang_toggle,
              W.HBox([self.author_label, self.author], layout=W.Layout(align_items="center", margin="0 0 0 16px"))]
@@ -203,16 +203,16 @@ class WizardApp:
         header.add_class("lia-header")
 
         # toolbar: choose, open, new, status
-        self.assessment_label = W.HTML()
+        self.assessment_label = html_widget()
         self.chooser = W.Dropdown(layout=W.Layout(width="260px"))
         self.chooser.add_class("lia-chooser")
         self.chooser.observe(self._on_choose, "value")
-        self.version_label = W.HTML()
+        self.version_label = html_widget()
         self.version_chooser = W.Dropdown(layout=W.Layout(width="170px"))
         self.version_chooser.add_class("lia-version-chooser")
         self.open_button = self._button("lia-open", self._on_open)
         self.new_button = self._button("lia-new", self._on_new_toggle)
-        self.status = W.HTML()
+        self.status = html_widget()
         toolbar = W.HBox(
             [self.assessment_label, self.chooser, self.version_label, self.version_chooser, self.open_button,
              self.new_button, W.HBox(layout=W.Layout(flex="1 1 auto")), self.status]
@@ -228,7 +228,7 @@ class WizardApp:
         for j, cb in self.new_jur.items():
             cb.add_class("lia-jur-" + j)
         self.new_jur["EU"].disabled = True  # EU law always applies
-        self.new_labels = [W.HTML() for _ in range(3)]
+        self.new_labels = [html_widget() for _ in range(3)]
         self.create_button = self._button("lia-create", self._on_create, "primary")
         self.cancel_button = self._button("lia-cancel", self._on_new_toggle)
         self.new_form = W.VBox(
@@ -242,15 +242,15 @@ class WizardApp:
         )
         self.new_form.add_class("lia-newform")
 
-        self.notice = W.HTML()
+        self.notice = html_widget()
         self.notice.add_class("lia-notice")
 
         # conflict panel
-        self.conflict_text = W.HTML()
+        self.conflict_text = html_widget()
         self.conflict_diff_button = self._button("lia-conflict-diff", self._on_conflict_diff)
         self.conflict_keep_button = self._button("lia-conflict-keep", self._on_conflict_keep, "warning")
         self.conflict_take_button = self._button("lia-conflict-take", self._on_conflict_take)
-        self.conflict_diff = W.HTML()
+        self.conflict_diff = html_widget()
         self.conflict_box = W.VBox(
             [self.conflict_text,
              W.HBox([self.conflict_diff_button, self.conflict_keep_button, self.conflict_take_button],
@@ -266,13 +266,13 @@ class WizardApp:
         self.progress_text = W.HTML()
 
         # section page
-        self.section_title = W.HTML()
+        self.section_title = html_widget()
         self.section_title.add_class("lia-section-title")
-        self.section_intro = W.HTML()
+        self.section_intro = html_widget()
         self.questions_box = W.VBox()
         self.back_button = self._button("lia-back", lambda _b: self.goto_section(self.state.section_index - 1))
         self.next_button = self._button("lia-next", lambda _b: self.goto_section(self.state.section_index + 1), "primary")
-        self.section_counter = W.HTML()
+        self.section_counter = html_widget()
         nav = W.HBox([self.back_button, self.section_counter, W.HBox(layout=W.Layout(flex="1 1 auto")), self.next_button])
         nav.add_class("lia-nav")
         self.empty_page = W.HTML()
@@ -281,10 +281,10 @@ class WizardApp:
         self.main.add_class("lia-main")
 
         # side panel
-        self.verdicts = W.HTML()
+        self.verdicts = html_widget()
         self.findings_title = W.HTML()
         self.findings_box = W.VBox()
-        self.charts_title = W.HTML()
+        self.charts_title = html_widget()
         self.charts_box = W.VBox()
         self.side = W.VBox([self.verdicts, self.findings_title, self.findings_box, self.charts_title, self.charts_box])
         self.side.add_class("lia-side")
@@ -292,26 +292,26 @@ class WizardApp:
         body.add_class("lia-body")
 
         # save bar
-        self.message_label = W.HTML()
+        self.message_label = html_widget()
         self.message = W.Text(layout=W.Layout(width="420px"))
         self.message.add_class("lia-message")
         self.save_button = self._button("lia-save", self._on_save, "success")
-        self.save_status = W.HTML()
+        self.save_status = html_widget()
         self.savebar = savebar = W.HBox([self.message_label, self.message, self.save_button, self.save_status])
         savebar.add_class("lia-savebar")
-        self.problems_html = W.HTML()
+        self.problems_html = html_widget()
         self.problems_html.add_class("lia-problems")
 
         # history and diff
-        self.history_title = W.HTML()
-        self.history_table = W.HTML()
+        self.history_title = html_widget()
+        self.history_table = html_widget()
         self.diff_a = W.Dropdown(layout=W.Layout(width="220px"))
         self.diff_a.add_class("lia-diff-a")
         self.diff_b = W.Dropdown(layout=W.Layout(width="220px"))
         self.diff_b.add_class("lia-diff-b")
-        self.diff_labels = [W.HTML(), W.HTML(), W.HTML()]
+        self.diff_labels = [html_widget(), html_widget(), html_widget()]
         self.diff_button = self._button("lia-diff", self._on_diff)
-        self.diff_html = W.HTML()
+        self.diff_html = html_widget()
         self.history_box = W.VBox(
             [self.history_title, self.history_table,
              W.HBox([self.diff_labels[0], self.diff_labels[1], self.diff_a, self.diff_labels[2], self.diff_b, self.diff_button]),
@@ -321,7 +321,7 @@ class WizardApp:
         self.history_box.add_class("lia-history")
 
         self.root = W.VBox(
-            [W.HTML(_CSS), header, toolbar, self.new_form, self.notice, self.conflict_box, self.steps,
+            [html_widget(_CSS), header, toolbar, self.new_form, self.notice, self.conflict_box, self.steps,
              self.progress_text, body, savebar, self.problems_html, self.history_box]
         )
         self.root.add_class("lia-app")
@@ -422,7 +422,7 @@ class WizardApp:
                 old.close()
             buttons = []
             for p in progress:
-                b = W.Button(layout=W.Layout(width="auto", height="28px"))
+                b = button_widget(layout=shared_layout(width="auto", height="28px"))
                 b.add_class("lia-step")
                 b.add_class("lia-step-" + st.form.sections[p.index].id)
                 b.on_click(lambda _b, i=p.index: self.goto_section(i))
@@ -637,18 +637,18 @@ class WizardApp:
             f'<div class="lia-cite">{_esc(f.get("citation", ""))}</div>'
             + (f'<div class="lia-remedy"><b>{_esc(t("remediation"))}:</b> {_esc(remedy)}</div>' if remedy else "")
         )
-        children: list[W.Widget] = [W.HTML(body)]
+        children: list[W.Widget] = [html_widget(body)]
         qid = f.get("question")
         if qid and qid in self.state.form.questions:
             q = self.state.form.questions[qid]
             text = f"{t('go_to_question')}: {label(q.text, self.state.lang)}"
-            link = W.Button(description=text if len(text) <= 70 else text[:69] + "…",
-                            layout=W.Layout(width="auto", max_width="100%"), tooltip=label(q.text, self.state.lang))
+            link = button_widget(description=text if len(text) <= 70 else text[:69] + "…",
+                                 layout=shared_layout(width="auto", max_width="100%"), tooltip=label(q.text, self.state.lang))
             link.add_class("lia-link")
             link.add_class("lia-goto")
             link.on_click(lambda _b, qid=qid: self.goto_question(qid))
             children.append(link)
-        box = W.VBox(children)
+        box = W.VBox(children, layout=shared_layout())
         box.add_class("lia-finding")
         box.add_class("sev-" + sev)
         if weighs in ("for", "against"):
@@ -665,7 +665,7 @@ class WizardApp:
                 w.close()
         if not findings:
             if self.state.assessment_id is not None and self.reasoning.available and not self.reasoning.error:
-                self.findings_box.children = (W.HTML(f'<div class="lia-muted">{_esc(t("no_findings"))}</div>'),)
+                self.findings_box.children = (html_widget(f'<div class="lia-muted">{_esc(t("no_findings"))}</div>'),)
             else:
                 self.findings_box.children = ()
             return
@@ -673,14 +673,11 @@ class WizardApp:
         notes = [f for f in findings if str(f.get("severity")) == "info"]
         items: list[W.Widget] = [self._finding_box(f) for f in main]
         if not main:
-            items.append(W.HTML(f'<div class="lia-muted">{_esc(t("no_problems"))}</div>'))
+            items.append(html_widget(f'<div class="lia-muted">{_esc(t("no_problems"))}</div>'))
         if notes:
             notes_box = W.VBox([self._finding_box(f) for f in notes],
                                layout=W.Layout(display="" if self._show_notes else "none"))
-            toggle = W.Button(
-                description=t("hide_notes" if self._show_notes else "show_notes", n=len(notes)),
-                layout=W.Layout(width="auto"),
-            )
+            toggle = button_widget(description=t("hide_notes" if self._show_notes else "show_notes", n=len(notes)))
             toggle.add_class("lia-link")
             toggle.add_class("lia-notes-toggle")
 
@@ -699,10 +696,10 @@ class WizardApp:
             old.close()
         items = []
         for key, svg in charts:
-            w = W.HTML(f'<div class="lia-chart lia-chart-{_esc(key)}">{svg}</div>')
+            w = html_widget(f'<div class="lia-chart lia-chart-{_esc(key)}">{svg}</div>')
             items.append(w)
         if error:
-            items.append(W.HTML(f'<div class="lia-msg error">{_esc(t("chart_failed", error=error))}</div>'))
+            items.append(html_widget(f'<div class="lia-msg error">{_esc(t("chart_failed", error=error))}</div>'))
         self.charts_box.children = items
 
     def _refresh_history(self) -> None:

@@ -16,6 +16,8 @@ import math
 from typing import Any, Callable
 
 import ipywidgets as W
+from ipywidgets.widgets.widget_bool import CheckboxStyle as _CheckboxStyle
+from ipywidgets.widgets.widget_string import HTMLStyle as _HTMLStyle
 
 from lia.wizard.schema import (
     DURATION_UNITS,
@@ -29,7 +31,39 @@ from lia.wizard.schema import (
 )
 from lia.wizard.strings import Strings
 
-__all__ = ["Control", "FACTORIES", "make_control", "QuestionBlock", "question_block", "format_value"]
+__all__ = ["Control", "FACTORIES", "make_control", "QuestionBlock", "question_block", "format_value", "html_widget",
+           "shared_layout"]
+
+# Every widget brings a Layout and a Style model that the browser must build before the page
+# shows; a wizard section has hundreds of widgets. Widgets whose layout and style are never
+# changed afterwards share one model per distinct setting instead (ipywidgets allows several
+# widgets to use one Layout). Widgets that are shown and hidden keep their own layout.
+_SHARED: dict[tuple[str, tuple[tuple[str, Any], ...]], W.Widget] = {}
+
+
+def shared_layout(**kw: Any) -> W.Layout:
+    """One Layout for every widget with these settings; never change it."""
+    key = ("layout", tuple(sorted(kw.items())))
+    if key not in _SHARED or getattr(_SHARED[key], "comm", None) is None:
+        _SHARED[key] = W.Layout(**kw)
+    return _SHARED[key]  # type: ignore[return-value]
+
+
+def _shared_style(cls: type) -> W.Widget:
+    key = (cls.__name__, ())
+    if key not in _SHARED or getattr(_SHARED[key], "comm", None) is None:
+        _SHARED[key] = cls()
+    return _SHARED[key]
+
+
+def html_widget(value: str = "", layout: W.Layout | None = None) -> W.HTML:
+    """An HTML widget with the shared layout and style (for text that is never hidden by its layout)."""
+    return W.HTML(value, layout=layout or shared_layout(), style=_shared_style(_HTMLStyle))
+
+
+def button_widget(layout: W.Layout | None = None, **kw: Any) -> W.Button:
+    """A button with a shared style and (by default) a shared auto-width layout."""
+    return W.Button(layout=layout or shared_layout(width="auto"), style=_shared_style(W.ButtonStyle), **kw)
 
 OnChange = Callable[[Any], None]
 
@@ -47,7 +81,7 @@ class Control:
         self._on_change = on_change
         self._muted = False
         self.compact = compact
-        self.widget: W.Widget = W.HTML()
+        self.widget: W.Widget = html_widget()
         self.error = ""  # a parse problem of what is typed (e.g. "12a" for a number)
 
     @property
@@ -143,7 +177,7 @@ class MultiChoiceControl(Control):
         self.boxes = {
             c.id: W.Checkbox(
                 value=c.id in chosen, description=label(c.label, self.lang), indent=False,
-                layout=W.Layout(width="auto", margin="0 18px 0 0"),
+                layout=shared_layout(width="auto", margin="0 18px 0 0"), style=_shared_style(_CheckboxStyle),
             )
             for c in field.choices
         }
@@ -222,7 +256,7 @@ class NumberControl(Control):
         self.input.observe(self._changed, "value")
         unit = label(field.unit, self.lang)
         if unit and not compact:
-            self.widget = W.HBox([self.input, W.HTML(f'<span class="lia-unit">{html.escape(unit)}</span>')])
+            self.widget = W.HBox([self.input, html_widget(f'<span class="lia-unit">{html.escape(unit)}</span>')])
         else:
             self.widget = self.input
 
@@ -318,19 +352,19 @@ class TableControl(Control):
         self.row_boxes: list[W.HBox] = []
         self.header = W.HBox(
             [
-                W.HTML(
+                html_widget(
                     f'<span class="lia-th">{html.escape(label(c.text, self.lang))}'
                     f'{" <span class=lia-req>*</span>" if c.required else ""}</span>',
                     layout=self._cell_layout(c),
                 )
                 for c in field.columns
             ]
-            + [W.HTML("", layout=W.Layout(width="90px"))]
+            + [html_widget("", layout=shared_layout(width="90px"))]
         )
         self.header.add_class("lia-table-head")
         self.body = W.VBox([])
         self.empty = W.HTML(f'<span class="lia-muted">{html.escape(strings("no_rows"))}</span>')
-        self.add_button = W.Button(description=strings("add_row"), layout=W.Layout(width="auto"))
+        self.add_button = button_widget(description=strings("add_row"))
         self.add_button.add_class("lia-add-row")
         self.add_button.on_click(self._add_clicked)
         self.widget = W.VBox([self.header, self.body, self.empty, self.add_button])
@@ -436,11 +470,11 @@ class QuestionBlock:
         self.t = strings
         lang = strings.lang
         star = f' <span class="lia-req" title="{html.escape(strings("required"))}">*</span>' if field.required else ""
-        self.title = W.HTML(f'<div class="lia-qtext">{html.escape(label(field.text, lang))}{star}</div>')
+        self.title = html_widget(f'<div class="lia-qtext">{html.escape(label(field.text, lang))}{star}</div>')
         help_text = label(field.help, lang)
-        self.help = W.HTML(f'<div class="lia-help">{html.escape(help_text)}</div>' if help_text else "")
+        self.help = html_widget(f'<div class="lia-help">{html.escape(help_text)}</div>' if help_text else "")
         self.control = make_control(field, strings, self._changed, value=value)
-        self.problem = W.HTML("")
+        self.problem = html_widget("")
         self.problem.add_class("lia-problem")
         self.box = W.VBox([self.title, self.help, self.control.widget, self.problem])
         self.box.add_class("lia-question")
