@@ -12,7 +12,11 @@ import asyncio
 import sys
 from typing import Any
 
-__all__ = ["in_kernel", "kernel_loop"]
+__all__ = ["in_kernel", "kernel_loop", "later", "PAGE_LOAD_GRACE"]
+
+#: Seconds to hold back costly but secondary work (charts) after a page request: the browser
+#: needs the CPU and the kernel's answers to build the page first (2 cores are shared by both).
+PAGE_LOAD_GRACE = 1.5
 
 
 def in_kernel() -> bool:
@@ -35,3 +39,12 @@ def kernel_loop() -> Any | None:
         return asyncio.get_running_loop()
     except RuntimeError:
         return None
+
+
+def later(fn: Any, delay: float) -> None:
+    """Run *fn* after *delay* seconds on the kernel's loop; outside a kernel, now."""
+    loop = kernel_loop()
+    if loop is None:
+        fn()
+    else:
+        loop.call_later(delay, fn)

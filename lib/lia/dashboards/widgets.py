@@ -504,7 +504,9 @@ class PortfolioPage:
         finally:
             self._quiet = False
         self.render()
-        self.render_charts()
+        from lia.kernel import PAGE_LOAD_GRACE, later
+
+        later(self.render_charts, PAGE_LOAD_GRACE)  # the table first; the charts once the page is built
 
     def show_error(self, exc: BaseException) -> None:
         """Show an unexpected failure in place of the table."""

@@ -50,10 +50,15 @@ def serve_request(app: Any) -> None:
     env = dict(os.environ)
 
     def work() -> None:
+        from lia.kernel import PAGE_LOAD_GRACE
+
+        app._next_chart_delay = PAGE_LOAD_GRACE  # the questions first; the charts once the page is built
         try:
             app.apply_request(env)
         except Exception as exc:  # a callback's error would only reach the server log: show it on the page
             app._say(f"{type(exc).__name__}: {exc}", "error")
+        finally:
+            app._next_chart_delay = None
 
     from lia.kernel import kernel_loop
 

@@ -171,6 +171,8 @@ class WizardApp:
         self._pending: Any = None
         #: Render charts after the current kernel request (True in Voila); tests set False to get them at once.
         self.defer_charts = True
+        #: Delay of the next chart refresh (serve_request sets a longer one while the page loads).
+        self._next_chart_delay: float | None = None
         self._build()
         self._relabel()
         self.refresh_all()
@@ -525,7 +527,8 @@ class WizardApp:
             self.charts_title.value = ""
             self._set_charts([])
             return
-        self._schedule(self._refresh_charts, 0.25)
+        delay, self._next_chart_delay = (self._next_chart_delay or 0.25), None
+        self._schedule(self._refresh_charts, delay)
 
     def _schedule(self, fn: Callable[[], None], delay: float) -> None:
         """Run *fn* after the current kernel request (debounced) when an event loop runs, else now.
