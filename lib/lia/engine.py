@@ -38,7 +38,18 @@ from concurrent.futures import Future
 from pathlib import Path
 from typing import Any
 
-from papermill.engines import Engine
+# papermill loads its engines' entry points when it is first imported. If this module is
+# imported first, papermill's import (below) asks this half-imported module for
+# WarmEngine: the module __getattr__ builds the class then, from papermill.engines, which
+# is far enough imported to offer Engine.
+_ENGINE_CLASS: type | None = None
+
+
+def __getattr__(name: str) -> Any:
+    if name == "WarmEngine":
+        return _engine_class()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 __all__ = ["ENGINE_NAME", "KernelPool", "WarmEngine", "WarmKernel", "register"]
 
@@ -348,30 +359,47 @@ def _shutdown_orphans() -> None:
         _orphans.clear()
 
 
-class WarmEngine(Engine):
-    """Papermill engine ``lia-warm``: executes on the current thread's warm kernel."""
+def _engine_class() -> type:
+    """The WarmEngine class, made once (see the module's ``__getattr__``)."""
+    global _ENGINE_CLASS
+    if _ENGINE_CLASS is not None:
+        return _ENGINE_CLASS
+    from papermill.engines import Engine
 
-    @classmethod
-    def execute_managed_notebook(cls, nb_man: Any, kernel_name: str, log_output: bool = False,
-                                 stdout_file: Any = None, stderr_file: Any = None,
-                                 start_timeout: int = 60, execution_timeout: int | None = None,
-                                 **kwargs: Any) -> Any:
-        """Run every cell of ``nb_man.nb`` on a warm kernel, then reset the kernel."""
-        from papermill.clientwrap import PapermillNotebookClient
-        from papermill.log import logger
-        from papermill.utils import merge_kwargs, remove_args
+    if _ENGINE_CLASS is not None:  # importing papermill built it already (through its entry points)
+        return _ENGINE_CLASS
 
-        kernel = _thread_kernel(kernel_name or "python3")
-        kwargs = remove_args(["input_path", "timeout", "startup_timeout"], **kwargs)
-        final = merge_kwargs(kwargs, timeout=execution_timeout, startup_timeout=start_timeout,
-                             kernel_name=kernel.kernel_name, log=logger, log_output=log_output,
-                             stdout_file=stdout_file, stderr_file=stderr_file)
-        client = PapermillNotebookClient(nb_man, km=kernel.km, **final)
-        client.kc = kernel.kc
-        try:
-            return client.execute()
-        finally:
-            kernel.reset()
+    class WarmEngine(Engine):
+        """Papermill engine ``lia-warm``: executes on the current thread's warm kernel."""
+
+        @classmethod
+        def execute_managed_notebook(cls, nb_man: Any, kernel_name: str, log_output: bool = False,
+                                     stdout_file: Any = None, stderr_file: Any = None,
+                                     start_timeout: int = 60, execution_timeout: int | None = None,
+                                     **kwargs: Any) -> Any:
+            """Run every cell of ``nb_man.nb`` on a warm kernel, then reset the kernel."""
+            from papermill.clientwrap import PapermillNotebookClient
+            from papermill.log import logger
+            from papermill.utils import merge_kwargs, remove_args
+
+            kernel = _thread_kernel(kernel_name or "python3")
+            kwargs = remove_args(["input_path", "timeout", "startup_timeout"], **kwargs)
+            final = merge_kwargs(kwargs, timeout=execution_timeout, startup_timeout=start_timeout,
+                                 kernel_name=kernel.kernel_name, log=logger, log_output=log_output,
+                                 stdout_file=stdout_file, stderr_file=stderr_file)
+            client = PapermillNotebookClient(nb_man, km=kernel.km, **final)
+            client.kc = kernel.kc
+            try:
+                return client.execute()
+            finally:
+                kernel.reset()
+
+    WarmEngine.__qualname__ = "WarmEngine"
+    _ENGINE_CLASS = WarmEngine
+    return _ENGINE_CLASS
+
+
+WarmEngine = _engine_class()
 
 
 def register() -> None:
