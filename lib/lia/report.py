@@ -458,13 +458,34 @@ def _check_offline_html(html: str) -> list[str]:
 # --------------------------------------------------------------------------- PDF
 
 class PdfPrinter:
-    """Prints HTML files to PDF with the system Chromium; records and blocks every non-file request."""
+    """Prints HTML files to PDF with the system Chromium; records and blocks every non-file request.
+
+    Playwright's sync API refuses to run on a thread with a running asyncio loop (a
+    Jupyter kernel, Voila, another Playwright user in the same process), and its objects
+    belong to the thread that made them: every call therefore runs on one thread of the
+    printer's own.
+    """
 
     def __init__(self) -> None:
         self._pw: Any = None
         self._browser: Any = None
+        self._thread: Any = None
+
+    def _call(self, fn: Any, *args: Any) -> Any:
+        return self._thread.submit(fn, *args).result()
 
     def __enter__(self) -> PdfPrinter:
+        from concurrent.futures import ThreadPoolExecutor
+
+        self._thread = ThreadPoolExecutor(1, thread_name_prefix="lia-pdf")
+        try:
+            self._call(self._start)
+        except BaseException:
+            self._thread.shutdown(wait=True)
+            raise
+        return self
+
+    def _start(self) -> None:
         from playwright.sync_api import sync_playwright
 
         self._pw = sync_playwright().start()
@@ -474,9 +495,14 @@ class PdfPrinter:
             self._pw.stop()
             raise LiaError(f"cannot start Chromium at {CHROMIUM} to print the PDF ({type(exc).__name__}: "
                            f"{str(exc).splitlines()[0] if str(exc) else ''}); install Debian's chromium") from None
-        return self
 
     def __exit__(self, *exc: object) -> None:
+        try:
+            self._call(self._stop)
+        finally:
+            self._thread.shutdown(wait=True)
+
+    def _stop(self) -> None:
         if self._browser is not None:
             self._browser.close()
         if self._pw is not None:
@@ -484,6 +510,9 @@ class PdfPrinter:
 
     def print_pdf(self, html_path: Path, pdf_path: Path, title: str, footer: str) -> list[str]:
         """Print one page; returns the external requests that were attempted (and blocked)."""
+        return self._call(self._print, html_path, pdf_path, title, footer)
+
+    def _print(self, html_path: Path, pdf_path: Path, title: str, footer: str) -> list[str]:
         import html as _html
 
         external: list[str] = []

@@ -180,9 +180,13 @@ def lia_server(browser_workspace: Path, browser_env: dict[str, str]) -> Iterator
         server.stop()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
-    """Headless Chromium (the system's) through Playwright."""
+    """Headless Chromium (the system's) through Playwright.
+
+    Module scope: Playwright's sync API keeps an asyncio loop running on this thread while
+    it is open, which would stop later tests in the same process from using it themselves.
+    """
     if not (Path(CHROMIUM).is_file() or shutil.which(CHROMIUM)):
         message = f"Chromium not found at {CHROMIUM}; install Debian's chromium package (apt-get install chromium)"
         if os.environ.get("CI", "").lower() == "true":

@@ -68,3 +68,21 @@ def test_html_makes_no_external_request(example_report: Path, tmp_path: Path) ->
     assert set(_requests_when_opened(control)) == {"https://cdn.example.org/require.js",
                                                    "http://example.org/a.png"}
     assert _requests_when_opened(example_report / "report.html") == []
+
+
+def test_pdf_prints_from_inside_a_running_event_loop(tmp_path: Path) -> None:
+    """Rendering from a Jupyter kernel or a Voila page, where an asyncio loop is running, still prints."""
+    import asyncio
+
+    from lia.report import PdfPrinter
+
+    html = tmp_path / "page.html"
+    html.write_text("<!doctype html><meta charset=utf-8><h1>Samtalsinspelning</h1>", encoding="utf-8")
+
+    async def inside_a_loop() -> list[str]:
+        with PdfPrinter() as printer:
+            return printer.print_pdf(html, tmp_path / "page.pdf", "Title", "footer")
+
+    assert asyncio.run(inside_a_loop()) == []
+    text = subprocess.run(["pdftotext", str(tmp_path / "page.pdf"), "-"], capture_output=True, text=True, check=True).stdout
+    assert "Samtalsinspelning" in text
