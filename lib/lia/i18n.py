@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
-from typing import Mapping
+from typing import Any, Mapping
 
 __all__ = ["LANGS", "LANG_NAMES", "text", "catalogue", "t", "check_lang"]
 
@@ -59,3 +59,15 @@ def t(area: str, key: str, lang: str = "en", **fmt: object) -> str:
         return key
     s = text(entry, lang)
     return s.format(**fmt) if fmt else s
+
+
+# d3 locales for chart numbers and dates (d3-format has no nb-NO: the Norwegian number format inline).
+_NUMBER_LOCALES: dict[str, Any] = {"en": "en-GB", "sv": "sv-SE",
+                                   "nb": {"decimal": ",", "thousands": "\u00a0", "grouping": [3],
+                                          "currency": ["", " kr"]}}
+_TIME_LOCALES = {"en": "en-GB", "sv": "sv-SE", "nb": "nb-NO"}
+
+
+def chart_locale(lang: str) -> dict[str, Any]:
+    """vl-convert's ``format_locale`` and ``time_format_locale`` for *lang* (month names, decimal comma)."""
+    return {"format_locale": _NUMBER_LOCALES.get(lang, "en-GB"), "time_format_locale": _TIME_LOCALES.get(lang, "en-GB")}

@@ -288,19 +288,13 @@ def _missing_rules_note(d: ReportData) -> str:
     return _note("mixed", e(d.L("rules.missing")))
 
 
-# d3 locales for numbers and dates (d3-format has no nb-NO: Norwegian number format given inline).
-_NUMBER_LOCALES: dict[str, Any] = {"en": "en-GB", "sv": "sv-SE",
-                                   "nb": {"decimal": ",", "thousands": "\u00a0", "grouping": [3],
-                                          "currency": ["", " kr"]}}
-_TIME_LOCALES = {"en": "en-GB", "sv": "sv-SE", "nb": "nb-NO"}
-
-
 def _svg(chart: Any, lang: str = "en") -> str:
     """An altair chart as inline SVG (vl-convert: no JavaScript, no network, deterministic, localized)."""
     import vl_convert as vlc
 
-    svg = vlc.vegalite_to_svg(chart.to_dict(), allowed_base_urls=[], format_locale=_NUMBER_LOCALES.get(lang, "en-GB"),
-                              time_format_locale=_TIME_LOCALES.get(lang, "en-GB"))
+    from .i18n import chart_locale
+
+    svg = vlc.vegalite_to_svg(chart.to_dict(), allowed_base_urls=[], **chart_locale(lang))
     svg = re.sub(r"^<\?xml[^>]*>\s*", "", svg)
     return f'<figure class="chart">{svg}</figure>'
 

@@ -76,3 +76,12 @@ def test_no_limit_and_empty_selection_still_render(report):
     empty = charts.all_charts(report, team="sales", start=date(2030, 1, 1), end=date(2030, 1, 31))
     for chart in empty.values():
         assert charts.to_svg(chart).lstrip().startswith("<svg")
+
+
+@pytest.mark.parametrize("lang,month,english", [("sv", "maj", "May"), ("nb", "mai", "May")])
+def test_dates_on_the_axes_in_the_readers_language(report, lang, month, english):
+    """A Swedish or Norwegian works council reads month names in its own language."""
+    svg = charts.to_svg(charts.all_charts(report, lang=lang)["timeline"], lang)
+    labels = re.findall(r">([^<>]+)</text>", svg)
+    assert any(month in x.lower() for x in labels), labels[:40]
+    assert not any(english in x for x in labels)

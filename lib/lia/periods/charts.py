@@ -231,21 +231,26 @@ def all_charts(report: PeriodReport, team: str | None = None, start: date | None
     }
 
 
-def to_svg(chart: Any) -> str:
-    """Render a chart to SVG text offline (vl-convert)."""
+def to_svg(chart: Any, lang: str = "en") -> str:
+    """Render a chart to SVG text offline (vl-convert), with *lang*'s month names and number format."""
     import vl_convert as vlc
 
-    return vlc.vegalite_to_svg(chart.to_dict())
+    from ..i18n import chart_locale
+
+    return vlc.vegalite_to_svg(chart.to_dict(), **chart_locale(lang))
 
 
-def to_png(chart: Any, scale: float = 2.0) -> bytes:
-    """Render a chart to PNG bytes offline (vl-convert)."""
+def to_png(chart: Any, scale: float = 2.0, lang: str = "en") -> bytes:
+    """Render a chart to PNG bytes offline (vl-convert), with *lang*'s month names and number format."""
     import vl_convert as vlc
 
-    return vlc.vegalite_to_png(chart.to_dict(), scale=scale)
+    from ..i18n import chart_locale
+
+    return vlc.vegalite_to_png(chart.to_dict(), scale=scale, **chart_locale(lang))
 
 
-def export(charts: dict[str, Any], folder: str | Path, fmt: str = "svg", prefix: str = "periods") -> list[Path]:
+def export(charts: dict[str, Any], folder: str | Path, fmt: str = "svg", prefix: str = "periods",
+           lang: str = "en") -> list[Path]:
     """Write each chart to ``folder/<prefix>-<name>.<fmt>`` (svg or png), atomically; returns the paths."""
     from .synth import write_table_atomic
 
@@ -253,7 +258,7 @@ def export(charts: dict[str, Any], folder: str | Path, fmt: str = "svg", prefix:
         raise ValueError(f"fmt must be 'svg' or 'png', got {fmt!r}")
     out = []
     for name, chart in charts.items():
-        data = to_svg(chart).encode("utf-8") if fmt == "svg" else to_png(chart)
+        data = to_svg(chart, lang).encode("utf-8") if fmt == "svg" else to_png(chart, lang=lang)
         path = Path(folder) / f"{prefix}-{name}.{fmt}"
 
         def write(tmp: str, data: bytes = data) -> None:

@@ -189,7 +189,7 @@ class WorksCouncilApp:
 
         self.charts = all_charts(self.report, team=self.team, start=_d(self.w_start.value),
                                  end=_d(self.w_end.value), lang=self.lang)
-        self.w_charts.children = [w.HTML(to_svg(c)) for c in self.charts.values()]
+        self.w_charts.children = [w.HTML(to_svg(c, self.lang)) for c in self.charts.values()]
         self.w_breaches.value = (f"<h3>{html.escape(t('periods', 'ui_breaches', self.lang))}</h3>"
                                  + breaches_html(self.filtered(), self.lang))
 
@@ -201,7 +201,7 @@ class WorksCouncilApp:
             return []
         stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
         prefix = f"{self.w_assessment.value.strip('()')}-{self.team or 'all'}-{stamp}"
-        self.exported = export(self.charts, self.ws.reports_dir / "periods", fmt, prefix=prefix)
+        self.exported = export(self.charts, self.ws.reports_dir / "periods", fmt, prefix=prefix, lang=self.lang)
         self.w_status.value = html.escape(t("periods", "ui_exported", self.lang,
                                             files=", ".join(str(p) for p in self.exported)))
         return self.exported
