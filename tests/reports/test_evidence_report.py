@@ -95,6 +95,14 @@ def test_attached_evidence_is_weighed_shown_and_listed(setup: dict[str, Any]) ->
         assert b.get("agent", b.get("team")) in section
     for name in KIND_NAMES[:2]:
         assert name in section
+    # a summary by kind (count, people affected) comes before the charts and the detail
+    start = section.index("Breaches by kind")
+    summary = section[start:section.index("<svg", start)]
+    from collections import Counter
+
+    for kind, n in Counter(b["kind"] for b in ev.breaches).items():
+        row = re.search(r"<tr>(?:(?!</tr>).)*" + re.escape(f"<td>{n}</td>"), summary, flags=re.S)
+        assert row, (kind, n)
     charts = re.findall(r"<svg.*?</svg>", section, flags=re.S)
     titles = [t for t in CHART_TITLES if any(t in c for c in charts)]
     assert titles == list(CHART_TITLES)
