@@ -9,10 +9,13 @@ Playwright's sync API in a test process) must not be mistaken for a kernel.
 from __future__ import annotations
 
 import asyncio
+import os
 import sys
+import time
+from collections.abc import Callable, Mapping
 from typing import Any
 
-__all__ = ["in_kernel", "kernel_loop", "later", "PAGE_LOAD_GRACE"]
+__all__ = ["in_kernel", "kernel_loop", "later", "serve_request", "PAGE_LOAD_GRACE"]
 
 #: Seconds to hold back costly but secondary work (charts) after a page request: the browser
 #: needs the CPU and the kernel's answers to build the page first (2 cores are shared by both).
@@ -48,3 +51,44 @@ def later(fn: Any, delay: float) -> None:
         fn()
     else:
         loop.call_later(delay, fn)
+
+
+def serve_request(apply: Callable[[Mapping[str, str]], None], ready: str,
+                  on_error: Callable[[Exception], None] | None = None,
+                  warm: Callable[[], None] | None = None, defer: bool = True) -> None:
+    """The last cell of every page: wait for the browser's request, then ``apply(environ)``.
+
+    Voila runs a preheated notebook before anyone asks for it; ``warm`` runs then, and
+    *ready* goes to the server's log (tests and benchmarks wait for it; operators see the
+    pool is warm). :func:`voila.utils.wait_for_request` returns once the request arrived
+    and its headers and query string are in the environment; outside Voila it returns at
+    once. Voila sends the rest of the page only when this cell ends, so inside a kernel
+    (and with *defer*) ``apply`` runs right after it, on the kernel's loop, while the
+    browser loads the page's scripts. An error in ``apply`` goes to ``on_error`` (a
+    callback's exception would otherwise reach only the server's log).
+    """
+    try:
+        from voila.utils import wait_for_request
+    except ImportError:  # pragma: no cover - not served by Voila (e.g. JupyterLab)
+        wait_for_request = None
+    if wait_for_request is not None and os.environ.get("VOILA_PREHEAT") == "True":
+        if warm is not None:
+            warm()
+        print(f"lia: {ready} at {time.time():.3f}", file=sys.__stderr__, flush=True)
+    if wait_for_request is not None:
+        wait_for_request()
+    env = dict(os.environ)
+
+    def work() -> None:
+        try:
+            apply(env)
+        except Exception as exc:
+            if on_error is None:
+                raise
+            on_error(exc)
+
+    loop = kernel_loop() if defer else None
+    if loop is not None:
+        loop.call_later(0.01, work)
+    else:
+        work()  # plain Python (tests, scripts): now

@@ -33,8 +33,8 @@ def _catalogue() -> dict[str, dict[str, str]]:
         return catalogue("status", repo_root() / "templates")
 
 
-@lru_cache(maxsize=None)
-def _patterns(mtime_key: int) -> list[tuple[re.Pattern[str], dict[str, str]]]:
+@lru_cache(maxsize=1)
+def _patterns() -> list[tuple[re.Pattern[str], dict[str, str]]]:
     out = []
     for entry in _catalogue().values():
         en = entry["en"]
@@ -53,7 +53,7 @@ def translate(message: str, lang: str) -> str:
     """*message* (as lia wrote it in English) in *lang*; unknown messages unchanged."""
     if lang not in LANGS or lang == "en" or not message:
         return message
-    for pattern, entry in _patterns(0):
+    for pattern, entry in _patterns():
         m = pattern.match(message)
         if m:
             values = {k: (translate(v, lang) if k in _NESTED else v) for k, v in m.groupdict().items()}

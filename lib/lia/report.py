@@ -320,12 +320,14 @@ def _next_dir(ws: Any, aid: str, number: int) -> Path:
 
 
 def latest_signed(ws: Any, aid: str, before: Path | None = None) -> Path | None:
-    """The newest report folder of ``aid`` whose signatures all verify (files intact)."""
+    """The newest report folder of ``aid`` (older than ``before``, if given) whose signatures all verify."""
     from .signing import ENVELOPE_FILE, verify_report
 
-    for d in reversed(report_dirs(ws, aid)):
-        if before is not None and d == before:
-            continue
+    dirs = report_dirs(ws, aid)
+    if before is not None:
+        before = Path(before)
+        dirs = dirs[: dirs.index(before)] if before in dirs else []
+    for d in reversed(dirs):
         if not (d / ENVELOPE_FILE).exists():
             continue
         try:

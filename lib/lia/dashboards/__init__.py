@@ -10,7 +10,6 @@ assessments for tests and benchmarks. The notebooks ``notebooks/portfolio.ipynb`
 
 from __future__ import annotations
 
-import os
 from typing import Any
 
 __all__ = ["build_portfolio", "build_viewer", "ready_message", "serve_request", "warm_up"]
@@ -64,33 +63,6 @@ def serve_request(page: Any, *, defer: bool = True) -> None:
     verifying, drawing) runs right after the cell, on the kernel's event loop: the
     browser loads the page meanwhile and the widgets fill in when the work is done.
     """
-    try:
-        from voila.utils import wait_for_request
-    except ImportError:  # pragma: no cover - not served by Voila (e.g. JupyterLab)
-        wait_for_request = None
-    if wait_for_request is not None and os.environ.get("VOILA_PREHEAT") == "True":
-        import sys
-        import time
+    from ..kernel import serve_request as serve
 
-        # goes to the server's log: tests and benchmarks wait for it, operators see the pool is warm
-        print(f"lia: {ready_message(page)} at {time.time():.3f}", file=sys.__stderr__, flush=True)
-    if wait_for_request is not None:
-        wait_for_request()
-    env = dict(os.environ)
-
-    def work() -> None:
-        try:
-            page.apply_request(env)
-        except Exception as exc:  # never lose an error in a callback: show it on the page
-            show = getattr(page, "show_error", None)
-            if show is None:
-                raise
-            show(exc)
-
-    from ..kernel import kernel_loop
-
-    loop = kernel_loop() if defer else None
-    if loop is not None:
-        loop.call_later(0.01, work)
-        return
-    work()  # plain Python (tests, scripts): do it now
+    serve(page.apply_request, ready_message(page), on_error=getattr(page, "show_error", None), defer=defer)

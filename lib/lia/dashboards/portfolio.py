@@ -278,8 +278,11 @@ def collect(
         number, path = head
         head_key = stat_fingerprint([path])
         info = entry.get("head")
+        head_stale = not info or info.get("key") != head_key
+        cached_ev = entry.get("eval")
         version = None
-        if not info or info.get("key") != head_key:
+        # one read of the version when either the head summary or its evaluation must be redone
+        if head_stale or not cached_ev or cached_ev.get("key") != f"{info['digest']}|{rules_fp}":
             try:
                 version = store.load(aid, number)
             except LiaError as exc:
@@ -287,6 +290,7 @@ def collect(
                 entry.clear()
                 cache.touch()
                 continue
+        if head_stale:
             info = {"key": head_key, "number": version.number, "digest": version.digest, "assessment": version.assessment}
             entry["head"] = info
             cache.touch()
@@ -294,18 +298,9 @@ def collect(
         digest = info["digest"]
 
         ev_key = f"{digest}|{rules_fp}"
-        cached_ev = entry.get("eval")
         if cached_ev and cached_ev.get("key") == ev_key:
             evaluation = EvalSummary.from_json(cached_ev["value"])
         else:
-            if version is None:
-                try:
-                    version = store.load(aid, number)
-                except LiaError as exc:
-                    rows.append(PortfolioRow(aid, head_version=number, error=str(exc)))
-                    entry.clear()
-                    cache.touch()
-                    continue
             evaluation = src.evaluate(version.assessment, version.answers)
             entry["eval"] = {"key": ev_key, "value": evaluation.to_json()}
             cache.touch()

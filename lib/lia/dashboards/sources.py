@@ -340,22 +340,10 @@ class Sources:
 
     def previous_signed(self, ws: Any, report_dir: Path) -> Path | None:
         """The newest report of the same assessment, older than ``report_dir``, whose files and signatures verify."""
-        from lia.errors import LiaError
-        from lia.signing import ENVELOPE_FILE, verify_report
+        from lia.report import latest_signed
 
         report_dir = Path(report_dir)
-        dirs = self.report_dirs(ws, report_dir.parent.name)
-        if report_dir not in dirs:
-            return None
-        for d in reversed(dirs[: dirs.index(report_dir)]):
-            if not (d / ENVELOPE_FILE).exists():
-                continue
-            try:
-                if verify_report(ws, d, check_current=False).ok:
-                    return d
-            except LiaError:
-                continue
-        return None
+        return latest_signed(ws, report_dir.parent.name, before=report_dir)
 
     def verify(self, ws: Any, report_dir: Path) -> ReportCheck:
         """Verify a report with :func:`lia.signing.verify_report` (signatures, digests, staleness)."""

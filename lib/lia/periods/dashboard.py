@@ -26,33 +26,13 @@ READY_MESSAGE = "works-council page preheated, waiting for a visitor"
 
 def serve_request(app: "WorksCouncilApp") -> None:
     """In a preheated Voila kernel: wait for the browser's request, then apply its query string."""
-    import os
-    import sys
-    import time
+    from ..kernel import serve_request as serve
 
-    try:
-        from voila.utils import wait_for_request
-    except ImportError:  # pragma: no cover - not served by Voila
-        wait_for_request = None
-    if wait_for_request is not None and os.environ.get("VOILA_PREHEAT") == "True":
-        print(f"lia: {READY_MESSAGE} at {time.time():.3f}", file=sys.__stderr__, flush=True)
-    if wait_for_request is not None:
-        wait_for_request()
-    env = dict(os.environ)
+    def show(exc: Exception) -> None:
+        app.w_status.value = html.escape(str(exc) if isinstance(exc, LiaError) else f"{type(exc).__name__}: {exc}")
 
-    def work() -> None:
-        try:
-            app.apply_request(env)
-        except LiaError as exc:
-            app.w_status.value = html.escape(str(exc))
+    serve(app.apply_request, READY_MESSAGE, on_error=show)
 
-    from ..kernel import kernel_loop
-
-    loop = kernel_loop()  # after this cell, so the page reaches the browser at once
-    if loop is not None:
-        loop.call_later(0.01, work)
-    else:
-        work()
 
 #: The pseudo-assessment id for the generated demo log with its own limits.
 DEMO = "(demo)"

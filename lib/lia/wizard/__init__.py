@@ -31,44 +31,21 @@ def serve_request(app: Any) -> None:
     copies its headers and query string into the environment. Outside Voila it
     returns at once.
     """
-    try:
-        from voila.utils import wait_for_request
-    except ImportError:  # not served by Voila (e.g. JupyterLab)
-        wait_for_request = None
-    import os
-    import sys
-    import time
+    from lia.kernel import PAGE_LOAD_GRACE, serve_request as serve
 
-    if wait_for_request is not None and os.environ.get("VOILA_PREHEAT") == "True":
+    def warm() -> None:
         from lia.wizard.reasoning import warm_up
 
         warm_up(app.state.lang)
-        # goes to the server's log: tests and benchmarks wait for it, operators see the pool is warm
-        print(f"lia: {READY_MESSAGE} at {time.time():.3f}", file=sys.__stderr__, flush=True)
-    if wait_for_request is not None:
-        wait_for_request()
-    env = dict(os.environ)
 
-    def work() -> None:
-        from lia.kernel import PAGE_LOAD_GRACE
-
+    def apply(env: Any) -> None:
         app._next_chart_delay = PAGE_LOAD_GRACE  # the questions first; the charts once the page is built
         try:
             app.apply_request(env)
-        except Exception as exc:  # a callback's error would only reach the server log: show it on the page
-            app._say(f"{type(exc).__name__}: {exc}", "error")
         finally:
             app._next_chart_delay = None
 
-    from lia.kernel import kernel_loop
-
-    # Voila sends the rest of the page only when this cell ends: open the assessment right after
-    # it, on the kernel's loop, while the browser loads the page's scripts.
-    loop = kernel_loop()
-    if loop is not None:
-        loop.call_later(0.01, work)
-    else:
-        work()
+    serve(apply, READY_MESSAGE, on_error=lambda exc: app._say(f"{type(exc).__name__}: {exc}", "error"), warm=warm)
 
 
 def __getattr__(name: str) -> Any:
