@@ -8,7 +8,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 PORT ?= 8866
 
-.PHONY: run test install system-deps bench clean
+.PHONY: run test install system-deps bench frontend clean
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -30,6 +30,11 @@ test: install system-deps
 
 bench: install system-deps
 	@for b in bench/bench_*.py; do echo "== $$b"; $(BIN)/python $$b || exit 1; done
+
+# The pages' script (frontend/ -> templates/jupyter/voila/templates/lia/static/lia-page/).
+# The built files are committed, so only a change to frontend/ needs Node.js and npm.
+frontend:
+	cd frontend && npm ci --no-audit --no-fund && node build.mjs
 
 clean:
 	rm -rf $(VENV) .pytest_cache tests/output bench/output

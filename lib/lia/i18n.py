@@ -10,7 +10,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Mapping
 
-__all__ = ["LANGS", "LANG_NAMES", "text", "catalogue", "t", "check_lang"]
+__all__ = ["LANGS", "LANG_NAMES", "text", "catalogue", "t", "check_lang", "mark_page_language", "PAGE_LANG_CLASS"]
 
 LANGS: tuple[str, ...] = ("en", "sv", "nb")
 LANG_NAMES = {"en": "English", "sv": "Svenska", "nb": "Norsk bokmål"}
@@ -71,3 +71,19 @@ _TIME_LOCALES = {"en": "en-GB", "sv": "sv-SE", "nb": "nb-NO"}
 def chart_locale(lang: str) -> dict[str, Any]:
     """vl-convert's ``format_locale`` and ``time_format_locale`` for *lang* (month names, decimal comma)."""
     return {"format_locale": _NUMBER_LOCALES.get(lang, "en-GB"), "time_format_locale": _TIME_LOCALES.get(lang, "en-GB")}
+
+
+#: A page's root widget carries ``lia-page-lang-<code>``: the page script (frontend/src/index.js)
+#: reads it to say connection trouble in the language the reader chose on the page.
+PAGE_LANG_CLASS = "lia-page-lang-"
+
+
+def mark_page_language(widget: Any, lang: str) -> None:
+    """Tag *widget* (a page's root) with the page's language, replacing an earlier tag."""
+    if widget is None:
+        return
+    for cls in list(getattr(widget, "_dom_classes", ())):
+        if cls.startswith(PAGE_LANG_CLASS) and cls != PAGE_LANG_CLASS + lang:
+            widget.remove_class(cls)
+    if PAGE_LANG_CLASS + lang not in widget._dom_classes:
+        widget.add_class(PAGE_LANG_CLASS + lang)

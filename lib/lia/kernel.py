@@ -80,12 +80,17 @@ def serve_request(apply: Callable[[Mapping[str, str]], None], ready: str,
     env = dict(os.environ)
 
     def work() -> None:
+        started = time.perf_counter()
         try:
             apply(env)
         except Exception as exc:
             if on_error is None:
                 raise
             on_error(exc)
+        finally:
+            if os.environ.get("LIA_TIMING"):
+                print(f"lia: request applied in {1000 * (time.perf_counter() - started):.0f} ms at {time.time():.3f}",
+                      file=sys.__stderr__, flush=True)
 
     loop = kernel_loop() if defer else None
     if loop is not None:

@@ -52,7 +52,7 @@ def test_find_report(history_ws: Path, fake) -> None:
 
 def test_no_report_yet_says_how_to_make_one(ws: Path, mini: Path, fake) -> None:
     new_assessment(ws, "bare")
-    with pytest.raises(NotFoundError, match="lia report bare"):
+    with pytest.raises(NotFoundError, match="lia render bare"):
         vw.open_report(ws, "bare", sources=fake)
 
 

@@ -106,7 +106,7 @@ def find_report(ws: Any, aid: str, version: int | None = None, report: str | Non
         raise NotFoundError(f"there is no assessment {aid!r} in this workspace; known assessments: {known}")
     dirs = report_choices(ws, aid, sources)
     if not dirs:
-        raise NotFoundError(f"{aid} has no rendered report yet; render one with `lia report {aid}`")
+        raise NotFoundError(f"{aid} has no rendered report yet; render one with `lia render {aid}`")
     if report:
         for d in dirs:
             if d.name == report:

@@ -19,7 +19,7 @@ from typing import Any, Mapping
 
 import ipywidgets as W
 
-from lia.i18n import LANG_NAMES, LANGS, text
+from lia.i18n import LANG_NAMES, LANGS, mark_page_language, text
 
 from ..messages import translate, translate_problem
 from . import portfolio as pf
@@ -262,6 +262,7 @@ class PortfolioPage:
             self.charts,
         ], layout=W.Layout(padding="4px 8px"))
         self.root.add_class("lia-portfolio")
+        mark_page_language(self.root, self.s.lang)
         self._relabel()
 
     def _labelled(self, key: str, w: W.Widget) -> W.VBox:
@@ -476,6 +477,7 @@ class PortfolioPage:
         if self.lang.value != lang:
             self.lang.value = lang
             return
+        mark_page_language(self.root, lang)
         self._relabel()
         if self.rows:
             self.render()
@@ -566,6 +568,7 @@ class ViewerPage:
         self.root = W.VBox([self.style, self.header, chooser, self.msg, self.signature, self.content, self.changes],
                            layout=W.Layout(padding="4px 8px"))
         self.root.add_class("lia-viewer")
+        mark_page_language(self.root, self.s.lang)
         self._relabel()
 
     def _relabel(self) -> None:
@@ -583,6 +586,7 @@ class ViewerPage:
         if self.lang.value != lang:
             self.lang.value = lang
             return
+        mark_page_language(self.root, lang)
         self._relabel()
         if self.view is not None:
             self._render(self.view)

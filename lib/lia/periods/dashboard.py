@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import LiaError
-from ..i18n import LANG_NAMES, LANGS, t
+from ..i18n import LANG_NAMES, LANGS, mark_page_language, t
 
 __all__ = ["WorksCouncilApp", "demo_log", "breaches_html", "serve_request", "DEMO", "READY_MESSAGE"]
 
@@ -109,6 +109,7 @@ class WorksCouncilApp:
                        self.w_end, self.labels["ui_language"], self.w_lang])
         self.widget = w.VBox([self.w_title, row1, row2, w.HBox([self.w_svg, self.w_png]), self.w_status,
                               self.w_charts, self.w_breaches])
+        mark_page_language(self.widget, self.lang)
         self._texts()
         self.refresh(reload=True)
 
@@ -209,6 +210,7 @@ class WorksCouncilApp:
 
     def _on_lang(self, change: Any) -> None:
         self.lang = change["new"]
+        mark_page_language(self.widget, self.lang)
         self._texts()
         if self.report is not None:
             opts = list(self.w_team.options)

@@ -19,6 +19,7 @@ import ipywidgets as W
 from lia.wizard import reasoning as _reasoning
 from lia.wizard.schema import Form, label
 from lia.wizard.state import JURISDICTIONS, WORKING, Problem, WizardState
+from lia.i18n import mark_page_language
 from lia.wizard.strings import LANGS, LANGUAGE_NAMES, Strings
 from lia.wizard.widgets import QuestionBlock, button_widget, format_value, html_widget, shared_layout
 
@@ -327,6 +328,7 @@ class WizardApp:
              self.progress_text, body, savebar, self.problems_html, self.history_box]
         )
         self.root.add_class("lia-app")
+        mark_page_language(self.root, self.state.lang)
         self.author.observe(lambda _c: self._refresh_status(), "value")
 
     def _relabel(self) -> None:
@@ -782,6 +784,7 @@ class WizardApp:
             return
         self.state.lang = lang
         self.t = Strings(lang)
+        mark_page_language(self.root, lang)
         self._drop_views()
         self._relabel()
         self.refresh_all()

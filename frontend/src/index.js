@@ -1,0 +1,263 @@
+// The workbench's page script for Voila.
+//
+// Voila renders a notebook on the server and sends the page with each cell's outputs
+// in <script type="application/vnd.voila.cell-output+json"> tags. Its own page script
+// then boots a JupyterLab application (plugins, settings, translations, code editor,
+// renderers for every MIME type: 4.8 MB of JavaScript) only to show a few ipywidgets.
+// On two shared cores that alone cost 1-2 s before the first question could be
+// typed into. The workbench's pages need much less: a connection to the page's
+// kernel and the ipywidgets controls. This script does exactly that.
+//
+// What it does, in order:
+//   1. read the kernel id from Voila's #jupyter-config-data;
+//   2. connect to that kernel over the server's websocket (same host only);
+//   3. fetch every widget's state in one request (ipywidgets' control comm);
+//   4. replace each cell output with its widget (or its HTML/text);
+//   5. reveal the page (Voila's spinner goes) and report connection trouble
+//      in the reader's language (English, Swedish, Norwegian Bokmål).
+//
+// Built with `make frontend` (esbuild) into templates/jupyter/voila/templates/lia/static/.
+
+import { KernelConnection } from '@jupyterlab/services/lib/kernel/default';
+import { ServerConnection } from '@jupyterlab/services/lib/serverconnection';
+import { CommsOverSubshells } from '@jupyterlab/services/lib/kernel/comm';
+import { ManagerBase } from '@jupyter-widgets/base-manager';
+import * as base from '@jupyter-widgets/base';
+import * as controls from '@jupyter-widgets/controls';
+import { Widget } from '@lumino/widgets';
+
+import '@jupyter-widgets/controls/css/widgets.css';
+import '@fortawesome/fontawesome-free/css/fontawesome.min.css';
+import '@fortawesome/fontawesome-free/css/v4-shims.min.css';
+import './icons.css';
+import './page.css';
+
+const OUTPUT_MIME = 'application/vnd.voila.cell-output+json';
+const WIDGET_MIME = 'application/vnd.jupyter.widget-view+json';
+
+// What the reader may see from this script, in the workbench's three languages.
+const MESSAGES = {
+  en: {
+    lost: 'The connection to the server was lost; reconnecting. Changes made now reach the server only once it is back.',
+    gone: 'The server cannot be reached. Nothing typed since the connection was lost is saved: reload the page once the server runs again.',
+    failed: 'This page could not connect to its server. Reload the page; if this persists, ask whoever runs the workbench to restart it.',
+    widget: 'Part of this page could not be shown.',
+    back: 'Connected to the server again.',
+  },
+  sv: {
+    lost: 'Anslutningen till servern bröts; ansluter igen. Ändringar som görs nu når servern först när den är tillbaka.',
+    gone: 'Servern går inte att nå. Det som skrivits sedan anslutningen bröts är inte sparat: ladda om sidan när servern körs igen.',
+    failed: 'Sidan kunde inte ansluta till sin server. Ladda om sidan; om felet kvarstår, be den som driver arbetsbänken att starta om den.',
+    widget: 'En del av sidan kunde inte visas.',
+    back: 'Ansluten till servern igen.',
+  },
+  nb: {
+    lost: 'Forbindelsen til serveren ble brutt; kobler til igjen. Endringer som gjøres nå, når serveren først når den er tilbake.',
+    gone: 'Serveren kan ikke nås. Det som er skrevet siden forbindelsen ble brutt, er ikke lagret: last inn siden på nytt når serveren kjører igjen.',
+    failed: 'Siden kunne ikke koble til serveren sin. Last inn siden på nytt; hvis feilen vedvarer, be den som drifter arbeidsbenken om å starte den på nytt.',
+    widget: 'En del av siden kunne ikke vises.',
+    back: 'Koblet til serveren igjen.',
+  },
+};
+
+/**
+ * The reader's language: the one the page shows (its root widget carries lia-page-lang-xx,
+ * set by lia.i18n.mark_page_language), else ?lang=, else the browser's, else English.
+ */
+export function pageLanguage(doc, search, languages) {
+  const tagged = doc && doc.querySelector('[class*="lia-page-lang-"]');
+  const fromPage = tagged ? (tagged.className.match(/lia-page-lang-([a-z]+)/) || [])[1] : '';
+  const wanted = [fromPage || '', new URLSearchParams(search || '').get('lang') || '', ...(languages || [])];
+  for (const tag of wanted) {
+    const primary = String(tag).toLowerCase().split(/[-_]/)[0];
+    if (primary === 'sv') return 'sv';
+    if (primary === 'nb' || primary === 'no' || primary === 'nn') return 'nb';
+    if (primary === 'en') return 'en';
+  }
+  return 'en';
+}
+
+/** The page's messages in the language it shows now (asked each time: the reader may switch). */
+function messages() {
+  return MESSAGES[pageLanguage(document, window.location.search, navigator.languages)];
+}
+
+const MODULES = {
+  '@jupyter-widgets/base': base,
+  '@jupyter-widgets/controls': controls,
+};
+
+/** An ipywidgets manager bound to one kernel connection, showing views into plain DOM nodes. */
+class PageWidgetManager extends ManagerBase {
+  constructor(kernel) {
+    super();
+    this.kernel = kernel;
+    kernel.registerCommTarget(this.comm_target_name, async (comm, msg) => {
+      await this.handle_comm_open(new base.shims.services.Comm(comm), msg);
+    });
+  }
+
+  async loadClass(className, moduleName, moduleVersion) {
+    const module = MODULES[moduleName];
+    if (module && module[className]) return module[className];
+    throw new Error(`Widget class ${className} not found in ${moduleName}@${moduleVersion}`);
+  }
+
+  async _create_comm(targetName, modelId, data, metadata, buffers) {
+    const comm = this.kernel.createComm(targetName, modelId);
+    if (data || metadata) comm.open(data, metadata, buffers);
+    return new base.shims.services.Comm(comm);
+  }
+
+  async _get_comm_info() {
+    const reply = await this.kernel.requestCommInfo({ target_name: this.comm_target_name });
+    return reply.content.status === 'ok' ? reply.content.comms : {};
+  }
+
+  async display(modelId, host) {
+    const model = await this.get_model(modelId);
+    const view = await this.create_view(model);
+    Widget.attach(view.luminoWidget, host);
+    return view;
+  }
+}
+
+function pageConfig() {
+  const el = document.getElementById('jupyter-config-data');
+  return el ? JSON.parse(el.textContent) : {};
+}
+
+function notice(kind, text) {
+  let bar = document.getElementById('lia-connection');
+  if (!bar) {
+    bar = document.createElement('div');
+    bar.id = 'lia-connection';
+    bar.setAttribute('role', 'alert');
+    document.body.prepend(bar);
+  }
+  bar.className = `lia-connection lia-connection-${kind}`;
+  bar.textContent = text;
+  bar.hidden = !text;
+}
+
+function reveal() {
+  window.themeLoaded = true;
+  if (typeof window.display_cells === 'function') window.display_cells();
+}
+
+function plainText(host, text, className) {
+  const pre = document.createElement('pre');
+  pre.className = className;
+  pre.textContent = text;
+  host.appendChild(pre);
+}
+
+async function renderOutput(manager, output, host) {
+  const data = output.data || {};
+  if (data[WIDGET_MIME]) {
+    try {
+      await manager.display(data[WIDGET_MIME].model_id, host);
+    } catch (err) {
+      console.error('lia: widget not shown', err);
+      plainText(host, messages().widget, 'lia-output-error');
+    }
+  } else if (data['text/html'] !== undefined) {
+    const div = document.createElement('div');
+    div.innerHTML = [].concat(data['text/html']).join('');
+    host.appendChild(div);
+  } else if (output.output_type === 'stream') {
+    plainText(host, [].concat(output.text).join(''), 'lia-output-stream');
+  } else if (output.output_type === 'error') {
+    plainText(host, `${output.ename}: ${output.evalue}`, 'lia-output-error');
+  } else if (data['text/plain'] !== undefined) {
+    plainText(host, [].concat(data['text/plain']).join(''), 'lia-output-text');
+  }
+}
+
+const mark = (name) => performance.mark(`lia:${name}`);
+
+async function main() {
+  mark('start');
+  const config = pageConfig();
+  const outputs = Array.from(document.querySelectorAll(`script[type="${OUTPUT_MIME}"]`));
+  if (!config.kernelId) {
+    // a page without a kernel (an error page): show what the server rendered
+    reveal();
+    return;
+  }
+  const token = new URLSearchParams(window.location.search).get('token') || '';
+  const baseUrl = new URL(config.baseUrl || '/', window.location.href).href;
+  const serverSettings = ServerConnection.makeSettings({
+    baseUrl,
+    wsUrl: baseUrl.replace(/^http/, 'ws'),
+    token,
+    appendToken: true,
+  });
+  const kernel = new KernelConnection({
+    model: { id: config.kernelId, name: 'python3' },
+    serverSettings,
+    handleComms: true,
+    // Every widget message on the kernel's main shell, in order: a subshell per comm target
+    // (the default since JupyterLab 4.4) costs a thread in the kernel and a round trip first.
+    commsOverSubshells: CommsOverSubshells.Disabled,
+  });
+  window.liaKernel = kernel;
+  // Connection trouble is said on the page at once: the kernel connection retries for about
+  // two minutes before it gives up, and a DPO typing answers meanwhile must know they are not saved.
+  let everConnected = false;
+  let troubled = false;
+  kernel.connectionStatusChanged.connect((_, status) => {
+    if (status === 'connected') {
+      if (!everConnected) mark('connected');
+      if (troubled) notice('ok', messages().back);
+      everConnected = true;
+      troubled = false;
+    } else if (everConnected && status === 'connecting') {
+      troubled = true;
+      notice('lost', messages().lost);
+    } else if (status === 'disconnected') {
+      troubled = true;
+      notice('lost', everConnected ? messages().gone : messages().failed);
+      reveal();
+    }
+  });
+  kernel.statusChanged.connect((_, status) => {
+    if (status === 'dead') {
+      troubled = true;
+      notice('lost', messages().gone);
+    }
+  });
+
+  const manager = new PageWidgetManager(kernel);
+  try {
+    await manager._loadFromKernel();
+    mark('states');
+  } catch (err) {
+    console.error('lia: no connection to the kernel', err);
+    notice('lost', messages().failed);
+  }
+  await Promise.all(outputs.map((script) => {
+    const host = document.createElement('div');
+    host.className = 'jp-OutputArea-output lia-output';
+    script.replaceWith(host);
+    let output;
+    try {
+      output = JSON.parse(script.textContent);
+    } catch (err) {
+      return Promise.resolve();
+    }
+    return renderOutput(manager, output, host);
+  }));
+  mark('shown');
+  reveal();
+  document.body.dataset.liaReady = 'true';
+}
+
+if (typeof window !== 'undefined' && typeof document !== 'undefined' && !window.__liaNoAutostart) {
+  const start = () => main().catch((err) => {
+    console.error('lia: page script failed', err);
+    reveal();
+  });
+  if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', start);
+  else start();
+}
