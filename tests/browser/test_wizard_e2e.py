@@ -117,4 +117,10 @@ def test_other_pages_load_nothing_from_other_hosts(lia_server: Any, page: Any, e
     page.wait_for_selector("text=wizard.ipynb", timeout=90_000)  # the tree renders in JS; slow while kernels preheat
     page.goto(lia_server.url("voila/render/no-such.ipynb"))
     page.wait_for_load_state("load")
+    text = page.locator(".lia-error").inner_text()
+    assert "404" in text
+    # the reader's language is unknown on an error page: it speaks all three, and links back to the wizard
+    for sentence in ("There is no such page", "Sidan finns inte", "Siden finnes ikke"):
+        assert sentence in text
+    assert page.locator(".lia-error a").get_attribute("href") == "/"
     assert external_requests == []
