@@ -350,6 +350,20 @@ def test_request_refreshes_a_page_built_before_it(make_app, ws: Path) -> None:
     assert "later" in [v for _, v in a.chooser.options]
 
 
+def test_the_only_assessment_opens_without_asking(make_app, ws: Path) -> None:
+    # as after `make run`: the example is the workspace's one assessment, and the address names none
+    a = make_app()
+    Store(ws).create({"id": "only", "title": "T"}, author="x", message="m", answers={"context.description": "hi"})
+    a.apply_request({"QUERY_STRING": "lang=sv"})
+    assert a.state.assessment_id == "only"
+    assert a.blocks["context.description"].control.widget.value == "hi"
+    # with two, the DPO chooses
+    Store(ws).create({"id": "second", "title": "T"}, author="x", message="m")
+    b = make_app()
+    b.apply_request({"QUERY_STRING": ""})
+    assert b.state.assessment_id is None
+
+
 def test_proxy_header_names_the_visitor_even_when_lia_author_is_set(make_app) -> None:
     # the preheated page was built with the server's LIA_AUTHOR; the request's header is the real user
     a = make_app(author="Server Default")

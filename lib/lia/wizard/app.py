@@ -1036,9 +1036,13 @@ class WizardApp:
         if lang in LANGS and lang != self.state.lang:
             self.set_language(lang)
         aid = (query.get("assessment") or [""])[0]
-        if aid and aid in self.state.ids():
+        ids = self.state.ids()
+        if aid and aid in ids:
             raw = (query.get("version") or [""])[0]
             self.open(aid, int(raw) if raw.isdigit() else None)
+        elif not aid and len(ids) == 1 and self.state.assessment_id is None:
+            # a workspace with a single assessment (the example after `make run`): nothing to choose
+            self.open(ids[0], None)
 
     def _ipython_display_(self) -> None:
         from IPython.display import display
