@@ -13,8 +13,8 @@ from lia.messages import translate, translate_problem
 
 ROOT = Path(__file__).resolve().parents[1]
 # adjacent string literals split over lines are one message
-SOURCES = re.sub(r"\"\s*\n\s*f?\"", "", (ROOT / "lib" / "lia" / "signing.py").read_text()
-                 + (ROOT / "lib" / "lia" / "report.py").read_text())
+SOURCES = re.sub(r"\"\s*\n\s*f?\"", "", "".join((ROOT / "lib" / "lia" / f).read_text()
+                                                   for f in ("signing.py", "report.py", "dashboards/viewer.py")))
 
 
 def _sample(template: str) -> dict[str, str]:
@@ -47,6 +47,10 @@ def test_nested_and_unknown_messages() -> None:
     assert translate("rule pack se 1.1.0 changed without a version bump (rules/se.yaml)", "nb").startswith(
         "regelpakken se 1.1.0 er endret uten nytt versjonsnummer")
     assert translate("rule pack se 1.0.0 -> 1.1.0", "sv") == "regelpaketet se 1.0.0 -> 1.1.0"
+    # a placeholder used twice must hold the same text both times
+    assert translate("cc has no rendered report yet; render one with `lia render cc`", "nb") == \
+        "cc har ingen gjengitt rapport ennå; gjengi en med `lia render cc`"
+    assert translate("cc has no rendered report yet; render one with `lia render dd`", "nb").startswith("cc has no")
     assert translate("something new the catalogue does not know", "sv") == "something new the catalogue does not know"
     assert translate_problem("report.html", "SHA-256 differs from statement.json: the file was changed", "nb") == \
         "report.html: SHA-256 avviker fra statement.json: filen er endret"

@@ -64,10 +64,11 @@ const MESSAGES = {
  * The reader's language: the one the page shows (its root widget carries lia-page-lang-xx,
  * set by lia.i18n.mark_page_language), else ?lang=, else the browser's, else English.
  */
-export function pageLanguage(doc, search, languages) {
-  const tagged = doc && doc.querySelector('[class*="lia-page-lang-"]');
+function pageLanguage() {
+  const tagged = document.querySelector('[class*="lia-page-lang-"]');
   const fromPage = tagged ? (tagged.className.match(/lia-page-lang-([a-z]+)/) || [])[1] : '';
-  const wanted = [fromPage || '', new URLSearchParams(search || '').get('lang') || '', ...(languages || [])];
+  const query = new URLSearchParams(window.location.search).get('lang');
+  const wanted = [fromPage || '', query || '', ...(navigator.languages || [])];
   for (const tag of wanted) {
     const primary = String(tag).toLowerCase().split(/[-_]/)[0];
     if (primary === 'sv') return 'sv';
@@ -79,7 +80,7 @@ export function pageLanguage(doc, search, languages) {
 
 /** The page's messages in the language it shows now (asked each time: the reader may switch). */
 function messages() {
-  return MESSAGES[pageLanguage(document, window.location.search, navigator.languages)];
+  return MESSAGES[pageLanguage()];
 }
 
 const MODULES = {
@@ -201,7 +202,6 @@ async function main() {
     // (the default since JupyterLab 4.4) costs a thread in the kernel and a round trip first.
     commsOverSubshells: CommsOverSubshells.Disabled,
   });
-  window.liaKernel = kernel;
   // Connection trouble is said on the page at once: the kernel connection retries for about
   // two minutes before it gives up, and a DPO typing answers meanwhile must know they are not saved.
   let everConnected = false;
@@ -253,11 +253,9 @@ async function main() {
   document.body.dataset.liaReady = 'true';
 }
 
-if (typeof window !== 'undefined' && typeof document !== 'undefined' && !window.__liaNoAutostart) {
-  const start = () => main().catch((err) => {
-    console.error('lia: page script failed', err);
-    reveal();
-  });
-  if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', start);
-  else start();
-}
+const start = () => main().catch((err) => {
+  console.error('lia: page script failed', err);
+  reveal();
+});
+if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', start);
+else start();

@@ -80,10 +80,6 @@ PAGE_LANG_CLASS = "lia-page-lang-"
 
 def mark_page_language(widget: Any, lang: str) -> None:
     """Tag *widget* (a page's root) with the page's language, replacing an earlier tag."""
-    if widget is None:
-        return
-    for cls in list(getattr(widget, "_dom_classes", ())):
-        if cls.startswith(PAGE_LANG_CLASS) and cls != PAGE_LANG_CLASS + lang:
-            widget.remove_class(cls)
-    if PAGE_LANG_CLASS + lang not in widget._dom_classes:
-        widget.add_class(PAGE_LANG_CLASS + lang)
+    classes = tuple(c for c in widget._dom_classes if not c.startswith(PAGE_LANG_CLASS)) + (PAGE_LANG_CLASS + lang,)
+    if classes != tuple(widget._dom_classes):
+        widget._dom_classes = classes

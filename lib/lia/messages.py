@@ -1,6 +1,6 @@
 """Verification and staleness messages in the reader's language.
 
-lia.signing and lia.report write their findings in English (the CLI, JSON and
+lia.signing, lia.report and lia.dashboards.viewer write their findings in English (the CLI, JSON and
 statements keep them so, stable for other tools). The pages show them in the
 reader's language: :func:`translate` finds the English template of
 ``templates/i18n/status.yaml`` a message was made from, takes the values of its
@@ -38,14 +38,15 @@ def _patterns() -> list[tuple[re.Pattern[str], dict[str, str]]]:
     out = []
     for entry in _catalogue().values():
         en = entry["en"]
-        parts = []
+        parts, seen = [], set()
         for literal, field, _spec, _conv in string.Formatter().parse(en):
             parts.append(re.escape(literal))
             if field:
-                parts.append(f"(?P<{field}>.+?)")
+                parts.append(f"(?P={field})" if field in seen else f"(?P<{field}>.+?)")
+                seen.add(field)
         out.append((re.compile("^" + "".join(parts) + "$", re.S), entry))
     # the most literal text first, so "rule pack X Y changed without..." is not read as a version bump
-    out.sort(key=lambda pe: -len(re.sub(r"\(\?P<\w+>\.\+\?\)", "", pe[0].pattern)))
+    out.sort(key=lambda pe: -len(re.sub(r"\(\?P(<\w+>\.\+\?|=\w+)\)", "", pe[0].pattern)))
     return out
 
 

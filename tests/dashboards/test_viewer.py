@@ -119,6 +119,9 @@ def test_viewer_page_unknown_assessment_message(history_ws: Path, fake) -> None:
     page.apply_request({"QUERY_STRING": "assessment=nope"})
     assert "lia-viewer-error" in page.msg.value and "no assessment" in page.msg.value
     assert page.signature.value == ""
+    # in the reader's language, like every other message of the viewer
+    page.apply_request({"QUERY_STRING": "assessment=nope&lang=sv"})
+    assert "det finns ingen bedömning &#x27;nope&#x27; i arbetsytan" in page.msg.value
 
 
 def test_portfolio_page_table_filters_and_export(portfolio_ws: Path, fake) -> None:

@@ -45,8 +45,7 @@ def warm_up(page: Any = None) -> None:
 
 def ready_message(page: Any) -> str:
     """What a preheated kernel of this page logs once it waits for a visitor."""
-    name = "viewer" if type(page).__name__.lower().startswith("viewer") else "portfolio"
-    return f"{name} page preheated, waiting for a visitor"
+    return page.READY_MESSAGE
 
 
 def serve_request(page: Any, *, defer: bool = True) -> None:

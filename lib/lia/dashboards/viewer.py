@@ -103,7 +103,7 @@ def find_report(ws: Any, aid: str, version: int | None = None, report: str | Non
     ws = _ws(ws)
     if not Store(ws).exists(aid):
         known = ", ".join(Store(ws).ids()) or "none"
-        raise NotFoundError(f"there is no assessment {aid!r} in this workspace; known assessments: {known}")
+        raise NotFoundError(f"there is no assessment '{aid}' in this workspace; known assessments: {known}")
     dirs = report_choices(ws, aid, sources)
     if not dirs:
         raise NotFoundError(f"{aid} has no rendered report yet; render one with `lia render {aid}`")
@@ -111,7 +111,7 @@ def find_report(ws: Any, aid: str, version: int | None = None, report: str | Non
         for d in dirs:
             if d.name == report:
                 return d
-        raise NotFoundError(f"{aid} has no report {report!r}; its reports are {', '.join(d.name for d in dirs)}")
+        raise NotFoundError(f"{aid} has no report '{report}'; its reports are {', '.join(d.name for d in dirs)}")
     if version is None:
         return dirs[0]
     for d in dirs:

@@ -188,6 +188,9 @@ def _reasons_in(row: Any, lang: str) -> list[str]:
 class PortfolioPage:
     """The portfolio page. :meth:`load` collects the rows; filters re-render without collecting again."""
 
+    #: Logged by a preheated kernel once the page is built and waits for a visitor.
+    READY_MESSAGE = "portfolio page preheated, waiting for a visitor"
+
     def __init__(self, home: str | Path | None = None, lang: str | None = None, *, sources: SourcesLike | None = None,
                  today: dt.date | None = None, viewer_url: str = "report_viewer.ipynb") -> None:
         from lia.workspace import Workspace
@@ -526,6 +529,9 @@ class PortfolioPage:
 class ViewerPage:
     """The report viewer page: signature check first, then the report, then the changes."""
 
+    #: Logged by a preheated kernel once the page is built and waits for a visitor.
+    READY_MESSAGE = "viewer page preheated, waiting for a visitor"
+
     def __init__(self, home: str | Path | None = None, lang: str | None = None, *,
                  sources: SourcesLike | None = None) -> None:
         from lia.store import Store
@@ -622,7 +628,7 @@ class ViewerPage:
         try:
             view = vw.open_report(self.ws, aid, version, report, sources=self.sources, lang=s.lang)
         except LiaError as exc:
-            self.msg.value = f'<div class="lia-dash lia-msg error lia-viewer-error">{_esc(exc)}</div>'
+            self.msg.value = f'<div class="lia-dash lia-msg error lia-viewer-error">{_esc(translate(str(exc), s.lang))}</div>'
             return
         self.msg.value = ""
         self.report.value = view.name if view.name in [o[1] for o in self.report.options] else self.report.value

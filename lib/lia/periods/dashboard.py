@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import html
 import json
+import os
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -77,8 +78,6 @@ class WorksCouncilApp:
         from ..workspace import Workspace
 
         self.ws = Workspace(home)
-        import os
-
         lang = lang or os.environ.get("LIA_LANG", "en")
         self.lang = lang if lang in LANGS else "en"
         self.report: Any = None
@@ -189,7 +188,6 @@ class WorksCouncilApp:
 
     def apply_request(self, env: Any = None) -> None:
         """Use the page's query string: ``?assessment=ID&log=PATH&team=NAME&lang=en|sv|nb``."""
-        import os
         from urllib.parse import parse_qs
 
         env = os.environ if env is None else env
