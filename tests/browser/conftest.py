@@ -208,10 +208,16 @@ def external_requests() -> list[str]:
     return []
 
 
-@pytest.fixture
-def page(browser: Any, external_requests: list[str]) -> Iterator[Any]:
-    """A page in a fresh context that blocks and records every non-local request; fails the test if there was one."""
-    context = browser.new_context(viewport={"width": 1440, "height": 1000}, locale="en-GB")
+def guarded_page(browser: Any, external_requests: list[str], **context_args: Any) -> tuple[Any, Any]:
+    """A new context and page that block and record every non-local request, with CI-sized timeouts.
+
+    Returns ``(context, page)``; the caller closes the context. Every browser test opens its
+    pages through here, so none can wait on Playwright's 30 s default while a shared CI machine
+    is still preheating kernels.
+    """
+    context_args.setdefault("viewport", {"width": 1440, "height": 1000})
+    context_args.setdefault("locale", "en-GB")
+    context = browser.new_context(**context_args)
 
     def route(r: Any) -> None:
         url = r.request.url
@@ -222,9 +228,17 @@ def page(browser: Any, external_requests: list[str]) -> Iterator[Any]:
             r.abort()
 
     context.route("**/*", route)
+    context.set_default_timeout(90_000)  # generous: CI machines are shared; speed is measured in bench/, not here
+    context.set_default_navigation_timeout(120_000)
     pg = context.new_page()
     pg.on("websocket", lambda ws: None if is_local(ws.url) else external_requests.append(ws.url))
-    pg.set_default_timeout(90_000)  # generous: CI machines are shared; speed is measured in bench/, not here
+    return context, pg
+
+
+@pytest.fixture
+def page(browser: Any, external_requests: list[str]) -> Iterator[Any]:
+    """A page in a fresh context that blocks and records every non-local request; fails the test if there was one."""
+    context, pg = guarded_page(browser, external_requests)
     try:
         yield pg
     finally:

@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from .conftest import LiaServer, screenshot
+from .conftest import LiaServer, guarded_page, screenshot
 
 pytestmark = pytest.mark.browser
 
@@ -45,26 +45,30 @@ def test_widgets_talk_to_the_kernel(lia_server: Any, page: Any) -> None:
     page.goto(lia_server.url(""))
     page.wait_for_selector(".lia-app .lia-header", timeout=90_000)
     page.locator(".lia-lang button", has_text="Norsk bokmål").click()
-    page.wait_for_function("document.querySelector('.lia-save').innerText.includes('Lagre versjon')", timeout=30_000)
+    page.wait_for_function("document.querySelector('.lia-save').innerText.includes('Lagre versjon')", timeout=60_000)
     page.wait_for_selector(".lia-page-lang-nb", state="attached")
 
 
-def test_a_stopped_server_is_said_in_the_pages_language(tmp_path: Path, browser: Any, browser_env: dict) -> None:
+def test_a_stopped_server_is_said_in_the_pages_language(tmp_path: Path, browser: Any, browser_env: dict,
+                                                         external_requests: list[str]) -> None:
     server = LiaServer(tmp_path, env=browser_env,
                        log=Path(__file__).resolve().parents[1] / "output" / "lia-serve-stopped.log").start()
-    context = browser.new_context(viewport={"width": 1440, "height": 1000}, locale="en-GB")
+    # this server starts while the session's own one may still be preheating: let its pool fill
+    # first, so the page does not wait on kernels the machine is busy starting
+    server.wait_for_pool()
+    context, page = guarded_page(browser, external_requests)
     try:
-        page = context.new_page()
         page.goto(server.url(""))
         page.wait_for_selector(".lia-app .lia-header", timeout=90_000)
         page.locator(".lia-lang button", has_text="Svenska").click()
-        page.wait_for_selector(".lia-page-lang-sv", state="attached", timeout=30_000)
+        page.wait_for_selector(".lia-page-lang-sv", state="attached", timeout=60_000)
         assert page.locator("#lia-connection").count() == 0  # nothing to say while connected
         server.stop()
         notice = page.locator("#lia-connection")
-        notice.wait_for(state="visible", timeout=30_000)
+        notice.wait_for(state="visible", timeout=60_000)
         assert "Anslutningen till servern bröts" in notice.inner_text() or "Servern går inte att nå" in notice.inner_text()
         screenshot(page, "page-script-connection-lost-sv")
     finally:
         context.close()
         server.stop()
+    assert external_requests == []

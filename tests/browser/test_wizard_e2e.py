@@ -57,7 +57,7 @@ def test_create_answer_find_switch_language_save_reload(lia_server: Any, page: A
         if page.locator(".lia-q-periods-continuous").is_visible():
             click_yes_no(page, "periods.continuous", "Yes")
             # a finding about it appears in the side panel, with a link to the question
-            page.wait_for_selector(".lia-finding.lia-fq-periods-continuous", timeout=20_000)
+            page.wait_for_selector(".lia-finding.lia-fq-periods-continuous", timeout=60_000)
         title = page.locator(".lia-section-title h2").inner_text()
         screenshot(page, f"wizard-{i + 1:02d}-{title.lower().replace(' ', '-')[:30]}")
         if i < n - 1:
@@ -79,7 +79,7 @@ def test_create_answer_find_switch_language_save_reload(lia_server: Any, page: A
     page.locator(".lia-message input").fill("Första utkastet")
     page.locator(".lia-message input").press("Tab")
     page.locator(".lia-save").click()
-    expect(page.locator(".lia-notice")).to_contain_text("Version 1 sparad", timeout=20_000)
+    expect(page.locator(".lia-notice")).to_contain_text("Version 1 sparad", timeout=60_000)
     screenshot(page, "wizard-saved")
     saved = json.loads((lia_server.home / "assessments" / "e2e-cc" / "versions" / "0001.json").read_text())
     assert saved["author"] == "Eva Tester" and saved["message"] == "Första utkastet"
@@ -98,14 +98,12 @@ def test_create_answer_find_switch_language_save_reload(lia_server: Any, page: A
 
 
 def test_query_string_and_proxy_header(lia_server: Any, browser: Any, external_requests: list[str]) -> None:
-    from .conftest import is_local
+    from .conftest import guarded_page
 
-    context = browser.new_context(extra_http_headers={"X-Forwarded-User": "proxy.person"})
-    context.route("**/*", lambda r: r.continue_() if is_local(r.request.url) else (external_requests.append(r.request.url), r.abort()))
-    page = context.new_page()
+    context, page = guarded_page(browser, external_requests, extra_http_headers={"X-Forwarded-User": "proxy.person"})
     try:
         open_page(page, lia_server.url("?lang=nb"))
-        page.wait_for_function("document.querySelector('.lia-author input').value === 'proxy.person'", timeout=30_000)
+        page.wait_for_function("document.querySelector('.lia-author input').value === 'proxy.person'", timeout=60_000)
         page.wait_for_function("document.querySelector('.lia-save').innerText.includes('Lagre versjon')")
     finally:
         context.close()
