@@ -172,7 +172,7 @@ class Store:
         vdir = self._versions_dir(aid)
         if not vdir.is_dir():
             raise NotFoundError(
-                f"there is no assessment {aid!r} in {self.ws.assessments_dir}. "
+                f"there is no assessment '{aid}' in {self.ws.assessments_dir}. "
                 f"Known assessments: {', '.join(self.ids()) or 'none'}. Create one with `lia new {aid} --title ...`."
             )
         nums = []
@@ -189,7 +189,7 @@ class Store:
     def head_number(self, aid: str) -> int:
         nums = self.numbers(aid)
         if not nums:
-            raise NotFoundError(f"the assessment {aid!r} has no saved version yet ({self._versions_dir(aid)} is empty)")
+            raise NotFoundError(f"the assessment '{aid}' has no saved version yet ({self._versions_dir(aid)} is empty)")
         return nums[-1]
 
     def load(self, aid: str, number: int | None = None, *, verify: bool = True) -> Version:
@@ -200,7 +200,7 @@ class Store:
             nums = self.numbers(aid)
             if number not in nums:
                 have = f"1 to {nums[-1]}" if nums else "none yet"
-                raise NotFoundError(f"the assessment {aid!r} has no version {number}; its versions are {have}")
+                raise NotFoundError(f"the assessment '{aid}' has no version {number}; its versions are {have}")
         return self._read(self.version_path(aid, number), number, verify=verify)
 
     def _read(self, path: Path, number: int, *, verify: bool = True) -> Version:
@@ -253,7 +253,7 @@ class Store:
         m = AssessmentMeta.parse(meta)
         if self.exists(m.id):
             raise LiaError(
-                f"the assessment {m.id!r} exists already in {self.ws.assessments_dir}; "
+                f"the assessment '{m.id}' exists already in {self.ws.assessments_dir}; "
                 f"save a new version with `lia save {m.id} ...` or choose another id"
             )
         return self._commit(m.id, m.to_dict(), answers or {}, author, message or "Created the assessment", None)

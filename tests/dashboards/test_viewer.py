@@ -191,3 +191,17 @@ def test_portfolio_reasons_in_the_readers_language(portfolio_ws: Path, fake) -> 
     page.load(charts=False)
     assert "filen har ändrats" in page.table.value and "nyare svarsversion 3" in page.table.value
     assert "the file was changed" not in page.table.value
+
+
+def test_portfolio_unreadable_versions_in_the_readers_language(portfolio_ws: Path, fake) -> None:
+    from lia.store import Store
+
+    v = Store(portfolio_ws).load("soon-one")
+    v.path.write_text(v.path.read_text().replace('"message": "', '"message": "edited: '))  # no longer its digest
+    (portfolio_ws / "assessments" / "empty-one" / "versions").mkdir(parents=True)
+    page = PortfolioPage(portfolio_ws, sources=fake, today=TODAY)
+    page.apply_request({"QUERY_STRING": "lang=nb"})
+    page.load(charts=False)
+    assert f"versjon {v.number} er endret etter at den ble lagret" in page.table.value
+    assert "ingen lagret versjon ennå" in page.table.value
+    assert "was altered" not in page.table.value and "no saved version" not in page.table.value

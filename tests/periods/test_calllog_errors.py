@@ -140,7 +140,7 @@ def test_parquet_with_wrong_types_names_columns_and_types(tmp_path):
     msg = str(err(p))
     assert "column start has type int64; expected timestamp with time zone, or ISO 8601 text" in msg
     assert "column recorded has type double; expected boolean, 0/1 integer, or text yes/no" in msg
-    assert "Nothing was imported" in msg
+    assert "2 columns have the wrong type; nothing was imported" in msg
 
 
 def test_parquet_naive_timestamps_are_refused(tmp_path):

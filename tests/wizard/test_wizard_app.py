@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import datetime as dt
 import re
 from pathlib import Path
@@ -384,3 +385,24 @@ def test_serve_request_outside_a_kernel_applies_the_query_at_once(make_app, ws: 
     lia.wizard.serve_request(a)  # no kernel here: nothing deferred
     assert a.state.assessment_id == "cc-9" and a.state.lang == "sv"
 
+
+
+def test_a_version_that_does_not_exist_is_said_in_the_pages_language(make_app, ws: Path) -> None:
+    Store(ws).create({"id": "cc-5", "title": "T"}, author="x", message="m")
+    a = make_app()
+    a.apply_request({"QUERY_STRING": "assessment=cc-5&version=9&lang=sv"})
+    assert "Kunde inte öppna: bedömningen 'cc-5' har ingen version 9; dess versioner är 1 till 1" in html.unescape(a.notice.value)
+    b = make_app()
+    b.apply_request({"QUERY_STRING": "lang=nb"})
+    b.open("cc-5", 4)
+    assert "Kunne ikke åpne: vurderingen 'cc-5' har ingen versjon 4; versjonene er 1 til 1" in html.unescape(b.notice.value)
+
+
+def test_a_tampered_version_is_said_in_the_pages_language(make_app, ws: Path) -> None:
+    v = Store(ws).create({"id": "cc-6", "title": "T"}, author="x", message="m")
+    v.path.write_text(v.path.read_text().replace('"m"', '"changed"'))
+    a = make_app()
+    a.apply_request({"QUERY_STRING": "lang=sv"})
+    a.open("cc-6")
+    assert f"{v.path}: version 1 har ändrats efter att den sparades" in html.unescape(a.notice.value)
+    assert "lia check" in a.notice.value

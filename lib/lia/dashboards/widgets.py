@@ -182,7 +182,7 @@ def _reasons_in(row: Any, lang: str) -> list[str]:
     if rep.state == "stale":
         return [translate(x, lang) for x in rep.stale]
     if rep.state in ("failing", "unsigned"):
-        return [translate_problem(f, m, lang) for f, m in rep.problems] or ([rep.error] if rep.error else [])
+        return [translate_problem(f, m, lang) for f, m in rep.problems] or ([translate(rep.error, lang)] if rep.error else [])
     return []
 
 class PortfolioPage:
@@ -405,7 +405,7 @@ class PortfolioPage:
         if r.error:
             return (f'<tr class="lia-row failing" data-id="{_esc(r.id)}"><td>{title}</td>'
                     f'<td colspan="9"><span class="lia-badge lia-state-failing">{_esc(s("unreadable"))}</span> '
-                    f'<span class="lia-reasons">{_esc(r.error)}</span></td></tr>')
+                    f'<span class="lia-reasons">{_esc(translate(r.error, s.lang))}</span></td></tr>')
         review = "—"
         if r.review_date:
             extra = ""

@@ -311,7 +311,9 @@ def _build(table: pa.Table, source: str, fmt: str, label: Callable[[np.ndarray],
         for c in COLUMNS if not _type_ok(c, table.schema.field(c).type)
     ]
     if type_problems:
-        raise InputError("; ".join(type_problems) + ". Nothing was imported.", file=source)
+        k = len(type_problems)
+        raise InputError(f"{k} column{' has' if k == 1 else 's have'} the wrong type; nothing was imported.\n  - "
+                         + "\n  - ".join(type_problems), file=source)
     # one contiguous array per column; the call ids stay chunked (a copy of ten million strings costs a second)
     cols = {c: (table[c] if c == "call_id" else table[c].combine_chunks()) for c in COLUMNS}
     n = table.num_rows

@@ -30,7 +30,7 @@ def serve_request(app: "WorksCouncilApp") -> None:
     from ..kernel import serve_request as serve
 
     def show(exc: Exception) -> None:
-        app.w_status.value = html.escape(str(exc) if isinstance(exc, LiaError) else f"{type(exc).__name__}: {exc}")
+        app.show_error(exc)
 
     serve(app.apply_request, READY_MESSAGE, on_error=show)
 
@@ -81,6 +81,7 @@ class WorksCouncilApp:
         lang = lang or os.environ.get("LIA_LANG", "en")
         self.lang = lang if lang in LANGS else "en"
         self.report: Any = None
+        self._error: LiaError | None = None
         self.charts: dict[str, Any] = {}
         self.exported: list[Path] = []
         ids = self._assessment_ids()
@@ -143,14 +144,29 @@ class WorksCouncilApp:
             self.w_team.value = _ALL
 
     def refresh(self, reload: bool = False) -> None:
-        """Re-read (if asked) and redraw charts and breaches; a failure keeps the previous view."""
+        """Re-read (if asked) and redraw charts and breaches; a failure keeps the previous view.
+
+        The message of a failed read stays until a read succeeds: filtering or switching the
+        language redraws the previous view and says again, in the new language, what failed.
+        """
         try:
             if reload or self.report is None:
                 self.load()
+                self._error = None
             self.draw()
-            self.w_status.value = ""
         except LiaError as err:
-            self.w_status.value = f"<p style='color:#a00'>{html.escape(str(err))}</p>"
+            self._error = err
+        if self._error is not None:
+            self.show_error(self._error)
+        else:
+            self.w_status.value = ""
+
+    def show_error(self, err: BaseException) -> None:
+        """Show *err* above the charts in the page's language (the file, the place, what was expected)."""
+        from ..messages import translate_error
+
+        text = html.escape(translate_error(err, self.lang))
+        self.w_status.value = f"<p class='lia-wc-error' style='color:#a00;white-space:pre-wrap'>{text}</p>"
 
     def filtered(self) -> Any:
         """The report restricted to the chosen team and dates."""

@@ -20,6 +20,7 @@ from lia.wizard import reasoning as _reasoning
 from lia.wizard.schema import Form, label
 from lia.wizard.state import JURISDICTIONS, WORKING, Problem, WizardState
 from lia.i18n import mark_page_language
+from lia.messages import translate_error
 from lia.wizard.strings import LANGS, LANGUAGE_NAMES, Strings
 from lia.wizard.widgets import QuestionBlock, button_widget, format_value, html_widget, shared_layout
 
@@ -821,7 +822,7 @@ class WizardApp:
         try:
             version = self.state.load(assessment_id, number)
         except LiaError as err:
-            self._say(self.t("load_failed", error=str(err)), "error")
+            self._say(self.t("load_failed", error=translate_error(err, self.state.lang)), "error")
             return
         self._confirm_discard = False
         self.state.section_index = 0
@@ -871,7 +872,7 @@ class WizardApp:
         try:
             self.state.new(aid, title, jur)
         except LiaError as err:
-            return self._say(str(err), "error")
+            return self._say(translate_error(err, self.state.lang), "error")
         self._confirm_discard = False
         self.new_form.layout.display = "none"
         self.new_id.value = ""
@@ -919,7 +920,7 @@ class WizardApp:
             self.problems_html.value = f'<div class="lia-msg error"><b>{_esc(t("invalid_answers"))}</b><ul>{items}</ul></div>'
             return None
         except LiaError as err:
-            self._say(t("save_failed", error=str(err)), "error")
+            self._say(t("save_failed", error=translate_error(err, st.lang)), "error")
             return None
         self.message.value = ""
         self._confirm_discard = False
