@@ -85,10 +85,12 @@ def test_a_bad_log_shows_the_message_and_keeps_the_previous_view(app, tmp_path):
     app.refresh(reload=True)
     assert "line 3" in app.w_status.value and "perhaps" in app.w_status.value
     assert app.report is before
+    assert "The charts below still show the last log that could be read: Demo log (generated)." in app.w_status.value
     # the union representative reads Swedish: the message follows, and stays while they filter
     app.w_lang.value = "sv"
     assert "rad 3, kolumn recorded: 1 av 2 rader kan inte importeras" in app.w_status.value
     assert "väntade yes, no, true, false, 1 eller 0" in app.w_status.value and "perhaps" in app.w_status.value
+    assert "Diagrammen nedan visar fortfarande den senaste logg som gick att läsa: Demologg (genererad)." in app.w_status.value
     app.w_team.value = app.w_team.options[1][1]
     assert "kan inte importeras" in app.w_status.value
     app.w_team.value = ""

@@ -82,6 +82,7 @@ class WorksCouncilApp:
         self.lang = lang if lang in LANGS else "en"
         self.report: Any = None
         self._error: LiaError | None = None
+        self._source: str | None = None  # the log the charts show (None: the demo log)
         self.charts: dict[str, Any] = {}
         self.exported: list[Path] = []
         ids = self._assessment_ids()
@@ -136,8 +137,10 @@ class WorksCouncilApp:
         from .calllog import read_call_log
 
         limits = self._limits()
-        path = self.w_log.value.strip() or str(demo_log(self.ws.home)[0])
+        given = self.w_log.value.strip()
+        path = given or str(demo_log(self.ws.home)[0])
         self.report = analyse(read_call_log(path), limits)
+        self._source = given or None  # None: the demo log
         teams = sorted(self.report.teams["team"].astype(str))
         with self.w_team.hold_trait_notifications():
             self.w_team.options = [(t("periods", "ui_all_teams", self.lang), _ALL)] + [(x, x) for x in teams]
@@ -166,7 +169,11 @@ class WorksCouncilApp:
         from ..messages import translate_error
 
         text = html.escape(translate_error(err, self.lang))
-        self.w_status.value = f"<p class='lia-wc-error' style='color:#a00;white-space:pre-wrap'>{text}</p>"
+        still = ""
+        if self.report is not None:  # say what the charts show, lest they be read as the file that failed
+            source = self._source or t("periods", "ui_demo_log", self.lang)
+            still = f"<p class='lia-wc-still'>{html.escape(t('periods', 'ui_still_showing', self.lang, source=source))}</p>"
+        self.w_status.value = f"<p class='lia-wc-error' style='color:#a00;white-space:pre-wrap'>{text}</p>{still}"
 
     def filtered(self) -> Any:
         """The report restricted to the chosen team and dates."""
