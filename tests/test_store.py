@@ -132,6 +132,26 @@ def test_a_byte_flipped_anywhere_is_caught(store: Store) -> None:
         assert store.check() == []
 
 
+def test_a_long_lived_store_notices_an_edit_after_it_read_the_version(store: Store) -> None:
+    """The wizard keeps one Store and reads the history after every save; it must still see an edit."""
+    store.save("cc", ANSWERS, author="Ada", message="v2")
+    assert [v.message for v in store.history("cc")][-1] == "v2"
+    p2 = store.version_path("cc", 2)
+    st = p2.stat()
+    # a same-length edit that even puts the old modification time back
+    text = p2.read_text()
+    edited = text.replace('"Ada"', '"Eve"')
+    assert len(edited) == len(text) and edited != text
+    p2.write_text(edited)
+    os.utime(p2, ns=(st.st_atime_ns, st.st_mtime_ns))
+    with pytest.raises(IntegrityError, match="version 2 was altered after it was saved"):
+        store.history("cc")
+    with pytest.raises(IntegrityError):
+        store.load("cc", 2)  # and again: a failed check is never remembered as a pass
+    p2.write_text(text)
+    assert store.load("cc", 2).author == "Ada"
+
+
 def test_edited_truncated_and_missing_versions(store: Store) -> None:
     store.save("cc", ANSWERS, author="Ada", message="v2")
     store.save("cc", ANSWERS, author="Ada", message="v3")

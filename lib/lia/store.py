@@ -140,11 +140,21 @@ def _now() -> str:
     return dt.datetime.now(dt.timezone.utc).replace(microsecond=0).isoformat().replace("+00:00", "Z")
 
 
+def _stat_key(path: Path) -> tuple[int, int, int, int]:
+    st = os.stat(path)
+    return (st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns)
+
+
 class Store:
     """The versioned answers of every assessment in a workspace."""
 
     def __init__(self, ws: Workspace | str | Path | None = None) -> None:
         self.ws = ws if isinstance(ws, Workspace) else Workspace(ws)
+        # version files whose digest this Store has checked, with their stat when checked: a
+        # long-lived Store (the wizard's) re-reads the history after every save, and re-hashing
+        # every version each time grew with the history. Any write to a file changes its
+        # ctime, which no user can set, so a changed file is always checked again.
+        self._verified: dict[str, tuple[int, int, int, int]] = {}
 
     # --- paths --------------------------------------------------------------------------------
     def folder(self, aid: str) -> Path:
@@ -207,7 +217,9 @@ class Store:
         from .loaders import parse_json
 
         try:
+            before = _stat_key(path)
             raw = path.read_bytes()
+            unchanged = before == _stat_key(path)  # not written to while it was read
         except OSError as err:
             raise IntegrityError(f"{path}: cannot be read ({err.strerror})") from None
         try:
@@ -220,14 +232,17 @@ class Store:
         problems = _record_problems(data, number)
         if problems:
             raise IntegrityError(f"{path}: version {number} is not a well-formed version file: {'; '.join(problems)}")
-        if verify:
+        if verify and self._verified.get(str(path)) != before:
             body = {k: v for k, v in data.items() if k != "digest"}
             actual = digest_obj(body)
             if actual != data["digest"]:
+                self._verified.pop(str(path), None)
                 raise IntegrityError(
                     f"{path}: version {number} was altered after it was saved: its content hashes to {actual} but the "
                     f"file records {data['digest']}. Restore it from a backup or git; `lia check` lists every such file."
                 )
+            if unchanged:
+                self._verified[str(path)] = before
         return Version(
             number=data["number"],
             digest=data["digest"],

@@ -103,3 +103,17 @@ def test_real_reasoning_on_the_example_shows_verdicts_and_dpia(ws: Path) -> None
     toggle[0].click()
     assert notes.layout.display != "none" and toggle[0].description.startswith("Hide ")
     assert any("lia-chart-risk_map" in c.value for c in app.charts_box.children)
+
+
+def test_charts_are_sent_again_only_when_they_change(ws: Path) -> None:
+    """Typing a description changes no chart: the page keeps its chart widgets (40 kB not re-sent before a save)."""
+    _, aid = ensure_example(Workspace(ws))
+    app = build_app(home=ws, author="A")
+    app.open(aid)
+    shown = list(app.charts_box.children)
+    assert shown
+    app.blocks["context.description"].control.widget.value = "Only the wording changed."
+    assert list(app.charts_box.children) == shown
+    # a language switch relabels the charts: new widgets
+    app.lang_toggle.value = "sv"
+    assert list(app.charts_box.children) != shown and all("<svg" in c.value for c in app.charts_box.children)

@@ -45,7 +45,12 @@ def serve_request(app: Any) -> None:
         finally:
             app._next_chart_delay = None
 
-    serve(apply, READY_MESSAGE, on_error=lambda exc: app._say(f"{type(exc).__name__}: {exc}", "error"), warm=warm)
+    def show(exc: Exception) -> None:
+        from lia.messages import translate_error
+
+        app._say(translate_error(exc, app.state.lang), "error")
+
+    serve(apply, READY_MESSAGE, on_error=show, warm=warm)
 
 
 def __getattr__(name: str) -> Any:

@@ -701,6 +701,10 @@ class WizardApp:
 
     def _set_charts(self, charts: list[tuple[str, str]], error: str | None = None) -> None:
         t = self.t
+        shown = (tuple(charts), error, t.lang)
+        if shown == getattr(self, "_shown_charts", None):
+            return  # most edits leave the charts as they were: sending 40 kB of the same SVG again delays a save
+        self._shown_charts = shown
         for old in self.charts_box.children:
             old.close()
         items = []
