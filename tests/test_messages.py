@@ -9,7 +9,7 @@ import pytest
 
 from lia.errors import InputError, NotFoundError
 from lia.i18n import catalogue
-from lia.messages import CATALOGUES, render, sample_values, tokens, translate, translate_error, translate_problem
+from lia.messages import CATALOGUES, render, tokens, translate, translate_error, translate_problem
 
 ROOT = Path(__file__).resolve().parents[1]
 # the library files whose English messages each catalogue translates
@@ -19,6 +19,11 @@ WRITERS = {"status": ("signing.py", "report.py", "dashboards/viewer.py"),
 SOURCES = {area: re.sub(r"\"\s*\n\s*f?\"", "", "".join((ROOT / "lib" / "lia" / f).read_text() for f in files))
            for area, files in WRITERS.items()}
 ENTRIES = sorted((area, key) for area in CATALOGUES for key in catalogue(area))
+
+
+def sample_values(template: str) -> dict[str, str]:
+    """``<name-1.2>`` for each placeholder of *template*."""
+    return {t[1]: f"<{t[1]}-1.2>" for t in tokens(template) if t[0] == "field"}
 
 
 def _plural_count(template: str) -> int:

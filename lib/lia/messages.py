@@ -22,8 +22,6 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
-from typing import Any
-
 from .i18n import LANGS, catalogue
 
 __all__ = ["translate", "translate_problem", "translate_error", "CATALOGUES"]
@@ -105,8 +103,12 @@ def _literal_length(en: str) -> int:
     return sum(len(t[1]) for t in tokens(en) if t[0] == "text")
 
 
+#: A compiled English template, its catalogue entry, and the singular word of each ``{n|one|other}``.
+_Pattern = tuple[re.Pattern[str], dict[str, str], list[str]]
+
+
 @lru_cache(maxsize=1)
-def _patterns() -> tuple[list[tuple[re.Pattern[str], dict[str, str]]], list[tuple[re.Pattern[str], dict[str, str]]]]:
+def _patterns() -> tuple[list[_Pattern], list[_Pattern]]:
     """(whole messages, fragments), each with the most literal text first.
 
     So "rule pack X Y changed without..." is not read as a version bump, and
@@ -114,16 +116,15 @@ def _patterns() -> tuple[list[tuple[re.Pattern[str], dict[str, str]]], list[tupl
     """
     whole, frags = [], []
     for key, entry in _catalogue().items():
-        (frags if key.startswith("frag_") else whole).append((_compile(entry["en"]), entry))
+        ones = [tok[2] for tok in tokens(entry["en"]) if tok[0] == "plural"]
+        (frags if key.startswith("frag_") else whole).append((_compile(entry["en"]), entry, ones))
     for lst in (whole, frags):
         lst.sort(key=lambda pe: -_literal_length(pe[1]["en"]))
     return whole, frags
 
 
-def _fill(entry: dict[str, str], m: re.Match[str], lang: str) -> str:
+def _fill(entry: dict[str, str], ones: list[str], m: re.Match[str], lang: str) -> str:
     values: dict[str, str] = {}
-    plurals: list[bool] = []
-    en_plurals = [t for t in tokens(entry["en"]) if t[0] == "plural"]
     for k, v in m.groupdict().items():
         if k.startswith("_pl"):
             continue
@@ -134,20 +135,18 @@ def _fill(entry: dict[str, str], m: re.Match[str], lang: str) -> str:
         elif k in _SHOWN:
             v = _shown(v, lang)
         values[k] = v
-    for i, tok in enumerate(en_plurals):
-        plurals.append(m.group(f"_pl{i}") == tok[2])
-    target = entry.get(lang, entry["en"])
+    plurals = [m.group(f"_pl{i}") == one for i, one in enumerate(ones)]
     try:
-        return render(target, values, plurals)
+        return render(entry.get(lang, entry["en"]), values, plurals)
     except KeyError:  # a translation naming a placeholder the English lacks: a catalogue bug, keep English
         return m.group(0)
 
 
-def _match(message: str, patterns: list[tuple[re.Pattern[str], dict[str, str]]], lang: str) -> str | None:
-    for pattern, entry in patterns:
+def _match(message: str, patterns: list[_Pattern], lang: str) -> str | None:
+    for pattern, entry, ones in patterns:
         m = pattern.match(message)
         if m:
-            return _fill(entry, m, lang)
+            return _fill(entry, ones, m, lang)
     return None
 
 
@@ -160,16 +159,15 @@ def _fragment(value: str, lang: str) -> str:
 
 
 _LABEL = re.compile(r"(?:^|(?<=; )|(?<=, )|(?<= on ))(line|row) (\d+)(?=: |, |; |$)")
+_FIELDS = re.compile(r"(?<=: )\d+ fields?(?=; |$)")
 _ON = re.compile(r"(?<=['\"]) on (?=\w+ \d)")
-_FIELDS = re.compile(r"(?<=: )(\d+) (fields?)(?=; |$)")
 
 
 def _shown(value: str, lang: str) -> str:
     """``line 3: 'x'; line 9: 'y'`` (or ``'id' on line 3, line 7``) with the labels in *lang*; values unchanged."""
-    words = {"on": {"sv": "på", "nb": "på"}, "field": {"sv": "fält", "nb": "felt"}}
-    value = _FIELDS.sub(lambda m: f"{m.group(1)} {words['field'].get(lang, m.group(2))}", value)
+    value = _FIELDS.sub(lambda m: _fragment(m.group(0), lang), value)
     value = _LABEL.sub(lambda m: _fragment(m.group(0), lang), value)
-    return _ON.sub(f" {words['on'].get(lang, 'on')} ", value)
+    return _ON.sub(lambda m: f" {_fragment('on', lang)} ", value)
 
 
 def translate(message: str, lang: str) -> str:
@@ -210,7 +208,3 @@ def translate_error(err: BaseException, lang: str) -> str:
         return f"{prefix}: {translate(err.detail, lang)}"
     return translate(str(err), lang)
 
-
-def sample_values(template: str) -> dict[str, Any]:
-    """Placeholder values for tests: ``<name-1.2>`` for each placeholder of *template*."""
-    return {t[1]: f"<{t[1]}-1.2>" for t in tokens(template) if t[0] == "field"}

@@ -600,7 +600,7 @@ def evidence_html(d: ReportData) -> str:
     if not ev.breaches:
         body.append(_note("good", e(d.L("evidence.no_breaches"))))
     else:
-        # by kind first: how often, how many people, the worst case - then the charts, then the detail
+        # by kind first: how often, how many people, the worst case; then the charts; then the detail
         body.append(_h(4, d.L("evidence.summary")))
         kinds: dict[str, list[dict[str, Any]]] = {}
         for b in ev.breaches:
@@ -614,11 +614,12 @@ def evidence_html(d: ReportData) -> str:
                           f'{_num(worst["value"])} {e(unit)}', f'{_num(worst["limit"])} {e(unit)}'])
         body.append(_table([e(d.L("evidence." + c)) for c in ("col_kind", "col_count", "col_affected", "col_worst",
                                                                "col_limit")], srows, "breach-summary"))
-        body.append(_h(4, d.L("evidence.charts")))
-        try:
-            body.extend(_svg(c, d.lang) for c in ev.charts(d.lang).values())
-        except Exception as exc:  # noqa: BLE001 - the report says what went wrong, in its own section
-            body.append(_note("bad", e(d.L("chart.error", error=f"{type(exc).__name__}: {exc}"))))
+    body.append(_h(4, d.L("evidence.charts")))
+    try:
+        body.extend(_svg(c, d.lang) for c in ev.charts(d.lang).values())
+    except Exception as exc:  # noqa: BLE001 - the report says what went wrong, in its own section
+        body.append(_note("bad", e(d.L("chart.error", error=f"{type(exc).__name__}: {exc}"))))
+    if ev.breaches:
         body.append(_h(4, d.L("evidence.breaches", n=len(ev.breaches))))
         trs = []
         for b in ev.breaches[:MAX_BREACH_ROWS]:
@@ -633,12 +634,6 @@ def evidence_html(d: ReportData) -> str:
                                                                "col_limit", "col_calls")], trs, "breaches"))
         if len(ev.breaches) > MAX_BREACH_ROWS:
             body.append(f'<p class="empty">{e(d.L("evidence.more", n=len(ev.breaches) - MAX_BREACH_ROWS))}</p>')
-        return "".join(body)
-    body.append(_h(4, d.L("evidence.charts")))
-    try:
-        body.extend(_svg(c, d.lang) for c in ev.charts(d.lang).values())
-    except Exception as exc:  # noqa: BLE001 - the report says what went wrong, in its own section
-        body.append(_note("bad", e(d.L("chart.error", error=f"{type(exc).__name__}: {exc}"))))
     return "".join(body)
 
 

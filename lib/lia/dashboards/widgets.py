@@ -21,7 +21,7 @@ import ipywidgets as W
 
 from lia.i18n import LANG_NAMES, LANGS, mark_page_language, text
 
-from ..messages import translate, translate_problem
+from ..messages import translate, translate_error, translate_problem
 from . import portfolio as pf
 from . import viewer as vw
 from .sources import Sources, SourcesLike
@@ -628,7 +628,7 @@ class ViewerPage:
         try:
             view = vw.open_report(self.ws, aid, version, report, sources=self.sources, lang=s.lang)
         except LiaError as exc:
-            self.msg.value = f'<div class="lia-dash lia-msg error lia-viewer-error">{_esc(translate(str(exc), s.lang))}</div>'
+            self.msg.value = f'<div class="lia-dash lia-msg error lia-viewer-error">{_esc(translate_error(exc, s.lang))}</div>'
             return
         self.msg.value = ""
         self.report.value = view.name if view.name in [o[1] for o in self.report.options] else self.report.value

@@ -29,10 +29,7 @@ def serve_request(app: "WorksCouncilApp") -> None:
     """In a preheated Voila kernel: wait for the browser's request, then apply its query string."""
     from ..kernel import serve_request as serve
 
-    def show(exc: Exception) -> None:
-        app.show_error(exc)
-
-    serve(app.apply_request, READY_MESSAGE, on_error=show)
+    serve(app.apply_request, READY_MESSAGE, on_error=app.show_error)
 
 
 #: The pseudo-assessment id for the generated demo log with its own limits.

@@ -178,6 +178,7 @@ class WizardApp:
         self.defer_charts = True
         #: Delay of the next chart refresh (serve_request sets a longer one while the page loads).
         self._next_chart_delay: float | None = None
+        self._shown_charts: tuple[Any, ...] | None = None  # what charts_box shows: (charts, error, lang)
         self._build()
         self._relabel()
         self.refresh_all()
@@ -702,7 +703,7 @@ class WizardApp:
     def _set_charts(self, charts: list[tuple[str, str]], error: str | None = None) -> None:
         t = self.t
         shown = (tuple(charts), error, t.lang)
-        if shown == getattr(self, "_shown_charts", None):
+        if shown == self._shown_charts:
             return  # most edits leave the charts as they were: sending 40 kB of the same SVG again delays a save
         self._shown_charts = shown
         for old in self.charts_box.children:
