@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import csv
 import io
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
@@ -33,7 +34,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from lia.errors import InputError
+from lia.errors import InputError, excerpt
 
 __all__ = ["CallLog", "read_call_log", "from_table", "COLUMNS", "CONSENT_VALUES", "NAT"]
 
@@ -115,11 +116,13 @@ def read_call_log(path: str | Path) -> CallLog:
     The format is recognised by content (Parquet files start with ``PAR1``), not by the
     file name.
     """
+    from lia.loaders import open_user_file
+
     p = Path(path)
-    if not p.is_file():
+    if not p.exists() and not p.is_symlink():
         raise InputError("the call log does not exist (expected a CSV or Parquet file)", file=p)
-    size = p.stat().st_size
-    with open(p, "rb") as f:
+    with open_user_file(p, what="call log, CSV or Parquet") as f:  # regular files only: no device, no FIFO
+        size = os.fstat(f.fileno()).st_size
         head = f.read(65536)
     if size == 0 or not head.strip():
         raise InputError(
@@ -296,7 +299,10 @@ def _match_columns(names: list[str], source: str, what: str, where: str | None =
         norm.setdefault(str(n).strip().lower(), n)
     missing = [c for c in COLUMNS if c not in norm]
     if missing:
-        found = ", ".join(str(n) for n in names) if names else "nothing"
+        # the header is the file's content: name at most 20 columns, each as a short escaped excerpt
+        found = ", ".join(excerpt(n, 24) for n in names[:20]) if names else "nothing"
+        if len(names) > 20:
+            found += f", and {len(names) - 20} more"
         raise InputError(
             f"missing {'column' if len(missing) == 1 else 'columns'} {', '.join(missing)}; expected the columns "
             f"{', '.join(COLUMNS)} (extra columns are ignored); found: {found}", file=source, where=where)

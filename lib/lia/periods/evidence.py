@@ -155,14 +155,16 @@ def limits_to_dict(limits: Limits) -> dict[str, Any]:
 
 def source_fingerprint(path: str | Path) -> dict[str, Any]:
     """Name (without folders), size and SHA-256 of the analysed file."""
+    from ..loaders import open_user_file
+
     p = Path(path)
     h = hashlib.sha256()
-    try:
-        with open(p, "rb") as fh:
+    with open_user_file(p, what="call log") as fh:
+        try:
             for chunk in iter(lambda: fh.read(1 << 20), b""):
                 h.update(chunk)
-    except OSError as err:
-        raise InputError(f"cannot be read to compute its SHA-256 ({err.strerror})", file=p) from None
+        except OSError as err:
+            raise InputError(f"cannot be read to compute its SHA-256 ({err.strerror})", file=p) from None
     return {"name": p.name, "size": p.stat().st_size, "sha256": h.hexdigest()}
 
 
@@ -288,17 +290,10 @@ def load_evidence(ws: Any, aid: str) -> Evidence | None:
 
 def read_evidence(path: str | Path, aid: str | None = None) -> Evidence:
     """Read and validate an evidence file; ``aid``, when given, must be the assessment it belongs to."""
+    from ..loaders import read_user_file
+
     p = Path(path)
-    if p.is_dir():
-        raise InputError("is a folder; expected the evidence file written by `lia periods --attach`", file=p)
-    try:
-        size = p.stat().st_size
-        if size > MAX_BYTES:
-            raise InputError(f"is {size} bytes; an evidence file is at most {MAX_BYTES} bytes "
-                             "(expected the file written by `lia periods --attach`)", file=p)
-        raw = p.read_bytes()
-    except OSError as err:
-        raise InputError(f"cannot be read ({err.strerror})", file=p) from None
+    raw = read_user_file(p, what="evidence file written by `lia periods --attach`", max_bytes=MAX_BYTES)
     return _validate(parse_bytes(raw, p), p, hashlib.sha256(raw).hexdigest(), aid)
 
 
