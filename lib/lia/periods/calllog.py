@@ -228,8 +228,17 @@ def _csv_failure(p: Path, e: Exception) -> InputError:
         line = _first_line(p, lambda raw: len(raw) > (16 << 20))
         return InputError("has a line longer than 16 MiB (a huge field); expected one call per line with short "
                           "values. Nothing was imported.", file=p, where=f"line {line}" if line else None)
-    return InputError(f"is not a readable CSV file ({msg.splitlines()[0]}); expected comma- or "
+    return InputError(f"is not a readable CSV file ({_reason(msg)}); expected comma- or "
                       "semicolon-separated UTF-8 text with a header line. Nothing was imported.", file=p)
+
+
+def _reason(msg: str) -> str:
+    """The first line of a reader's error, without the piece of the file it may quote (``...: <row>``)."""
+    import re
+
+    first = (msg.splitlines() or [""])[0]
+    first = re.sub(r"(got \d+)\s*:.*$", r"\1", first)  # Arrow: "Expected 9 columns, got 1: <the row>"
+    return excerpt(first, 80)
 
 
 def _not_utf8(raw: bytes) -> bool:
@@ -278,13 +287,13 @@ def _read_parquet(p: Path) -> CallLog:
         pf = pq.ParquetFile(p)
         schema = pf.schema_arrow
     except (pa.ArrowException, OSError) as e:
-        raise InputError(f"is not a readable Parquet file ({str(e).splitlines()[0]}); expected a Parquet file "
+        raise InputError(f"is not a readable Parquet file ({_reason(str(e))}); expected a Parquet file "
                          "with the call-log columns, or a CSV file", file=p) from None
     cols = _match_columns(schema.names, str(p), "column")
     try:
         table = pf.read(columns=[cols[c] for c in COLUMNS], use_threads=True)
     except (pa.ArrowException, OSError) as e:
-        raise InputError(f"could not be read as Parquet ({str(e).splitlines()[0]}); the file may be truncated "
+        raise InputError(f"could not be read as Parquet ({_reason(str(e))}); the file may be truncated "
                          "or damaged", file=p) from None
     table = table.rename_columns(list(COLUMNS))
     return _build(table, str(p), "parquet", lambda idx: [f"row {int(i) + 1}" for i in idx])
