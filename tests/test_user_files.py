@@ -149,3 +149,29 @@ def test_refusals_read_in_swedish_and_norwegian() -> None:
     assert translate_error(err, "nb").endswith("forventet en svarfil")
     many = ValidationError([Problem(f"k{i}", "x") for i in range(60)], source="a.yaml")
     assert "  - og 10 til" in translate_error(many, "nb")
+
+
+def test_the_command_line_never_prints_terminal_escapes(monkeypatch: pytest.MonkeyPatch, capsys, tmp_path: Path) -> None:
+    """Whatever reaches a message (a file name in a signing error, a value), the terminal gets it escaped."""
+    import lia.commands.check as check
+    from lia.cli import main
+    from lia.errors import LiaError
+
+    def boom(args, ws):
+        raise LiaError("keys/\x1b]0;pwned\x07me.key: cannot decrypt\nsecond line")
+
+    monkeypatch.setattr(check, "run", boom)
+    assert main(["--home", str(tmp_path), "check"]) == 2
+    err = capsys.readouterr().err
+    assert "\x1b" not in err and "\x07" not in err
+    assert "keys/\\x1b]0;pwned\\x07me.key: cannot decrypt\nsecond line" in err
+
+
+def test_the_shown_unknown_ids_keep_their_did_you_mean_hint() -> None:
+    """Hints are computed only for the ids a message shows (a million took minutes); those keep them."""
+    from lia.model import validate_answers
+    from lia.questionnaire import load_questionnaires
+
+    qset = load_questionnaires(MINI_TEMPLATES)
+    problems = validate_answers(qset, {"basics.purpos": 1, **{f"k{i}": 1 for i in range(100)}})
+    assert "did you mean basics.purpose" in problems[0].message

@@ -20,6 +20,7 @@ __all__ = [
     "NotFoundError",
     "excerpt",
     "shown_name",
+    "terminal_safe",
     "MAX_LISTED",
 ]
 
@@ -48,6 +49,15 @@ def excerpt(value: object, limit: int = 40) -> str:
     if len(text) > limit:
         return _escape(text[:limit]) + f"... ({len(text)} characters)"
     return _escape(text)
+
+
+def terminal_safe(message: str) -> str:
+    """A whole message for a terminal: its line breaks kept, every other control character escaped.
+
+    The last guard of the command line: a value from a file that reached a message unescaped
+    cannot move the cursor, clear the screen or retitle the window.
+    """
+    return "\n".join(_escape(line) for line in message.split("\n"))
 
 
 def shown_name(name: str | Path) -> str:
