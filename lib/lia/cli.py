@@ -53,7 +53,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit code."""
-    from .errors import LiaError
+    from .errors import LiaError, terminal_safe
 
     parser = build_parser()
     args = parser.parse_args(argv)
@@ -68,7 +68,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             ws = Workspace(args.home)
         return int(args._run(args, ws) or 0)
     except LiaError as err:
-        print(f"lia: error: {err}", file=sys.stderr)
+        print(f"lia: error: {terminal_safe(str(err))}", file=sys.stderr)
         return err.exit_code
     except KeyboardInterrupt:
         print("lia: interrupted; nothing half-written was kept.", file=sys.stderr)
@@ -79,7 +79,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if os.environ.get("LIA_DEBUG"):
             raise
         print(
-            f"lia: internal error: {type(err).__name__}: {err}\n"
+            f"lia: internal error: {type(err).__name__}: {terminal_safe(str(err))}\n"
             "This is a bug in lia, not in your files. Run again with LIA_DEBUG=1 to see the details and report them.",
             file=sys.stderr,
         )

@@ -18,7 +18,51 @@ __all__ = [
     "ConflictError",
     "IntegrityError",
     "NotFoundError",
+    "excerpt",
+    "shown_name",
+    "terminal_safe",
+    "MAX_LISTED",
 ]
+
+#: A list of problems (unknown keys, bad rows, ...) shows at most this many, then "and N more".
+MAX_LISTED = 50
+
+
+def _escape(text: str) -> str:
+    """``text`` with control characters (newlines, terminal escapes, ...) written as escapes."""
+    out = []
+    for ch in text:
+        if ch.isprintable() or ch == " ":
+            out.append(ch)
+        else:
+            out.append(repr(ch)[1:-1] if ord(ch) > 0xFF or ch in "\n\r\t" else f"\\x{ord(ch):02x}")
+    return "".join(out)
+
+
+def excerpt(value: object, limit: int = 40) -> str:
+    """A short, escaped piece of a value from a user's file, for an error message.
+
+    Control characters (line breaks, terminal escapes) are escaped and anything past ``limit``
+    characters is cut, saying how long the value was: a message never prints a file's content.
+    """
+    text = value if isinstance(value, str) else str(value)
+    if len(text) > limit:
+        return _escape(text[:limit]) + f"... ({len(text)} characters)"
+    return _escape(text)
+
+
+def terminal_safe(message: str) -> str:
+    """A whole message for a terminal: its line breaks kept, every other control character escaped.
+
+    The last guard of the command line: a value from a file that reached a message unescaped
+    cannot move the cursor, clear the screen or retitle the window.
+    """
+    return "\n".join(_escape(line) for line in message.split("\n"))
+
+
+def shown_name(name: str | Path) -> str:
+    """A file name as a message prints it: line breaks and terminal escapes escaped, at most 300 characters."""
+    return excerpt(str(name), 300)
 
 
 class LiaError(Exception):
@@ -42,7 +86,7 @@ class InputError(LiaError):
     """
 
     def __init__(self, message: str, file: str | Path | None = None, where: str | None = None) -> None:
-        self.file = str(file) if file is not None else None
+        self.file = shown_name(file) if file is not None else None
         self.where = where
         prefix = ""
         if self.file:
@@ -72,10 +116,13 @@ class ValidationError(LiaError):
         self.problems = list(problems)
         self.source = source
         n = len(self.problems)
+        shown_source = shown_name(source) if source else None
         head = heading or (
-            f"{source}: {n} problem{'s' if n != 1 else ''} found" if source else f"{n} problem{'s' if n != 1 else ''} found"
+            f"{shown_source}: {n} problem{'s' if n != 1 else ''} found" if source else f"{n} problem{'s' if n != 1 else ''} found"
         )
-        lines = [head + ":"] + [f"  - {p}" for p in self.problems]
+        lines = [head + ":"] + [f"  - {excerpt(p.where, 48)}: {p.message}" for p in self.problems[:MAX_LISTED]]
+        if n > MAX_LISTED:
+            lines.append(f"  - and {n - MAX_LISTED} more")
         super().__init__("\n".join(lines))
 
 

@@ -12,13 +12,15 @@ The YAML dialect is deliberately strict and close to YAML 1.2 / JSON:
 from __future__ import annotations
 
 import json
+import os
 import re
+import stat
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from .errors import InputError
 
-__all__ = ["load_data_file", "parse_yaml", "parse_json", "MAX_FILE_BYTES"]
+__all__ = ["load_data_file", "parse_yaml", "parse_json", "read_user_file", "open_user_file", "MAX_FILE_BYTES"]
 
 MAX_FILE_BYTES = 20 * 1024 * 1024
 
@@ -121,24 +123,67 @@ def parse_json(text: str, file: str | Path = "<text>") -> Any:
         raise InputError("nested too deeply to be a data file", file=file) from None
 
 
+def open_user_file(path: str | Path, *, what: str = "file") -> IO[bytes]:
+    """Open a file the user named for binary reading, refusing anything but a regular file.
+
+    A folder, a device (``/dev/zero``), a FIFO or a socket gives an :class:`InputError` naming the
+    file and what was expected; opening never blocks (a FIFO without a writer is refused, not
+    waited on). Symbolic links are followed: on the command line, a link is the user's own choice.
+    Pages that take file names confine them to the workspace first (see ``lia.periods.dashboard``).
+    The caller closes the returned file (``with open_user_file(...) as fh``).
+    """
+    p = Path(path)
+    try:
+        fd = os.open(p, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+    except FileNotFoundError:
+        raise InputError(f"no such file (expected a {what})", file=p) from None
+    except IsADirectoryError:
+        raise InputError(f"is a folder (expected a {what})", file=p) from None
+    except OSError as err:
+        raise InputError(f"cannot be read ({err.strerror})", file=p) from None
+    try:
+        mode = os.fstat(fd).st_mode
+        if stat.S_ISDIR(mode):
+            raise InputError(f"is a folder (expected a {what})", file=p)
+        if not stat.S_ISREG(mode):
+            raise InputError(f"is not a regular file (a device, pipe or socket); expected a {what}", file=p)
+        os.set_blocking(fd, True)
+        return os.fdopen(fd, "rb")
+    except BaseException:
+        os.close(fd)
+        raise
+
+
+def read_user_file(path: str | Path, *, what: str = "file", max_bytes: int = MAX_FILE_BYTES) -> bytes:
+    """The bytes of a file the user gave (answers, evidence, keys, passphrases, logs to import).
+
+    The single reader for user-given files: only regular files are read (see
+    :func:`open_user_file`), and ``max_bytes`` is enforced while reading, so a file that grows
+    or lies about its size cannot make lia read more. Errors are :class:`InputError` naming the
+    file and what was expected.
+    """
+    p = Path(path)
+    with open_user_file(p, what=what) as fh:
+        size = os.fstat(fh.fileno()).st_size
+        if size > max_bytes:
+            raise InputError(f"is {size} bytes; expected a {what} of at most {max_bytes} bytes", file=p)
+        try:
+            data = fh.read(max_bytes + 1)
+        except OSError as err:
+            raise InputError(f"cannot be read ({err.strerror})", file=p) from None
+    if len(data) > max_bytes:
+        raise InputError(f"is more than {max_bytes} bytes; expected a {what} of at most {max_bytes} bytes", file=p)
+    return data
+
+
 def load_data_file(path: str | Path, *, what: str = "data file") -> Any:
     """Read a YAML (``.yaml``/``.yml``) or JSON file the user gave, safely.
 
-    Refuses missing files, folders, files over 20 MiB, binary or non-UTF-8 content, with a
+    Refuses missing files, folders, devices and pipes, files over 20 MiB, binary or non-UTF-8 content, with a
     message naming the file and what was expected.
     """
     p = Path(path)
-    if not p.exists():
-        raise InputError(f"no such file (expected a {what})", file=p)
-    if p.is_dir():
-        raise InputError(f"is a folder (expected a {what}, YAML or JSON)", file=p)
-    try:
-        size = p.stat().st_size
-        if size > MAX_FILE_BYTES:
-            raise InputError(f"is {size} bytes; a {what} may be at most {MAX_FILE_BYTES} bytes", file=p)
-        raw = p.read_bytes()
-    except OSError as err:
-        raise InputError(f"cannot be read ({err.strerror})", file=p) from None
+    raw = read_user_file(p, what=what)
     if b"\x00" in raw:
         raise InputError(f"contains binary data (expected a {what} in UTF-8 text, YAML or JSON)", file=p)
     try:

@@ -32,7 +32,7 @@ CATALOGUES = ("status", "errors")
 #: Placeholders whose value is itself a whole message (translated with the whole catalogue).
 _NESTED = {"problem"}
 #: Placeholders whose value is a piece of a message (translated with the fragments).
-_FRAGMENT = {"where", "expected", "reason", "known", "found", "have", "hi"}
+_FRAGMENT = {"where", "expected", "reason", "known", "found", "have", "hi", "what"}
 #: Placeholders that list rows or lines of a file with their values (``line 3: 'x'; line 9: 'y'``).
 _SHOWN = {"shown"}
 

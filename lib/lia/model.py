@@ -257,10 +257,13 @@ def validate_answers(qset: QuestionnaireSet, answers: Any, *, complete: bool = F
     if not isinstance(answers, dict):
         return [Problem("answers", f"expected a mapping of question ids to answers, got {_kind(answers)}", "type")]
     problems: list[Problem] = []
+    unknown = 0
     for qid, value in answers.items():
         q = qset.get(qid) if isinstance(qid, str) else None
         if q is None:
-            close = difflib.get_close_matches(str(qid), list(qset.questions), n=3, cutoff=0.6)
+            unknown += 1  # hints only for the ids a message shows (lia.errors.MAX_LISTED); a million cost minutes
+            close = (difflib.get_close_matches(str(qid)[:200], list(qset.questions), n=3, cutoff=0.6)
+                     if unknown <= 50 else [])
             hint = f"; did you mean {' or '.join(close)}?" if close else "; see `lia show` or the questionnaire for the ids"
             problems.append(Problem(str(qid), f"unknown question id{hint}", "unknown"))
             continue

@@ -78,17 +78,9 @@ def write_atomic(path: Path, data: bytes, mode: int = 0o644) -> None:
 
 
 def _read_small(path: Path, what: str) -> bytes:
-    try:
-        size = path.stat().st_size
-        if size > MAX_FILE:
-            raise InputError(f"{what} is {size} bytes; expected a small file (at most {MAX_FILE})", file=path)
-        return path.read_bytes()
-    except FileNotFoundError:
-        raise InputError(f"{what} not found", file=path) from None
-    except IsADirectoryError:
-        raise InputError(f"expected a file ({what}), found a directory", file=path) from None
-    except OSError as exc:
-        raise InputError(f"cannot read {what}: {exc.strerror}", file=path) from None
+    from .loaders import read_user_file
+
+    return read_user_file(path, what=f"small file ({what})", max_bytes=MAX_FILE)
 
 
 def _json_file(path: Path, what: str) -> Any:

@@ -89,3 +89,28 @@ def test_command_module_is_light():
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          env={**os.environ, "PYTHONPATH": str(__import__("pathlib").Path(__file__).parents[2] / "lib")})
     assert out.stdout.strip() == "[]", out.stderr
+
+
+def test_a_5000_character_time_zone_is_bad_input_not_a_crash(setup):
+    _, log, env, _ = setup
+    res = run_lia("periods", "cc-rec", "--log", str(log), "--tz", "A" * 5000, env=env)
+    assert res.returncode == 2, res.stderr
+    assert "unknown time zone" in res.stderr and "internal error" not in res.stderr
+    assert len(res.stderr) < 400
+
+
+def test_the_header_of_a_file_that_is_no_call_log_is_not_echoed(setup):
+    """`lia periods --log /etc/shadow`-like files: only a short escaped excerpt of the first line."""
+    _, _, env, tmp = setup
+    secret = "root:$y$j9T$abcdefghijklmnopqrstuvwxyz0123456789ABCDEFGHIJ:19000:0:99999:7:::"
+    f = tmp / "shadow"
+    f.write_text(secret + "\n" + "daemon:*:19000:0:99999:7:::\n")
+    res = run_lia("periods", "cc-rec", "--log", str(f), env=env)
+    assert res.returncode == 2 and "missing columns" in res.stderr
+    assert secret not in res.stderr and secret[:30] not in res.stderr and "daemon" not in res.stderr
+
+
+def test_a_device_as_call_log_is_refused(setup):
+    _, _, env, _ = setup
+    res = run_lia("periods", "cc-rec", "--log", "/dev/zero", env=env, timeout=60)
+    assert res.returncode == 2 and "not a regular file" in res.stderr

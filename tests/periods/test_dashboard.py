@@ -79,9 +79,12 @@ def test_export(app, home, fmt, magic):
         assert p.read_bytes().lstrip()[:4] == magic[:4]
 
 
-def test_a_bad_log_shows_the_message_and_keeps_the_previous_view(app, tmp_path):
+def test_a_bad_log_shows_the_message_and_keeps_the_previous_view(app, home):
+    (home / "logs").mkdir(exist_ok=True)
+    write_csv(home / "logs" / "bad.csv", [row(1), row(2, recorded="perhaps")])
+    app.w_show.click()  # the page lists the logs in <home>/logs/ again
     before = app.report
-    app.w_log.value = str(write_csv(tmp_path / "bad.csv", [row(1), row(2, recorded="perhaps")]))
+    app.w_log.value = "bad.csv"
     app.refresh(reload=True)
     assert "line 3" in app.w_status.value and "perhaps" in app.w_status.value
     assert app.report is before

@@ -81,7 +81,7 @@ def test_attach_round_trip_keeps_the_result_not_the_log(setup):
     first_call = str(setup["g"].table["call_id"][0].as_py())
     assert first_call not in text
     doc = json.loads(text)
-    assert doc["kind"] == "periods-evidence" and doc["format"] == 1
+    assert doc["kind"] == "periods-evidence" and doc["format"] == 2
 
 
 def test_evidence_size_does_not_grow_with_the_number_of_calls(setup):

@@ -44,7 +44,7 @@ def run(args: argparse.Namespace, ws) -> int:
     from datetime import datetime
     from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-    from ..errors import InputError, LiaError
+    from ..errors import InputError, LiaError, excerpt
     from ..periods.analysis import analyse
     from ..periods.calllog import read_call_log
     from ..periods.limits import Limits
@@ -57,9 +57,12 @@ def run(args: argparse.Namespace, ws) -> int:
     if not args.log:
         raise LiaError("give the call log with --log FILE (or --detach to remove attached evidence)")
     try:
+        if len(args.tz) > 64:  # longer than any IANA name; the zone database would fail on the file name
+            raise ValueError(args.tz)
         ZoneInfo(args.tz)
-    except (ZoneInfoNotFoundError, ValueError):
-        raise LiaError(f"unknown time zone {args.tz!r}; expected an IANA name such as Europe/Stockholm or Europe/Oslo") from None
+    except (ZoneInfoNotFoundError, ValueError, OSError):
+        raise LiaError(f"unknown time zone '{excerpt(args.tz)}' (--tz); expected an IANA name such as "
+                       "Europe/Stockholm or Europe/Oslo") from None
     now = None
     if args.now:
         try:
@@ -67,7 +70,7 @@ def run(args: argparse.Namespace, ws) -> int:
         except ValueError:
             now = None
         if now is None or now.tzinfo is None:
-            raise InputError(f"{args.now!r} is not an ISO 8601 time with an offset; expected e.g. 2025-07-01T00:00:00Z",
+            raise InputError(f"'{excerpt(args.now)}' is not an ISO 8601 time with an offset; expected e.g. 2025-07-01T00:00:00Z",
                              where="--now")
     version = Store(ws).load(args.id, args.version)
     limits = Limits.from_answers(version.answers)

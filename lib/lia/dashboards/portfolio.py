@@ -45,6 +45,7 @@ __all__ = [
     "sort_rows",
     "to_frame",
     "to_csv_bytes",
+    "csv_safe",
     "review_chart",
     "risk_map_chart",
     "risk_counts",
@@ -440,8 +441,27 @@ def to_frame(rows: Iterable[PortfolioRow]) -> "pd.DataFrame":
     return pd.DataFrame([r.record() for r in rows], columns=list(COLUMNS))
 
 
+#: Text cells starting with one of these are read as formulas by spreadsheet tools (OWASP, "CSV Injection").
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\uff1d", "\uff0b", "\uff0d", "\uff20")
+
+
+def csv_safe(value: Any) -> Any:
+    """``value`` as a spreadsheet reads it safely: text starting like a formula gets a leading ``'``.
+
+    A title such as ``=HYPERLINK("http://...")`` or ``@SUM(...)`` is shown as text instead of being
+    run; numbers are left as they are.
+    """
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value
+    return value
+
+
 def to_csv_bytes(rows: Iterable[PortfolioRow]) -> bytes:
-    """CSV export: UTF-8 with a byte-order mark (so Excel shows å, ä, ö, ø right), stable columns."""
+    """CSV export: UTF-8 with a byte-order mark (so Excel shows å, ä, ö, ø right), stable columns.
+
+    Text that a spreadsheet would run as a formula (starting with ``=``, ``+``, ``-``, ``@``, a tab
+    or a carriage return) is neutralised with a leading single quote (:func:`csv_safe`).
+    """
     import csv
     import io
 
@@ -450,7 +470,8 @@ def to_csv_bytes(rows: Iterable[PortfolioRow]) -> bytes:
     w.writeheader()
     for r in rows:
         rec = r.record()
-        rec = {k: ("" if v is None else ("true" if v is True else "false" if v is False else v)) for k, v in rec.items()}
+        rec = {k: ("" if v is None else ("true" if v is True else "false" if v is False else csv_safe(v)))
+               for k, v in rec.items()}
         w.writerow(rec)
     return b"\xef\xbb\xbf" + buf.getvalue().encode("utf-8")
 

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import csv
 import io
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
@@ -33,7 +34,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from lia.errors import InputError
+from lia.errors import InputError, excerpt
 
 __all__ = ["CallLog", "read_call_log", "from_table", "COLUMNS", "CONSENT_VALUES", "NAT"]
 
@@ -115,11 +116,13 @@ def read_call_log(path: str | Path) -> CallLog:
     The format is recognised by content (Parquet files start with ``PAR1``), not by the
     file name.
     """
+    from lia.loaders import open_user_file
+
     p = Path(path)
-    if not p.is_file():
+    if not p.exists() and not p.is_symlink():
         raise InputError("the call log does not exist (expected a CSV or Parquet file)", file=p)
-    size = p.stat().st_size
-    with open(p, "rb") as f:
+    with open_user_file(p, what="call log, CSV or Parquet") as f:  # regular files only: no device, no FIFO
+        size = os.fstat(f.fileno()).st_size
         head = f.read(65536)
     if size == 0 or not head.strip():
         raise InputError(
@@ -225,8 +228,17 @@ def _csv_failure(p: Path, e: Exception) -> InputError:
         line = _first_line(p, lambda raw: len(raw) > (16 << 20))
         return InputError("has a line longer than 16 MiB (a huge field); expected one call per line with short "
                           "values. Nothing was imported.", file=p, where=f"line {line}" if line else None)
-    return InputError(f"is not a readable CSV file ({msg.splitlines()[0]}); expected comma- or "
+    return InputError(f"is not a readable CSV file ({_reason(msg)}); expected comma- or "
                       "semicolon-separated UTF-8 text with a header line. Nothing was imported.", file=p)
+
+
+def _reason(msg: str) -> str:
+    """The first line of a reader's error, without the piece of the file it may quote (``...: <row>``)."""
+    import re
+
+    first = (msg.splitlines() or [""])[0]
+    first = re.sub(r"(got \d+)\s*:.*$", r"\1", first)  # Arrow: "Expected 9 columns, got 1: <the row>"
+    return excerpt(first, 80)
 
 
 def _not_utf8(raw: bytes) -> bool:
@@ -275,13 +287,13 @@ def _read_parquet(p: Path) -> CallLog:
         pf = pq.ParquetFile(p)
         schema = pf.schema_arrow
     except (pa.ArrowException, OSError) as e:
-        raise InputError(f"is not a readable Parquet file ({str(e).splitlines()[0]}); expected a Parquet file "
+        raise InputError(f"is not a readable Parquet file ({_reason(str(e))}); expected a Parquet file "
                          "with the call-log columns, or a CSV file", file=p) from None
     cols = _match_columns(schema.names, str(p), "column")
     try:
         table = pf.read(columns=[cols[c] for c in COLUMNS], use_threads=True)
     except (pa.ArrowException, OSError) as e:
-        raise InputError(f"could not be read as Parquet ({str(e).splitlines()[0]}); the file may be truncated "
+        raise InputError(f"could not be read as Parquet ({_reason(str(e))}); the file may be truncated "
                          "or damaged", file=p) from None
     table = table.rename_columns(list(COLUMNS))
     return _build(table, str(p), "parquet", lambda idx: [f"row {int(i) + 1}" for i in idx])
@@ -296,7 +308,10 @@ def _match_columns(names: list[str], source: str, what: str, where: str | None =
         norm.setdefault(str(n).strip().lower(), n)
     missing = [c for c in COLUMNS if c not in norm]
     if missing:
-        found = ", ".join(str(n) for n in names) if names else "nothing"
+        # the header is the file's content: name at most 20 columns, each as a short escaped excerpt
+        found = ", ".join(excerpt(n, 24) for n in names[:20]) if names else "nothing"
+        if len(names) > 20:
+            found += f", and {len(names) - 20} more"
         raise InputError(
             f"missing {'column' if len(missing) == 1 else 'columns'} {', '.join(missing)}; expected the columns "
             f"{', '.join(COLUMNS)} (extra columns are ignored); found: {found}", file=source, where=where)

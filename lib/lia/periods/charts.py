@@ -19,7 +19,7 @@ from ..i18n import t
 from .analysis import PeriodReport
 
 __all__ = ["timeline", "weekly_share", "retention_ages", "all_charts", "to_svg", "to_png", "export", "team_days",
-           "team_timeline", "share_heatmap", "ages_histogram"]
+           "team_timeline", "share_heatmap", "ages_histogram", "file_part"]
 
 _OVER, _WITHIN, _SHADE = "#c0392b", "#2e86c1", "#d5f5e3"
 
@@ -249,20 +249,52 @@ def to_png(chart: Any, scale: float = 2.0, lang: str = "en") -> bytes:
     return vlc.vegalite_to_png(chart.to_dict(), scale=scale, **chart_locale(lang))
 
 
+_UNSAFE = None
+
+
+def file_part(text: str, limit: int = 60) -> str:
+    """``text`` (a team, an assessment id: data) made safe as part of a file name.
+
+    Letters, digits, ``.``, ``_`` and ``-`` are kept; anything else (``/``, ``..`` runs, spaces,
+    control characters) becomes ``_``; no leading dot; at most ``limit`` characters; never empty.
+    """
+    import re
+
+    global _UNSAFE
+    if _UNSAFE is None:
+        _UNSAFE = re.compile(r"(?:[^\w.-]|\.{2,})+")
+    out = _UNSAFE.sub("_", str(text)).lstrip(".")[:limit].strip("_")
+    return out or "_"
+
+
 def export(charts: dict[str, Any], folder: str | Path, fmt: str = "svg", prefix: str = "periods",
            lang: str = "en") -> list[Path]:
-    """Write each chart to ``folder/<prefix>-<name>.<fmt>`` (svg or png), atomically; returns the paths."""
+    """Write each chart to ``folder/<prefix>-<name>.<fmt>`` (svg or png), atomically; returns the paths.
+
+    ``prefix`` and the chart names may come from data (a team named ``x/../../outside``): they are
+    passed through :func:`file_part`, and every path is checked to lie directly in ``folder``
+    before anything is written.
+    """
+    from ..errors import LiaError
     from .synth import write_table_atomic
 
     if fmt not in ("svg", "png"):
         raise ValueError(f"fmt must be 'svg' or 'png', got {fmt!r}")
+    base = Path(folder)
+    base.mkdir(parents=True, exist_ok=True)
+    real = base.resolve()
+    paths = {}
+    for name in charts:
+        path = base / f"{file_part(prefix, 120)}-{file_part(name)}.{fmt}"
+        if path.resolve().parent != real or path.is_symlink():
+            raise LiaError(f"refusing to write {path}: it would not be a file directly in {base}")
+        paths[name] = path
     out = []
     for name, chart in charts.items():
         data = to_svg(chart, lang).encode("utf-8") if fmt == "svg" else to_png(chart, lang=lang)
-        path = Path(folder) / f"{prefix}-{name}.{fmt}"
 
         def write(tmp: str, data: bytes = data) -> None:
             Path(tmp).write_bytes(data)
 
-        out.append(write_table_atomic(path, write))
+        out.append(write_table_atomic(paths[name], write))
     return out

@@ -16,10 +16,11 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from ..errors import LiaError
+from ..errors import LiaError, excerpt, shown_name
 from ..i18n import LANG_NAMES, LANGS, mark_page_language, t
 
-__all__ = ["WorksCouncilApp", "demo_log", "breaches_html", "serve_request", "DEMO", "READY_MESSAGE"]
+__all__ = ["WorksCouncilApp", "demo_log", "breaches_html", "serve_request", "DEMO", "READY_MESSAGE", "LOGS_FOLDER",
+           "logs_folder", "list_logs", "workspace_log"]
 
 #: Logged by a preheated kernel once the page is built and waits for a visitor.
 READY_MESSAGE = "works-council page preheated, waiting for a visitor"
@@ -35,6 +36,59 @@ def serve_request(app: "WorksCouncilApp") -> None:
 #: The pseudo-assessment id for the generated demo log with its own limits.
 DEMO = "(demo)"
 _ALL = ""
+
+
+#: The folder of the workspace whose call logs the page offers (``<home>/logs/``).
+LOGS_FOLDER = "logs"
+_LOG_SUFFIXES = (".csv", ".parquet", ".pq")
+
+
+def logs_folder(ws: Any) -> Path:
+    """``<workspace>/logs/``: the only place the works-council page reads call logs from."""
+    return Path(ws.home) / LOGS_FOLDER
+
+
+def _confined(folder: Path, name: str) -> Path | None:
+    """The real path of ``folder/name`` if it is a regular file inside ``folder`` (links resolved), else None."""
+    import stat
+
+    if not name or name != Path(name).name or name.startswith(".") or "\\" in name or "\x00" in name:
+        return None
+    try:
+        real, root = (folder / name).resolve(strict=True), folder.resolve(strict=True)
+        mode = os.stat(real).st_mode
+    except (OSError, RuntimeError, ValueError):
+        return None
+    if real.parent != root or not stat.S_ISREG(mode):
+        return None
+    return real
+
+
+def list_logs(ws: Any) -> list[str]:
+    """Names of the call logs the page offers: CSV and Parquet files directly in ``<home>/logs/``.
+
+    Links are followed only when they stay in that folder; folders, devices and pipes are left out.
+    """
+    folder = logs_folder(ws)
+    try:
+        names = sorted(e.name for e in os.scandir(folder))
+    except OSError:
+        return []
+    return [n for n in names if n.lower().endswith(_LOG_SUFFIXES) and _confined(folder, n) is not None]
+
+
+def workspace_log(ws: Any, name: str) -> Path:
+    """The path of the call log ``name`` in ``<home>/logs/``; a LiaError for anything else.
+
+    ``name`` is a file name, not a path: ``../x``, ``/etc/shadow``, a link leading out of the
+    folder, a folder or a device are refused, and the message names only the folder.
+    """
+    folder = logs_folder(ws)
+    real = _confined(folder, name) if isinstance(name, str) and name.lower().endswith(_LOG_SUFFIXES) else None
+    if real is None:
+        raise LiaError(f"'{excerpt(name)}' is not a call log in {shown_name(folder)}; the works-council page reads "
+                       "only the CSV and Parquet files in that folder")
+    return real
 
 
 def demo_log(home: Path) -> tuple[Path, dict[str, Any]]:
@@ -84,8 +138,10 @@ class WorksCouncilApp:
         self.exported: list[Path] = []
         ids = self._assessment_ids()
         self.w_assessment = w.Dropdown(options=[DEMO] + ids, value=assessment if assessment in ids else DEMO)
-        self.w_log = w.Text(value=str(log) if log else "", placeholder="calls.parquet / calls.csv",
-                            layout=w.Layout(width="420px"))
+        # the logs in <home>/logs/, by name: the page never takes a path
+        self.w_log = w.Dropdown(options=self._log_options(), value="", layout=w.Layout(width="420px"))
+        if log:
+            self.w_log.value = workspace_log(self.ws, str(log)).name
         self.w_team = w.Dropdown(options=[("", _ALL)], value=_ALL)  # "" stands for all teams (None shows blank)
         self.w_start, self.w_end = w.DatePicker(), w.DatePicker()
         self.w_lang = w.Dropdown(options=[(LANG_NAMES[x], x) for x in LANGS], value=self.lang)
@@ -96,8 +152,8 @@ class WorksCouncilApp:
         self.w_charts = w.VBox()
         self.w_breaches = w.HTML()
         self.w_show.on_click(lambda _: self.refresh(reload=True))
-        self.w_svg.on_click(lambda _: self.export("svg"))
-        self.w_png.on_click(lambda _: self.export("png"))
+        self.w_svg.on_click(lambda _: self._export_clicked("svg"))
+        self.w_png.on_click(lambda _: self._export_clicked("png"))
         for wid in (self.w_team, self.w_start, self.w_end):
             wid.observe(lambda _: self.refresh(reload=False), names="value")
         self.w_lang.observe(self._on_lang, names="value")
@@ -120,6 +176,19 @@ class WorksCouncilApp:
         except LiaError:
             return []
 
+    def _log_options(self) -> list[tuple[str, str]]:
+        """(label, value) pairs: the demo log (value ``""``), then each log in ``<home>/logs/``."""
+        return [(t("periods", "ui_demo_log", self.lang), "")] + [(n, n) for n in list_logs(self.ws)]
+
+    def _relist_logs(self) -> None:
+        """Offer the logs in ``<home>/logs/`` as they are now, keeping the choice while it is still there."""
+        value = self.w_log.value
+        options = self._log_options()
+        if list(self.w_log.options) == options:
+            return
+        self.w_log.options = options  # (resets the choice to the first option)
+        self.w_log.value = value if value in [v for _, v in options] else ""
+
     def _limits(self) -> Any:
         from ..store import Store
         from .limits import Limits
@@ -134,8 +203,8 @@ class WorksCouncilApp:
         from .calllog import read_call_log
 
         limits = self._limits()
-        given = self.w_log.value.strip()
-        path = given or str(demo_log(self.ws.home)[0])
+        given = self.w_log.value or ""
+        path = workspace_log(self.ws, given) if given else demo_log(self.ws.home)[0]
         self.report = analyse(read_call_log(path), limits)
         self._source = given or None  # None: the demo log
         teams = sorted(self.report.teams["team"].astype(str))
@@ -150,6 +219,8 @@ class WorksCouncilApp:
         language redraws the previous view and says again, in the new language, what failed.
         """
         try:
+            if reload:
+                self._relist_logs()
             if reload or self.report is None:
                 self.load()
                 self._error = None
@@ -195,19 +266,33 @@ class WorksCouncilApp:
 
     def export(self, fmt: str) -> list[Path]:
         """Write the shown charts as SVG or PNG to ``reports/periods/`` in the workspace."""
-        from .charts import export
+        from .charts import export, file_part
 
         if not self.charts:
             return []
         stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
-        prefix = f"{self.w_assessment.value.strip('()')}-{self.team or 'all'}-{stamp}"
-        self.exported = export(self.charts, self.ws.reports_dir / "periods", fmt, prefix=prefix, lang=self.lang)
+        prefix = f"{file_part(self.w_assessment.value.strip('()'))}-{file_part(self.team or 'all')}-{stamp}"
+        folder = self.ws.reports_dir / "periods"
+        folder.mkdir(parents=True, exist_ok=True)
+        if not folder.resolve().is_relative_to(self.ws.reports_dir.resolve()):
+            raise LiaError(f"refusing to export into {folder}: it leads out of the workspace's reports folder")
+        self.exported = export(self.charts, folder, fmt, prefix=prefix, lang=self.lang)
         self.w_status.value = html.escape(t("periods", "ui_exported", self.lang,
                                             files=", ".join(str(p) for p in self.exported)))
         return self.exported
 
+    def _export_clicked(self, fmt: str) -> None:
+        try:
+            self.export(fmt)
+        except LiaError as err:
+            self.show_error(err)
+
     def apply_request(self, env: Any = None) -> None:
-        """Use the page's query string: ``?assessment=ID&log=PATH&team=NAME&lang=en|sv|nb``."""
+        """Use the page's query string: ``?assessment=ID&log=NAME&team=NAME&lang=en|sv|nb``.
+
+        ``log`` names a file in ``<home>/logs/``; anything else (a path, ``../``) is refused with a
+        message and the page keeps what it shows.
+        """
         from urllib.parse import parse_qs
 
         env = os.environ if env is None else env
@@ -219,10 +304,18 @@ class WorksCouncilApp:
         changed = False
         if q.get("assessment") in ids:
             self.w_assessment.value, changed = q["assessment"], True
+        refused = None
         if q.get("log"):
-            self.w_log.value, changed = q["log"], True
+            self._relist_logs()
+            try:  # a name in <home>/logs/, never a path on the server
+                self.w_log.value, changed = workspace_log(self.ws, q["log"]).name, True
+            except LiaError as err:
+                refused = err
         if changed:
             self.refresh(reload=True)
+        if refused is not None:
+            self._error = refused
+            self.show_error(refused)
         if q.get("team") and q["team"] in [v for _, v in self.w_team.options]:
             self.w_team.value = q["team"]
 
@@ -245,7 +338,7 @@ class WorksCouncilApp:
         self.w_show.description = t("periods", "ui_show", self.lang)
         self.w_svg.description = t("periods", "ui_export_svg", self.lang)
         self.w_png.description = t("periods", "ui_export_png", self.lang)
-        self.w_log.placeholder = t("periods", "ui_demo_log", self.lang)
+        self._relist_logs()  # relabels the demo log
 
 
 def _d(v: Any) -> date | None:

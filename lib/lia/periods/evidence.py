@@ -31,17 +31,19 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
-from ..errors import InputError, LiaError, NotFoundError
+from ..errors import InputError, IntegrityError, LiaError, NotFoundError, excerpt, shown_name
 from .breaches import KINDS
 from .limits import Limits, TrainingPeriod, parse_duration
 
 __all__ = [
     "KIND", "FORMAT", "FILE_NAME", "RELATIVE_PATH", "MAX_BYTES", "Evidence", "attach", "detach", "evidence_path",
     "load_evidence", "read_evidence", "evidence_digest", "build_document", "limits_to_dict", "source_fingerprint",
+    "content_digest",
 ]
 
 KIND = "periods-evidence"
-FORMAT = 1
+#: 2: the document carries its own ``digest`` (format 1 files had none and are refused: attach again).
+FORMAT = 2
 FILE_NAME = "periods.json"
 #: Where the file lives inside ``assessments/<id>/`` (as reports and statements name it).
 RELATIVE_PATH = f"evidence/{FILE_NAME}"
@@ -155,14 +157,16 @@ def limits_to_dict(limits: Limits) -> dict[str, Any]:
 
 def source_fingerprint(path: str | Path) -> dict[str, Any]:
     """Name (without folders), size and SHA-256 of the analysed file."""
+    from ..loaders import open_user_file
+
     p = Path(path)
     h = hashlib.sha256()
-    try:
-        with open(p, "rb") as fh:
+    with open_user_file(p, what="call log") as fh:
+        try:
             for chunk in iter(lambda: fh.read(1 << 20), b""):
                 h.update(chunk)
-    except OSError as err:
-        raise InputError(f"cannot be read to compute its SHA-256 ({err.strerror})", file=p) from None
+        except OSError as err:
+            raise InputError(f"cannot be read to compute its SHA-256 ({err.strerror})", file=p) from None
     return {"name": p.name, "size": p.stat().st_size, "sha256": h.hexdigest()}
 
 
@@ -238,11 +242,24 @@ def attach(ws: Any, aid: str, report: Any, *, version: Any, source: str | Path, 
             raise LiaError(f"{source}: the call log changed while it was analysed; nothing was attached. "
                            "Run the command again when the file is complete.")
     doc = build_document(report, aid=aid, version=version, source=fp, tz=tz, analysed_at=analysed_at)
+    doc["digest"] = content_digest(json.loads(_dumps(doc)))  # over the values exactly as they will be read
     data = _dumps(doc)
     ev = _validate(parse_bytes(data, path), path, hashlib.sha256(data).hexdigest(), aid)  # we must read what we write
     path.parent.mkdir(parents=True, exist_ok=True)
     atomic_write(path, data)
     return ev
+
+
+def content_digest(doc: dict[str, Any]) -> str:
+    """``sha256:<hex>`` over the RFC 8785 canonical JSON of the document without its ``digest`` key.
+
+    Recorded at attach time; :func:`read_evidence` (so ``lia check``, ``lia evaluate``, the wizard
+    and reports) refuses a file whose content no longer hashes to it: a deleted breach or an
+    edited count is caught. As with stored versions, the digest is in the file itself.
+    """
+    from ..canonical import digest_obj
+
+    return digest_obj({k: v for k, v in doc.items() if k != "digest"})
 
 
 def detach(ws: Any, aid: str) -> Evidence | None:
@@ -255,7 +272,7 @@ def detach(ws: Any, aid: str) -> Evidence | None:
         return None
     try:
         old = load_evidence(ws, aid)
-    except InputError:
+    except (InputError, IntegrityError):
         old = None
     path.unlink()
     from ..store import _fsync_dir
@@ -288,17 +305,10 @@ def load_evidence(ws: Any, aid: str) -> Evidence | None:
 
 def read_evidence(path: str | Path, aid: str | None = None) -> Evidence:
     """Read and validate an evidence file; ``aid``, when given, must be the assessment it belongs to."""
+    from ..loaders import read_user_file
+
     p = Path(path)
-    if p.is_dir():
-        raise InputError("is a folder; expected the evidence file written by `lia periods --attach`", file=p)
-    try:
-        size = p.stat().st_size
-        if size > MAX_BYTES:
-            raise InputError(f"is {size} bytes; an evidence file is at most {MAX_BYTES} bytes "
-                             "(expected the file written by `lia periods --attach`)", file=p)
-        raw = p.read_bytes()
-    except OSError as err:
-        raise InputError(f"cannot be read ({err.strerror})", file=p) from None
+    raw = read_user_file(p, what="evidence file written by `lia periods --attach`", max_bytes=MAX_BYTES)
     return _validate(parse_bytes(raw, p), p, hashlib.sha256(raw).hexdigest(), aid)
 
 
@@ -396,6 +406,9 @@ def _validate(doc: Any, path: Path, sha: str, aid: str | None) -> Evidence:
         if isinstance(fmt, int) and not isinstance(fmt, bool) and fmt > FORMAT:
             raise InputError(f"format {fmt} was written by a newer lia; this one reads format {FORMAT}. "
                              "Update lia or attach the log again", file=path, where="format")
+        if fmt == 1:
+            raise InputError("format 1 carries no digest, so changes to it cannot be detected; attach the log "
+                             "again with `lia periods ID --log FILE --attach`", file=path, where="format")
         raise v.fail("format", str(FORMAT), fmt)
 
     a = v.obj(v.key(d, "assessment", ""), "assessment")
@@ -458,6 +471,15 @@ def _validate(doc: Any, path: Path, sha: str, aid: str | None) -> Evidence:
                        (v.text, v.day, v.int, v.int, v.int))
     ages = _table(v, v.key(t, "retention_ages", "tables"), "tables.retention_ages", AGES_COLUMNS,
                   (v.text, lambda x, w: v.int(x, w, lo=-10**9), v.int))
+    recorded = v.text(v.key(d, "digest", ""), "digest")
+    try:
+        actual = content_digest(d)
+    except Exception:  # noqa: BLE001 - a value canonical JSON cannot write (a huge integer): not what was attached
+        actual = "(cannot be computed)"
+    if actual != recorded:
+        raise IntegrityError(f"{shown_name(path)}: the evidence was altered after it was attached: its content hashes "
+                             f"to {actual} but the file records {excerpt(recorded, 80)}. Attach the log again "
+                             "(`lia periods ID --log FILE --attach`) or restore the file from a backup.")
     return Evidence(path=path, sha256=sha, assessment=assessment, source=source, rows=rows, tz=tz, now=now,
                     analysed_at=analysed_at, limits=limits, summary=summary, breaches=breaches,
                     team_days=team_days, retention_ages=ages)

@@ -1045,7 +1045,8 @@ class WizardApp:
         ids = self.state.ids()
         if aid and aid in ids:
             raw = (query.get("version") or [""])[0]
-            self.open(aid, int(raw) if raw.isdigit() else None)
+            # only ASCII digits: '²'.isdigit() is true but int('²') fails; a huge number is no version either
+            self.open(aid, int(raw) if raw.isascii() and raw.isdigit() and len(raw) <= 9 else None)
         elif not aid and len(ids) == 1 and self.state.assessment_id is None:
             # a workspace with a single assessment (the example after `make run`): nothing to choose
             self.open(ids[0], None)
