@@ -321,6 +321,7 @@ class Store:
         author: str | None = None,
         message: str,
         choices: dict[str, str] | None = None,
+        take: str | None = None,
         merge_note: str | None = None,
         kept: Path | None = None,
     ) -> "Saved":
@@ -328,12 +329,14 @@ class Store:
 
         Answers (and metadata fields) only one side changed are kept from that side; a question
         both changed differently is taken from ``choices`` (question id or ``assessment.<field>``
-        -> ``mine`` | ``theirs``). If one is left without a choice nothing is saved: a
+        -> ``mine`` | ``theirs``), else from ``take``. If one is left without a choice nothing is saved: a
         ConflictError lists them, carries the merge and keeps the attempt (in ``kept`` when the
         attempt is kept there already). The merged version's parent is the head it merged and
         its message ends with ``merge_note`` (placeholders ``{head}``, ``{author}``, ``{base}``).
         """
-        return self._save(aid, answers, assessment, author, message, parent, merge=True, choices=choices,
+        if take is not None and take not in ("mine", "theirs"):
+            raise InputError(f"expected 'mine' or 'theirs' for the questions both changed, got {take!r}")
+        return self._save(aid, answers, assessment, author, message, parent, merge=True, choices=choices, take=take,
                           merge_note=merge_note, kept=kept)
 
     def _save(
@@ -348,6 +351,7 @@ class Store:
         merge: bool,
         force: bool = False,
         choices: dict[str, str] | None = None,
+        take: str | None = None,
         merge_note: str | None = None,
         kept: Path | None = None,
     ) -> "Saved":
@@ -376,6 +380,8 @@ class Store:
                     base_answers, base_meta, answers, {**base_meta, **(assessment or {})}, head.answers, head.assessment,
                     order=self._question_order(),
                 )
+                if take is not None:
+                    choices = {**{c.where: take for c in result.clashes}, **(choices or {})}
                 open_ = result.open_clashes(choices)
                 if not merge or open_:
                     kept = kept or self._keep_conflict(aid, answers, {**base_meta, **(assessment or {})}, author, message,
