@@ -324,6 +324,7 @@ class Store:
         take: str | None = None,
         merge_note: str | None = None,
         kept: Path | None = None,
+        expect_head: int | None = None,
     ) -> "Saved":
         """Save ``answers`` edited from version ``parent``, merged three ways with what was saved since.
 
@@ -333,11 +334,13 @@ class Store:
         ConflictError lists them, carries the merge and keeps the attempt (in ``kept`` when the
         attempt is kept there already). The merged version's parent is the head it merged and
         its message ends with ``merge_note`` (placeholders ``{head}``, ``{author}``, ``{base}``).
+        With ``expect_head`` (the head whose merge the user confirmed) a newer head is refused
+        like a clash, so nobody saves a merge they were not shown.
         """
         if take is not None and take not in ("mine", "theirs"):
             raise InputError(f"expected 'mine' or 'theirs' for the questions both changed, got {take!r}")
         return self._save(aid, answers, assessment, author, message, parent, merge=True, choices=choices, take=take,
-                          merge_note=merge_note, kept=kept)
+                          merge_note=merge_note, kept=kept, expect_head=expect_head)
 
     def _save(
         self,
@@ -354,6 +357,7 @@ class Store:
         take: str | None = None,
         merge_note: str | None = None,
         kept: Path | None = None,
+        expect_head: int | None = None,
     ) -> "Saved":
         from .merge import merge_versions
 
@@ -383,7 +387,8 @@ class Store:
                 if take is not None:
                     choices = {**{c.where: take for c in result.clashes}, **(choices or {})}
                 open_ = result.open_clashes(choices)
-                if not merge or open_:
+                unseen = expect_head is not None and expect_head != head.number
+                if not merge or open_ or unseen:
                     kept = kept or self._keep_conflict(aid, answers, {**base_meta, **(assessment or {})}, author, message,
                                                        parent, head=head.number, clashes=result.clashes)
                     raise ConflictError(
