@@ -320,3 +320,10 @@ def test_a_bad_conflict_file_is_named(store: Store, tmp_path: Path) -> None:
     bad.write_text('{"answers": {}, "assessment": {}, "message": "m"}')
     with pytest.raises(InputError, match=r"c\.json: missing key\(s\) parent"):
         store.read_conflict(bad)
+
+
+def test_a_parent_that_does_not_exist_is_named(store: Store) -> None:
+    for force in (False, True):
+        with pytest.raises(NotFoundError, match="no version 7"):
+            store.save("cc", ANSWERS, author="Ada", message="m", parent=7, force=force)
+    assert store.numbers("cc") == [1]

@@ -365,8 +365,8 @@ class Store:
             raise InputError("a save needs a message saying what changed and why (--message)")
         if assessment and "id" in assessment and assessment["id"] != aid:
             raise InputError(f"the answers give the assessment id {assessment['id']!r}, but you are saving {aid!r}")
-        if parent is not None and parent != 0:
-            self.load(aid, parent)  # a version that does not exist is named as such
+        if force and parent:
+            self.load(aid, parent)  # a version that does not exist is named as such (a merge loads it anyway)
         for attempt in range(_SAVE_ATTEMPTS):
             head = self.load(aid)
             if parent is None:
