@@ -71,7 +71,7 @@ def test_both_changed_question_shown_side_by_side_in_the_pages_language(make_app
     retention(a, "1", "Y")
     role(a, "QA", "3")
     a.save_button.click()
-    assert "Du och Bo Manager ändrade båda 1 fråga" in a.merge_summary.value
+    assert "Du och Bo Manager ändrade båda frågorna nedan (1)" in a.merge_summary.value
     (row,) = a.clash_box.children
     assert "lia-clash-retention-period" in row._dom_classes
     text = " ".join(w.value for w in (row.children[0], *row.children[1].children))
