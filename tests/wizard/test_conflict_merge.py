@@ -148,3 +148,18 @@ def test_save_feedback_is_next_to_the_button_and_stale_panels_go(app, ws: Path) 
     # the conflict panel sits right under the save bar, not at the top of the page
     kids = list(app.root.children)
     assert kids.index(app.conflict_box) == kids.index(app.savebar) + 1
+
+
+def test_the_merge_shown_follows_edits_made_after_the_conflict(make_app, ws: Path) -> None:
+    a, b = two_tabs(make_app, ws)
+    retention(b, "30", "D")
+    b.save()
+    role(a, "QA", "3")
+    a.save_button.click()
+    assert a.clash_box.children == ()
+    retention(a, "60", "D")  # now I touch the question Bo changed: it becomes a choice, shown at once
+    assert [r for r in a.clash_box.children if "lia-clash-retention-period" in r._dom_classes]
+    a.clash_box.children[0].children[2].value = "mine"
+    a.conflict_merge_button.click()
+    head = Store(ws).load("cc")
+    assert head.number == 3 and head.answers["retention.period"] == "P60D" and head.answers["access.roles"][0]["people"] == 3

@@ -907,6 +907,9 @@ class WizardApp:
         self._refresh_progress()
         self._refresh_status()
         self._refresh_reasoning()
+        if st.conflict is not None:  # the merge shown follows the answers on screen
+            st.refresh_merge()
+            self._refresh_conflict()
 
     def _on_choose(self, change: dict[str, Any]) -> None:
         if getattr(self, "_muted_chooser", False):
@@ -1054,7 +1057,10 @@ class WizardApp:
             self._refresh_conflict()
             self._refresh_status()
             head = st.conflict.head
-            self._conflict_say(t("merge_again", author=head.author, head=int(head.number)), "error")
+            if int(head.number) == int(c.head.number):  # my edits since touched questions they changed too
+                self._conflict_say(t("merge_choose_new", author=head.author), "error")
+            else:
+                self._conflict_say(t("merge_again", author=head.author, head=int(head.number)), "error")
             return None
         except ValidationError as err:
             self._show_validation_error(err)

@@ -284,6 +284,25 @@ class WizardState:
         self.answers = copy.deepcopy(dict(saved.version.answers))
         return saved.version
 
+    def refresh_merge(self) -> None:
+        """After an edit during a conflict: merge the answers now on screen with the same head again.
+
+        The page shows what saving the merge would keep and take; a later head is not
+        pulled in here (saving then refuses and shows it).
+        """
+        c = self.conflict
+        if c is None or c.merge is None or self.assessment_id is None:
+            return
+        from lia.merge import merge_versions
+
+        base = self.base if self.base is not None else None
+        base_answers = dict(base.answers) if base is not None else {}
+        base_meta = dict(base.assessment) if base is not None else {}
+        c.merge = merge_versions(
+            base_answers, base_meta, self.answers_to_save(), {**base_meta, **self.assessment},
+            dict(c.head.answers), dict(c.head.assessment), order=list(self.form.questions),
+        )
+
     def _set_conflict(self, err: Any) -> None:
         head = self.store.load(self.assessment_id)
         self.conflict = Conflict(head=head, base_number=self.base_number, message=str(err),
