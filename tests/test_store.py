@@ -327,3 +327,40 @@ def test_a_parent_that_does_not_exist_is_named(store: Store) -> None:
         with pytest.raises(NotFoundError, match="no version 7"):
             store.save("cc", ANSWERS, author="Ada", message="m", parent=7, force=force)
     assert store.numbers("cc") == [1]
+
+
+# --- property: two people saving through the store never lose a one-sided change ----------------
+
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as hst  # noqa: E402
+
+_DOMAINS = {
+    "basics.purpose": hst.sampled_from(["Train", "Coach", "QA"]),
+    "basics.scope": hst.sampled_from(["all_calls", "sample"]),
+    "basics.told": hst.booleans(),
+    "limits.share": hst.integers(0, 100),
+    "limits.retention": hst.sampled_from(["P30D", "P90D", "P1Y"]),
+}
+
+
+@hst.composite
+def _answer_sets(draw):
+    def one():
+        return {k: draw(v) for k, v in _DOMAINS.items() if draw(hst.booleans())}
+
+    return one(), one(), one()
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(trio=_answer_sets())
+def test_property_merged_saves_keep_every_one_sided_change(mini: Path, tmp_path_factory: pytest.TempPathFactory, trio) -> None:
+    base, theirs, mine = trio
+    s = Store(tmp_path_factory.mktemp("prop"))
+    s.create({"id": "cc", "title": "T"}, author="Setup", answers=base)
+    s.save("cc", theirs, author="Bo", message="theirs", parent=1)
+    v = s.save_merging("cc", mine, parent=1, author="Ada", message="mine", take="mine").version
+    assert v.number == 3 and v.parent == s.load("cc", 2).digest
+    for k in set(base) | set(theirs) | set(mine):
+        b, t, m = base.get(k), theirs.get(k), mine.get(k)  # each key holds one type, so == is enough
+        expected = t if m == b else m  # I left it: theirs stands; I changed it: mine (clashes taken as mine)
+        assert v.answers.get(k) == expected, k
