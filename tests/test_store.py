@@ -221,3 +221,146 @@ def test_killing_a_save_midway_leaves_a_consistent_store(store: Store, tmp_path:
     # Leftover temporary files are harmless and ignored by every reader.
     for p in store.stray_files("cc"):
         assert p.name.startswith(".tmp-")
+
+
+# --- issue 12: a conflict is a merge, not a choice of winner ----------------------------------
+
+
+def _two_edits_of_v2(store: Store) -> None:
+    """Version 2 is the common base; Bo saves version 3 changing the retention; Ada still edits version 2."""
+    store.save("cc", {**ANSWERS, "limits.retention": "P90D", "limits.days": 5}, author="Ada", message="v2")
+    store.save("cc", {**ANSWERS, "limits.retention": "P30D", "limits.review": "2027-01-01", "limits.days": 5},
+               author="Bo", message="shorter retention", parent=2)
+
+
+def test_a_stale_save_keeps_the_colleagues_answers_when_merged(store: Store) -> None:
+    """Tab B changed the retention answers, tab A the access answers: the merge has both."""
+    _two_edits_of_v2(store)
+    mine = {**ANSWERS, "limits.retention": "P90D", "limits.days": 5, "limits.share": 20}
+    with pytest.raises(ConflictError) as err:  # a plain save is refused, with the merge it would make
+        store.save("cc", mine, author="Ada", message="share", parent=2)
+    assert err.value.merge.clean and err.value.base == 2 and err.value.head == 3
+    assert err.value.merge.theirs_only == ["limits.review", "limits.retention"]
+    assert "--merge-from-conflict" in str(err.value) and "limits.share" in str(err.value)
+    saved = store.save_merging("cc", mine, parent=2, author="Ada", message="share")
+    v = saved.version
+    assert v.number == 4 and v.parent == store.load("cc", 3).digest
+    assert v.answers == {**ANSWERS, "limits.retention": "P30D", "limits.review": "2027-01-01", "limits.days": 5, "limits.share": 20}
+    assert v.message == "share (merged with version 3 by Bo; edited from version 2)"
+    assert saved.merged_with.number == 3 and saved.merge.mine_only == ["limits.share"]
+
+
+def test_questions_both_changed_are_refused_until_chosen_per_question(store: Store) -> None:
+    _two_edits_of_v2(store)
+    mine = {**ANSWERS, "limits.retention": "P1Y", "limits.days": 7, "basics.scope": "all_calls"}
+    with pytest.raises(ConflictError) as err:
+        store.save_merging("cc", mine, parent=2, author="Ada", message="mine")
+    e = err.value
+    assert [c.where for c in e.merge.open_clashes()] == ["limits.retention"]
+    assert 'limits.retention: yours "P1Y", theirs "P30D"' in str(e)
+    kept = json.loads(e.kept.read_text())
+    assert kept["answers"] == mine and kept["parent"] == 2 and kept["head"] == 3
+    assert kept["clashes"] == [{"where": "limits.retention", "base": "P90D", "mine": "P1Y", "theirs": "P30D"}]
+    assert store.numbers("cc") == [1, 2, 3]
+    back = store.read_conflict(e.kept)
+    v = store.save_merging("cc", back["answers"], parent=back["parent"], assessment=back["assessment"], author="Ada",
+                           message=back["message"], choices={"limits.retention": "mine"}, kept=e.kept).version
+    assert v.answers["limits.retention"] == "P1Y" and v.answers["limits.review"] == "2027-01-01"
+    assert v.answers["basics.scope"] == "all_calls" and v.answers["limits.days"] == 7
+
+
+def test_metadata_merges_too(store: Store) -> None:
+    store.save("cc", ANSWERS, author="Ada", message="v2")
+    store.save("cc", ANSWERS, assessment={"owner": "Bo"}, author="Bo", message="owner")
+    v = store.save_merging("cc", ANSWERS, parent=2, assessment={"status": "in_review"}, author="Ada", message="review").version
+    assert v.assessment["owner"] == "Bo" and v.assessment["status"] == "in_review"
+
+
+def test_a_save_without_parent_that_loses_a_race_is_merged_not_replacing(store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Two saves read head 2; Bo's lands first. Ada's is merged with it (or refused), never silently replacing it."""
+    store.save("cc", ANSWERS, author="Ada", message="v2")
+    real_commit = Store._commit
+    calls = []
+
+    def commit_after_bo(self, aid, meta, answers, author, message, head):
+        if not calls:
+            calls.append(1)
+            Store(self.ws).save("cc", {**ANSWERS, "limits.retention": "P30D"}, author="Bo", message="Bo")
+        return real_commit(self, aid, meta, answers, author, message, head)
+
+    monkeypatch.setattr(Store, "_commit", commit_after_bo)
+    with pytest.raises(ConflictError) as err:
+        store.save("cc", {**ANSWERS, "limits.share": 10}, author="Ada", message="Ada")
+    assert err.value.base == 2 and err.value.merge.theirs_only == ["limits.retention"]
+    calls.clear()
+    v = store.save_merging("cc", {**ANSWERS, "limits.retention": "P30D", "limits.share": 10}, parent=None,
+                           author="Ada", message="Ada").version
+    monkeypatch.undo()
+    assert v.number == 5 and v.answers["limits.retention"] == "P30D" and v.answers["limits.share"] == 10
+
+
+def test_force_replaces_on_purpose(store: Store) -> None:
+    _two_edits_of_v2(store)
+    v = store.save("cc", ANSWERS, author="Ada", message="reset", parent=2, force=True)
+    assert v.number == 4 and v.answers == ANSWERS and v.parent == store.load("cc", 3).digest
+
+
+def test_an_assessment_created_meanwhile_merges_with_an_empty_base(store: Store) -> None:
+    store.save("cc", {"basics.purpose": "Theirs"}, author="Bo", message="theirs")
+    with pytest.raises(ConflictError, match="created by someone else") as err:
+        store.save("cc", {"basics.purpose": "Mine", "limits.days": 3}, parent=0, author="Ada", message="mine")
+    assert [c.where for c in err.value.merge.clashes] == ["basics.purpose"]
+    assert err.value.merge.mine_only == ["limits.days"]
+
+
+def test_a_bad_conflict_file_is_named(store: Store, tmp_path: Path) -> None:
+    from lia.errors import InputError
+
+    bad = tmp_path / "c.json"
+    bad.write_text('{"answers": {}, "assessment": {}, "message": "m"}')
+    with pytest.raises(InputError, match=r"c\.json: missing key\(s\) parent"):
+        store.read_conflict(bad)
+
+
+def test_a_parent_that_does_not_exist_is_named(store: Store) -> None:
+    for force in (False, True):
+        with pytest.raises(NotFoundError, match="no version 7"):
+            store.save("cc", ANSWERS, author="Ada", message="m", parent=7, force=force)
+    assert store.numbers("cc") == [1]
+
+
+# --- property: two people saving through the store never lose a one-sided change ----------------
+
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as hst  # noqa: E402
+
+_DOMAINS = {
+    "basics.purpose": hst.sampled_from(["Train", "Coach", "QA"]),
+    "basics.scope": hst.sampled_from(["all_calls", "sample"]),
+    "basics.told": hst.booleans(),
+    "limits.share": hst.integers(0, 100),
+    "limits.retention": hst.sampled_from(["P30D", "P90D", "P1Y"]),
+}
+
+
+@hst.composite
+def _answer_sets(draw):
+    def one():
+        return {k: draw(v) for k, v in _DOMAINS.items() if draw(hst.booleans())}
+
+    return one(), one(), one()
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(trio=_answer_sets())
+def test_property_merged_saves_keep_every_one_sided_change(mini: Path, tmp_path_factory: pytest.TempPathFactory, trio) -> None:
+    base, theirs, mine = trio
+    s = Store(tmp_path_factory.mktemp("prop"))
+    s.create({"id": "cc", "title": "T"}, author="Setup", answers=base)
+    s.save("cc", theirs, author="Bo", message="theirs", parent=1)
+    v = s.save_merging("cc", mine, parent=1, author="Ada", message="mine", take="mine").version
+    assert v.number == 3 and v.parent == s.load("cc", 2).digest
+    for k in set(base) | set(theirs) | set(mine):
+        b, t, m = base.get(k), theirs.get(k), mine.get(k)  # each key holds one type, so == is enough
+        expected = t if m == b else m  # I left it: theirs stands; I changed it: mine (clashes taken as mine)
+        assert v.answers.get(k) == expected, k

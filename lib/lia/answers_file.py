@@ -8,7 +8,7 @@ from typing import Any
 from .errors import InputError
 from .loaders import load_data_file
 
-__all__ = ["read_answers_file"]
+__all__ = ["read_answers_file", "read_answers_version"]
 
 _RECORD_KEYS = {"author", "digest", "format", "message", "number", "parent", "questionnaires", "time"}
 
@@ -19,7 +19,28 @@ def read_answers_file(path: str | Path) -> tuple[dict[str, Any], dict[str, Any] 
     Accepted shapes: a mapping of question ids to answers; a mapping with ``answers`` (and
     optionally ``assessment``); or a whole version record as printed by ``lia show --json``.
     """
+    return _answers(load_data_file(path, what="answers file"), path)
+
+
+def read_answers_version(path: str | Path) -> tuple[dict[str, Any], dict[str, Any] | None, int | None, str | None]:
+    """Like :func:`read_answers_file`, plus the version the file says it was edited from.
+
+    ``(answers, metadata or None, number, digest)``: a whole version record (``lia show --json``)
+    names its version in ``number`` and ``digest``; the other shapes name none (None, None).
+    """
     data = load_data_file(path, what="answers file")
+    answers, meta = _answers(data, path)
+    if "answers" not in data or "number" not in data:
+        return answers, meta, None, None
+    number, digest = data.get("number"), data.get("digest")
+    if not isinstance(number, int) or isinstance(number, bool) or number < 1:
+        raise InputError(f"`number:` (the version this file was edited from) must be 1, 2, 3 ..., got {number!r}", file=path)
+    if digest is not None and not isinstance(digest, str):
+        raise InputError(f"`digest:` must be the text sha256:<hex> of version {number}, got {digest!r}", file=path)
+    return answers, meta, number, digest
+
+
+def _answers(data: Any, path: str | Path) -> tuple[dict[str, Any], dict[str, Any] | None]:
     if not isinstance(data, dict):
         raise InputError("expected a mapping of question ids to answers at the top level", file=path, where="line 1")
     if "answers" in data and isinstance(data["answers"], dict):

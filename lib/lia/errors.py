@@ -127,14 +127,22 @@ class ValidationError(LiaError):
 
 
 class ConflictError(LiaError):
-    """A save whose parent is no longer the head; the attempted answers are kept."""
+    """A save whose parent is no longer the head; the attempted answers are kept.
+
+    ``merge`` is the :class:`lia.merge.MergeResult` of the refused answers with the head
+    (its ``clashes`` are the questions both sides changed), ``base`` the version they were
+    edited from (0: none, the assessment was created meanwhile).
+    """
 
     exit_code = 3
 
-    def __init__(self, message: str, kept: Path | None = None, head: int | None = None) -> None:
+    def __init__(self, message: str, kept: Path | None = None, head: int | None = None,
+                 merge: object | None = None, base: int | None = None) -> None:
         super().__init__(message)
         self.kept = kept
         self.head = head
+        self.merge = merge
+        self.base = base
 
 
 class IntegrityError(LiaError):

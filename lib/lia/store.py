@@ -27,9 +27,13 @@ from .canonical import digest_obj, pretty_json
 from .errors import ConflictError, IntegrityError, InputError, LiaError, NotFoundError, Problem, ValidationError
 from .workspace import Workspace
 
-__all__ = ["FORMAT", "Version", "Change", "Store", "default_author", "atomic_write"]
+__all__ = ["FORMAT", "Version", "Change", "Saved", "Store", "default_author", "atomic_write"]
 
 FORMAT = "lia-version/1"
+#: How often a save whose number another save took a moment earlier is merged and tried again.
+_SAVE_ATTEMPTS = 5
+#: Appended to the message of a merged version (the wizard passes its own, in the page's language).
+_MERGE_NOTE = "(merged with version {head} by {author}; edited from version {base})"
 _VERSION_FILE = re.compile(r"^(\d{4,})\.json$")
 _KEYS = {"assessment", "answers", "author", "digest", "format", "message", "number", "parent", "questionnaires", "time"}
 
@@ -134,6 +138,15 @@ class Change:
     kind: str  # added | removed | changed
     old: Any = None
     new: Any = None
+
+
+@dataclass(frozen=True)
+class Saved:
+    """A saved version and, when it merged what someone else saved meanwhile, that merge."""
+
+    version: Version
+    merge: Any = None  # lia.merge.MergeResult
+    merged_with: Optional[Version] = None  # the head whose answers were merged in
 
 
 def _now() -> str:
@@ -271,7 +284,10 @@ class Store:
                 f"the assessment '{m.id}' exists already in {self.ws.assessments_dir}; "
                 f"save a new version with `lia save {m.id} ...` or choose another id"
             )
-        return self._commit(m.id, m.to_dict(), answers or {}, author, message or "Created the assessment", None)
+        try:
+            return self._commit(m.id, m.to_dict(), answers or {}, author, message or "Created the assessment", None)
+        except FileExistsError:
+            raise ConflictError(f"not saved: the assessment {m.id!r} was created by someone else at the same moment", head=1) from None
 
     def save(
         self,
@@ -282,30 +298,129 @@ class Store:
         author: str | None = None,
         message: str,
         parent: int | None = None,
+        force: bool = False,
     ) -> Version:
         """Save a new version with ``answers`` (and updated metadata if given).
 
-        When ``parent`` is given, the save is refused unless version ``parent`` is still the head;
-        the attempted answers are then kept in a file the ConflictError names.
+        ``parent`` is the version the answers were edited from (None: the head as read now;
+        0: none, for an assessment someone else created meanwhile). When it is no longer the
+        head the save is refused: the ConflictError carries the three-way merge with the head
+        (``err.merge``) and names the file that keeps the attempted answers. :meth:`save_merging`
+        saves that merge instead. ``force=True`` saves the answers on top of the head as they
+        are, replacing what was saved since: only for an explicit user choice.
         """
+        return self._save(aid, answers, assessment, author, message, parent, merge=False, force=force).version
+
+    def save_merging(
+        self,
+        aid: str,
+        answers: dict[str, Any],
+        *,
+        parent: int | None,
+        assessment: dict[str, Any] | None = None,
+        author: str | None = None,
+        message: str,
+        choices: dict[str, str] | None = None,
+        take: str | None = None,
+        merge_note: str | None = None,
+        kept: Path | None = None,
+        expect_head: int | None = None,
+    ) -> "Saved":
+        """Save ``answers`` edited from version ``parent``, merged three ways with what was saved since.
+
+        Answers (and metadata fields) only one side changed are kept from that side; a question
+        both changed differently is taken from ``choices`` (question id or ``assessment.<field>``
+        -> ``mine`` | ``theirs``), else from ``take``. If one is left without a choice nothing is saved: a
+        ConflictError lists them, carries the merge and keeps the attempt (in ``kept`` when the
+        attempt is kept there already). The merged version's parent is the head it merged and
+        its message ends with ``merge_note`` (placeholders ``{head}``, ``{author}``, ``{base}``).
+        With ``expect_head`` (the head whose merge the user confirmed) a newer head is refused
+        like a clash, so nobody saves a merge they were not shown.
+        """
+        if take is not None and take not in ("mine", "theirs"):
+            raise InputError(f"expected 'mine' or 'theirs' for the questions both changed, got {take!r}")
+        return self._save(aid, answers, assessment, author, message, parent, merge=True, choices=choices, take=take,
+                          merge_note=merge_note, kept=kept, expect_head=expect_head)
+
+    def _save(
+        self,
+        aid: str,
+        answers: dict[str, Any],
+        assessment: dict[str, Any] | None,
+        author: str | None,
+        message: str,
+        parent: int | None,
+        *,
+        merge: bool,
+        force: bool = False,
+        choices: dict[str, str] | None = None,
+        take: str | None = None,
+        merge_note: str | None = None,
+        kept: Path | None = None,
+        expect_head: int | None = None,
+    ) -> "Saved":
+        from .merge import merge_versions
+
         if not isinstance(message, str) or not message.strip():
             raise InputError("a save needs a message saying what changed and why (--message)")
-        head = self.load(aid)
-        meta = dict(head.assessment)
-        if assessment:
-            if "id" in assessment and assessment["id"] != aid:
-                raise InputError(f"the answers give the assessment id {assessment['id']!r}, but you are saving {aid!r}")
-            meta.update(assessment)
-        if parent is not None and parent != head.number:
-            kept = self._keep_conflict(aid, answers, meta, author, message, parent)
-            raise ConflictError(
-                f"not saved: you edited version {parent} of {aid!r}, but version {head.number} was saved since "
-                f"(by {head.author} at {head.time}: {head.message!r}). Your answers are kept in {kept}. "
-                f"See what changed with `lia diff {aid} {parent} {head.number}`, then save again with --parent {head.number}.",
-                kept=kept,
-                head=head.number,
-            )
-        return self._commit(aid, meta, answers, author, message, head, attempted_parent=parent)
+        if assessment and "id" in assessment and assessment["id"] != aid:
+            raise InputError(f"the answers give the assessment id {assessment['id']!r}, but you are saving {aid!r}")
+        if force and parent:
+            self.load(aid, parent)  # a version that does not exist is named as such (a merge loads it anyway)
+        for attempt in range(_SAVE_ATTEMPTS):
+            head = self.load(aid)
+            if parent is None:
+                parent = head.number  # from now on: saved against the version read here
+            result = None
+            text = message
+            if force or parent == head.number:
+                meta = {**head.assessment, **(assessment or {})}
+                to_save = answers
+            else:
+                base = self.load(aid, parent) if parent else None
+                base_answers = dict(base.answers) if base else {}
+                base_meta = dict(base.assessment) if base else {}
+                result = merge_versions(
+                    base_answers, base_meta, answers, {**base_meta, **(assessment or {})}, head.answers, head.assessment,
+                    order=self._question_order(),
+                )
+                if take is not None:
+                    choices = {**{c.where: take for c in result.clashes}, **(choices or {})}
+                open_ = result.open_clashes(choices)
+                unseen = expect_head is not None and expect_head != head.number
+                if not merge or open_ or unseen:
+                    kept = kept or self._keep_conflict(aid, answers, {**base_meta, **(assessment or {})}, author, message,
+                                                       parent, head=head.number, clashes=result.clashes)
+                    raise ConflictError(
+                        _conflict_message(aid, parent, head, result, open_, kept, merge), kept=kept, head=head.number,
+                        merge=result, base=parent,
+                    )
+                to_save, meta = result.resolve(choices)
+                note = (merge_note or _MERGE_NOTE).format(head=head.number, author=head.author, base=parent)
+                text = f"{message.strip()} {note}"
+            try:
+                v = self._commit(aid, meta, to_save, author, text, head)
+            except FileExistsError:
+                if attempt + 1 < _SAVE_ATTEMPTS:
+                    continue  # someone saved the same number a moment earlier: merge with theirs too
+                kept = kept or self._keep_conflict(aid, answers, meta, author, message, parent)
+                raise ConflictError(
+                    f"not saved: someone else saved version {head.number + 1} of {aid!r} at the same moment. Your answers "
+                    f"are kept in {kept}. Look at `lia show {aid}` and save again.",
+                    kept=kept,
+                    head=head.number + 1,
+                    base=parent,
+                ) from None
+            return Saved(v, result, head if result is not None else None)
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    def _question_order(self) -> list[str]:
+        try:
+            from .questionnaire import load_questionnaires
+
+            return list(load_questionnaires().questions)
+        except LiaError:  # the order is a nicety; validation on commit says what is wrong
+            return []
 
     def _commit(
         self,
@@ -315,8 +430,8 @@ class Store:
         author: str | None,
         message: str,
         head: Version | None,
-        attempted_parent: int | None = None,
     ) -> Version:
+        """Validate and write the next version after ``head``; FileExistsError if its number was taken."""
         from .model import AssessmentMeta, validate_answers, missing_required
         from .questionnaire import load_questionnaires
 
@@ -347,25 +462,39 @@ class Store:
         }
         record = dict(body, digest=digest_obj(body))
         path = self.version_path(aid, number)
-        try:
-            atomic_write(path, pretty_json(record), exclusive=True)
-        except FileExistsError:
-            kept = self._keep_conflict(aid, answers, meta, author, message, attempted_parent if attempted_parent is not None else (head.number if head else 0))
-            raise ConflictError(
-                f"not saved: someone else saved version {number} of {aid!r} at the same moment. Your answers are kept in "
-                f"{kept}. Look at `lia show {aid}` and save again.",
-                kept=kept,
-                head=number,
-            ) from None
+        atomic_write(path, pretty_json(record), exclusive=True)
         return self._read(path, number)
 
-    def _keep_conflict(self, aid: str, answers: Any, meta: dict, author: str | None, message: str, parent: int) -> Path:
+    def _keep_conflict(self, aid: str, answers: Any, meta: dict, author: str | None, message: str, parent: int,
+                       head: int | None = None, clashes: list | None = None) -> Path:
+        """Keep a refused save's answers in ``conflicts/``; ``lia save --merge-from-conflict`` reads it back."""
         stamp = dt.datetime.now(dt.timezone.utc).strftime("%Y%m%dT%H%M%SZ")
         who = re.sub(r"[^A-Za-z0-9_-]+", "-", author or default_author())[:40] or "unknown"
         path = self.folder(aid) / "conflicts" / f"{stamp}-{who}-{secrets.token_hex(3)}.json"
         data = {"answers": answers, "assessment": meta, "author": author, "message": message, "parent": parent, "kept_at": _now()}
+        if head is not None:
+            data["head"] = head
+        if clashes is not None:
+            data["clashes"] = [c.record() for c in clashes]
         atomic_write(path, pretty_json(data))
         return path
+
+    def read_conflict(self, path: str | Path) -> dict[str, Any]:
+        """A kept conflict file: its ``answers``, ``assessment``, ``author``, ``message`` and ``parent``."""
+        from .loaders import load_data_file
+
+        data = load_data_file(path, what="conflict file")
+        expected = "a file from assessments/<id>/conflicts/ with answers, assessment, message and parent"
+        if not isinstance(data, dict):
+            raise InputError(f"expected {expected}", file=path, where="line 1")
+        missing = [k for k in ("answers", "assessment", "message", "parent") if k not in data]
+        if missing:
+            raise InputError(f"missing key(s) {', '.join(missing)}; expected {expected}", file=path)
+        if not isinstance(data["answers"], dict) or not isinstance(data["assessment"], dict):
+            raise InputError(f"answers and assessment must be mappings; expected {expected}", file=path)
+        if not isinstance(data["parent"], int) or isinstance(data["parent"], bool) or data["parent"] < 0:
+            raise InputError(f"parent must be a version number (0 for none), got {data['parent']!r}", file=path)
+        return data
 
     # --- comparing and checking -----------------------------------------------------------------
     def diff(self, aid: str, a: int, b: int) -> list[Change]:
@@ -425,6 +554,38 @@ def diff_versions(va: Version, vb: Version) -> list[Change]:
         elif json.dumps(old, sort_keys=True) != json.dumps(new, sort_keys=True):
             changes.append(Change(key, "changed", old, new))
     return changes
+
+
+def _shown(value: Any) -> str:
+    from .merge import MISSING
+
+    return "(no answer)" if value is MISSING else json.dumps(value, ensure_ascii=False, sort_keys=True)
+
+
+def _conflict_message(aid: str, parent: int, head: Version, result: Any, open_: list, kept: Path, merging: bool) -> str:
+    """Why a save was refused, what would merge, and how to finish it (``lia save --merge-from-conflict``)."""
+    if parent:
+        lead = (f"not saved: you edited version {parent} of {aid!r}, but version {head.number} was saved since "
+                f"(by {head.author} at {head.time}: {head.message!r}).")
+    else:
+        lead = f"not saved: the assessment {aid!r} was created by someone else meanwhile (version {head.number} by {head.author})."
+    parts = [lead]
+    if open_:
+        listed = "; ".join(f"{c.where}: yours {_shown(c.mine)}, theirs {_shown(c.theirs)}" for c in open_[:10])
+        more = f"; and {len(open_) - 10} more" if len(open_) > 10 else ""
+        parts.append(f"Both of you changed {len(open_)} question(s) differently: {listed}{more}.")
+    clean = [f"yours: {', '.join(result.mine_only)}" if result.mine_only else "",
+             f"theirs: {', '.join(result.theirs_only)}" if result.theirs_only else ""]
+    clean = [c for c in clean if c]
+    if clean:
+        parts.append(f"These changes merge without a question ({'; '.join(clean)}).")
+    parts.append(f"Your answers are kept in {kept}. See what changed with `lia diff {aid} {parent or 1} {head.number}`")
+    if open_:
+        parts[-1] += (f", then save the merge choosing per question: `lia save {aid} --merge-from-conflict {kept} "
+                      "--take mine|theirs` (all of them) or `--choose QUESTION=mine|theirs` (one; repeat it).")
+    else:
+        parts[-1] += f", then save the merge with `lia save {aid} --merge-from-conflict {kept}`."
+    return " ".join(parts)
 
 
 def _record_problems(data: Any, number: int) -> list[str]:

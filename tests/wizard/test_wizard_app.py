@@ -149,9 +149,15 @@ def test_conflict_keeps_answers_on_screen_and_offers_the_difference(app, ws: Pat
     assert "Unsaved changes" in app.status.value
     app.conflict_diff_button.click()
     assert "theirs" in app.conflict_diff.value and "mine" in app.conflict_diff.value
-    app.conflict_keep_button.click()
+    # both changed the description: put to the user; the number only I changed merges by itself
+    assert [c.where for c in app.state.conflict.merge.clashes] == ["context.description"]
+    app.conflict_merge_button.click()
+    assert "Choose mine or theirs for: " in app.conflict_feedback.value
+    assert Store(ws).head_number("cc-2026") == 2
+    app.clash_box.children[0].children[2].value = "mine"
+    app.conflict_merge_button.click()
     head = Store(ws).load("cc-2026")
-    assert head.number == 3 and head.answers["context.description"] == "mine"
+    assert head.number == 3 and head.answers["context.description"] == "mine" and head.answers["context.agents"] == 12
     assert app.conflict_box.layout.display == "none"
 
 

@@ -55,7 +55,15 @@ _CSS = """
 .lia-msg.info { background: #e8f1fb; color: #17324d; border: 1px solid #b6d0ec; }
 .lia-msg.ok { background: #e3f4e8; color: #1b6b34; border: 1px solid #9fd3ae; }
 .lia-msg.error { background: #fde8e8; color: #8e1c1c; border: 1px solid #f3b4b4; }
-.lia-conflict { margin: 8px 20px 0 20px; padding: 10px 12px; background: #fde8e8; border: 1px solid #f3b4b4; border-radius: 6px; }
+.lia-conflict { margin: 8px 20px 8px 20px; padding: 10px 12px; background: #fff6f0; border: 1px solid #f3b4b4; border-radius: 6px; }
+.lia-merge-summary ul { margin: 4px 0; padding-left: 20px; font-size: 13px; }
+.lia-clash { border-top: 1px solid #f3d4c4; padding: 8px 0; }
+.lia-clash-q { font-weight: 600; font-size: 14px; }
+.lia-clash-sides { gap: 12px; align-items: stretch; flex-wrap: wrap; }
+.lia-clash-side { flex: 1 1 300px; background: #fff; border: 1px solid #e4e7eb; border-radius: 4px; padding: 6px 8px; font-size: 13px; }
+.lia-clash-side .lia-clash-who { color: #52606d; font-size: 12px; }
+.lia-save-feedback { display: inline-block; }
+.lia-app .lia-author.lia-missing input { border: 2px solid #b42318 !important; background: #fff7f7; }
 .lia-progress { padding: 12px 20px 4px 20px; flex-wrap: wrap; gap: 6px; }
 .lia-step button, button.lia-step { border-radius: 14px !important; font-size: 12px !important; }
 button.lia-step.done { background: #e3f4e8 !important; color: #1b6b34 !important; border: 1px solid #9fd3ae !important; }
@@ -253,16 +261,24 @@ class WizardApp:
         self.notice = html_widget()
         self.notice.add_class("lia-notice")
 
-        # conflict panel
+        # conflict panel, shown under the save bar where the user clicked: a merge, not a choice of winner
         self.conflict_text = html_widget()
+        self.merge_summary = html_widget()
+        self.merge_summary.add_class("lia-merge-summary")
+        self.clash_box = W.VBox()
+        self.clash_box.add_class("lia-clashes")
+        #: per clashing question (or ``assessment.<field>``): the user's choice, "mine" or "theirs"
+        self.clash_choices: dict[str, str] = {}
         self.conflict_diff_button = self._button("lia-conflict-diff", self._on_conflict_diff)
-        self.conflict_keep_button = self._button("lia-conflict-keep", self._on_conflict_keep, "warning")
+        self.conflict_merge_button = self._button("lia-conflict-merge", self._on_conflict_merge, "warning")
         self.conflict_take_button = self._button("lia-conflict-take", self._on_conflict_take)
+        self.conflict_feedback = html_widget()
+        self.conflict_feedback.add_class("lia-conflict-feedback")
         self.conflict_diff = html_widget()
         self.conflict_box = W.VBox(
-            [self.conflict_text,
-             W.HBox([self.conflict_diff_button, self.conflict_keep_button, self.conflict_take_button],
-                    layout=W.Layout(margin="6px 0 0 0")),
+            [self.conflict_text, self.merge_summary, self.clash_box,
+             W.HBox([self.conflict_diff_button, self.conflict_merge_button, self.conflict_take_button, self.conflict_feedback],
+                    layout=W.Layout(margin="6px 0 0 0", align_items="center")),
              self.conflict_diff],
             layout=W.Layout(display="none"),
         )
@@ -305,6 +321,7 @@ class WizardApp:
         self.message.add_class("lia-message")
         self.save_button = self._button("lia-save", self._on_save, "success")
         self.save_status = html_widget()
+        self.save_status.add_class("lia-save-status")
         self.savebar = savebar = W.HBox([self.message_label, self.message, self.save_button, self.save_status])
         savebar.add_class("lia-savebar")
         self.problems_html = html_widget()
@@ -329,12 +346,12 @@ class WizardApp:
         self.history_box.add_class("lia-history")
 
         self.root = W.VBox(
-            [html_widget(_CSS), header, toolbar, self.new_form, self.notice, self.conflict_box, self.steps,
-             self.progress_text, body, savebar, self.problems_html, self.history_box]
+            [html_widget(_CSS), header, toolbar, self.new_form, self.notice, self.steps,
+             self.progress_text, body, savebar, self.conflict_box, self.problems_html, self.history_box]
         )
         self.root.add_class("lia-app")
         mark_page_language(self.root, self.state.lang)
-        self.author.observe(lambda _c: self._refresh_status(), "value")
+        self.author.observe(self._on_author, "value")
 
     def _relabel(self) -> None:
         """Set every fixed text from the UI strings of the current language."""
@@ -747,6 +764,9 @@ class WizardApp:
         if c is None:
             self.conflict_box.layout.display = "none"
             self.conflict_diff.value = ""
+            self.conflict_feedback.value = ""
+            self._set_clashes([])
+            self.clash_choices = {}
             return
         head = int(c.head.number)
         if c.base_number is None:
@@ -754,10 +774,83 @@ class WizardApp:
         else:
             text = t("conflict", author=c.head.author, head=head, time=_short_time(c.head.time), base=c.base_number)
         self.conflict_text.value = f"<b>{_esc(text)}</b>"
+        m = c.merge
+        items = []
+        if m is not None:
+            if m.theirs_only:
+                items.append(t("merge_theirs", author=c.head.author, head=head, questions=self._names(m.theirs_only)))
+            if m.mine_only:
+                items.append(t("merge_mine", questions=self._names(m.mine_only)))
+            if m.both_same:
+                items.append(t("merge_same", questions=self._names(m.both_same)))
+            lead = t("merge_clean", head=head) if m.clean else t("merge_clashes", n=len(m.clashes), author=c.head.author)
+        else:
+            lead = ""
+        listed = "".join(f"<li>{_esc(i)}</li>" for i in items)
+        self.merge_summary.value = f"<div>{_esc(lead)}</div>" + (f"<ul>{listed}</ul>" if listed else "")
+        self._set_clashes(list(m.clashes) if m is not None else [], c)
         self.conflict_diff_button.description = t("show_conflict_diff", head=head)
-        self.conflict_keep_button.description = t("save_on_top", head=head)
+        self.conflict_merge_button.description = t("save_merged", head=head)
         self.conflict_take_button.description = t("discard_mine", head=head)
         self.conflict_box.layout.display = ""
+
+    def _names(self, keys: list[str]) -> str:
+        return "; ".join(self._where_name(k) for k in keys)
+
+    def _where_name(self, where: str) -> str:
+        """A question's text, or a metadata field's name, for a merge key."""
+        if where.startswith("assessment."):
+            key = "meta_" + where.split(".", 1)[1]
+            return self.t(key) if key in self.t.catalogue else where
+        return self._question_name(where)
+
+    def _where_value(self, where: str, value: Any) -> str:
+        from lia.merge import MISSING
+
+        if value is MISSING or value is None:
+            return self.t("no_answer")
+        if where.startswith("assessment."):
+            return ", ".join(map(str, value)) if isinstance(value, list) else str(value)
+        return format_value(self.state.form.questions.get(where), value, self.t)
+
+    def _set_clashes(self, clashes: list[Any], c: Any = None) -> None:
+        """One row per question both sides changed: mine and theirs side by side, and a choice."""
+        t = self.t
+        for old in self.clash_box.children:
+            for w in _descendants(old):
+                w.close()
+        rows: list[W.Widget] = []
+        for clash in clashes:
+            where = clash.where
+            choice = W.ToggleButtons(
+                options=[(t("take_mine"), "mine"), (t("take_theirs", author=c.head.author), "theirs")],
+                value=self.clash_choices.get(where), style={"button_width": "auto"},
+            )
+            choice.add_class("lia-clash-choice")
+            choice.observe(lambda change, where=where: self._on_clash_choice(where, change["new"]), "value")
+            mine = html_widget(
+                f'<div class="lia-clash-who">{_esc(t("clash_mine"))}</div><div>{_esc(self._where_value(where, clash.mine))}</div>'
+            )
+            mine.add_class("lia-clash-side")
+            mine.add_class("lia-clash-mine")
+            theirs = html_widget(
+                f'<div class="lia-clash-who">{_esc(t("clash_theirs", author=c.head.author, head=int(c.head.number)))}</div>'
+                f"<div>{_esc(self._where_value(where, clash.theirs))}</div>"
+            )
+            theirs.add_class("lia-clash-side")
+            theirs.add_class("lia-clash-theirs")
+            sides = W.HBox([mine, theirs])
+            sides.add_class("lia-clash-sides")
+            row = W.VBox([html_widget(f'<div class="lia-clash-q">{_esc(self._where_name(where))}</div>'), sides, choice])
+            row.add_class("lia-clash")
+            row.add_class("lia-clash-" + where.replace(".", "-"))
+            rows.append(row)
+        self.clash_box.children = rows
+
+    def _on_clash_choice(self, where: str, side: Any) -> None:
+        if side in ("mine", "theirs"):
+            self.clash_choices[where] = side
+        self.conflict_feedback.value = ""
 
     def _say(self, text: str, kind: str = "info") -> None:
         self.notice.value = f'<div class="lia-msg {kind}">{_esc(text)}</div>' if text else ""
@@ -814,6 +907,9 @@ class WizardApp:
         self._refresh_progress()
         self._refresh_status()
         self._refresh_reasoning()
+        if st.conflict is not None:  # the merge shown follows the answers on screen
+            st.refresh_merge()
+            self._refresh_conflict()
 
     def _on_choose(self, change: dict[str, Any]) -> None:
         if getattr(self, "_muted_chooser", False):
@@ -889,48 +985,104 @@ class WizardApp:
         self._say(t("created", id=aid), "ok")
 
     def save(self) -> Any:
-        """Save the answers on screen as a new version; returns it, or None if refused."""
+        """Save the answers on screen as a new version; returns it, or None if refused.
+
+        What happened is said next to the Save button (and at the top); panels of an
+        earlier attempt are cleared first, so nothing stale stays on screen.
+        """
         from lia.errors import ConflictError, LiaError, ValidationError
 
         st, t = self.state, self.t
-        self.save_status.value = ""
+        self._say_save("")
+        self.problems_html.value = ""
         if st.assessment_id is None:
-            self._say(t("save_needs_assessment"), "error")
+            self._say_save(t("save_needs_assessment"), "error")
             return None
         author = self.author.value.strip()
         if not author:
-            self._say(t("save_needs_author"), "error")
+            self.author.add_class("lia-missing")
+            self._say_save(t("save_needs_author"), "error")
             return None
         if st.base is not None and not st.dirty and st.base_number == self._head_number():
-            self._say(t("nothing_to_save", n=st.base_number), "info")
+            self._say_save(t("nothing_to_save", n=st.base_number), "info")
             return None
         invalid = [p for p in st.problems() if p.key != "problem_required"]
         invalid += [Problem(qid, "problem_" + b.control.error) for qid, b in self.blocks.items() if b.control.error]
         if invalid:
             self._show_problems(invalid, "invalid_answers")
+            self._say_save(t("not_saved_see_below"), "error")
             return None
         message = self.message.value.strip() or t("default_message")
         try:
             version = st.save(author, message)
         except ConflictError:
+            self.clash_choices = {}
             self._refresh_conflict()
             self._refresh_status()
-            self._say("")
+            c = st.conflict
+            self._say_save(t("conflict_short", author=c.head.author, head=int(c.head.number)), "error")
             return None
         except ValidationError as err:
-            self._say("")
-            items = "".join(
-                f"<li>{_esc(self._question_name(str(p.where).split('[')[0]))}: {_esc(p.message)}</li>" for p in err.problems[:30]
-            )
-            self.problems_html.value = f'<div class="lia-msg error"><b>{_esc(t("invalid_answers"))}</b><ul>{items}</ul></div>'
+            self._show_validation_error(err)
             return None
         except LiaError as err:
-            self._say(t("save_failed", error=translate_error(err, st.lang)), "error")
+            self._say_save(t("save_failed", error=translate_error(err, st.lang)), "error")
             return None
+        self._after_save(version, t("saved", n=int(version.number)))
+        return version
+
+    def save_merged(self) -> Any:
+        """After a conflict: save the answers merged with the newer version, with the choices made per question."""
+        from lia.errors import ConflictError, LiaError, ValidationError
+
+        st, t = self.state, self.t
+        c = st.conflict
+        if c is None:
+            return None
+        self.conflict_feedback.value = ""
+        author = self.author.value.strip()
+        if not author:
+            self.author.add_class("lia-missing")
+            self._conflict_say(t("save_needs_author"), "error")
+            return None
+        open_ = [x for x in (c.merge.clashes if c.merge is not None else []) if self.clash_choices.get(x.where) not in ("mine", "theirs")]
+        if open_:
+            self._conflict_say(t("choose_each", questions=self._names([x.where for x in open_])), "error")
+            return None
+        message = self.message.value.strip() or t("default_message")
+        note = t("merge_note" if c.base_number else "merge_note_new")
+        try:
+            version = st.save_merged(author, message, dict(self.clash_choices), merge_note=note, expect_head=int(c.head.number))
+        except ConflictError:
+            self._refresh_conflict()
+            self._refresh_status()
+            head = st.conflict.head
+            if int(head.number) == int(c.head.number):  # my edits since touched questions they changed too
+                self._conflict_say(t("merge_choose_new", author=head.author), "error")
+            else:
+                self._conflict_say(t("merge_again", author=head.author, head=int(head.number)), "error")
+            return None
+        except ValidationError as err:
+            self._show_validation_error(err)
+            self._conflict_say(t("not_saved_see_below"), "error")
+            return None
+        except LiaError as err:
+            self._conflict_say(t("save_failed", error=translate_error(err, st.lang)), "error")
+            return None
+        # the screen now shows the merged answers: rebuild the questions from them
+        section = st.section_index
+        self._drop_views()
+        st.section_index = section
+        self.refresh_all()
+        self._after_save(version, t("saved_merged", n=int(version.number), head=int(version.number) - 1))
+        return version
+
+    def _after_save(self, version: Any, text: str) -> None:
+        st = self.state
         self.message.value = ""
         self._confirm_discard = False
-        self._say(t("saved", n=int(version.number)), "ok")
-        self.save_status.value = ""
+        self.clash_choices = {}
+        self._say_save(text, "ok")
         missing = [p for p in st.problems() if p.key == "problem_required"]
         self._show_problems(missing, "validation_problems") if missing else setattr(self.problems_html, "value", "")
         self._refresh_conflict()
@@ -938,7 +1090,27 @@ class WizardApp:
         self._refresh_versions()
         self._refresh_history()
         self._refresh_status()
-        return version
+
+    def _show_validation_error(self, err: Any) -> None:
+        t = self.t
+        items = "".join(
+            f"<li>{_esc(self._question_name(str(p.where).split('[')[0]))}: {_esc(p.message)}</li>" for p in err.problems[:30]
+        )
+        self.problems_html.value = f'<div class="lia-msg error"><b>{_esc(t("invalid_answers"))}</b><ul>{items}</ul></div>'
+        self._say_save(t("not_saved_see_below"), "error")
+
+    def _say_save(self, text: str, kind: str = "info") -> None:
+        """Say what a click on Save did, next to the button (where the user is) and in the notice at the top."""
+        self.save_status.value = f'<span class="lia-msg {kind} lia-save-feedback">{_esc(text)}</span>' if text else ""
+        self._say(text, kind)
+
+    def _conflict_say(self, text: str, kind: str = "info") -> None:
+        self.conflict_feedback.value = f'<span class="lia-msg {kind} lia-save-feedback">{_esc(text)}</span>' if text else ""
+
+    def _on_author(self, _change: Any) -> None:
+        if self.author.value.strip():
+            self.author.remove_class("lia-missing")
+        self._refresh_status()
 
     def _head_number(self) -> int | None:
         st = self.state
@@ -1012,10 +1184,8 @@ class WizardApp:
         if c is not None:
             self.show_diff(int(c.head.number), WORKING, target=self.conflict_diff)
 
-    def _on_conflict_keep(self, _b: Any) -> None:
-        self.state.resolve_keep_mine()
-        self.save()
-        self._refresh_conflict()
+    def _on_conflict_merge(self, _b: Any) -> None:
+        self.save_merged()
 
     def _on_conflict_take(self, _b: Any) -> None:
         c = self.state.conflict

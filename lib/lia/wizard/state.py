@@ -28,11 +28,18 @@ JURISDICTIONS = ("EU", "SE", "NO")
 
 @dataclass
 class Conflict:
-    """A refused save: someone saved *head* after we opened our base version."""
+    """A refused save: someone saved *head* after we opened our base version.
+
+    *merge* is the three-way merge of the answers on screen with *head*
+    (:class:`lia.merge.MergeResult`): what merges by itself, and the clashes
+    (questions both changed) the user chooses between.
+    """
 
     head: Any  # lia.store.Version
     base_number: int | None
     message: str
+    merge: Any = None
+    kept: Any = None  # where the store keeps the refused answers
 
 
 @dataclass(frozen=True)
@@ -214,45 +221,98 @@ class WizardState:
         aid = self.assessment_id
         answers = self.answers_to_save()
         try:
-            if self.base is None:
-                if self.store.exists(aid):
-                    raise ConflictError(f"not saved: the assessment {aid!r} was created by someone else meanwhile")
+            if self.base is None and not self.store.exists(aid):
                 try:
                     version = self.store.create(
                         copy.deepcopy(self.assessment), author=author.strip(), message=(message or "").strip(), answers=answers
                     )
-                except ConflictError:
-                    raise
                 except LiaError:
-                    if self.store.exists(aid):  # lost a race with another creator
-                        raise ConflictError(f"not saved: the assessment {aid!r} was created by someone else meanwhile") from None
-                    raise
+                    if not self.store.exists(aid):
+                        raise
+                    version = None  # lost a race with another creator: merged below like any conflict
             else:
+                version = None
+            if version is None:
                 version = self.store.save(
                     aid,
                     answers,
                     assessment=copy.deepcopy(self.assessment),
                     author=author.strip(),
                     message=(message or "").strip(),
-                    parent=self.base_number,
+                    parent=self.base_number or 0,  # 0: created by someone else meanwhile, nothing in common
                 )
         except ConflictError as err:
-            head = self.store.load(aid)
-            self.conflict = Conflict(head=head, base_number=self.base_number, message=str(err))
+            self._set_conflict(err)
             raise
+        self._saved(version)
+        return version
+
+    def save_merged(self, author: str, message: str, choices: dict[str, str] | None = None,
+                    merge_note: str | None = None, expect_head: int | None = None) -> Any:
+        """After a conflict: save the answers on screen merged with what was saved since the base.
+
+        Answers only one side changed are kept from that side; *choices* (question id or
+        ``assessment.<field>`` -> ``mine`` | ``theirs``) settle the questions both changed.
+        The new version follows the newest head and its message ends with *merge_note*.
+        If someone saved after *expect_head* (the head whose merge the user was shown), or
+        a clash has no choice, ConflictError: the
+        :attr:`conflict` is renewed and the answers stay on screen. On success the screen
+        shows the merged answers.
+        """
+        from lia.errors import ConflictError, LiaError
+
+        if self.assessment_id is None:
+            raise LiaError("no assessment is open")
+        if not (author or "").strip():
+            raise LiaError("an author is required")
+        try:
+            saved = self.store.save_merging(
+                self.assessment_id,
+                self.answers_to_save(),
+                parent=self.base_number or 0,
+                assessment=copy.deepcopy(self.assessment),
+                author=author.strip(),
+                message=(message or "").strip(),
+                choices=dict(choices or {}),
+                merge_note=merge_note,
+                expect_head=expect_head,
+            )
+        except ConflictError as err:
+            self._set_conflict(err)
+            raise
+        self._saved(saved.version)
+        self.answers = copy.deepcopy(dict(saved.version.answers))
+        return saved.version
+
+    def refresh_merge(self) -> None:
+        """After an edit during a conflict: merge the answers now on screen with the same head again.
+
+        The page shows what saving the merge would keep and take; a later head is not
+        pulled in here (saving then refuses and shows it).
+        """
+        c = self.conflict
+        if c is None or c.merge is None or self.assessment_id is None:
+            return
+        from lia.merge import merge_versions
+
+        base = self.base if self.base is not None else None
+        base_answers = dict(base.answers) if base is not None else {}
+        base_meta = dict(base.assessment) if base is not None else {}
+        c.merge = merge_versions(
+            base_answers, base_meta, self.answers_to_save(), {**base_meta, **self.assessment},
+            dict(c.head.answers), dict(c.head.assessment), order=list(self.form.questions),
+        )
+
+    def _set_conflict(self, err: Any) -> None:
+        head = self.store.load(self.assessment_id)
+        self.conflict = Conflict(head=head, base_number=self.base_number, message=str(err),
+                                 merge=getattr(err, "merge", None), kept=getattr(err, "kept", None))
+
+    def _saved(self, version: Any) -> None:
         self.base = version
         self.assessment = copy.deepcopy(dict(version.assessment))
         self.conflict = None
         self.last_saved = version
-        return version
-
-    def resolve_keep_mine(self) -> None:
-        """After a conflict: base the typed answers on the newer head, so the next save goes after it."""
-        if self.conflict is None:
-            return
-        self.base = self.conflict.head
-        self.assessment = {**dict(self.conflict.head.assessment), **{k: v for k, v in self.assessment.items() if k != "id"}}
-        self.conflict = None
 
     def resolve_take_theirs(self) -> None:
         """After a conflict: drop the typed answers and open the newer head."""
