@@ -167,3 +167,39 @@ def test_make_installs_from_the_lock_and_ci_lints_then_tests() -> None:
     ci = [ln.strip() for ln in (ROOT / ".ci" / "run").read_text().splitlines() if ln.strip() and not ln.startswith("#")]
     assert "set -euo pipefail" in ci, "a failing lint must fail CI"
     assert "make lint" in ci and ci[-1] == "make test" and ci.index("make lint") < len(ci) - 1
+
+
+def test_paths_prefer_the_installed_package_data_then_the_checkout(tmp_path: Path, monkeypatch) -> None:
+    """An installed wheel reads lia/_data/; a checkout its top-level folders; LIA_* variables win over both."""
+    from lia import paths
+
+    monkeypatch.delenv("LIA_TEMPLATES", raising=False)
+    monkeypatch.delenv("LIA_NOTEBOOKS", raising=False)
+    assert paths.templates_dir() == ROOT / "templates"
+    assert paths.notebooks_dir() == ROOT / "notebooks"
+
+    site = tmp_path / "site-packages" / "lia"
+    (site / "_data" / "templates").mkdir(parents=True)
+    (site / "_data" / "notebooks").mkdir(parents=True)
+    monkeypatch.setattr(paths, "_HERE", site / "paths.py")
+    assert paths.templates_dir() == site / "_data" / "templates"
+    assert paths.notebooks_dir() == site / "_data" / "notebooks"
+
+    monkeypatch.setenv("LIA_TEMPLATES", str(ROOT / "templates"))
+    monkeypatch.setenv("LIA_NOTEBOOKS", str(tmp_path))
+    assert paths.templates_dir() == ROOT / "templates"
+    assert paths.notebooks_dir() == tmp_path
+
+
+def test_installed_package_without_its_data_says_what_to_do(tmp_path: Path, monkeypatch) -> None:
+    from lia import paths
+    from lia.errors import LiaError
+
+    monkeypatch.delenv("LIA_TEMPLATES", raising=False)
+    monkeypatch.setattr(paths, "_HERE", tmp_path / "lib" / "python3" / "site-packages" / "lia" / "paths.py")
+    try:
+        paths.templates_dir()
+    except LiaError as exc:
+        assert "does not exist" in str(exc) and "LIA_TEMPLATES" in str(exc) and "reinstall" in str(exc)
+    else:
+        raise AssertionError("a missing templates folder must be a LiaError")

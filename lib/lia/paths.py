@@ -40,11 +40,11 @@ def templates_dir() -> Path:
     env = os.environ.get("LIA_TEMPLATES")
     path = Path(env) if env else repo_root() / "templates"
     if not path.is_dir():
-        where = "LIA_TEMPLATES" if env else "the installed lia package"
+        where = "set by LIA_TEMPLATES" if env else "that lia looks for next to its code"
         raise LiaError(
-            f"The templates folder {path} (from {where}) does not exist. Set LIA_TEMPLATES to the folder that "
-            "holds questionnaires/ and rules/, or reinstall lia (a wheel carries its templates; a source checkout "
-            "needs pip install -e .)."
+            f"The templates folder {path} ({where}) does not exist. Set LIA_TEMPLATES to the folder that "
+            "holds questionnaires/ and rules/, or reinstall lia (a wheel carries its templates in lia/_data/; "
+            "a source checkout needs pip install -e .)."
         )
     return path
 
