@@ -114,7 +114,8 @@ def _patterns() -> tuple[list[_Pattern], list[_Pattern]]:
     So "rule pack X Y changed without..." is not read as a version bump, and
     "line 1 (header)" not as "line {n}".
     """
-    whole, frags = [], []
+    whole: list[_Pattern] = []
+    frags: list[_Pattern] = []
     for key, entry in _catalogue().items():
         ones = [tok[2] for tok in tokens(entry["en"]) if tok[0] == "plural"]
         (frags if key.startswith("frag_") else whole).append((_compile(entry["en"]), entry, ones))

@@ -30,7 +30,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable
 
-from .canonical import digest_bytes, digest_obj
+from .canonical import digest_obj
 from .errors import LiaError
 
 __all__ = [
@@ -883,7 +883,7 @@ def render_many(ws: Any, jobs: list[RenderJob], *, workers: int | None = None, e
             except LiaError as exc:
                 bad = exc
             if bad is not None:
-                fut = Future()
+                fut: Future[Any] = Future()
                 fut.set_exception(bad)
             elif pool is not None:
                 fut = pool.submit(_execute, job, v.number, tmp, Path(ws.home), tdir, engine)

@@ -36,7 +36,7 @@ def run(args: argparse.Namespace, ws) -> int:
     sign = {"added": "+", "removed": "-", "changed": "~"}
     for c in changes:
         lines = change_lines(qset.get(c.where), c.kind, c.old, c.new, args.lang)
-        if len(lines) == 1 and not lines[0][:2] in ("+ ", "- ", "~ "):
+        if len(lines) == 1 and lines[0][:2] not in ("+ ", "- ", "~ "):
             print(f" {sign[c.kind]} {c.where}: {lines[0]}")
         else:
             print(f" {sign[c.kind]} {c.where}:")

@@ -246,7 +246,7 @@ class PortfolioPage:
         self.pager = W.HTML()
         self.charts = W.HTML()
         self.charts.add_class("lia-portfolio-charts")
-        self.labels = {}
+        self.labels: dict[str, str] = {}
         top = W.HBox([W.HTML(f"<b>{_esc('')}</b>"), self.lang, self.refresh, self.timing],
                      layout=W.Layout(align_items="center"))
         self._top = top

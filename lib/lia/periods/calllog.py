@@ -548,7 +548,7 @@ def _duplicates(a: pa.Array, n: int) -> _Problem | None:
     if h is None:
         con = duckdb.connect()
         try:
-            t = pa.table({"i": ids})
+            t = pa.table({"i": ids})  # noqa: F841 - DuckDB reads it by name ("FROM t")
             h = con.sql("SELECT hash(i) AS h FROM t").fetchnumpy()["h"]
         finally:
             con.close()

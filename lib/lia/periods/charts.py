@@ -147,8 +147,6 @@ def _period_rows(limits: Any, overview: dict[str, Any], members: pd.DataFrame, s
 def weekly_share(report: PeriodReport, team: str | None = None, start: date | None = None, end: date | None = None,
                  lang: str = "en") -> Any:
     """Calendar heatmap: share of calls recorded per ISO week, one row per team (per agent when a team is chosen)."""
-    import altair as alt
-
     rep = report.filter(team=team, start=start, end=end)
     who = "agent" if team is not None else "team"
     return share_heatmap(rep.agent_days, who, rep.limits, lang=lang)
@@ -182,8 +180,6 @@ def share_heatmap(ad: pd.DataFrame, who: str, limits: Any, lang: str = "en") -> 
 
 def retention_ages(report: PeriodReport, team: str | None = None, lang: str = "en", bin_days: int = 7) -> Any:
     """Histogram of recording ages (deletion time, or now, minus start) with the retention period as a rule."""
-    import altair as alt
-
     rep = report.filter(team=team)
     return ages_histogram(rep.retention_ages, rep.limits, lang=lang, bin_days=bin_days)
 

@@ -92,7 +92,7 @@ def risk_map_chart(evaluation: Any, lang: str = "en") -> Any:
         if points and points[-1]["ref"] == r.ref:
             points[-1]["last"] = True  # label each risk once, at its latest rating
     label_expr = "[" + ", ".join(f"'{lv}'" for lv in [""] + levels) + "][datum.value] || ''"
-    axis = dict(values=[1, 2, 3, 4], labelExpr=label_expr, grid=False)
+    axis: dict[str, Any] = dict(values=[1, 2, 3, 4], labelExpr=label_expr, grid=False)
     x = alt.X("x:Q", title=ui("chart.risk.likelihood", lang), scale=alt.Scale(domain=[0.5, 4.5], nice=False),
               axis=alt.Axis(**axis))
     y = alt.Y("y:Q", title=ui("chart.risk.severity", lang), scale=alt.Scale(domain=[0.5, 4.5], nice=False),
