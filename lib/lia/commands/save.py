@@ -106,10 +106,11 @@ def run(args: argparse.Namespace, ws) -> int:
                                choices=choices, take=args.take, kept=kept)
     v, m = saved.version, saved.merge
     if m is not None:
-        head = saved.merged_with
-        print(f"Version {head.number} (by {head.author}) was saved after version {parent}, which you edited: merged.")
+        theirs = saved.merged_with
+        assert theirs is not None  # a merge always names the version it merged with
+        print(f"Version {theirs.number} (by {theirs.author}) was saved after version {parent}, which you edited: merged.")
         if m.theirs_only:
-            print(f"  kept from version {head.number}: {', '.join(m.theirs_only)}")
+            print(f"  kept from version {theirs.number}: {', '.join(m.theirs_only)}")
         if m.mine_only:
             print(f"  taken from yours: {', '.join(m.mine_only)}")
         resolved = {c.where: choices.get(c.where, args.take) for c in m.clashes}

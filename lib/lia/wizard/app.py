@@ -1020,6 +1020,7 @@ class WizardApp:
             self._refresh_conflict()
             self._refresh_status()
             c = st.conflict
+            assert c is not None  # a refused save always leaves its conflict on the state
             self._say_save(t("conflict_short", author=c.head.author, head=int(c.head.number)), "error")
             return None
         except ValidationError as err:
@@ -1056,6 +1057,7 @@ class WizardApp:
         except ConflictError:
             self._refresh_conflict()
             self._refresh_status()
+            assert st.conflict is not None
             head = st.conflict.head
             if int(head.number) == int(c.head.number):  # my edits since touched questions they changed too
                 self._conflict_say(t("merge_choose_new", author=head.author), "error")
