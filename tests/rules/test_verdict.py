@@ -75,9 +75,9 @@ def test_warnings_lead_to_measures_not_failure(base_answers) -> None:
 
 
 def test_the_balance_weighs_rather_than_counts(base_answers) -> None:
-    """Three factors against: all staff can listen unlogged (high) and two years' retention
-    (medium, lowered by pseudonymised clips) outweigh an ordinary training interest; one factor
-    against that weighs medium does not."""
+    """Three factors against: all staff can listen unlogged (high), the union opposes (medium) and
+    two years' retention (medium, lowered by pseudonymised clips) outweigh an ordinary training
+    interest; the union's opposition alone does not."""
     base_answers.update({"access.scope": "all_staff", "access.logged": False,
                          "retention.period": "P2Y", "union.position": "opposes"})
     ev = run(base_answers)
@@ -86,7 +86,8 @@ def test_the_balance_weighs_rather_than_counts(base_answers) -> None:
     assert ev.lia["balancing"].verdict == "fail"
     w = next(t for g in ev.to_json()["groups"] if g["group"] == "agents" for t in g["purposes"])["weighing"]
     assert w["impact_points"] > w["interest_points"]
-    assert {i["factor"]: i["level"] for i in w["impacts"]}["access"] == "medium"  # high, lowered once
+    levels = {i["factor"]: (i["level_before"], i["level"]) for i in w["impacts"]}
+    assert levels["access"] == ("high", "high") and levels["retention"] == ("medium", "low")
     assert "outweighs the interest" in w["text"]
     base_answers.update({"access.scope": "training_and_qa_managers", "access.logged": True,
                          "retention.period": "P90D"})

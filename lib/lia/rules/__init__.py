@@ -79,6 +79,10 @@ class Evaluation:
             lia["overall"]["group"] = d.group if d is not None else None
             lia["overall"]["purpose"] = d.purpose if d is not None else None
             lia["overall"]["cures"] = [f.rule.rule.remediation.get(lang) for f in dec.infringements]
+            li = dec.deciding_li
+            for s in ("purpose", "necessity", "balancing"):
+                lia[s]["group"] = li.group if li is not None else None
+                lia[s]["purpose_id"] = li.purpose if li is not None else None
         return {
             "assessment": {k: self.assessment.get(k) for k in ("id", "title", "jurisdictions")},
             "lang": lang,

@@ -565,6 +565,8 @@ class Decision:
     infringements: list[Finding]
     deciding: Test | None
     labels: Labels
+    #: the legitimate-interest test whose steps the top-level purpose/necessity/balancing show
+    deciding_li: Test | None = None
 
 
 def _li_result(steps: dict[str, StepVerdict]) -> str:
@@ -660,7 +662,7 @@ def decide(findings: list[Finding], answers: Mapping[str, Any], model: Weighing,
                               StepVerdict("balancing", "not_applicable", [Reason(key="reason.balancing.not_relied_on")]))
     factors = factor_positions(findings, steps["purpose"].verdict, steps["necessity"].verdict)
     steps["overall"] = _overall(all_tests, deciding, infringements, findings, model, labels)
-    return Decision(steps, factors, groups, infringements, deciding, labels)
+    return Decision(steps, factors, groups, infringements, deciding, labels, deciding_li)
 
 
 def _test_reasons(t: Test) -> list[Reason]:
