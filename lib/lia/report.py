@@ -593,6 +593,11 @@ def changes_between(old: dict[str, Any] | None, new: dict[str, Any] | None) -> d
         nv = ((new.get(a) or {}).get(b) or {}).get("verdict")
         if ov != nv:
             verdicts.append({"step": b, "old": ov, "new": nv})
+    og = {g.get("group"): g.get("result") for g in old.get("groups") or [] if isinstance(g, dict)}
+    ng = {g.get("group"): g.get("result") for g in new.get("groups") or [] if isinstance(g, dict)}
+    for gid in [g for g in ("callers", "agents", "third_parties") if g in og or g in ng]:
+        if og.get(gid) != ng.get(gid):  # each group's result on its own legal basis (issue 14)
+            verdicts.append({"step": f"group.{gid}", "old": og.get(gid), "new": ng.get(gid)})
     od, nd = (old.get("dpia") or {}).get("required"), (new.get("dpia") or {}).get("required")
     if od != nd:
         verdicts.append({"step": "dpia_required", "old": od, "new": nd})

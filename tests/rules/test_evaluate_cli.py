@@ -112,3 +112,16 @@ def test_every_breach_kind_of_the_call_log_analysis_is_read_by_some_rule() -> No
             read |= {k.strip() for k in m.group(1).split(",")}
     assert set(KINDS) <= read, f"breach kinds no rule reads: {sorted(set(KINDS) - read)}"
     assert read <= set(EVIDENCE_KINDS), f"rules read kinds the evidence loader refuses: {sorted(read - set(EVIDENCE_KINDS))}"
+
+
+def test_changes_between_reports_name_each_group_whose_result_changed() -> None:
+    """The viewer's change summary says which group's result changed, not only the overall verdict."""
+    from lia.report import changes_between
+
+    old = {"lia": {"overall": {"verdict": "conditional"}},
+           "groups": [{"group": "callers", "result": "yes"}, {"group": "agents", "result": "conditional"}]}
+    new = {"lia": {"overall": {"verdict": "no"}},
+           "groups": [{"group": "callers", "result": "yes"}, {"group": "agents", "result": "no"}]}
+    ch = changes_between(old, new)["verdicts"]
+    assert {"step": "group.agents", "old": "conditional", "new": "no"} in ch
+    assert not any(v["step"] == "group.callers" for v in ch)
