@@ -201,6 +201,8 @@ class Labels:
     def __init__(self, model: Weighing) -> None:
         self.model = model
         self._q: Any = None
+        # the questionnaires next to the weighing model (templates/rules/weighing.yaml -> templates/questionnaires)
+        self._folder = model.path.parent.parent / "questionnaires"
 
     def _choice(self, qid: str, cid: str | None, lang: str) -> str:
         if cid is None:
@@ -209,7 +211,7 @@ class Labels:
             try:
                 from ..questionnaire import load_questionnaires
 
-                self._q = load_questionnaires().questions
+                self._q = load_questionnaires(self._folder).questions
             except Exception:  # labels only: fall back to the id
                 self._q = {}
         q = self._q.get(qid)
