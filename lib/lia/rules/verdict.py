@@ -220,6 +220,19 @@ class Labels:
         except Exception:
             return cid
 
+    def questions(self, ids: list[str]) -> Any:
+        """A text (callable on the language) naming the questions, for a reason such as 'not assessed'."""
+        def render(lang: str) -> str:
+            if self._q is None:
+                self._choice("purpose.purposes", "training", lang)  # loads the questionnaires
+            out = []
+            for qid in ids:
+                q = self._q.get(qid) if self._q else None
+                text = q.text.get(lang) if q is not None and isinstance(getattr(q, "text", None), dict) else None
+                out.append(f"{text.rstrip('?')} ({qid})" if text else qid)
+            return "; ".join(out)
+        return render
+
     def group(self, gid: str, lang: str) -> str:
         return self.model.group(gid).label.get(lang)
 
@@ -406,7 +419,8 @@ def _pick(answers: Mapping[str, Any], ids: tuple[str, ...] | list[str]) -> dict[
     return {q: answers.get(q) for q in ids}
 
 
-def _simple_step(step: str, findings: list[Finding], answers: Mapping[str, Any], model: Weighing) -> StepVerdict:
+def _simple_step(step: str, findings: list[Finding], answers: Mapping[str, Any], model: Weighing,
+                 labels: Labels) -> StepVerdict:
     effects = model.data.step_effects
     mine = [f for f in findings if f.step == step]
     missing = [q for q in model.data.step_facts.get(step, []) if _empty(answers.get(q))]
@@ -421,7 +435,7 @@ def _simple_step(step: str, findings: list[Finding], answers: Mapping[str, Any],
         return StepVerdict(step, "fail", [Reason(key=f"reason.{step}.fail")] +
                            [Reason(finding=f) for f in failing + soft + infos])
     if missing or unassessed:
-        reasons = [Reason(key="reason.step.not_assessed", fmt={"questions": ", ".join(missing)},
+        reasons = [Reason(key="reason.step.not_assessed", fmt={"questions": labels.questions(missing)},
                           answers=_pick(answers, missing))] if missing else []
         return StepVerdict(step, "not_assessed", reasons + [Reason(finding=f) for f in unassessed + soft])
     if soft:
@@ -434,10 +448,10 @@ def _not_reached(step: str, after: str) -> StepVerdict:
     return StepVerdict(step, "not_reached", [Reason(key="reason.step.not_reached", fmt={"step": (f"step.{after}",)})])
 
 
-def _balancing_step(b: Balance | None, missing: list[str], answers: Mapping[str, Any]) -> StepVerdict:
+def _balancing_step(b: Balance | None, missing: list[str], answers: Mapping[str, Any], labels: Labels) -> StepVerdict:
     if b is None:
         return StepVerdict("balancing", "not_assessed",
-                           [Reason(key="reason.step.not_assessed", fmt={"questions": ", ".join(missing)},
+                           [Reason(key="reason.step.not_assessed", fmt={"questions": labels.questions(missing)},
                                    answers=_pick(answers, missing))])
     reasons = [Reason(key="reason.balancing.weighing", fmt={"text": b.text})]
     if b.severe:
@@ -617,7 +631,7 @@ def decide(findings: list[Finding], answers: Mapping[str, Any], model: Weighing,
     labels = Labels(model)
     purposes = [p for p in (answers.get("purpose.purposes") or []) if isinstance(p, str)] or [None]
     overrides = _bases(answers, model)
-    shared = {s: _simple_step(s, findings, answers, model) for s in ("purpose", "necessity")}
+    shared = {s: _simple_step(s, findings, answers, model, labels) for s in ("purpose", "necessity")}
     groups: list[GroupResult] = []
     for g in model.data.groups:
         if ctx is not None and not _present(g.id, ctx, model):
@@ -640,7 +654,7 @@ def decide(findings: list[Finding], answers: Mapping[str, Any], model: Weighing,
                     bal = None
                 else:
                     bal = None if missing else weigh(g.id, p, findings, answers, model, labels)
-                    steps["balancing"] = _balancing_step(bal, missing, answers)
+                    steps["balancing"] = _balancing_step(bal, missing, answers, labels)
                 tests.append(Test(g.id, p, basis, "legitimate_interest", _li_result(steps), steps, bal))
             elif basis == "consent":
                 c = check_consent(g.id, findings, answers, model)
