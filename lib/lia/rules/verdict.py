@@ -292,7 +292,8 @@ class Balance:
                          "lowered_by": [f.id for f in i.lowered_by],
                          "findings": [{"rule": f.id, "weight": f.rule.rule.weight, "text": f.rule.rule.message.get(lang)}
                                       for f in i.findings]} for i in self.impacts],
-            "severe": [{"rule": f.id, "text": f.rule.rule.message.get(lang)} for f in self.severe],
+            "severe": [{"rule": f.id, "factor": f.rule.rule.factor, "label": ui(f"factor.{f.rule.rule.factor}", lang),
+                        "text": f.rule.rule.message.get(lang)} for f in self.severe],
             "safeguards": [{"rule": f.id, "text": f.rule.rule.message.get(lang),
                             "lowers": list(d.safeguards.get(f.id, []))} for f in self.safeguards],
             "not_counted": [{"rule": f.id, "text": f.rule.rule.message.get(lang),
