@@ -137,7 +137,8 @@ def rule_pack_inputs(templates: Path, jurisdictions: Iterable[str]) -> list[dict
     out = []
     for p in sorted((Path(templates) / "rules").glob("*.yaml")):
         data, digest = _data_digest(p)
-        if data.get("kind") not in (None, "rule_pack", "rules", "rulepack"):
+        # the weighing model decides verdicts as much as the packs do (issue 14): a report lists it too
+        if data.get("kind") not in (None, "rule_pack", "rules", "rulepack", "weighing"):
             continue
         if _pack_applies(data, jurisdictions):
             out.append({"id": str(data.get("id", p.stem)), "version": str(data.get("version", "?")),

@@ -89,3 +89,14 @@ def test_a_missing_basis_for_a_present_group_is_not_assessed(base_answers) -> No
     assert ev.lia["overall"].verdict == "not_assessed"
     base_answers["context.legal_basis_third_parties"] = "legitimate_interest"
     assert {g.group: g.result for g in run(base_answers).groups}["third_parties"] == "yes"
+
+
+def test_reports_list_the_weighing_model_among_their_inputs(tmp_path: Path) -> None:
+    """A signed report rests on the weighing model as much as on the packs: it is listed with its
+    digest, so a changed model makes the report stale and a verifier sees what was applied."""
+    from lia.paths import templates_dir
+    from lia.report import rule_pack_inputs
+
+    files = {r["file"]: r for r in rule_pack_inputs(templates_dir(), ["SE"])}
+    assert "rules/weighing.yaml" in files and files["rules/weighing.yaml"]["digest"].startswith("sha256:")
+    assert {"rules/eu.yaml", "rules/se.yaml"} <= set(files) and "rules/no.yaml" not in files
