@@ -21,6 +21,7 @@ def test_every_rule_the_model_names_exists_and_every_finding_for_is_classified()
     model = load_weighing().data
     rules = {r.id: r.rule for p in load_packs() for r in p.rules}
     named = (set(model.safeguards) | set(model.baseline) | set(model.step_effects) | set(model.infringements)
+             | set(model.purpose_scope)
              | {r for c in model.consent.conditions for r in c.rules})
     assert not named - set(rules), f"unknown rule ids in weighing.yaml: {sorted(named - set(rules))}"
     pro = {rid for rid, r in rules.items() if r.weighs == "for"}

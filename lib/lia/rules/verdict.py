@@ -632,6 +632,15 @@ def decide(findings: list[Finding], answers: Mapping[str, Any], model: Weighing,
     labels = Labels(model)
     purposes = [p for p in (answers.get("purpose.purposes") or []) if isinstance(p, str)] or [None]
     overrides = _bases(answers, model)
+    scope = model.data.purpose_scope
+
+    def for_purpose(p: str | None) -> list[Finding]:
+        """The findings that weigh in a test of purpose *p* (purpose_scope limits some to their purposes)."""
+        return [f for f in findings if f.id not in scope or (p is not None and p in scope[f.id])]
+
+    by_purpose = {p: for_purpose(p) for p in purposes}
+    steps_of = {p: {s: _simple_step(s, by_purpose[p], answers, model, labels) for s in ("purpose", "necessity")}
+                for p in purposes}
     shared = {s: _simple_step(s, findings, answers, model, labels) for s in ("purpose", "necessity")}
     groups: list[GroupResult] = []
     for g in model.data.groups:
@@ -644,7 +653,7 @@ def decide(findings: list[Finding], answers: Mapping[str, Any], model: Weighing,
             if basis is None:
                 tests.append(Test(g.id, p, None, "missing", "not_assessed"))
             elif basis == "legitimate_interest":
-                steps = dict(shared)
+                steps = dict(steps_of[p])
                 missing = [q for q in g.facts if _empty(answers.get(q))]
                 if steps["purpose"].verdict == "fail":
                     steps["necessity"] = _not_reached("necessity", "purpose")
@@ -654,11 +663,11 @@ def decide(findings: list[Finding], answers: Mapping[str, Any], model: Weighing,
                     steps["balancing"] = _not_reached("balancing", "necessity")
                     bal = None
                 else:
-                    bal = None if missing else weigh(g.id, p, findings, answers, model, labels)
+                    bal = None if missing else weigh(g.id, p, by_purpose[p], answers, model, labels)
                     steps["balancing"] = _balancing_step(bal, missing, answers, labels)
                 tests.append(Test(g.id, p, basis, "legitimate_interest", _li_result(steps), steps, bal))
             elif basis == "consent":
-                c = check_consent(g.id, findings, answers, model)
+                c = check_consent(g.id, by_purpose[p], answers, model)
                 tests.append(Test(g.id, p, basis, "consent", c.result, consent=c))
             else:
                 tests.append(Test(g.id, p, basis, "other", "other_basis"))

@@ -58,6 +58,7 @@ class WeighingModel(BaseModel):
     interest_points: dict[Level, int]
     groups: list[Group] = Field(min_length=1)
     interests: dict[str, Level]
+    purpose_scope: dict[str, list[str]] = Field(default_factory=dict)
     safeguards: dict[str, list[str]]
     baseline: dict[str, Texts]
     dimensions: dict[str, str]
