@@ -137,7 +137,8 @@ def rule_pack_inputs(templates: Path, jurisdictions: Iterable[str]) -> list[dict
     out = []
     for p in sorted((Path(templates) / "rules").glob("*.yaml")):
         data, digest = _data_digest(p)
-        if data.get("kind") not in (None, "rule_pack", "rules", "rulepack"):
+        # the weighing model decides verdicts as much as the packs do (issue 14): a report lists it too
+        if data.get("kind") not in (None, "rule_pack", "rules", "rulepack", "weighing"):
             continue
         if _pack_applies(data, jurisdictions):
             out.append({"id": str(data.get("id", p.stem)), "version": str(data.get("version", "?")),
@@ -593,6 +594,11 @@ def changes_between(old: dict[str, Any] | None, new: dict[str, Any] | None) -> d
         nv = ((new.get(a) or {}).get(b) or {}).get("verdict")
         if ov != nv:
             verdicts.append({"step": b, "old": ov, "new": nv})
+    og = {g.get("group"): g.get("result") for g in old.get("groups") or [] if isinstance(g, dict)}
+    ng = {g.get("group"): g.get("result") for g in new.get("groups") or [] if isinstance(g, dict)}
+    for gid in [g for g in ("callers", "agents", "third_parties") if g in og or g in ng]:
+        if og.get(gid) != ng.get(gid):  # each group's result on its own legal basis (issue 14)
+            verdicts.append({"step": f"group.{gid}", "old": og.get(gid), "new": ng.get(gid)})
     od, nd = (old.get("dpia") or {}).get("required"), (new.get("dpia") or {}).get("required")
     if od != nd:
         verdicts.append({"step": "dpia_required", "old": od, "new": nd})

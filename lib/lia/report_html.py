@@ -24,7 +24,7 @@ from typing import Any
 from .i18n import text
 
 __all__ = [
-    "ReportData", "load", "page_title", "show", "summary_html", "lia_steps_html", "dpia_html", "findings_html",
+    "ReportData", "load", "page_title", "show", "summary_html", "lia_steps_html", "groups_html", "dpia_html", "findings_html",
     "periods_html", "evidence_html", "access_html", "union_html", "answers_html", "provenance_html",
     "verdict_class", "duration_text",
 ]
@@ -35,7 +35,7 @@ DPIA_CRITERIA = ("evaluation_scoring", "automated_decisions", "systematic_monito
                  "large_scale", "matching_datasets", "vulnerable_subjects", "innovative_technology",
                  "prevents_rights")
 _GOOD = {"pass", "yes", "current", "done", "met_not"}
-_BAD = {"fail", "no", "blocker"}
+_BAD = {"fail", "no", "blocker", "unlawful"}
 
 
 def _has(module: str) -> bool:
@@ -331,11 +331,7 @@ def summary_html(d: ReportData) -> str:
                      f'{e(d.L("summary.overall"))}</div><div class="big">'
                      f'{e(d.L("verdict." + verdict) if verdict else d.L("verdict.none"))}</div>'
                      f'{_reasons(d, reasons[:6])}</div>')
-        dp = ev.get("dpia") or {}
-        req = dp.get("required")
-        met = dp.get("criteria_met") or []
-        parts.append(_note("bad" if req else "good",
-                           e(d.L("summary.dpia_required" if req else "summary.dpia_not_required", n=len(met)))))
+        parts.append(_dpia_note(d, ev.get("dpia") or {}))
         counts = {s: 0 for s in SEVERITIES}
         for f in ev.get("findings") or []:
             if f.get("severity") in counts:
@@ -352,6 +348,49 @@ def summary_html(d: ReportData) -> str:
     parts.append(f'<nav class="toc"><strong>{e(d.L("contents"))}</strong><ol>' + "".join(
         f'<li><a href="#{a}">{e(d.L(k))}</a></li>' for a, k in toc) + "</ol></nav>")
     return '<section class="report-section" id="summary">' + "".join(parts) + "</section>"
+
+
+def _dpia_note(d: ReportData, dp: dict[str, Any]) -> str:
+    """Required (red), not required (green) or not screened (neutral: nobody answered the screening)."""
+    status = dp.get("status") or ("required" if dp.get("required") else "not_required")
+    cls = {"required": "bad", "not_required": "good"}.get(status, "mixed")
+    return _note(cls, e(d.L(f"summary.dpia_{status}", n=len(dp.get("criteria_met") or []))))
+
+
+def groups_html(d: ReportData) -> str:
+    """Each group of data subjects on its own legal basis: each purpose's result, the weighing in words
+    (or the conditions of consent), so the memo a DPO writes can quote it."""
+    groups = _ev(d).get("groups") or []
+    if not groups:
+        return ""
+    rows, details = [], []
+    seen: dict[str, str] = {}
+    for g in groups:
+        for i, t in enumerate(g.get("purposes") or []):
+            res = t.get("result")
+            cls = {"yes": "good", "conditional": "mixed", "no": "bad", "unlawful": "bad"}.get(str(res), "none")
+            rows.append([e(g.get("label")) if i == 0 else "", e(t.get("basis_label")), e(t.get("label")),
+                         f'<span class="badge {cls} result-{e(res)}">{e(t.get("result_label"))}</span>'])
+            w = t.get("weighing")
+            c = t.get("consent")
+            if w and w.get("text") not in seen:
+                seen[w["text"]] = t.get("label")
+                details.append(f'<div class="weighing"><h4>{e(g.get("label"))} - {e(t.get("label"))}</h4>'
+                               f'<p>{e(w["text"])}</p></div>')
+            elif c:
+                key = f'{g.get("group")}:{c.get("verdict")}'
+                if key in seen:
+                    continue
+                seen[key] = t.get("label")
+                items = "".join(f'<li>{"✓" if x.get("met") else "✗"} {e(x.get("label"))}'
+                                + "".join(f' <span class="meta">({e(f.get("text"))})</span>' for f in x.get("findings") or [])
+                                + (f' <span class="meta">({e(x.get("text"))})</span>' if x.get("text") else "")
+                                + "</li>" for x in c.get("conditions") or [])
+                details.append(f'<div class="consent"><h4>{e(g.get("label"))} - {e(c.get("label"))}</h4>'
+                               f"<ul class='reasons'>{items}</ul></div>")
+    return (_h(3, d.L("lia.groups")) + f'<p class="meta">{e(d.L("lia.groups.intro"))}</p>'
+            + _table([e(d.L("lia.group")), e(d.L("lia.basis")), e(d.L("lia.purpose")), e(d.L("lia.result"))], rows)
+            + _h(3, d.L("lia.weighing")) + "".join(details))
 
 
 def balancing_svg(d: ReportData) -> str:
@@ -388,11 +427,15 @@ def lia_steps_html(d: ReportData) -> str:
         if step == "balancing":
             inner.append(balancing_svg(d))
         body.append('<div class="step">' + "".join(inner) + "</div>")
+    body.append(groups_html(d))
     overall = lia.get("overall") or {}
     body.append(f'<div class="verdict-box {verdict_class(overall.get("verdict"))}"><div class="label">'
                 f'{e(d.L("summary.overall"))}</div><div class="big">'
                 f'{e(d.L("verdict." + overall["verdict"]) if overall.get("verdict") else d.L("verdict.none"))}'
                 f'</div>{_reasons(d, overall.get("reasons")) if d.evaluation_json is not None else ""}</div>')
+    cures = overall.get("cures") or []
+    if cures:
+        body.append(_h(3, d.L("lia.cures")) + "<ul class='reasons'>" + "".join(f"<li>{e(c)}</li>" for c in cures) + "</ul>")
     rows = [(_qtext(d, q), _answer(d, q)) for q in ("conclusion.assessor_verdict", "conclusion.dpo_opinion")
             if d.answers.get(q) not in (None, "")]
     if rows:
@@ -456,9 +499,7 @@ def dpia_html(d: ReportData) -> str:
     if d.evaluation_json is None:
         body.append(_missing_rules_note(d))
     else:
-        req = dp.get("required")
-        body.append(_note("bad" if req else "good", e(d.L("summary.dpia_required" if req else
-                                                          "summary.dpia_not_required", n=len(met_ids)))))
+        body.append(_dpia_note(d, dp))
     rows = []
     for c in DPIA_CRITERIA:
         declared = d.answers.get(f"dpia.{c}")

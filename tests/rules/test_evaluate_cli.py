@@ -39,7 +39,7 @@ def test_human_output_of_the_bad_first_draft(home: Path) -> None:
     r = lia(home, "evaluate", AID, "--version", "2")
     assert r.returncode == 0, r.stderr  # a negative verdict is not an error
     out = r.stdout
-    assert "Overall:" in out and "no - a legitimate interest cannot be relied on" in out
+    assert "Overall:" in out and "unlawful as described" in out  # emotion recognition at work: AI Act Art. 5(1)(f)
     assert "Blockers (" in out and "[eu.hard_stop.emotion_recognition]" in out
     assert "Source: AI Act (Regulation (EU) 2024/1689) Art. 5(1)(f)" in out
     assert "DPIA screening (WP248): DPIA required" in out
@@ -57,7 +57,9 @@ def test_languages(home: Path, lang: str, words: list[str]) -> None:
 def test_an_empty_first_version_still_evaluates(home: Path) -> None:
     r = lia(home, "evaluate", AID, "--version", "1", "--json")
     assert r.returncode == 0, r.stderr
-    assert json.loads(r.stdout)["lia"]["overall"]["verdict"] in ("yes", "no", "conditional")
+    js = json.loads(r.stdout)
+    assert js["lia"]["overall"]["verdict"] == "not_assessed"  # nothing demonstrated, nothing passes
+    assert js["dpia"]["status"] == "not_screened" and js["dpia"]["required"] is False
 
 
 def test_evidence_file(home: Path, tmp_path: Path) -> None:
@@ -110,3 +112,16 @@ def test_every_breach_kind_of_the_call_log_analysis_is_read_by_some_rule() -> No
             read |= {k.strip() for k in m.group(1).split(",")}
     assert set(KINDS) <= read, f"breach kinds no rule reads: {sorted(set(KINDS) - read)}"
     assert read <= set(EVIDENCE_KINDS), f"rules read kinds the evidence loader refuses: {sorted(read - set(EVIDENCE_KINDS))}"
+
+
+def test_changes_between_reports_name_each_group_whose_result_changed() -> None:
+    """The viewer's change summary says which group's result changed, not only the overall verdict."""
+    from lia.report import changes_between
+
+    old = {"lia": {"overall": {"verdict": "conditional"}},
+           "groups": [{"group": "callers", "result": "yes"}, {"group": "agents", "result": "conditional"}]}
+    new = {"lia": {"overall": {"verdict": "no"}},
+           "groups": [{"group": "callers", "result": "yes"}, {"group": "agents", "result": "no"}]}
+    ch = changes_between(old, new)["verdicts"]
+    assert {"step": "group.agents", "old": "conditional", "new": "no"} in ch
+    assert not any(v["step"] == "group.callers" for v in ch)

@@ -89,6 +89,8 @@ GOOD_RULE = """
     step: balancing
     factor: access
     weighs: against
+    weight: medium
+    groups: [callers, agents]
     question: access.logged
     when: {is_false: access.logged}
     citation: {instrument: GDPR, article: Art. 32}
@@ -166,6 +168,9 @@ def test_missing_language_is_rejected(tmp_path: Path) -> None:
     [
         (("    weighs: against\n", ""), "must say whether it weighs"),
         (("    factor: access\n", ""), "must name the factor"),
+        (("    weight: medium\n", ""), "must declare its weight"),
+        (("    weight: medium\n", "    weight: huge\n"), "'low', 'medium', 'high' or 'severe'"),
+        (("    groups: [callers, agents]\n", "    groups: [customers]\n"), "'callers', 'agents' or 'third_parties'"),
         (("step: balancing", "step: screening"), "only balancing rules weigh"),
         (("id: eu.test.rule", "id: se.test.rule"), "must start with the pack id 'eu.'"),
         (("{is_false: access.logged}", "{lia_verdict: [overall, 'no']}"), "only be used by step 'consistency'"),

@@ -24,7 +24,8 @@ def load_scenario(path: Path) -> dict[str, Any]:
     data = load_data_file(path)
     juris = data["jurisdictions"]
     assert all(j in ("EU", "SE", "NO") for j in juris), f"{path.name}: jurisdictions {juris!r} (quote \"NO\")"
-    answers = load_data_file(SCENARIOS / "_baseline.yaml")
+    # `baseline: false` starts from no answers at all (a brand-new assessment)
+    answers = load_data_file(SCENARIOS / "_baseline.yaml") if data.get("baseline", True) else {}
     for k, v in (data.get("answers") or {}).items():
         if v is None:
             answers.pop(k, None)
@@ -61,13 +62,26 @@ def test_scenario(name: str) -> None:
             problems.append(f"{step}: expected {exp[step]}, got {got[step]}")
     if "dpia_required" in exp and exp["dpia_required"] != ev.dpia.required:
         problems.append(f"dpia_required: expected {exp['dpia_required']}, got {ev.dpia.required} ({ev.dpia.criteria_met})")
+    results = {g.group: g.result for g in ev.groups}
+    for group, want in (exp.get("groups") or {}).items():
+        if results.get(group) != str(want):
+            problems.append(f"group {group}: expected {want}, got {results.get(group)}")
+    for want in exp.get("tests") or []:
+        got_t = [t for g in ev.groups for t in g.tests if t.group == want["group"] and t.purpose == want.get("purpose")]
+        if not got_t or got_t[0].result != str(want["result"]):
+            problems.append(f"test {want}: got {[t.result for t in got_t]}")
+        elif "balancing" in want and (got_t[0].steps or {}).get("balancing") is not None \
+                and got_t[0].steps["balancing"].verdict != want["balancing"]:
+            problems.append(f"test {want}: balancing {got_t[0].steps['balancing'].verdict}")
+    if "dpia_status" in exp and exp["dpia_status"] != ev.dpia.status:
+        problems.append(f"dpia_status: expected {exp['dpia_status']}, got {ev.dpia.status}")
     for rid in exp.get("fires") or []:
         if rid not in fired:
             problems.append(f"expected {rid} to fire")
     for rid in exp.get("not_fires") or []:
         if rid in fired:
             problems.append(f"expected {rid} not to fire")
-    assert not problems, f"{name}: " + "; ".join(problems) + f"\n  verdicts {got}\n  fired {sorted(fired)}"
+    assert not problems, f"{name}: " + "; ".join(problems) + f"\n  verdicts {got}\n  groups {results}\n  fired {sorted(fired)}"
 
 
 def test_scenarios_name_only_known_rules() -> None:

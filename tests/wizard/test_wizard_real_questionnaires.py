@@ -11,7 +11,7 @@ from lia.wizard.app import build_app
 from lia.wizard.schema import is_answered
 from lia.wizard.widgets import FACTORIES
 
-from .conftest import fake_reasoner
+from .conftest import create, fake_reasoner
 
 
 def test_every_real_question_is_shown_with_its_widget(ws: Path) -> None:
@@ -117,3 +117,24 @@ def test_charts_are_sent_again_only_when_they_change(ws: Path) -> None:
     # a language switch relabels the charts: new widgets
     app.lang_toggle.value = "sv"
     assert list(app.charts_box.children) != shown and all("<svg" in c.value for c in app.charts_box.children)
+
+
+def test_side_panel_shows_each_group_on_its_basis_with_the_weighing(ws: Path) -> None:
+    """Callers on consent and agents on legitimate interest each get their own result; the agents'
+    weighing is there in words, in the DPO's language; a blank assessment is never a green 'not required'."""
+    _, aid = ensure_example(Workspace(ws))
+    app = build_app(home=ws, author="A")
+    app.open(aid)
+    v = app.verdicts.value
+    assert 'class="lia-group lia-group-callers"' in v and 'class="lia-group lia-group-agents"' in v
+    assert "Consent (Art. 6(1)(a))" in v and "Legitimate interest (Art. 6(1)(f))" in v
+    assert "The weighing" in v and "Agents (employees), Training of staff: the interest weighs medium" in v
+    assert "consent valid" in v
+    app.lang_toggle.value = "nb"
+    v = app.verdicts.value
+    assert "Hver gruppe på sitt eget behandlingsgrunnlag" in v and "interessen veier middels" in v
+    blank = build_app(home=ws, author="A")
+    create(blank, "blank-2026", "Blank")
+    v = blank.verdicts.value
+    assert "DPIA not screened" in v and "DPIA not required" not in v
+    assert "verdict-not_assessed" in v and "verdict-pass" not in v and "verdict-conditional" not in v

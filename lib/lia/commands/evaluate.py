@@ -104,6 +104,57 @@ def _wrap(text: str, indent: str) -> str:
     return textwrap.fill(text, width=100, initial_indent=indent, subsequent_indent=indent + "  ")
 
 
+def _weighing_key(w: dict[str, Any]) -> Any:
+    return ([(i["factor"], i["level"], i["level_before"]) for i in w["impacts"]], w["interest_points"],
+            [s["rule"] for s in w["severe"]], w["verdict"])
+
+
+def render_groups(js: dict[str, Any], lang: str) -> list[str]:
+    """Each group's and purpose's result: the steps and the weighing in words, or the consent's conditions."""
+    from ..rules.texts import ui
+
+    out = [ui("cli.groups", lang)]
+    for g in js.get("groups") or []:
+        out.append(f"  {g['label']} - {ui('cli.basis', lang)}: {g['basis_label']}: {g['result_label']}")
+        seen: dict[Any, str] = {}
+        for t in g["purposes"]:
+            line = f"    {t['label']}"
+            if t["basis"] != g["basis"]:
+                line += f" ({t['basis_label']})"
+            if t.get("steps"):
+                steps = ", ".join(f"{ui('step.' + s, lang)} {t['steps'][s]['label']}"
+                                  for s in ("purpose", "necessity", "balancing"))
+                out.append(f"{line}: {t['result_label']} ({steps})")
+                w = t.get("weighing")
+                if w:
+                    key = repr(_weighing_key(w))
+                    if key in seen:
+                        out.append(_wrap(f"{ui('cli.weighing', lang)}: {ui('cli.same_weighing', lang, purpose=seen[key])}",
+                                         "      "))
+                    else:
+                        seen[key] = t["label"]
+                        out.append(_wrap(f"{ui('cli.weighing', lang)}: {w['text']}", "      "))
+                else:
+                    for r in t["steps"]["balancing"]["reasons"][:1]:
+                        out.append(_wrap(r["text"], "      "))
+            elif t.get("consent"):
+                c = t["consent"]
+                out.append(f"{line}: {t['result_label']} ({c['label']})")
+                conds = "; ".join(f"{x['label']}: {ui('cli.met' if x['met'] else 'cli.not_met', lang)}" for x in c["conditions"])
+                out.append(_wrap(f"{ui('cli.consent', lang)}: {conds}", "      "))
+                for x in c["conditions"]:
+                    if not x["met"]:
+                        for f in x["findings"]:
+                            out.append(_wrap(f"[{f['rule']}] {f['text']}", "        "))
+                        if x.get("text"):
+                            out.append(_wrap(x["text"], "        "))
+                for f in c["severe"] + c["measures"]:
+                    out.append(_wrap(f"[{f['rule']}] {f['text']}", "        "))
+            else:
+                out.append(f"{line}: {t['result_label']}")
+    return out
+
+
 def render_text(ev: Any, version: Any, lang: str, evidence_source: dict[str, Any] | None = None) -> str:
     """The human-readable evaluation (also used by tests); ``evidence_source`` as from :func:`evidence_for`."""
     from ..rules.texts import ui
@@ -123,19 +174,33 @@ def render_text(ev: Any, version: Any, lang: str, evidence_source: dict[str, Any
                       when=src.get("analysed_at") or "?", n=src["breaches"]))
     out.append("")
     out.append(ui("cli.lia", lang))
+    li = next((t for g in js.get("groups") or [] for t in g["purposes"]
+               if g["group"] == js["lia"]["balancing"].get("group")
+               and t["purpose"] == js["lia"]["balancing"].get("purpose_id") and t["test"] == "legitimate_interest"), None)
+    if li is not None:
+        group = next(g["label"] for g in js["groups"] if g["group"] == js["lia"]["balancing"]["group"])
+        out.append(_wrap(ui("cli.steps_of", lang, group=group, purpose=li["label"]), "  "))
     for step in ("purpose", "necessity", "balancing", "overall"):
         v = js["lia"][step]
         out.append(f"  {ui('step.' + step, lang) + ':':<28}{v['label']}")
         for r in v["reasons"]:
+            if step == "balancing" and r["rule"] is None and r is v["reasons"][0] and v["verdict"] in (
+                    "pass", "pass_with_measures", "fail"):
+                continue  # the weighing in words is printed per group and purpose below
             if r["rule"] is None:
                 out.append(_wrap(r["text"], "      "))
+            elif step == "overall" and v["verdict"] == "unlawful":
+                out.append(_wrap(f"[{r['rule']}] {r['text']}", "      "))
+                out.append(_wrap(f"{ui('cli.cures', lang)}: {r['remediation']}", "          "))
             elif step == "overall" or r.get("weighs") == "for":
                 continue
             else:
                 out.append(_wrap(f"[{r['rule']}] {r['text']}", "      "))
     out.append("")
+    out += render_groups(js, lang)
+    out.append("")
     d = js["dpia"]
-    verdict = ui("cli.dpia.required" if d["required"] else "cli.dpia.not_required", lang)
+    verdict = ui(f"cli.dpia.{d.get('status') or ('required' if d['required'] else 'not_required')}", lang)
     out.append(f"{ui('cli.dpia', lang)}: {verdict} ({len(d['criteria_met'])} {ui('cli.criteria_met', lang)})")
     for r in d["reasons"]:
         out.append(_wrap("- " + r, "  "))

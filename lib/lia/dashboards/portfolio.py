@@ -130,7 +130,7 @@ class PortfolioRow:
 
     @property
     def verdict(self) -> str | None:
-        """LIA overall verdict: yes | no | conditional (None when not evaluated)."""
+        """LIA overall verdict: yes | no | conditional | not_assessed | unlawful | not_applicable (None when not evaluated)."""
         return self.evaluation.verdict
 
     @property
@@ -398,7 +398,7 @@ def apply_filters(rows: Iterable[PortfolioRow], filters: Filters) -> list[Portfo
 
 _STATE_RANK = {"failing": 0, "stale": 1, "unsigned": 2, "none": 3, "current": 4}
 _REVIEW_RANK = {"overdue": 0, "due_soon": 1, "ok": 2, "none": 3}
-_VERDICT_RANK = {"no": 0, "conditional": 1, "yes": 2}
+_VERDICT_RANK = {"unlawful": 0, "no": 1, "not_assessed": 2, "conditional": 3, "not_applicable": 4, "yes": 5}
 
 
 def _risk_score(row: PortfolioRow) -> tuple[int, int]:

@@ -123,6 +123,7 @@ tr.lia-row.overdue td:first-child { box-shadow: inset 4px 0 0 #b42318; }
 tr.lia-row.failing td { background: #fff5f5; }
 .lia-verdict-yes { color: #116329; font-weight: 600; } .lia-verdict-no { color: #b42318; font-weight: 600; }
 .lia-verdict-conditional { color: #7a4b00; font-weight: 600; }
+.lia-verdict-unlawful { color: #b42318; font-weight: 700; } .lia-verdict-not_assessed, .lia-verdict-not_applicable { color: #52606d; }
 .lia-risk-high { color: #b42318; font-weight: 600; }
 .lia-reasons { color: #6e7781; font-size: 11.5px; max-width: 280px; }
 .lia-charts { display: flex; gap: 14px; flex-wrap: wrap; }

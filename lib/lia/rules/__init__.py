@@ -4,7 +4,8 @@ Usage::
 
     from lia.rules import evaluate
     ev = evaluate(version.assessment, version.answers, lang="sv")
-    ev.lia["overall"].verdict          # "yes" | "no" | "conditional"
+    ev.lia["overall"].verdict          # "yes" | "no" | "conditional" | "not_assessed" | "unlawful" | "not_applicable"
+    ev.groups                          # per group (callers, agents, third parties) and purpose
     ev.to_json("sv")                   # the JSON of `lia evaluate --json`
 
 The order of work:
@@ -29,7 +30,8 @@ from .dpia import DpiaResult, RegisterResult, analyse_register, screen
 from .packs import LIA_STEPS, FACTORS, Pack, packs_for
 from .predicates import PREDICATES, Context, register
 from ..i18n import check_lang
-from .verdict import FactorPosition, Finding, StepVerdict, decide
+from .verdict import Decision, FactorPosition, Finding, GroupResult, StepVerdict, decide
+from .weighing import Weighing, load_weighing
 
 __all__ = ["evaluate", "Evaluation", "Finding", "PREDICATES", "register", "SEVERITY_ORDER", "STEP_ORDER"]
 
@@ -50,6 +52,14 @@ class Evaluation:
     dpia: DpiaResult
     risks: RegisterResult
     evidence: list[dict[str, Any]]
+    #: each data-subject group's tests per purpose, the infringements, the deciding test
+    decision: Decision | None = None
+    weighing: Weighing | None = None
+
+    @property
+    def groups(self) -> list[GroupResult]:
+        """Each group present with its tests per purpose (see :mod:`lia.rules.verdict`)."""
+        return self.decision.groups if self.decision is not None else []
 
     def fired(self) -> list[str]:
         """Ids of the rules that fired."""
@@ -62,11 +72,25 @@ class Evaluation:
     def to_json(self, lang: str = "en") -> dict[str, Any]:
         """The JSON document of ``lia evaluate --json`` (docs/architecture.md)."""
         _check_lang(lang)
+        lia = {s: v.to_json(lang) for s, v in self.lia.items()}
+        dec = self.decision
+        if dec is not None:
+            d = dec.deciding
+            lia["overall"]["group"] = d.group if d is not None else None
+            lia["overall"]["purpose"] = d.purpose if d is not None else None
+            lia["overall"]["cures"] = [f.rule.rule.remediation.get(lang) for f in dec.infringements]
+            li = dec.deciding_li
+            for s in ("purpose", "necessity", "balancing"):
+                lia[s]["group"] = li.group if li is not None else None
+                lia[s]["purpose_id"] = li.purpose if li is not None else None
         return {
             "assessment": {k: self.assessment.get(k) for k in ("id", "title", "jurisdictions")},
             "lang": lang,
             "packs": [p.descriptor() for p in self.packs],
-            "lia": {s: v.to_json(lang) for s, v in self.lia.items()},
+            "weighing_model": self.weighing.descriptor() if self.weighing is not None else None,
+            "lia": lia,
+            "groups": [g.to_json(lang, dec.labels) for g in dec.groups] if dec is not None else [],
+            "infringements": [f.to_json(lang) for f in dec.infringements] if dec is not None else [],
             "dpia": self.dpia.to_json(lang),
             "risks": self.risks.to_json(),
             "factors": [self.factors[f].to_json(lang) for f in FACTORS],
@@ -130,7 +154,9 @@ def evaluate(
                 findings.append(Finding(r, {q: ctx.answers.get(q) for q in qs}, out.details))
 
     run(0)
-    steps, factors = decide(findings, ctx.answers)
+    model = load_weighing(templates)
+    decision = decide(findings, ctx.answers, model, ctx)
+    steps, factors = decision.steps, decision.factors
     ctx.derived["lia"] = steps
     run(1)
     findings.sort(key=_sort_key)
@@ -144,6 +170,8 @@ def evaluate(
         dpia=ctx.derived["dpia"],
         risks=ctx.derived["risks"],
         evidence=ev_list,
+        decision=decision,
+        weighing=model,
     )
 
 

@@ -1,7 +1,11 @@
 """Charts of an evaluation (altair, imported inside the functions).
 
-- :func:`balancing_chart`: one bar per balancing factor, its net weight
-  (against < 0 < for), coloured by position, with the reasons as tooltip.
+- :func:`balancing_chart`: the weighing of the deciding legitimate-interest test
+  (the group and purpose the top-level steps show): the interest's points against
+  each factor's impact after the safeguards beyond compliance (the part they took
+  off shown lighter), a severe impact as its own bar, and the impact that remains;
+  the reasons as tooltip. Without a weighing (not assessed, not reached, no group
+  on legitimate interest) it falls back to one bar per factor and its net position.
 - :func:`risk_map_chart`: the CNIL-style 4x4 risk map (severity x likelihood),
   each risk before and after measures, joined by a line; the high-risk zone
   (both >= significant, or either maximum) is shaded.
@@ -18,16 +22,80 @@ from .dpia import LEVELS, residual_high
 from .packs import FACTORS
 from .texts import ui
 
-__all__ = ["balancing_chart", "risk_map_chart", "POSITION_COLOURS"]
+__all__ = ["balancing_chart", "risk_map_chart", "deciding_weighing", "POSITION_COLOURS", "WEIGHING_COLOURS"]
 
 POSITION_COLOURS = {"for": "#2e7d32", "against": "#c62828", "neutral": "#9e9e9e"}
 
 
+WEIGHING_COLOURS = {"interest": "#2e7d32", "impact": "#c62828", "lowered": "#f4b4b4", "severe": "#6d0f0f",
+                    "total": "#8a4b4b"}
+
+
+def deciding_weighing(js: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]] | None:
+    """(group, test) of the legitimate-interest test the top-level steps show, if it has a weighing."""
+    bal = (js.get("lia") or {}).get("balancing") or {}
+    for g in js.get("groups") or []:
+        if g.get("group") != bal.get("group"):
+            continue
+        for t in g.get("purposes") or []:
+            if t.get("purpose") == bal.get("purpose_id") and t.get("weighing"):
+                return g, t
+    return None
+
+
 def balancing_chart(evaluation: Any, lang: str = "en") -> Any:
-    """Bar chart of the balancing factors: net weight per factor, coloured for/against/neutral."""
+    """The weighing of the deciding test as bars: interest (right) against impacts (left)."""
     import altair as alt
 
     js = evaluation.to_json(lang)
+    found = deciding_weighing(js)
+    if found is None:
+        return _factor_chart(js, lang)
+    g, t = found
+    w = t["weighing"]
+    kinds = ("interest", "impact", "lowered", "severe", "total")
+    names = {k: ui(f"chart.kind.{k}", lang) for k in kinds}
+    rows: list[dict[str, Any]] = [{"label": ui("chart.interest", lang, purpose=t["label"]), "order": 0, "stack": 0,
+                                   "points": w["interest_points"], "kind": names["interest"],
+                                   "reasons": w["interest"]["label"]}]
+    top = max(w["interest_points"], w["impact_points"]) + 1
+    for sv in w["severe"]:
+        rows.append({"label": ui("chart.severe", lang, factor=sv["label"]), "order": 1, "stack": 0, "points": -top,
+                     "kind": names["severe"], "reasons": sv["text"][:400]})
+    points = {"low": 1, "medium": 2, "high": 3}
+    for i, imp in enumerate(w["impacts"], start=1):
+        why = " | ".join(f["text"] for f in imp["findings"])[:400]
+        rows.append({"label": imp["label"], "order": i + 1, "stack": 0, "points": -points.get(imp["level"], 0),
+                     "kind": names["impact"], "reasons": why})
+        lowered = points.get(imp["level_before"], 0) - points.get(imp["level"], 0)
+        if lowered:
+            rows.append({"label": imp["label"], "order": i + 1, "stack": 1, "points": -lowered,
+                         "kind": names["lowered"], "reasons": ", ".join(imp["lowered_by"])})
+    rows.append({"label": ui("chart.remaining", lang), "order": 99, "stack": 0, "points": -w["impact_points"],
+                 "kind": names["total"], "reasons": w["text"][:400]})
+    colour = alt.Color("kind:N", title=ui("chart.position", lang), legend=alt.Legend(labelLimit=360),
+                       scale=alt.Scale(domain=[names[k] for k in kinds], range=[WEIGHING_COLOURS[k] for k in kinds]))
+    return (
+        alt.Chart(alt.Data(values=rows))
+        .mark_bar()
+        .encode(
+            y=alt.Y("label:N", sort=alt.SortField("order"), title=ui("chart.factor", lang), axis=alt.Axis(labelLimit=260)),
+            x=alt.X("sum(points):Q", title=ui("chart.balancing.points", lang)),
+            color=colour,
+            order=alt.Order("stack:Q"),
+            tooltip=[alt.Tooltip("label:N", title=ui("chart.factor", lang)),
+                     alt.Tooltip("kind:N", title=ui("chart.position", lang)),
+                     alt.Tooltip("reasons:N", title=ui("chart.reasons", lang))],
+        )
+        .properties(title=ui("chart.balancing.title_group", lang, group=g["label"], purpose=t["label"]),
+                    width=420, height=alt.Step(22))
+    )
+
+
+def _factor_chart(js: dict[str, Any], lang: str) -> Any:
+    """Bar chart of the balancing factors: net weight per factor, coloured for/against/neutral."""
+    import altair as alt
+
     rows = []
     for f in js["factors"]:
         rows.append({

@@ -22,10 +22,10 @@ from .predicates import Context, register
 __all__ = ["VERDICT_VALUES"]
 
 VERDICT_VALUES = {
-    "purpose": ("pass", "fail", "needs_refinement"),
-    "necessity": ("pass", "fail", "needs_scope_reduction"),
-    "balancing": ("pass", "fail", "pass_with_measures"),
-    "overall": ("yes", "no", "conditional"),
+    "purpose": ("pass", "fail", "needs_refinement", "not_assessed"),
+    "necessity": ("pass", "fail", "needs_scope_reduction", "not_assessed", "not_reached"),
+    "balancing": ("pass", "fail", "pass_with_measures", "not_assessed", "not_reached", "not_applicable"),
+    "overall": ("yes", "no", "conditional", "not_assessed", "unlawful", "not_applicable"),
 }
 
 

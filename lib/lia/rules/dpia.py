@@ -157,6 +157,16 @@ class DpiaResult:
     def criteria_met(self) -> list[str]:
         return [c.id for c in self.criteria if c.met]
 
+    @property
+    def status(self) -> str:
+        """``required``, ``not_required`` or ``not_screened``: a screening nobody answered is not a
+        green "not required" (Art. 5(2)); enough criteria shown by the LIA answers still require a DPIA."""
+        if self.required:
+            return "required"
+        if all(c.assessor is None for c in self.criteria):
+            return "not_screened"
+        return "not_required"
+
     def reasons(self, lang: str) -> list[str]:
         """Why a DPIA is or is not required, one line per met criterion, then the conclusion."""
         from .texts import ui
@@ -172,7 +182,7 @@ class DpiaResult:
                 answers = ", ".join(f"{k} = {_show(v)}" for k, v in d["answers"].items())
                 parts.append(f"{d['because'].get(lang)} ({answers})")
             out.append(f"{c.title.get(lang)}: " + "; ".join(parts))
-        key = "dpia.reason.required" if self.required else "dpia.reason.not_required"
+        key = f"dpia.reason.{self.status}"
         out.append(ui(key, lang, count=len(self.criteria_met), threshold=DPIA_THRESHOLD, citation=self.citation))
         return out
 
@@ -180,6 +190,7 @@ class DpiaResult:
         return {
             "criteria_met": self.criteria_met,
             "required": self.required,
+            "status": self.status,
             "threshold": DPIA_THRESHOLD,
             "reasons": self.reasons(lang),
             "criteria": [c.to_json(lang) for c in self.criteria],

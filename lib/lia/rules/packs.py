@@ -113,6 +113,10 @@ class Rule(BaseModel):
     question: Optional[str] = None
     when: Any
     weighs: Optional[Literal["for", "against"]] = None
+    #: how much the finding weighs in the balance (balancing rules): low | medium | high | severe
+    weight: Optional[Literal["low", "medium", "high", "severe"]] = None
+    #: the data-subject groups whose balance it weighs in (balancing rules)
+    groups: Optional[list[Literal["callers", "agents", "third_parties"]]] = None
     citation: Citation
     message: Texts
     remediation: Texts
@@ -254,6 +258,13 @@ def load_pack(path: Path) -> Pack:
             )
         if rule.step == "balancing" and rule.weighs is None:
             problems.append(f"{label}: weighs: a balancing rule must say whether it weighs 'for' or 'against'")
+        if rule.step == "balancing" and (rule.weight is None or not rule.groups):
+            problems.append(f"{label}: weight, groups: a balancing rule must declare its weight "
+                            f"(low, medium, high or severe) and the groups it concerns (callers, agents, third_parties)")
+        if rule.step != "balancing" and (rule.weight is not None or rule.groups is not None):
+            problems.append(f"{label}: weight, groups: only balancing rules weigh (step is {rule.step})")
+        if rule.weight == "severe" and rule.weighs != "against":
+            problems.append(f"{label}: weight: only a finding that weighs against can be severe")
         rules.append(CompiledRule(rule=rule, node=node, pack=pack_id or path.stem, line=line))
 
     if problems or header is None:
@@ -274,7 +285,7 @@ def _expected(err: dict[str, Any]) -> str:
     if err["type"] == "missing":
         msg = "required field is missing"
     elif err["type"] == "extra_forbidden":
-        msg = "unknown field (expected only id, severity, step, factor, question, when, weighs, citation, message, remediation)"
+        msg = "unknown field (expected only id, severity, step, factor, question, when, weighs, weight, groups, citation, message, remediation)"
     elif err["type"] == "literal_error":
         msg = f"expected {err.get('ctx', {}).get('expected', msg)}"
     return f"{msg} (got {err.get('input')!r})" if err["type"] != "missing" else msg

@@ -34,7 +34,12 @@ _VERDICT_CLASS = {
     "fail": "bad", "no": "bad",
     "needs_refinement": "warn", "needs_scope_reduction": "warn", "pass_with_measures": "warn",
     "conditional": "warn",
+    "unlawful": "bad", "not_assessed": "none", "not_reached": "none", "not_applicable": "none",
+    "other_basis": "none", "consent_valid": "good", "consent_invalid": "bad", "consent_not_assessed": "none",
 }
+#: a group's or purpose's result (lia.rules.verdict RESULT_RANK) -> badge class
+_RESULT_CLASS = {"yes": "good", "conditional": "warn", "no": "bad", "unlawful": "bad",
+                 "not_assessed": "none", "other_basis": "none"}
 
 _CSS = """
 <style>
@@ -611,6 +616,8 @@ class WizardApp:
         for step in ("purpose", "necessity", "balancing", "overall"):
             info = lia.get(step) or {}
             reasons = info.get("reasons") or []
+            if step == "balancing":  # the weighing in words is in the group block below
+                reasons = [x for x in reasons if not isinstance(x, Mapping) or x.get("rule")] or reasons[:1]
             reasons_html = "".join(f"<li>{_esc(_reason_text(x))}</li>" for x in reasons[:3])
             style = ' style="font-weight:700"' if step == "overall" else ""
             rows.append(
@@ -621,10 +628,10 @@ class WizardApp:
         dpia = data.get("dpia") or {}
         met = list(dpia.get("criteria_met") or [])
         required = bool(dpia.get("required"))
-        dpia_badge = (
-            f'<span class="lia-badge {"warn" if required else "good"} lia-dpia-{"yes" if required else "no"}">'
-            f'{_esc(t("dpia_required" if required else "dpia_not_required"))}</span>'
-        )
+        status = str(dpia.get("status") or ("required" if required else "not_required"))
+        cls, mark = {"required": ("warn", "yes"), "not_required": ("good", "no")}.get(status, ("none", "unscreened"))
+        dpia_badge = f'<span class="lia-badge {cls} lia-dpia-{mark}">{_esc(t("dpia_" + status))}</span>'
+        rows.append(f'<tr class="lia-groups"><td colspan="2">{self._groups_html(data)}</td></tr>')
         names = self._criteria_names(met, dpia)
         crit = "".join(f"<li>{_esc(n)}</li>" for n in names)
         return (
@@ -634,6 +641,36 @@ class WizardApp:
             f'<span class="lia-muted">{_esc(t("criteria_met", n=len(met)))}</span></div>'
             f'{f"<ul class=lia-reasons>{crit}</ul>" if crit else ""}'
         )
+
+    def _groups_html(self, data: Mapping[str, Any]) -> str:
+        """Each group of data subjects on its legal basis, each purpose's result, and the weighing in words."""
+        t = self.t
+        out = [f'<div class="lia-muted" style="margin:4px 0 2px 0">{_esc(t("per_group"))}</div>']
+        for g in data.get("groups") or []:
+            if not isinstance(g, Mapping):
+                continue
+            res = str(g.get("result"))
+            out.append(f'<div class="lia-group lia-group-{_esc(g.get("group"))}"><b>{_esc(g.get("label"))}</b> '
+                       f'<span class="lia-muted">{_esc(g.get("basis_label"))}</span> '
+                       f'<span class="lia-badge {_RESULT_CLASS.get(res, "none")} result-{_esc(res)}">'
+                       f'{_esc(g.get("result_label"))}</span><ul class="lia-reasons">')
+            for p in g.get("purposes") or []:
+                pres = str(p.get("result"))
+                detail = ""
+                w = p.get("weighing")
+                c = p.get("consent")
+                if w:
+                    detail = (f'<details class="lia-weighing"><summary>{_esc(t("weighing"))}</summary>'
+                              f'<div>{_esc(w.get("text"))}</div></details>')
+                elif c:
+                    conds = "".join(f'<li>{"✓" if x.get("met") else "✗"} {_esc(x.get("label"))}</li>'
+                                    for x in c.get("conditions") or [])
+                    detail = (f'<details class="lia-consent"><summary>{_esc(c.get("label"))}</summary>'
+                              f'<ul>{conds}</ul></details>')
+                out.append(f'<li>{_esc(p.get("label"))}: <span class="lia-badge {_RESULT_CLASS.get(pres, "none")} '
+                           f'result-{_esc(pres)}">{_esc(p.get("result_label"))}</span>{detail}</li>')
+            out.append("</ul></div>")
+        return "".join(out)
 
     def _criteria_names(self, met: list[Any], dpia: Mapping[str, Any]) -> list[str]:
         """Readable names of the DPIA criteria met: their titles from the reasoning, else the screening question."""

@@ -143,7 +143,11 @@ def chart_svgs(reasoning: Reasoning, lang: str) -> list[tuple[str, str]]:
     if reasoning.evaluation is None:
         return []
     data = reasoning.data
-    key = json.dumps([data.get("factors"), data.get("risks"), reasoning.dpia_required, lang], sort_keys=True, default=str)
+    bal = (data.get("lia") or {}).get("balancing") or {}
+    weighings = [(g.get("group"), t.get("purpose"), t.get("weighing")) for g in data.get("groups") or []
+                 for t in g.get("purposes") or [] if t.get("weighing")]
+    key = json.dumps([data.get("factors"), data.get("risks"), reasoning.dpia_required, lang,
+                      bal.get("group"), bal.get("purpose_id"), weighings], sort_keys=True, default=str)
     if key in _charts_cache:
         return _charts_cache[key]
     from lia.rules.charts import balancing_chart, risk_map_chart

@@ -1,0 +1,136 @@
+"""The weighing model (``templates/rules/weighing.yaml``): groups, interest weights, safeguards.
+
+What the verdict engine (:mod:`lia.rules.verdict`) needs besides the rule packs,
+declared as data with a version header (``kind: weighing``). Loading validates
+the file and reports every problem at once, naming the file and the place.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal, Optional
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from ..loaders import parse_yaml
+from ..paths import templates_dir
+from .packs import FACTORS, RulePackError, Texts
+from .predicates import Node, compile_expr, ExpressionError
+
+__all__ = ["Weighing", "WeighingModel", "load_weighing", "LEVELS", "GROUPS"]
+
+LEVELS = ("low", "medium", "high", "severe")
+GROUPS = ("callers", "agents", "third_parties")
+Level = Literal["low", "medium", "high"]
+
+
+class Group(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    id: Literal["callers", "agents", "third_parties"]
+    basis: str
+    label: Texts
+    facts: list[str]
+    present_if: Any = None
+
+
+class ConsentCondition(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    id: str
+    label: Texts
+    rules: dict[str, list[Literal["callers", "agents", "third_parties"]]]
+    never_for: list[Literal["callers", "agents", "third_parties"]] = Field(default_factory=list)
+
+
+class Consent(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    facts: dict[Literal["callers", "agents", "third_parties"], list[str]]
+    conditions: list[ConsentCondition]
+
+
+class WeighingModel(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    kind: Literal["weighing"]
+    id: Literal["weighing"]
+    version: str = Field(pattern=r"^\d+\.\d+\.\d+$")
+    impact_points: dict[Level, int]
+    interest_points: dict[Level, int]
+    groups: list[Group] = Field(min_length=1)
+    interests: dict[str, Level]
+    purpose_scope: dict[str, list[str]] = Field(default_factory=dict)
+    safeguards: dict[str, list[str]]
+    baseline: dict[str, Texts]
+    dimensions: dict[str, str]
+    dimension_labels: dict[str, Texts]
+    step_effects: dict[str, Literal["not_assessed", "fail"]]
+    step_facts: dict[Literal["purpose", "necessity"], list[str]]
+    consent: Consent
+    infringements: list[str]
+
+
+@dataclass(frozen=True)
+class Weighing:
+    """The loaded model with its compiled group conditions and provenance."""
+
+    data: WeighingModel
+    present: dict[str, Optional[Node]]
+    path: Path
+    digest: str
+
+    def descriptor(self) -> dict[str, str]:
+        return {"id": self.data.id, "version": self.data.version, "digest": self.digest}
+
+    def group(self, gid: str) -> Group:
+        return next(g for g in self.data.groups if g.id == gid)
+
+
+_CACHE: dict[tuple[str, int, int], Weighing] = {}
+
+
+def load_weighing(templates: Path | None = None) -> Weighing:
+    """Load ``rules/weighing.yaml``; raises :class:`RulePackError` listing every problem."""
+    root = Path(templates) if templates is not None else templates_dir()
+    path = root / "rules" / "weighing.yaml"
+    try:
+        st = path.stat()
+    except OSError:
+        raise RulePackError("the weighing model is missing (expected kind: weighing)", file=path) from None
+    key = (str(path.resolve()), st.st_mtime_ns, st.st_size)
+    if key in _CACHE:
+        return _CACHE[key]
+    raw = path.read_bytes()
+    data = parse_yaml(raw.decode("utf-8", errors="replace"), path)
+    problems: list[str] = []
+    try:
+        model = WeighingModel.model_validate(data)
+    except ValidationError as exc:
+        for err in exc.errors():
+            loc = ".".join(str(p) for p in err["loc"]) or "(top level)"
+            problems.append(f"{loc}: {err['msg']} (got {err.get('input')!r})")
+        raise RulePackError(f"{len(problems)} problem(s) in the weighing model\n" + "\n".join(f"  - {p}" for p in problems),
+                            file=path) from None
+    for fid, factors in model.safeguards.items():
+        for f in factors:
+            if f not in FACTORS:
+                problems.append(f"safeguards.{fid}: unknown factor {f!r}; expected one of: {', '.join(FACTORS)}")
+    for f, dim in model.dimensions.items():
+        if f not in FACTORS:
+            problems.append(f"dimensions.{f}: unknown factor; expected one of: {', '.join(FACTORS)}")
+        if dim not in model.dimension_labels:
+            problems.append(f"dimensions.{f}: dimension {dim!r} has no label in dimension_labels")
+    present: dict[str, Optional[Node]] = {}
+    for g in model.groups:
+        if g.present_if is None:
+            present[g.id] = None
+            continue
+        try:
+            present[g.id] = compile_expr(g.present_if)
+        except ExpressionError as exc:
+            problems.append(f"groups.{g.id}.present_if: {exc.path}: {exc}")
+    if problems:
+        raise RulePackError(f"{len(problems)} problem(s) in the weighing model\n" + "\n".join(f"  - {p}" for p in problems),
+                            file=path)
+    w = Weighing(model, present, path, "sha256:" + hashlib.sha256(raw).hexdigest())
+    _CACHE[key] = w
+    return w
