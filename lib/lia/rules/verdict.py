@@ -385,8 +385,8 @@ def weigh(group: str, purpose: str | None, findings: list[Finding], answers: Map
     safeguards = [f for f in pro if f.id in d.safeguards]
     baseline = [f for f in pro if f.id not in d.safeguards]
     for s in safeguards:
-        for factor in d.safeguards[s.id]:
-            imp = impacts.get(factor)
+        for lowered_factor in d.safeguards[s.id]:
+            imp = impacts.get(lowered_factor)
             if imp is not None:
                 lowered = _lower(imp.level)
                 if lowered != imp.level:
@@ -630,7 +630,7 @@ def factor_positions(findings: list[Finding], purpose: str, necessity: str) -> d
 def decide(findings: list[Finding], answers: Mapping[str, Any], model: Weighing, ctx: Any = None) -> Decision:
     """Every group's and purpose's test, the overall verdict and the top-level steps."""
     labels = Labels(model)
-    purposes = [p for p in (answers.get("purpose.purposes") or []) if isinstance(p, str)] or [None]
+    purposes: list[str | None] = [p for p in (answers.get("purpose.purposes") or []) if isinstance(p, str)] or [None]
     overrides = _bases(answers, model)
     scope = model.data.purpose_scope
 

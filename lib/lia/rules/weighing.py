@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal, Optional
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from ..loaders import parse_yaml
 from ..paths import templates_dir
@@ -45,8 +45,13 @@ class ConsentCondition(BaseModel):
 
 class Consent(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
-    facts: dict[Literal["callers", "agents", "third_parties"], list[str]]
+    facts: dict[str, list[str]]
     conditions: list[ConsentCondition]
+
+    @field_validator("facts")
+    @classmethod
+    def _known_groups(cls, v: dict[str, list[str]]) -> dict[str, list[str]]:
+        return _keys_in(v, GROUPS, "consent.facts")
 
 
 class WeighingModel(BaseModel):
@@ -54,19 +59,46 @@ class WeighingModel(BaseModel):
     kind: Literal["weighing"]
     id: Literal["weighing"]
     version: str = Field(pattern=r"^\d+\.\d+\.\d+$")
-    impact_points: dict[Level, int]
-    interest_points: dict[Level, int]
+    # Keys are checked against LEVELS / GROUPS / the steps by the validators below; typed as str
+    # so the engine can look them up with the plain strings the rule packs give.
+    impact_points: dict[str, int]
+    interest_points: dict[str, int]
     groups: list[Group] = Field(min_length=1)
-    interests: dict[str, Level]
+    interests: dict[str, str]
     purpose_scope: dict[str, list[str]] = Field(default_factory=dict)
     safeguards: dict[str, list[str]]
     baseline: dict[str, Texts]
     dimensions: dict[str, str]
     dimension_labels: dict[str, Texts]
     step_effects: dict[str, Literal["not_assessed", "fail"]]
-    step_facts: dict[Literal["purpose", "necessity"], list[str]]
+    step_facts: dict[str, list[str]]
     consent: Consent
     infringements: list[str]
+
+    @field_validator("impact_points", "interest_points")
+    @classmethod
+    def _known_levels(cls, v: dict[str, int]) -> dict[str, int]:
+        return _keys_in(v, LEVELS[:3], "points")
+
+    @field_validator("interests")
+    @classmethod
+    def _known_interest_levels(cls, v: dict[str, str]) -> dict[str, str]:
+        bad = sorted(k for k, level in v.items() if level not in LEVELS[:3])
+        if bad:
+            raise ValueError(f"interests {', '.join(bad)}: expected one of {', '.join(LEVELS[:3])}")
+        return v
+
+    @field_validator("step_facts")
+    @classmethod
+    def _known_steps(cls, v: dict[str, list[str]]) -> dict[str, list[str]]:
+        return _keys_in(v, ("purpose", "necessity"), "step_facts")
+
+
+def _keys_in(v: dict[str, Any], allowed: tuple[str, ...], where: str) -> Any:
+    bad = sorted(set(v) - set(allowed))
+    if bad:
+        raise ValueError(f"{where}: unknown {', '.join(bad)}; expected {', '.join(allowed)}")
+    return v
 
 
 @dataclass(frozen=True)
