@@ -41,7 +41,7 @@ def test_human_output_of_the_bad_first_draft(home: Path) -> None:
     out = r.stdout
     assert "Overall:" in out and "no - a legitimate interest cannot be relied on" in out
     assert "Blockers (" in out and "[eu.hard_stop.emotion_recognition]" in out
-    assert "Source: AI Act (Regulation (EU) 2024/1689) Art. 5(1)(f)" in out
+    assert "Source: AI Act Art. 5(1)(f)" in out
     assert "DPIA screening (WP248): DPIA required" in out
 
 

@@ -38,7 +38,8 @@ def load_scenario(path: Path) -> dict[str, Any]:
 def _run(name: str):
     path = next(p for p in scenario_files() if p.stem == name)
     sc = load_scenario(path)
-    ev = evaluate({"id": name, "jurisdictions": sc["jurisdictions"]}, sc["merged"], evidence=sc.get("evidence"))
+    ev = evaluate({"id": name, "jurisdictions": sc["jurisdictions"]}, sc["merged"], evidence=sc.get("evidence"),
+                  as_of=sc.get("as_of"))
     return sc, ev
 
 

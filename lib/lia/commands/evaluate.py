@@ -1,4 +1,4 @@
-"""lia evaluate ID [--version N] [--json] [--lang en|sv|nb] [--evidence FILE]"""
+"""lia evaluate ID [--version N] [--json] [--lang en|sv|nb] [--evidence FILE] [--as-of DATE]"""
 
 from __future__ import annotations
 
@@ -28,6 +28,9 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--evidence", metavar="FILE",
                    help="breaches found in call logs (JSON/YAML: a list, or the output of `lia periods --json`); "
                         "default: the evidence attached with `lia periods ID --log FILE --attach`, if any")
+    p.add_argument("--as-of", metavar="DATE", dest="as_of",
+                   help="apply the law as it stood on DATE (YYYY-MM-DD), e.g. to re-run an assessment as of its "
+                        "signing date; default: today")
 
 
 def _load_evidence(path: str) -> list[dict[str, Any]]:
@@ -114,6 +117,7 @@ def render_text(ev: Any, version: Any, lang: str, evidence_source: dict[str, Any
     out.append(ui("cli.title", lang, id=a["id"], number=version.number))
     out.append(f"{a.get('title', '')}  ({', '.join(a.get('jurisdictions') or ['EU'])})")
     out.append(f"{ui('cli.packs', lang)}: " + ", ".join(f"{p['id']} {p['version']}" for p in js["packs"]))
+    out.append(ui("law.as_of", lang, date=js["law_as_of"]))
     src = evidence_source
     if src is None:
         out.append(ui("cli.evidence.none", lang))
@@ -180,7 +184,8 @@ def run(args: argparse.Namespace, ws) -> int:
 
     version = Store(ws).load(args.id, args.version)
     evidence, source = evidence_for(ws, args.id, args.evidence)
-    ev = evaluate(version.assessment, version.answers, evidence=evidence, lang=args.lang)
+    ev = evaluate(version.assessment, version.answers, evidence=evidence, lang=args.lang,
+                  as_of=getattr(args, "as_of", None))
     if args.json:
         doc = ev.to_json(args.lang)
         doc["version"] = {"number": version.number, "digest": version.digest}
