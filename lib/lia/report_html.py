@@ -102,9 +102,9 @@ def load(home: str, assessment_id: str, version: int | None, lang: str = "en", t
     breaches = data.evidence.breaches if data.evidence is not None else None
     if _has("lia.rules"):
         try:
-            from lia.rules import evaluate
+            from lia.rules import evaluate, law_date_of
 
-            data.evaluation = evaluate(v.assessment, v.answers, evidence=breaches, lang=lang)
+            data.evaluation = evaluate(v.assessment, v.answers, evidence=breaches, lang=lang, as_of=law_date_of(v))
             data.evaluation_json = data.evaluation.to_json(lang)
         except Exception as exc:  # noqa: BLE001 - the report says what went wrong, in its own section
             data.evaluation_error = f"{type(exc).__name__}: {exc}"
@@ -320,6 +320,8 @@ def summary_html(d: ReportData) -> str:
         (d.L("meta.message"), e(d.version.message)),
         (d.L("meta.review_date"), e(m.get("review_date")) or "—"),
     ]
+    if ev.get("law_as_of"):
+        rows.append((d.L("meta.law_as_of"), e(d.L("law_as_of", date=ev["law_as_of"]))))
     parts = [f'<header class="report-title"><p class="meta">{e(d.L("report.kind"))}</p>',
              f"<h1>{e(m.get('title') or d.aid)}</h1>",
              f'<p class="subtitle">{e(d.L("report.subtitle"))} · <code>{e(d.aid)}</code></p></header>']

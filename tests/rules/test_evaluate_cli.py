@@ -110,3 +110,34 @@ def test_every_breach_kind_of_the_call_log_analysis_is_read_by_some_rule() -> No
             read |= {k.strip() for k in m.group(1).split(",")}
     assert set(KINDS) <= read, f"breach kinds no rule reads: {sorted(set(KINDS) - read)}"
     assert read <= set(EVIDENCE_KINDS), f"rules read kinds the evidence loader refuses: {sorted(read - set(EVIDENCE_KINDS))}"
+
+
+def test_as_of_re_runs_the_law_of_a_date(home: Path) -> None:
+    """`--as-of` applies the law as it stood: the Art. 5(1)(f) ban is not yet law on 1 Feb 2025."""
+    before = json.loads(lia(home, "evaluate", AID, "--version", "2", "--json", "--as-of", "2025-02-01").stdout)
+    after = json.loads(lia(home, "evaluate", AID, "--version", "2", "--json", "--as-of", "2025-02-02").stdout)
+    assert before["law_as_of"] == "2025-02-01" and after["law_as_of"] == "2025-02-02"
+    assert {"rule": "eu.hard_stop.emotion_recognition", "reason": "not_yet"} in before["law"]["not_applied"]
+    assert "eu.hard_stop.emotion_recognition" not in [f["rule"] for f in before["findings"]]
+    assert "eu.hard_stop.emotion_recognition" in [f["rule"] for f in after["findings"]]
+    for lang, text in (("en", "The law as of 2025-02-02"), ("sv", "Rättsläget den 2025-02-02"),
+                       ("nb", "Rettstilstanden per 2025-02-02")):
+        r = lia(home, "evaluate", AID, "--version", "2", "--lang", lang, "--as-of", "2025-02-02")
+        assert text in r.stdout
+
+
+def test_bad_as_of_is_a_clear_error(home: Path) -> None:
+    r = lia(home, "evaluate", AID, "--as-of", "1 Feb 2025")
+    assert r.returncode == 2 and "Traceback" not in r.stderr
+    assert "expected a date YYYY-MM-DD" in r.stderr
+
+
+@pytest.mark.parametrize("lang, text", [("en", "The law as of"), ("sv", "Rättsläget den"), ("nb", "Rettstilstanden per")])
+def test_report_states_the_law_as_of_the_version_date(home: Path, lang: str, text: str) -> None:
+    from lia import report_html
+
+    d = report_html.load(str(home), AID, None, lang)
+    html = report_html.summary_html(d)
+    day = d.version.time[:10]
+    assert f"{text} {day}" in html
+    assert d.evaluation_json["law_as_of"] == day  # the same bytes tomorrow: not "today's" law

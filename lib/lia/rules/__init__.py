@@ -33,7 +33,7 @@ from ..i18n import check_lang
 from .verdict import FactorPosition, Finding, StepVerdict, decide
 
 __all__ = ["evaluate", "Evaluation", "Finding", "PREDICATES", "register", "SEVERITY_ORDER", "STEP_ORDER",
-           "parse_as_of", "territory_of"]
+           "parse_as_of", "territory_of", "law_date_of"]
 
 SEVERITY_ORDER = ("blocker", "warning", "info")
 STEP_ORDER = ("purpose", "necessity", "balancing", "screening", "consistency")
@@ -105,6 +105,19 @@ def territory_of(assessment: Mapping[str, Any]) -> tuple[str, ...]:
     """The jurisdictions whose law applies to an assessment: those it names (EU when none)."""
     named = [str(j).upper() for j in (assessment.get("jurisdictions") or [])]
     return tuple(dict.fromkeys(named)) or ("EU",)
+
+
+def law_date_of(version: Any) -> dt.date:
+    """The date of the law a report applies to a saved version: the day it was saved (UTC).
+
+    A report must render the same bytes every time, so it does not apply "today's" law:
+    it applies the law as of the version's date and says so.
+    """
+    stamp = str(getattr(version, "time", "") or "")[:10]
+    try:
+        return dt.date.fromisoformat(stamp)
+    except ValueError:
+        return dt.date.today()
 
 
 def parse_as_of(value: Any) -> dt.date:
