@@ -154,3 +154,14 @@ def test_a_bad_as_of_date_says_what_was_expected() -> None:
 
     with pytest.raises(InputError, match="expected a date YYYY-MM-DD"):
         evaluate({"jurisdictions": ["EU"]}, baseline(), as_of="30/11/2026")
+
+
+def test_a_policy_stricter_than_the_law_is_labelled_policy() -> None:
+    answers = baseline()
+    answers["purpose.new_purpose_approval"] = False
+    answers["periods.max_consecutive_days"] = 5
+    js = evaluate({"jurisdictions": ["EU", "SE"]}, answers, as_of="2026-11-30").to_json("en")
+    basis = {f["rule"]: f["basis"] for f in js["findings"]}
+    assert basis["eu.purpose.no_change_control"] == "policy"
+    assert basis["se.periods.whole_weeks"] == "guidance"  # the regulator's earlier view, not statute
+    assert basis["eu.dpia.required"] == "law"

@@ -167,7 +167,9 @@ def render_text(ev: Any, version: Any, lang: str, evidence_source: dict[str, Any
         out.append(f"  {ui('severity.' + sev, lang)} ({len(items)})")
         for f in items:
             out.append(_wrap(f"[{f['rule']}] {f['message']}", "    "))
-            out.append(_wrap(f"{ui('cli.citation', lang)}: {f['citation']}", "        "))
+            basis = f.get("basis")
+            label = f" ({ui('basis.' + basis, lang)})" if basis and basis != "law" else ""
+            out.append(_wrap(f"{ui('cli.citation', lang)}: {f['citation']}{label}", "        "))
             out.append(_wrap(f"{ui('cli.remediation', lang)}: {f['remediation']}", "        "))
             answers = "; ".join(f"{k} = {_show(v, lang)}" for k, v in f["answers"].items())
             details = [d for d in f["details"] if d]

@@ -3,8 +3,10 @@
 A pack is data with a version header (``kind: rule_pack``, ``id``, ``version``)
 and a list of rules. Every rule has a stable id, a severity, the LIA step it
 belongs to, optionally the balancing factor it weighs on, a condition written
-in the predicate vocabulary of :mod:`lia.rules.predicates`, a citation and a
-message and remediation in English, Swedish and Norwegian Bokmål.
+in the predicate vocabulary of :mod:`lia.rules.predicates`, its legal sources
+(references into the source registry, :mod:`lia.rules.sources`), where and from
+when it applies, and a message and remediation in English, Swedish and
+Norwegian Bokmål.
 
 Validation collects every problem in a file and reports them together, each
 naming the file, the rule id (and its line) and what was expected.
@@ -34,7 +36,6 @@ __all__ = [
     "FACTORS",
     "LIA_STEPS",
     "Texts",
-    "Citation",
     "Rule",
     "CompiledRule",
     "Pack",
@@ -89,26 +90,6 @@ class Texts(BaseModel):
     def get(self, lang: str) -> str:
         """The text in ``lang`` (en, sv or nb)."""
         return getattr(self, lang)
-
-
-class Citation(BaseModel):
-    """A free-text citation (instrument, article, optional guidance).
-
-    Only the DPIA criteria file still uses it; rules cite the source registry
-    (:mod:`lia.rules.sources`) instead.
-    """
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
-    instrument: str = Field(min_length=1)
-    article: str = Field(min_length=1)
-    guidance: Optional[str] = None
-
-    def render(self) -> str:
-        """One line, e.g. ``GDPR Art. 9(1); EDPB Guidelines 1/2024`` or
-        ``Datainspektionen, decision against Telia Sverige AB (2016)``."""
-        sep = " " if re.match(r"^(Art|§|Annex|Chapter|ch\.|\d)", self.article) else ", "
-        text = f"{self.instrument}{sep}{self.article}"
-        return f"{text}; {self.guidance}" if self.guidance else text
 
 
 class Rule(BaseModel):
