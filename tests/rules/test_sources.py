@@ -165,3 +165,30 @@ def test_a_policy_stricter_than_the_law_is_labelled_policy() -> None:
     assert basis["eu.purpose.no_change_control"] == "policy"
     assert basis["se.periods.whole_weeks"] == "guidance"  # the regulator's earlier view, not statute
     assert basis["eu.dpia.required"] == "law"
+
+
+def test_art_88_is_not_cited_as_a_controllers_duty() -> None:
+    """Art. 88 lets member states legislate (C-34/21); rules cite the national law instead."""
+    for pack in load_packs():
+        for r in pack.rules:
+            assert not any(ref.key.startswith("gdpr#Art. 88") for ref in r.rule.refs), r.id
+
+
+@pytest.mark.parametrize("rid, cited, not_cited", [
+    ("eu.retention.evidence_withdrawal_not_deleted", ["gdpr#Art. 21(1)", "gdpr#Art. 17(1)(c)"], ["gdpr#Art. 21(3)"]),
+    ("eu.safeguards.pseudonymised_training", ["gdpr#Art. 4(5)", "gdpr#Art. 25(1)", "gdpr#Art. 32(1)(a)"], ["gdpr#Art. 89(1)"]),
+    ("eu.sensitivity.art9_condition_doubtful", ["gdpr#Art. 9(2)(b)"], []),
+    ("se.lek.not_party", ["se_brb#4 kap. 9 a §"], []),
+    ("se.expectations.telia", ["se_di_telia"], []),
+    ("no.hard_stop.not_party", ["no_strl#§ 205 første ledd bokstav a"], []),
+])
+def test_review_corrections_cite_the_right_provisions(rid: str, cited: list[str], not_cited: list[str]) -> None:
+    rules = {r.id: r for p in load_packs() for r in p.rules}
+    keys = [ref.key for ref in rules[rid].rule.refs]
+    assert all(c in keys for c in cited) and not any(n in keys for n in not_cited), keys
+
+
+def test_the_telia_decision_has_its_date_and_reference() -> None:
+    src = registry().sources["se_di_telia"]
+    assert src.in_force == {"SE": dt.date(2016, 5, 10)} and "TeliaSonera Sverige AB" in src.short.en
+    assert "120-2016" in src.short.en and "120-2016" in src.short.sv and "120-2016" in src.short.nb
