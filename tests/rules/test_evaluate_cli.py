@@ -124,6 +124,8 @@ def test_as_of_re_runs_the_law_of_a_date(home: Path) -> None:
                        ("nb", "Rettstilstanden per 2025-02-02")):
         r = lia(home, "evaluate", AID, "--version", "2", "--lang", lang, "--as-of", "2025-02-02")
         assert text in r.stdout
+    r = lia(home, "evaluate", AID, "--version", "2", "--as-of", "2025-02-01")
+    assert "Not yet in force on that date (not applied):" in r.stdout and "eu.hard_stop.emotion_recognition" in r.stdout
 
 
 def test_bad_as_of_is_a_clear_error(home: Path) -> None:

@@ -118,6 +118,9 @@ def render_text(ev: Any, version: Any, lang: str, evidence_source: dict[str, Any
     out.append(f"{a.get('title', '')}  ({', '.join(a.get('jurisdictions') or ['EU'])})")
     out.append(f"{ui('cli.packs', lang)}: " + ", ".join(f"{p['id']} {p['version']}" for p in js["packs"]))
     out.append(ui("law.as_of", lang, date=js["law_as_of"]))
+    pending = [n["rule"] for n in js["law"]["not_applied"] if n["reason"] == "not_yet"]
+    if pending:
+        out.append(_wrap(ui("law.not_yet", lang, rules=", ".join(pending)), ""))
     src = evidence_source
     if src is None:
         out.append(ui("cli.evidence.none", lang))
