@@ -522,8 +522,15 @@ def findings_html(d: ReportData) -> str:
         for f in group:
             parts = [f'<div class="msg">{e(text(f.get("message"), d.lang))}</div>']
             if f.get("citation"):
+                label = f' ({e(d.L("basis." + f["basis"]))})' if f.get("basis") in ("guidance", "policy") else ""
                 parts.append(f'<div class="cite">{e(d.L("findings.citation"))}: {e(text(f["citation"], d.lang))}'
-                             "</div>")
+                             f"{label}</div>")
+            srcs = [s for s in f.get("sources") or [] if isinstance(s, dict) and s.get("url")]
+            if srcs:  # each source with its official text (a link: nothing is loaded from it)
+                parts.append('<ul class="sources">' + "".join(
+                    f'<li><a href="{e(s["url"])}" rel="noreferrer">{e(s.get("instrument"))}'
+                    f'{" " + e(s["provision"]) if s.get("provision") else ""}</a>'
+                    f'{" - " + e(s["title"]) if s.get("title") else ""}</li>' for s in srcs) + "</ul>")
             if f.get("remediation"):
                 parts.append(f'<div class="fix"><strong>{e(d.L("findings.remediation"))}:</strong> '
                              f'{e(text(f["remediation"], d.lang))}</div>')

@@ -143,3 +143,13 @@ def test_report_states_the_law_as_of_the_version_date(home: Path, lang: str, tex
     day = d.version.time[:10]
     assert f"{text} {day}" in html
     assert d.evaluation_json["law_as_of"] == day  # the same bytes tomorrow: not "today's" law
+
+
+def test_report_findings_link_their_official_sources(home: Path) -> None:
+    from lia import report_html
+
+    d = report_html.load(str(home), AID, 2, "sv")
+    html = report_html.findings_html(d)
+    assert '<a href="https://eur-lex.europa.eu/eli/reg/2024/1689/oj" rel="noreferrer">' in html
+    assert "Förbud mot känsloigenkänning på arbetsplatser och i utbildning" in html
+
