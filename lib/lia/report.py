@@ -696,12 +696,12 @@ def _evaluation_json(v: Any, lang: str, templates: Path, evidence: list[dict[str
     """
     if not _has_rules_api():
         return None
-    from lia.rules import evaluate
+    from lia.rules import evaluate, law_date_of
 
     old = os.environ.get("LIA_TEMPLATES")
     os.environ["LIA_TEMPLATES"] = str(templates)
     try:
-        return evaluate(v.assessment, v.answers, evidence=evidence, lang=lang).to_json(lang)
+        return evaluate(v.assessment, v.answers, evidence=evidence, lang=lang, as_of=law_date_of(v)).to_json(lang)
     finally:
         if old is None:
             os.environ.pop("LIA_TEMPLATES", None)

@@ -102,9 +102,9 @@ def load(home: str, assessment_id: str, version: int | None, lang: str = "en", t
     breaches = data.evidence.breaches if data.evidence is not None else None
     if _has("lia.rules"):
         try:
-            from lia.rules import evaluate
+            from lia.rules import evaluate, law_date_of
 
-            data.evaluation = evaluate(v.assessment, v.answers, evidence=breaches, lang=lang)
+            data.evaluation = evaluate(v.assessment, v.answers, evidence=breaches, lang=lang, as_of=law_date_of(v))
             data.evaluation_json = data.evaluation.to_json(lang)
         except Exception as exc:  # noqa: BLE001 - the report says what went wrong, in its own section
             data.evaluation_error = f"{type(exc).__name__}: {exc}"
@@ -320,6 +320,8 @@ def summary_html(d: ReportData) -> str:
         (d.L("meta.message"), e(d.version.message)),
         (d.L("meta.review_date"), e(m.get("review_date")) or "—"),
     ]
+    if ev.get("law_as_of"):
+        rows.append((d.L("meta.law_as_of"), e(d.L("law_as_of", date=ev["law_as_of"]))))
     parts = [f'<header class="report-title"><p class="meta">{e(d.L("report.kind"))}</p>',
              f"<h1>{e(m.get('title') or d.aid)}</h1>",
              f'<p class="subtitle">{e(d.L("report.subtitle"))} · <code>{e(d.aid)}</code></p></header>']
@@ -561,8 +563,15 @@ def findings_html(d: ReportData) -> str:
         for f in group:
             parts = [f'<div class="msg">{e(text(f.get("message"), d.lang))}</div>']
             if f.get("citation"):
+                label = f' ({e(d.L("basis." + f["basis"]))})' if f.get("basis") in ("guidance", "policy") else ""
                 parts.append(f'<div class="cite">{e(d.L("findings.citation"))}: {e(text(f["citation"], d.lang))}'
-                             "</div>")
+                             f"{label}</div>")
+            srcs = [s for s in f.get("sources") or [] if isinstance(s, dict) and s.get("url")]
+            if srcs:  # each source with its official text (a link: nothing is loaded from it)
+                parts.append('<ul class="sources">' + "".join(
+                    f'<li><a href="{e(s["url"])}" rel="noreferrer">{e(s.get("instrument"))}'
+                    f'{" " + e(s["provision"]) if s.get("provision") else ""}</a>'
+                    f'{" - " + e(s["title"]) if s.get("title") else ""}</li>' for s in srcs) + "</ul>")
             if f.get("remediation"):
                 parts.append(f'<div class="fix"><strong>{e(d.L("findings.remediation"))}:</strong> '
                              f'{e(text(f["remediation"], d.lang))}</div>')

@@ -41,7 +41,7 @@ def test_human_output_of_the_bad_first_draft(home: Path) -> None:
     out = r.stdout
     assert "Overall:" in out and "unlawful as described" in out  # emotion recognition at work: AI Act Art. 5(1)(f)
     assert "Blockers (" in out and "[eu.hard_stop.emotion_recognition]" in out
-    assert "Source: AI Act (Regulation (EU) 2024/1689) Art. 5(1)(f)" in out
+    assert "Source: AI Act Art. 5(1)(f)" in out
     assert "DPIA screening (WP248): DPIA required" in out
 
 
@@ -125,3 +125,46 @@ def test_changes_between_reports_name_each_group_whose_result_changed() -> None:
     ch = changes_between(old, new)["verdicts"]
     assert {"step": "group.agents", "old": "conditional", "new": "no"} in ch
     assert not any(v["step"] == "group.callers" for v in ch)
+
+
+def test_as_of_re_runs_the_law_of_a_date(home: Path) -> None:
+    """`--as-of` applies the law as it stood: the Art. 5(1)(f) ban is not yet law on 1 Feb 2025."""
+    before = json.loads(lia(home, "evaluate", AID, "--version", "2", "--json", "--as-of", "2025-02-01").stdout)
+    after = json.loads(lia(home, "evaluate", AID, "--version", "2", "--json", "--as-of", "2025-02-02").stdout)
+    assert before["law_as_of"] == "2025-02-01" and after["law_as_of"] == "2025-02-02"
+    assert {"rule": "eu.hard_stop.emotion_recognition", "reason": "not_yet"} in before["law"]["not_applied"]
+    assert "eu.hard_stop.emotion_recognition" not in [f["rule"] for f in before["findings"]]
+    assert "eu.hard_stop.emotion_recognition" in [f["rule"] for f in after["findings"]]
+    for lang, text in (("en", "The law as of 2025-02-02"), ("sv", "Rättsläget den 2025-02-02"),
+                       ("nb", "Rettstilstanden per 2025-02-02")):
+        r = lia(home, "evaluate", AID, "--version", "2", "--lang", lang, "--as-of", "2025-02-02")
+        assert text in r.stdout
+    r = lia(home, "evaluate", AID, "--version", "2", "--as-of", "2025-02-01")
+    assert "Not yet in force on that date (not applied):" in r.stdout and "eu.hard_stop.emotion_recognition" in r.stdout
+
+
+def test_bad_as_of_is_a_clear_error(home: Path) -> None:
+    r = lia(home, "evaluate", AID, "--as-of", "1 Feb 2025")
+    assert r.returncode == 2 and "Traceback" not in r.stderr
+    assert "expected a date YYYY-MM-DD" in r.stderr
+
+
+@pytest.mark.parametrize("lang, text", [("en", "The law as of"), ("sv", "Rättsläget den"), ("nb", "Rettstilstanden per")])
+def test_report_states_the_law_as_of_the_version_date(home: Path, lang: str, text: str) -> None:
+    from lia import report_html
+
+    d = report_html.load(str(home), AID, None, lang)
+    html = report_html.summary_html(d)
+    day = d.version.time[:10]
+    assert f"{text} {day}" in html
+    assert d.evaluation_json["law_as_of"] == day  # the same bytes tomorrow: not "today's" law
+
+
+def test_report_findings_link_their_official_sources(home: Path) -> None:
+    from lia import report_html
+
+    d = report_html.load(str(home), AID, 2, "sv")
+    html = report_html.findings_html(d)
+    assert '<a href="https://eur-lex.europa.eu/eli/reg/2024/1689/oj" rel="noreferrer">' in html
+    assert "Förbud mot känsloigenkänning på arbetsplatser och i utbildning" in html
+

@@ -31,7 +31,9 @@ def test_three_packs_with_version_headers() -> None:
 def test_every_rule_has_citation_and_three_languages() -> None:
     for pack, cr in all_rules():
         r = cr.rule
-        assert r.citation.instrument.strip() and r.citation.article.strip(), r.id
+        assert r.refs and r.citation.render("en").strip(), r.id
+        for lang in ("en", "sv", "nb"):
+            assert r.citation.render(lang).strip(), r.id
         for field in (r.message, r.remediation):
             texts = {lang: field.get(lang).strip() for lang in ("en", "sv", "nb")}
             assert all(texts.values()), f"{r.id}: empty text"
@@ -52,8 +54,8 @@ def test_hard_stops_are_balancing_blockers() -> None:
     for rid in ("eu.hard_stop.emotion_recognition", "no.hard_stop.not_party",
                 "eu.hard_stop.special_categories_without_art9", "eu.hard_stop.callers_not_told"):
         assert ids[rid].severity == "blocker" and ids[rid].step == "balancing", rid
-    assert "5(1)(f)" in ids["eu.hard_stop.emotion_recognition"].citation.article
-    assert "205" in ids["no.hard_stop.not_party"].citation.article
+    assert "ai_act#Art. 5(1)(f)" in ids["eu.hard_stop.emotion_recognition"].sources
+    assert any("205" in s for s in ids["no.hard_stop.not_party"].sources)
 
 
 def test_norway_pack_does_not_cite_camera_surveillance_regulation() -> None:
@@ -93,7 +95,7 @@ GOOD_RULE = """
     groups: [callers, agents]
     question: access.logged
     when: {is_false: access.logged}
-    citation: {instrument: GDPR, article: Art. 32}
+    sources: [gdpr#Art. 32(1)]
     message: {en: m, sv: m sv, nb: m nb}
     remediation: {en: r, sv: r sv, nb: r nb}
 """
@@ -144,7 +146,7 @@ def test_bad_conditions_say_what_was_expected(tmp_path: Path, when: str, expecte
 
 def test_malformed_rule_names_file_rule_line_and_expected(tmp_path: Path) -> None:
     bad = GOOD_RULE.replace("severity: warning", "severity: fatal").replace(
-        "    citation: {instrument: GDPR, article: Art. 32}\n", ""
+        "    sources: [gdpr#Art. 32(1)]\n", ""
     )
     path = _pack_with(tmp_path, GOOD_RULE.replace("eu.test.rule", "eu.test.first") + bad)
     with pytest.raises(RulePackError) as exc:
@@ -154,7 +156,7 @@ def test_malformed_rule_names_file_rule_line_and_expected(tmp_path: Path) -> Non
     assert "2 problem(s)" in msg  # every problem reported together
     assert "rule eu.test.rule (line" in msg
     assert "severity" in msg and "'blocker', 'warning' or 'info'" in msg and "'fatal'" in msg
-    assert "citation: required field is missing" in msg
+    assert "sources: required field is missing" in msg
 
 
 def test_missing_language_is_rejected(tmp_path: Path) -> None:

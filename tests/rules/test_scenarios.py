@@ -39,7 +39,8 @@ def load_scenario(path: Path) -> dict[str, Any]:
 def _run(name: str):
     path = next(p for p in scenario_files() if p.stem == name)
     sc = load_scenario(path)
-    ev = evaluate({"id": name, "jurisdictions": sc["jurisdictions"]}, sc["merged"], evidence=sc.get("evidence"))
+    ev = evaluate({"id": name, "jurisdictions": sc["jurisdictions"]}, sc["merged"], evidence=sc.get("evidence"),
+                  as_of=sc.get("as_of"))
     return sc, ev
 
 
@@ -81,6 +82,14 @@ def test_scenario(name: str) -> None:
     for rid in exp.get("not_fires") or []:
         if rid in fired:
             problems.append(f"expected {rid} not to fire")
+    # `cites: {rule: [registry refs]}`: the finding rests on these entries of the source registry
+    cited = {f.id: [r.key for r in f.rule.rule.refs] for f in ev.findings}
+    for rid, refs in (exp.get("cites") or {}).items():
+        missing = [r for r in refs if r not in cited.get(rid, [])]
+        if missing:
+            problems.append(f"{rid}: expected to cite {missing}, cites {cited.get(rid)}")
+    if "law_as_of" in exp and ev.as_of.isoformat() != str(exp["law_as_of"]):
+        problems.append(f"law_as_of: expected {exp['law_as_of']}, got {ev.as_of}")
     assert not problems, f"{name}: " + "; ".join(problems) + f"\n  verdicts {got}\n  groups {results}\n  fired {sorted(fired)}"
 
 

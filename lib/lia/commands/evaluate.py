@@ -1,4 +1,4 @@
-"""lia evaluate ID [--version N] [--json] [--lang en|sv|nb] [--evidence FILE]"""
+"""lia evaluate ID [--version N] [--json] [--lang en|sv|nb] [--evidence FILE] [--as-of DATE]"""
 
 from __future__ import annotations
 
@@ -28,6 +28,9 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--evidence", metavar="FILE",
                    help="breaches found in call logs (JSON/YAML: a list, or the output of `lia periods --json`); "
                         "default: the evidence attached with `lia periods ID --log FILE --attach`, if any")
+    p.add_argument("--as-of", metavar="DATE", dest="as_of",
+                   help="apply the law as it stood on DATE (YYYY-MM-DD), e.g. to re-run an assessment as of its "
+                        "signing date; default: today")
 
 
 def _load_evidence(path: str) -> list[dict[str, Any]]:
@@ -165,6 +168,10 @@ def render_text(ev: Any, version: Any, lang: str, evidence_source: dict[str, Any
     out.append(ui("cli.title", lang, id=a["id"], number=version.number))
     out.append(f"{a.get('title', '')}  ({', '.join(a.get('jurisdictions') or ['EU'])})")
     out.append(f"{ui('cli.packs', lang)}: " + ", ".join(f"{p['id']} {p['version']}" for p in js["packs"]))
+    out.append(ui("law.as_of", lang, date=js["law_as_of"]))
+    pending = [n["rule"] for n in js["law"]["not_applied"] if n["reason"] == "not_yet"]
+    if pending:
+        out.append(_wrap(ui("law.not_yet", lang, rules=", ".join(pending)), ""))
     src = evidence_source
     if src is None:
         out.append(ui("cli.evidence.none", lang))
@@ -228,7 +235,9 @@ def render_text(ev: Any, version: Any, lang: str, evidence_source: dict[str, Any
         out.append(f"  {ui('severity.' + sev, lang)} ({len(items)})")
         for f in items:
             out.append(_wrap(f"[{f['rule']}] {f['message']}", "    "))
-            out.append(_wrap(f"{ui('cli.citation', lang)}: {f['citation']}", "        "))
+            basis = f.get("basis")
+            label = f" ({ui('basis.' + basis, lang)})" if basis and basis != "law" else ""
+            out.append(_wrap(f"{ui('cli.citation', lang)}: {f['citation']}{label}", "        "))
             out.append(_wrap(f"{ui('cli.remediation', lang)}: {f['remediation']}", "        "))
             answers = "; ".join(f"{k} = {_show(v, lang)}" for k, v in f["answers"].items())
             details = [d for d in f["details"] if d]
@@ -245,7 +254,8 @@ def run(args: argparse.Namespace, ws) -> int:
 
     version = Store(ws).load(args.id, args.version)
     evidence, source = evidence_for(ws, args.id, args.evidence)
-    ev = evaluate(version.assessment, version.answers, evidence=evidence, lang=args.lang)
+    ev = evaluate(version.assessment, version.answers, evidence=evidence, lang=args.lang,
+                  as_of=getattr(args, "as_of", None))
     if args.json:
         doc = ev.to_json(args.lang)
         doc["version"] = {"number": version.number, "digest": version.digest}

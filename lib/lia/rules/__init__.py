@@ -19,7 +19,8 @@ The order of work:
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import datetime as dt
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Mapping, Sequence
 
@@ -33,7 +34,8 @@ from ..i18n import check_lang
 from .verdict import Decision, FactorPosition, Finding, GroupResult, StepVerdict, decide
 from .weighing import Weighing, load_weighing
 
-__all__ = ["evaluate", "Evaluation", "Finding", "PREDICATES", "register", "SEVERITY_ORDER", "STEP_ORDER"]
+__all__ = ["evaluate", "Evaluation", "Finding", "PREDICATES", "register", "SEVERITY_ORDER", "STEP_ORDER",
+           "parse_as_of", "territory_of", "law_date_of"]
 
 SEVERITY_ORDER = ("blocker", "warning", "info")
 STEP_ORDER = ("purpose", "necessity", "balancing", "screening", "consistency")
@@ -55,6 +57,12 @@ class Evaluation:
     #: each data-subject group's tests per purpose, the infringements, the deciding test
     decision: Decision | None = None
     weighing: Weighing | None = None
+    #: the date of the law applied (``--as-of``; today by default)
+    as_of: dt.date = field(default_factory=lambda: dt.date.today())
+    #: the jurisdictions the law was applied for (the assessment's; EU when it names none)
+    territory: tuple[str, ...] = ("EU",)
+    #: rules of the applicable packs that were not applied, with why (not_yet, expired, jurisdiction)
+    not_applied: dict[str, str] = field(default_factory=dict)
 
     @property
     def groups(self) -> list[GroupResult]:
@@ -94,10 +102,58 @@ class Evaluation:
             "dpia": self.dpia.to_json(lang),
             "risks": self.risks.to_json(),
             "factors": [self.factors[f].to_json(lang) for f in FACTORS],
-            "findings": [f.to_json(lang) for f in self.findings],
+            "findings": [_with_sources(f, lang) for f in self.findings],
             "counts": {s: len(v) for s, v in self.by_severity().items()},
             "evidence": self.evidence,
+            "law_as_of": self.as_of.isoformat(),
+            "law": {
+                "as_of": self.as_of.isoformat(),
+                "jurisdictions": list(self.territory),
+                "not_applied": [{"rule": rid, "reason": why} for rid, why in sorted(self.not_applied.items())],
+            },
         }
+
+
+def _with_sources(f: Finding, lang: str) -> dict[str, Any]:
+    """A finding's JSON with its citation in ``lang`` and each registry source it rests on."""
+    out = f.to_json(lang)
+    rule = f.rule.rule
+    out["citation"] = rule.citation.render(lang)
+    out["sources"] = [r.to_json(lang) for r in rule.refs]
+    out["basis"] = f.rule.basis
+    out["applies_in"] = list(f.rule.applies_in)
+    return out
+
+
+def territory_of(assessment: Mapping[str, Any]) -> tuple[str, ...]:
+    """The jurisdictions whose law applies to an assessment: those it names (EU when none)."""
+    named = [str(j).upper() for j in (assessment.get("jurisdictions") or [])]
+    return tuple(dict.fromkeys(named)) or ("EU",)
+
+
+def law_date_of(version: Any) -> dt.date:
+    """The date of the law a report applies to a saved version: the day it was saved (UTC).
+
+    A report must render the same bytes every time, so it does not apply "today's" law:
+    it applies the law as of the version's date and says so.
+    """
+    stamp = str(getattr(version, "time", "") or "")[:10]
+    try:
+        return dt.date.fromisoformat(stamp)
+    except ValueError:
+        return dt.date.today()
+
+
+def parse_as_of(value: Any) -> dt.date:
+    """A date of the law from ``YYYY-MM-DD`` (or a date); raises :class:`InputError` saying what was expected."""
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(str(value))
+    except ValueError:
+        raise InputError(f"as of {value!r}: expected a date YYYY-MM-DD, such as 2025-02-02") from None
 
 
 def _check_lang(lang: str) -> None:
@@ -115,6 +171,7 @@ def evaluate(
     evidence: Sequence[Mapping[str, Any]] | None = None,
     lang: str = "en",
     templates: Path | None = None,
+    as_of: dt.date | str | None = None,
 ) -> Evaluation:
     """Evaluate an answers version against the applicable rule packs.
 
@@ -122,10 +179,14 @@ def evaluate(
     packs; EU always applies). ``evidence`` are breaches found in real call
     logs (issue 6), each a mapping with at least ``kind``. ``lang`` is checked
     here so a bad language fails early; texts are rendered by ``to_json``.
+    ``as_of`` is the date of the law to apply (today by default): a rule
+    applies only in the jurisdictions it declares and from the dates the
+    law it cites is in force (docs/rules.md, "Where and when").
     Raises :class:`LiaError` / :class:`InputError` when the assessment cannot
     be evaluated (bad pack, bad evidence); never for a negative verdict.
     """
     _check_lang(lang)
+    on = dt.date.today() if as_of is None else parse_as_of(as_of)
     if not isinstance(answers, Mapping):
         raise InputError(f"answers: expected a mapping of question id -> value, got {type(answers).__name__}")
     ev_list: list[dict[str, Any]] = []
@@ -139,7 +200,16 @@ def evaluate(
     ctx.derived["dpia"] = screen(ctx, templates)
     ctx.derived["risks"] = analyse_register(ctx.answers)
 
-    rules = [r for p in packs for r in p.rules]
+    territory = territory_of(assessment)
+    not_applied: dict[str, str] = {}
+    rules = []
+    for p in packs:
+        for r in p.rules:
+            why = r.not_applied_because(territory, on)
+            if why is None:
+                rules.append(r)
+            else:
+                not_applied[r.id] = why
     findings: list[Finding] = []
 
     def run(phase: int) -> None:
@@ -172,6 +242,9 @@ def evaluate(
         evidence=ev_list,
         decision=decision,
         weighing=model,
+        as_of=on,
+        territory=territory,
+        not_applied=not_applied,
     )
 
 

@@ -48,8 +48,10 @@ def _check_use(where: str, spec: PredicateSpec, args: tuple[Any, ...], qset: Any
             if bad:
                 out.append(f"{where}: {spec.name}: {bad} not among the choices of {q.id}.{first.id} "
                            f"({', '.join(first.choice_ids())})")
-        if spec.name == "table_sum_gt" and first is not None and first.type != "number":
+        if spec.name in ("table_sum_gt", "table_sum_gt_unless") and first is not None and first.type != "number":
             out.append(f"{where}: {spec.name}: column {q.id}.{first.id} is {first.type}, expected number")
+        if spec.name == "table_sum_gt_unless" and len(columns) > 1 and col_by_id[columns[1]].type != "yes_no":
+            out.append(f"{where}: {spec.name}: column {q.id}.{columns[1]} is {col_by_id[columns[1]].type}, expected yes_no")
         if spec.name == "table_end_before_start":
             for col in columns:
                 if col_by_id[col].type != "date":

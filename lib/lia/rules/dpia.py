@@ -36,7 +36,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from ..loaders import load_data_file
 from ..paths import templates_dir
-from .packs import Citation, RulePackError, Texts
+from .packs import RulePackError, Texts
 from .predicates import Context, ExpressionError, Node, compile_expr, register
 
 __all__ = [
@@ -82,7 +82,8 @@ class CriteriaFile(BaseModel):
     id: str
     version: str = Field(pattern=r"^\d+\.\d+\.\d+$")
     title: Texts
-    citation: Citation
+    #: references into the source registry (templates/rules/sources.yaml), e.g. ``gdpr#Art. 35(1)``
+    sources: list[str] = Field(min_length=1)
     criteria: list[CriterionDef] = Field(min_length=9, max_length=9)
 
 
@@ -219,7 +220,10 @@ def screen(ctx: Context, templates: Path | None = None) -> DpiaResult:
                 derived.append({"because": d.because, "answers": {q: ctx.answers.get(q) for q in node.questions()}})
         results.append(CriterionResult(c.id, c.title, bool(assessor) or bool(derived), assessor, derived))
     met = sum(r.met for r in results)
-    return DpiaResult(results, met >= DPIA_THRESHOLD, crit.data.citation.render())
+    from .sources import registry, render_refs
+
+    refs = [registry(templates).resolve(r) for r in crit.data.sources]
+    return DpiaResult(results, met >= DPIA_THRESHOLD, render_refs(refs))
 
 
 # --------------------------------------------------------------------------- risk register

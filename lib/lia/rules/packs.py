@@ -3,8 +3,10 @@
 A pack is data with a version header (``kind: rule_pack``, ``id``, ``version``)
 and a list of rules. Every rule has a stable id, a severity, the LIA step it
 belongs to, optionally the balancing factor it weighs on, a condition written
-in the predicate vocabulary of :mod:`lia.rules.predicates`, a citation and a
-message and remediation in English, Swedish and Norwegian Bokmål.
+in the predicate vocabulary of :mod:`lia.rules.predicates`, its legal sources
+(references into the source registry, :mod:`lia.rules.sources`), where and from
+when it applies, and a message and remediation in English, Swedish and
+Norwegian Bokmål.
 
 Validation collects every problem in a file and reports them together, each
 naming the file, the rule id (and its line) and what was expected.
@@ -12,19 +14,20 @@ naming the file, the rule id (and its line) and what was expected.
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
-import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable, Literal, Optional
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, field_validator
 
 from ..errors import InputError
 from ..loaders import parse_yaml
 from ..paths import templates_dir
 from .predicates import QUESTION_ID, ExpressionError, Node, compile_expr
+from .sources import Registry, SourceRef, SourceRegistryError, covers, load_registry, registry, render_refs
 
 __all__ = [
     "SEVERITIES",
@@ -32,7 +35,6 @@ __all__ = [
     "FACTORS",
     "LIA_STEPS",
     "Texts",
-    "Citation",
     "Rule",
     "CompiledRule",
     "Pack",
@@ -40,6 +42,8 @@ __all__ = [
     "load_pack",
     "load_packs",
     "packs_for",
+    "DEFAULT_APPLIES_IN",
+    "BASES",
 ]
 
 SEVERITIES = ("blocker", "warning", "info")
@@ -62,6 +66,12 @@ FACTORS = (
     "transfers",
 )
 JURISDICTIONS = ("EU", "SE", "NO")
+#: Where a pack's rules apply unless a rule says otherwise: the EU pack's GDPR rules in the
+#: EU (Sweden included) and in Norway (EEA); a national pack's only in its country.
+DEFAULT_APPLIES_IN = {"eu": ("EU", "NO"), "se": ("SE",), "no": ("NO",)}
+#: What a rule rests on: the law, a regulator's or the EDPB's guidance, or the organisation's
+#: own policy (stricter than the law, and labelled so).
+BASES = ("law", "guidance", "policy")
 
 
 class RulePackError(InputError):
@@ -79,22 +89,6 @@ class Texts(BaseModel):
     def get(self, lang: str) -> str:
         """The text in ``lang`` (en, sv or nb)."""
         return getattr(self, lang)
-
-
-class Citation(BaseModel):
-    """Where the rule comes from: instrument, article or paragraph, optional guidance."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
-    instrument: str = Field(min_length=1)
-    article: str = Field(min_length=1)
-    guidance: Optional[str] = None
-
-    def render(self) -> str:
-        """One line, e.g. ``GDPR Art. 9(1); EDPB Guidelines 1/2024`` or
-        ``Datainspektionen, decision against Telia Sverige AB (2016)``."""
-        sep = " " if re.match(r"^(Art|§|Annex|Chapter|ch\.|\d)", self.article) else ", "
-        text = f"{self.instrument}{sep}{self.article}"
-        return f"{text}; {self.guidance}" if self.guidance else text
 
 
 class Rule(BaseModel):
@@ -117,9 +111,24 @@ class Rule(BaseModel):
     weight: Optional[Literal["low", "medium", "high", "severe"]] = None
     #: the data-subject groups whose balance it weighs in (balancing rules)
     groups: Optional[list[Literal["callers", "agents", "third_parties"]]] = None
-    citation: Citation
+    sources: list[str] = Field(min_length=1)
+    applies_in: Optional[list[Literal["EU", "SE", "NO"]]] = None
+    in_force_from: Optional[dt.date] = None
+    until: Optional[dt.date] = None
+    basis: Optional[Literal["law", "guidance", "policy"]] = None
     message: Texts
     remediation: Texts
+    _refs: tuple[SourceRef, ...] = PrivateAttr(default=())
+
+    @property
+    def refs(self) -> tuple[SourceRef, ...]:
+        """The resolved registry entries this rule cites."""
+        return self._refs
+
+    @property
+    def citation(self) -> "RenderedCitation":
+        """The citation line, rendered from the registry (``citation.render(lang)``)."""
+        return RenderedCitation(self._refs)
 
     @field_validator("question")
     @classmethod
@@ -127,6 +136,19 @@ class Rule(BaseModel):
         if v is not None and not QUESTION_ID.match(v):
             raise ValueError("expected a question id such as 'periods.continuous'")
         return v
+
+
+@dataclass(frozen=True)
+class RenderedCitation:
+    """A rule's citation as rendered from its registry references."""
+
+    refs: tuple[SourceRef, ...]
+
+    def render(self, lang: str = "en") -> str:
+        return render_refs(self.refs, lang)
+
+    def __str__(self) -> str:
+        return self.render()
 
 
 class PackHeader(BaseModel):
@@ -147,10 +169,38 @@ class CompiledRule:
     node: Node
     pack: str
     line: int | None
+    #: jurisdiction -> (first day, last day or None) the rule is in force there
+    windows: dict[str, tuple[dt.date, dt.date | None]] = field(default_factory=dict)
+    basis: str = "law"
 
     @property
     def id(self) -> str:
         return self.rule.id
+
+    @property
+    def applies_in(self) -> tuple[str, ...]:
+        return tuple(self.windows)
+
+    def applies(self, territory: Iterable[str], on: dt.date) -> bool:
+        """Whether the rule is law (or guidance) for an assessment covering ``territory`` on ``on``."""
+        return self.not_applied_because(territory, on) is None
+
+    def not_applied_because(self, territory: Iterable[str], on: dt.date) -> str | None:
+        """None when the rule applies; else ``"jurisdiction"``, ``"not_yet"`` or ``"expired"``."""
+        terr = list(territory)
+        reasons = []
+        for where, (start, end) in self.windows.items():
+            if not any(covers(where, t) for t in terr):
+                continue
+            if on < start:
+                reasons.append("not_yet")
+            elif end is not None and on > end:
+                reasons.append("expired")
+            else:
+                return None
+        if not reasons:
+            return "jurisdiction"
+        return "not_yet" if "not_yet" in reasons else "expired"
 
     @property
     def phase(self) -> int:
@@ -217,6 +267,7 @@ def load_pack(path: Path) -> Pack:
             raise RulePackError(_report(path, problems), file=path)
         header = None
 
+    reg = _registry_for(path)
     lines = _rule_lines(text)
     rules: list[CompiledRule] = []
     seen: set[str] = set()
@@ -265,7 +316,13 @@ def load_pack(path: Path) -> Pack:
             problems.append(f"{label}: weight, groups: only balancing rules weigh (step is {rule.step})")
         if rule.weight == "severe" and rule.weighs != "against":
             problems.append(f"{label}: weight: only a finding that weighs against can be severe")
-        rules.append(CompiledRule(rule=rule, node=node, pack=pack_id or path.stem, line=line))
+        refs, ref_problems = reg.resolve_all(rule.sources)
+        problems.extend(f"{label}: sources: {p}" for p in ref_problems)
+        windows, basis, when_problems = _where_and_when(rule, refs, pack_id or path.stem)
+        problems.extend(f"{label}: {p}" for p in when_problems)
+        rule._refs = tuple(refs)
+        rules.append(CompiledRule(rule=rule, node=node, pack=pack_id or path.stem, line=line,
+                                  windows=windows, basis=basis))
 
     if problems or header is None:
         raise RulePackError(_report(path, problems), file=path)
@@ -280,12 +337,66 @@ def load_pack(path: Path) -> Pack:
     )
 
 
+def _registry_for(path: Path) -> Registry:
+    """The registry beside the pack (``sources.yaml`` in the same folder), else the project's."""
+    local = path.parent / "sources.yaml"
+    try:
+        if local.exists():
+            return registry(path.parent.parent) if path.parent.name == "rules" else load_registry(local)
+        return registry()
+    except SourceRegistryError as exc:
+        raise RulePackError(f"the source registry cannot be used: {exc.detail}", file=exc.file or local) from None
+
+
+def _where_and_when(
+    rule: Rule, refs: list[SourceRef], pack: str
+) -> tuple[dict[str, tuple[dt.date, dt.date | None]], str, list[str]]:
+    """Where and from when a rule applies, from its own fields and its binding sources.
+
+    A rule applies in ``applies_in`` (default: its pack's, :data:`DEFAULT_APPLIES_IN`). In each
+    of those jurisdictions it is in force from the latest first day of the laws it cites there
+    (and not before its own ``in_force_from``) until the earliest ``until``. Citing a law that is
+    not in force in one of the rule's jurisdictions is an error: a Norway finding may not rest on
+    the AI Act while the AI Act is not part of the EEA Agreement.
+    """
+    problems: list[str] = []
+    where = tuple(rule.applies_in) if rule.applies_in else DEFAULT_APPLIES_IN.get(pack, ("EU",))
+    binding = [r for r in refs if r.binding]
+    ends = [d for d in [rule.until] + [r.source.until for r in binding] if d is not None]
+    end = min(ends) if ends else None
+    windows: dict[str, tuple[dt.date, dt.date | None]] = {}
+    for j in where:
+        starts = [rule.in_force_from] if rule.in_force_from else []
+        for r in binding:
+            d = r.from_date(j)
+            if d is None:
+                problems.append(
+                    f"sources: {r.key} is not in force in {j} (in force in: {', '.join(r.source.in_force)}); "
+                    f"expected applies_in without {j}, or a source that is"
+                )
+                continue
+            starts.append(d)
+        start = max(starts) if starts else dt.date(1900, 1, 1)
+        if end is not None and end < start:
+            problems.append(f"until: {end} is before the rule is in force in {j} ({start})")
+        windows[j] = (start, end)
+    if rule.in_force_from and binding:
+        earliest = min((r.from_date(j) or dt.date.max) for r in binding for j in where)
+        if rule.in_force_from < earliest:
+            problems.append(f"in_force_from: {rule.in_force_from} is before the law it cites is in force ({earliest})")
+    basis = rule.basis or ("law" if binding else "guidance")
+    if rule.basis == "law" and not binding:
+        problems.append("basis: a rule that rests on the law must cite a source of kind 'law'")
+    return windows, basis, problems
+
+
 def _expected(err: dict[str, Any]) -> str:
     msg = err["msg"]
     if err["type"] == "missing":
         msg = "required field is missing"
     elif err["type"] == "extra_forbidden":
-        msg = "unknown field (expected only id, severity, step, factor, question, when, weighs, weight, groups, citation, message, remediation)"
+        msg = ("unknown field (expected only id, severity, step, factor, question, when, weighs, weight, groups, "
+               "sources, applies_in, in_force_from, until, basis, message, remediation)")
     elif err["type"] == "literal_error":
         msg = f"expected {err.get('ctx', {}).get('expected', msg)}"
     return f"{msg} (got {err.get('input')!r})" if err["type"] != "missing" else msg

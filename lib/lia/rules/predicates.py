@@ -541,3 +541,11 @@ EVIDENCE_KINDS: tuple[str, ...] = (
 def _evidence(ctx: Context, *kinds: str) -> list[dict[str, Any]]:
     """A call-log analysis finding of one of these kinds was passed in (issue 6 breaches)."""
     return [dict(e) for e in ctx.evidence if e.get("kind") in kinds]
+
+
+@register("table_sum_gt_unless", "question", "column", "number", "column", qtypes={"table"})
+def _table_sum_gt_unless(ctx: Context, q: str, column: str, n: float, flag: str) -> list[dict[str, Any]]:
+    """The numbers in a table column add up to more than n, not counting rows whose ``flag`` column is yes
+    (e.g. people who only retrieve recordings to answer data-subject requests)."""
+    total = sum(_num(r.get(column)) or 0.0 for r in _rows(ctx, q) if r.get(flag) is not True)
+    return [{"question": q, "column": column, "sum": total, "limit": n, "not_counting": flag}] if total > n else []

@@ -1,0 +1,279 @@
+"""The legal source registry (``templates/rules/sources.yaml``): every citation a rule makes.
+
+A rule does not write its citation as free text; it lists references into this
+registry, ``sources: [gdpr#Art. 6(1)(f), edpb_li]`` - a source id, optionally
+followed by ``#`` and one of that source's provisions. Each source says what it
+is (``law``, ``case``, ``decision``, ``guidance``), where it has legal effect
+and from when (``in_force``: jurisdiction -> date), until when (``until``), its
+official address (EUR-Lex, Lovdata, riksdagen.se, the regulator) and whether
+the entry was checked against that text (``verified`` with a ``note`` when
+not). Each provision has a title in English, Swedish and Norwegian Bokmål and
+may have its own ``from`` date (AI Act Art. 5 from 2 February 2025, Art. 50
+from 2 August 2026).
+
+Jurisdictions: ``EU`` (every member state, Sweden included), ``SE``, ``NO``.
+Sweden is an EU member state, so a source in force in ``EU`` is in force in
+``SE``; Norway is in the EEA, so EU law is in force there only where the
+registry says ``NO`` (the GDPR is; the AI Act, as of this registry, is not).
+
+Loading validates everything and reports every problem of the file at once.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Iterable, Literal, Optional
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from ..errors import InputError
+from ..i18n import check_lang
+from ..loaders import parse_yaml
+from ..paths import templates_dir
+
+__all__ = [
+    "SOURCE_KINDS",
+    "BINDING_KINDS",
+    "Registry",
+    "Source",
+    "Provision",
+    "SourceRef",
+    "SourceRegistryError",
+    "load_registry",
+    "registry",
+    "covers",
+]
+
+SOURCE_KINDS = ("law", "case", "decision", "guidance")
+#: Kinds that bind: a rule resting on them applies only where and when they are in force.
+BINDING_KINDS = ("law",)
+JURISDICTIONS = ("EU", "SE", "NO")
+#: Member states of the EU among the jurisdictions: EU law in force in "EU" is in force there.
+EU_MEMBERS = ("SE",)
+
+
+def covers(where: str, jurisdiction: str) -> bool:
+    """Whether something in force in ``where`` is in force in ``jurisdiction`` (EU covers SE)."""
+    return where == jurisdiction or (where == "EU" and jurisdiction in EU_MEMBERS)
+
+
+class SourceRegistryError(InputError):
+    """A source registry, or a reference into it, that cannot be used."""
+
+
+class _Texts(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    en: str = Field(min_length=1)
+    sv: str = Field(min_length=1)
+    nb: str = Field(min_length=1)
+
+    def get(self, lang: str) -> str:
+        return getattr(self, lang)
+
+
+class Provision(BaseModel):
+    """An article, section or paragraph of a source."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    ref: str = Field(min_length=1)
+    title: _Texts
+    #: applies from this date (where the source is in force), if later than the source itself
+    from_: Optional[dt.date] = Field(default=None, alias="from")
+    url: Optional[str] = None
+    verified: bool = True
+    note: Optional[str] = None
+
+
+class Source(BaseModel):
+    """One instrument, decision, judgment or guidance document."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    id: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
+    kind: Literal["law", "case", "decision", "guidance"]
+    short: _Texts
+    instrument: _Texts
+    in_force: dict[Literal["EU", "SE", "NO"], dt.date] = Field(min_length=1)
+    until: Optional[dt.date] = None
+    url: str = Field(pattern=r"^https://")
+    verified: bool
+    note: Optional[str] = None
+    provisions: list[Provision] = Field(default_factory=list)
+
+    @field_validator("provisions")
+    @classmethod
+    def _unique_refs(cls, v: list[Provision]) -> list[Provision]:
+        refs = [p.ref for p in v]
+        dup = sorted({r for r in refs if refs.count(r) > 1})
+        if dup:
+            raise ValueError(f"duplicate provision refs: {', '.join(dup)}")
+        return v
+
+    def provision(self, ref: str) -> Provision | None:
+        return next((p for p in self.provisions if p.ref == ref), None)
+
+    def from_date(self, jurisdiction: str, provision: Provision | None = None) -> dt.date | None:
+        """The first day this source (or provision) is in force in ``jurisdiction``; None if it is not."""
+        dates = [d for where, d in self.in_force.items() if covers(where, jurisdiction)]
+        if not dates:
+            return None
+        start = min(dates)
+        if provision is not None and provision.from_ is not None:
+            start = max(start, provision.from_)
+        return start
+
+
+class _Header(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    kind: Literal["source_registry"]
+    id: str
+    version: str = Field(pattern=r"^\d+\.\d+\.\d+$")
+    sources: list[Any] = Field(min_length=1)
+
+
+@dataclass(frozen=True)
+class SourceRef:
+    """A resolved reference ``source#provision`` (or a whole source)."""
+
+    source: Source
+    provision: Provision | None
+
+    @property
+    def key(self) -> str:
+        return f"{self.source.id}#{self.provision.ref}" if self.provision else self.source.id
+
+    @property
+    def binding(self) -> bool:
+        return self.source.kind in BINDING_KINDS
+
+    def from_date(self, jurisdiction: str) -> dt.date | None:
+        return self.source.from_date(jurisdiction, self.provision)
+
+    def render(self, lang: str = "en") -> str:
+        """``GDPR Art. 6(1)(f)``, ``Straffeloven § 205 første ledd bokstav a``, ``EDPB Guidelines 1/2024``."""
+        short = self.source.short.get(lang)
+        return f"{short} {self.provision.ref}" if self.provision else short
+
+    def to_json(self, lang: str) -> dict[str, Any]:
+        p = self.provision
+        return {
+            "id": self.key,
+            "kind": self.source.kind,
+            "instrument": self.source.instrument.get(lang),
+            "provision": p.ref if p else None,
+            "title": p.title.get(lang) if p else None,
+            "url": (p.url if p and p.url else self.source.url),
+            "in_force": {k: v.isoformat() for k, v in self.source.in_force.items()},
+            "from": p.from_.isoformat() if p and p.from_ else None,
+            "until": self.source.until.isoformat() if self.source.until else None,
+            "verified": self.source.verified and (p.verified if p else True),
+        }
+
+
+@dataclass(frozen=True)
+class Registry:
+    """The loaded registry: sources by id."""
+
+    version: str
+    sources: dict[str, Source]
+    path: Path
+
+    def resolve(self, ref: str) -> SourceRef:
+        """``gdpr#Art. 6(1)(f)`` -> :class:`SourceRef`; raises ``KeyError`` with what was expected."""
+        sid, sep, prov = ref.partition("#")
+        src = self.sources.get(sid.strip())
+        if src is None:
+            raise KeyError(f"unknown source {sid.strip()!r} (the registry {self.path.name} has: "
+                           f"{', '.join(sorted(self.sources))})")
+        if not sep:
+            return SourceRef(src, None)
+        p = src.provision(prov.strip())
+        if p is None:
+            raise KeyError(f"{src.id} has no provision {prov.strip()!r} in {self.path.name} "
+                           f"(it has: {', '.join(x.ref for x in src.provisions) or 'none'})")
+        return SourceRef(src, p)
+
+    def resolve_all(self, refs: Iterable[str]) -> tuple[list[SourceRef], list[str]]:
+        """Every reference resolved, and the problems of those that do not resolve."""
+        out: list[SourceRef] = []
+        problems: list[str] = []
+        for ref in refs:
+            try:
+                out.append(self.resolve(ref))
+            except KeyError as exc:
+                problems.append(str(exc.args[0]))
+        return out, problems
+
+
+def render_refs(refs: Iterable[SourceRef], lang: str = "en") -> str:
+    """The citation line of a finding: provisions of one source joined (``GDPR Art. 5(1)(c), Art. 6(1)(f); ...``)."""
+    check_lang(lang)
+    groups: dict[str, list[SourceRef]] = {}
+    for r in refs:
+        groups.setdefault(r.source.id, []).append(r)
+    parts = []
+    for items in groups.values():
+        short = items[0].source.short.get(lang)
+        provs = [r.provision.ref for r in items if r.provision]
+        parts.append(f"{short} {', '.join(provs)}" if provs else short)
+    return "; ".join(parts)
+
+
+def load_registry(path: Path) -> Registry:
+    """Load and validate the registry file; raises :class:`SourceRegistryError` listing every problem."""
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise SourceRegistryError(f"cannot read the source registry: {exc.strerror}", file=path) from None
+    data = parse_yaml(text, path)
+    problems: list[str] = []
+    try:
+        header = _Header.model_validate(data)
+    except ValidationError as exc:
+        raise SourceRegistryError(
+            "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors()), file=path
+        ) from None
+    sources: dict[str, Source] = {}
+    for i, raw in enumerate(header.sources):
+        sid = raw.get("id") if isinstance(raw, dict) else None
+        label = f"source {sid}" if isinstance(sid, str) else f"sources[{i}]"
+        try:
+            src = Source.model_validate(raw)
+        except ValidationError as exc:
+            for e in exc.errors():
+                loc = ".".join(str(x) for x in e["loc"])
+                problems.append(f"{label}: {loc}: {e['msg']} (got {e.get('input')!r})")
+            continue
+        if src.id in sources:
+            problems.append(f"{label}: duplicate source id")
+        if not src.verified and not src.note:
+            problems.append(f"{label}: an unverified source needs a note saying what could not be confirmed")
+        for p in src.provisions:
+            if not p.verified and not p.note:
+                problems.append(f"{label}: provision {p.ref}: an unverified provision needs a note")
+        sources[src.id] = src
+    if problems:
+        raise SourceRegistryError(f"{len(problems)} problem(s) in the source registry\n"
+                                  + "\n".join(f"  - {p}" for p in problems), file=path)
+    return Registry(header.version, sources, path)
+
+
+_CACHE: dict[tuple[str, int, int], Registry] = {}
+
+
+def registry(templates: Path | None = None) -> Registry:
+    """The registry of ``templates/rules/sources.yaml`` (cached by path, mtime and size)."""
+    root = Path(templates) if templates is not None else templates_dir()
+    path = root / "rules" / "sources.yaml"
+    try:
+        st = path.stat()
+    except OSError:
+        raise SourceRegistryError("the source registry is missing", file=path) from None
+    key = (str(path.resolve()), st.st_mtime_ns, st.st_size)
+    reg = _CACHE.get(key)
+    if reg is None:
+        reg = load_registry(path)
+        _CACHE[key] = reg
+    return reg
