@@ -69,6 +69,30 @@ def _library_version() -> str:
     return str(__version__)
 
 
+#: The packages whose version changes a report's bytes (notebook execution, charts, HTML).
+#: Their versions are signed in the statement (``predicate.tools``); an upgrade makes reports stale.
+REPORT_TOOLS = ("altair", "nbconvert", "papermill", "vl-convert-python")
+
+
+def tool_versions() -> dict[str, str]:
+    """Installed version of each of :data:`REPORT_TOOLS` (``"not installed"`` when absent)."""
+    global _TOOLS
+    if _TOOLS is None:
+        from importlib.metadata import PackageNotFoundError, version
+
+        out = {}
+        for name in REPORT_TOOLS:
+            try:
+                out[name] = version(name)
+            except PackageNotFoundError:
+                out[name] = "not installed"
+        _TOOLS = out
+    return dict(_TOOLS)
+
+
+_TOOLS: dict[str, str] | None = None
+
+
 # --------------------------------------------------------------------------- inputs
 
 def template_inputs(templates: Path) -> dict[str, Any]:
@@ -185,6 +209,7 @@ def current_inputs(ws: Any, aid: str, version: Any, templates: Path) -> dict[str
         "rule_files": _rule_files(templates),
         "template": template_inputs(templates),
         "library": {"name": "lia", "version": _library_version()},
+        "tools": tool_versions(),
     }
 
 
@@ -265,6 +290,12 @@ def stale_reasons(ws: Any, statement: dict[str, Any], templates: Path | None = N
     old_lib = (pred.get("library") or {}).get("version")
     if old_lib != _library_version():
         reasons.append(f"library version {old_lib} -> {_library_version()}")
+    old_tools = pred.get("tools")
+    if isinstance(old_tools, dict):  # reports rendered before tools were recorded have none
+        now = tool_versions()
+        for name in sorted(set(old_tools) | set(now)):
+            if old_tools.get(name) != now.get(name):
+                reasons.append(f"tool {name} {old_tools.get(name, 'not recorded')} -> {now.get(name, 'not installed')}")
     return reasons
 
 
