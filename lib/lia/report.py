@@ -376,7 +376,7 @@ class ReportStatus:
     aid: str
     dir: Path
     version: int
-    state: str  # current | stale | superseded | broken
+    state: str  # current | stale | superseded | broken (unreadable, or its statement belongs elsewhere)
     reasons: list[str] = field(default_factory=list)
     signed: bool = False
 
@@ -388,7 +388,7 @@ class ReportStatus:
 
 def report_status(ws: Any, templates: Path | None = None) -> list[ReportStatus]:
     """Every report: the newest of each assessment is current or stale (and why); older ones are superseded."""
-    from .signing import ENVELOPE_FILE, load_statement
+    from .signing import ENVELOPE_FILE, check_binding, load_statement
 
     out = []
     by_aid: dict[str, list[Path]] = {}
@@ -404,6 +404,10 @@ def report_status(ws: Any, templates: Path | None = None) -> list[ReportStatus]:
                 out.append(ReportStatus(aid, d, _dir_key(d)[0], "broken", [str(exc)], signed))
                 continue
             n = st["predicate"]["answers"]["version"]
+            wrong_place = [f"{f}: {m}" for f, m in check_binding(ws, d, st)]
+            if wrong_place:  # e.g. another assessment's report copied here: never current
+                out.append(ReportStatus(aid, d, n, "broken", wrong_place, signed))
+                continue
             if d != newest:
                 out.append(ReportStatus(aid, d, n, "superseded", [f"superseded by {newest.name}"], signed))
                 continue
