@@ -36,7 +36,7 @@ __all__ = [
     "ENVELOPE_FILE", "PAYLOAD_TYPE", "RECORD_PAYLOAD_TYPE", "RECORDS_FILE", "ROLES", "STATEMENT_FILE",
     "STATEMENT_TYPE", "TRUSTED_KEYS_FILE", "KEY_LOG_FILE", "TRUST_ROOT_ENV", "KeyLog", "Signer", "TrustedKey",
     "Verification", "add_trusted_key", "export_trusted_keys", "key_log_path", "keyid_of", "load_key_log", "load_private_key",
-    "load_statement", "load_trusted_keys", "new_key", "pae", "pin_root", "pinned_roots", "read_passphrase",
+    "load_statement", "load_trusted_keys", "migrate_trusted_keys", "new_key", "pae", "pin_root", "pinned_roots", "read_passphrase",
     "revoke_key", "sign_report", "trust_config_path", "trusted_keys_path", "user_config_dir", "verify_report",
     "write_atomic",
 ]
@@ -391,11 +391,40 @@ def load_key_log(ws: Any, trust_roots: Any = ()) -> KeyLog:
     stop the replay and are listed in ``problems`` (keys before that entry stay listed in
     ``keys`` for display, but :attr:`KeyLog.trusted` is then empty).
     """
+    path = key_log_path(ws)
+    memo_key = (str(path), _stat_key(path), str(trust_config_path()), _stat_key(trust_config_path()),
+                _stat_key(trusted_keys_path(ws)),
+                os.environ.get(TRUST_ROOT_ENV, ""), tuple(sorted(str(x) for x in (trust_roots or ()))))
+    hit = _LOG_MEMO.get(memo_key)
+    if hit is not None:  # the same files and pins: the same answer (callers never change a KeyLog)
+        return hit
+    log = _replay_key_log(ws, path, trust_roots)
+    if len(_LOG_MEMO) > 64:
+        _LOG_MEMO.clear()
+    _LOG_MEMO[memo_key] = log
+    return log
+
+
+_LOG_MEMO: dict[tuple[Any, ...], KeyLog] = {}
+
+
+def _stat_key(path: Path) -> tuple[int, ...] | None:
+    """Size, inode, mtime and ctime (a write always changes ctime); None when missing."""
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return (st.st_size, st.st_ino, st.st_mtime_ns, st.st_ctime_ns)
+
+
+def _replay_key_log(ws: Any, path: Path, trust_roots: Any) -> KeyLog:
     from lia.canonical import canonical_json, digest_obj
 
-    path = key_log_path(ws)
     log = KeyLog(path)
     if not path.exists():
+        if trusted_keys_path(ws).exists():
+            log.problems.append(f"keys/{TRUSTED_KEYS_FILE} is no longer trusted by itself; move its keys into the "
+                                f"key log with `lia keys migrate --signed-by KEY` (KEY: one of its DPO keys)")
         return log
     doc = _json_file(path, "key log")
     if not isinstance(doc, dict) or doc.get("format") != "lia-key-log/1" or not isinstance(doc.get("entries"), list):
@@ -549,6 +578,33 @@ def revoke_key(ws: Any, name: str, signed_by: Any) -> dict[str, Any]:
     entry, log = _append_entry(ws, "revoke", k.name, k.role, k.public_key, signed_by)
     _write_log(ws, log, entry)
     return {"name": k.name, "role": k.role, "keyid": k.keyid, "entry": entry["number"]}
+
+
+def migrate_trusted_keys(ws: Any, signed_by: Any) -> list[TrustedKey]:
+    """Move the keys of a legacy ``keys/trusted-keys.yaml`` into a new key log.
+
+    ``signed_by`` (a private key listed in that file) becomes the root, pinned for this
+    user, and admits every other listed key; the old file is renamed to ``.migrated``.
+    """
+    path = trusted_keys_path(ws)
+    old = load_trusted_keys(path)
+    if not old:
+        raise LiaError(f"{path}: no trusted keys to migrate")
+    if key_log_path(ws).exists():
+        raise LiaError(f"{key_log_path(ws)} already exists; add keys with `lia keys new` or import them one by one")
+    kid = keyid_of(signed_by.public_key())
+    if kid not in old:
+        raise LiaError(f"{path}: the --signed-by key {kid[:16]}... is not listed there; sign with one of its keys")
+    if old[kid].role != "dpo":
+        raise LiaError(f"{path}: the --signed-by key belongs to {old[kid].name} ({old[kid].role}); the root that "
+                       "admits the others must be a DPO key")
+    root = old[kid]
+    out = [add_trusted_key(ws, root.name, root.role, root.public_key, signed_by)]
+    for k in old.values():
+        if k.keyid != kid:
+            out.append(add_trusted_key(ws, k.name, k.role, k.public_key, signed_by))
+    os.replace(path, path.with_name(TRUSTED_KEYS_FILE + ".migrated"))
+    return out
 
 
 def _inside_workspace(ws: Any, out_dir: Path) -> Path | None:

@@ -402,9 +402,37 @@ def test_tool_versions_are_signed_and_an_upgrade_makes_the_report_stale(tws, tem
     "keys/key-log.json: its root entry sha256:ab is not pinned in /x/trust.yaml or LIA_TRUST_ROOT; "
     "run `lia keys pin sha256:ab` if you trust it",
     "tool altair 5.0.0 -> 6.0.0",
+    "keys/trusted-keys.yaml is no longer trusted by itself; move its keys into the key log with "
+    "`lia keys migrate --signed-by KEY` (KEY: one of its DPO keys)",
 ])
 def test_new_verification_messages_exist_in_swedish_and_norwegian(message: str) -> None:
     from lia.messages import translate
 
     sv, nb = translate(message, "sv"), translate(message, "nb")
     assert sv != message and nb != message and sv != nb
+
+
+def test_an_old_trusted_keys_file_is_migrated_into_a_pinned_key_log(tmp_path: Path, monkeypatch) -> None:
+    from lia.signing import TrustedKey, export_trusted_keys, keyid_of, load_key_log, load_private_key, \
+        migrate_trusted_keys, trusted_keys_path
+
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
+    (tmp_path / "ws").mkdir()
+    ws = Workspace(tmp_path / "ws")
+    (tmp_path / "a").mkdir()
+    (tmp_path / "k").mkdir()
+    anna, _ = _forged_key(tmp_path / "a")
+    karin, karin_file = _forged_key(tmp_path / "k")
+    old = [TrustedKey(n, r, keyid_of(k.public_key()), _pem(k), "2026-01-01") for n, r, k in
+           (("anna", "assessor", anna), ("karin", "dpo", karin))]
+    trusted_keys_path(ws).parent.mkdir()
+    trusted_keys_path(ws).write_bytes(export_trusted_keys(old))
+    log = load_key_log(ws)
+    assert log.trusted == {} and "lia keys migrate --signed-by KEY" in log.problems[0]
+    with pytest.raises(LiaError, match="must be a DPO key"):
+        migrate_trusted_keys(ws, anna)
+    migrate_trusted_keys(ws, load_private_key(karin_file))
+    log = load_key_log(ws)
+    assert log.problems == [] and [(k.name, k.entry, k.added_by) for k in log.trusted.values()] == [
+        ("karin", 1, "karin"), ("anna", 2, "karin")]
+    assert not trusted_keys_path(ws).exists()

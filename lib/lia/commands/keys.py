@@ -1,5 +1,5 @@
 """lia keys new NAME --role R [--signed-by KEY] [--out DIR] ...; lia keys list; lia keys revoke NAME --signed-by KEY;
-lia keys pin ROOT"""
+lia keys pin ROOT; lia keys migrate --signed-by KEY"""
 
 from __future__ import annotations
 
@@ -46,6 +46,9 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     pin = sub.add_parser("pin", help="trust a key log root (its first entry's digest or root key id) in your "
                                      "own configuration ($XDG_CONFIG_HOME/lia/trust.yaml)")
     pin.add_argument("root", help="sha256:... of the key log's first entry (`lia keys list` shows it)")
+    mg = sub.add_parser("migrate", help="move the keys of an old keys/trusted-keys.yaml into a new, signed key log "
+                                        "(the --signed-by DPO key becomes its root)")
+    _signer_args(mg, required=True)
     ls = sub.add_parser("list", help="list the trusted keys of this workspace and the key log entry of each")
     ls.add_argument("--json", action="store_true", help="print as JSON")
 
@@ -88,6 +91,14 @@ def run(args: argparse.Namespace, ws) -> int:
             print_json(info)
         else:
             print(f"revoked {info['name']} ({info['role']}) in entry {info['entry']} of the key log")
+        return 0
+    if args.keys_command == "migrate":
+        from ..signing import migrate_trusted_keys
+
+        moved = migrate_trusted_keys(ws, _signed_by(args))
+        for k in moved:
+            print(f"entry {k.entry}: {k.name} ({k.role}) {k.keyid[:16]}...")
+        print(f"the root is pinned in your configuration; on other machines run `lia keys pin {load_key_log(ws).root}`")
         return 0
     if args.keys_command == "pin":
         path = pin_root(args.root.strip(), f"pinned with lia keys pin for {ws.home}")
