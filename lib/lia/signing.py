@@ -820,7 +820,7 @@ def check_subjects(report_dir: Path, statement: dict[str, Any]) -> list[tuple[st
             if p.name.startswith(f".{ENVELOPE_FILE}.") or p.name.startswith(f".{RECORDS_FILE}."):
                 continue  # a signature being written right now (write_atomic's temporary file)
             kind = "folder" if p.is_dir() and not p.is_symlink() else "file"
-            problems.append((p.name, f"not listed in statement.json (added after rendering)" if kind == "file"
+            problems.append((p.name, "not listed in statement.json (added after rendering)" if kind == "file"
                              else "a folder not listed in statement.json (added after rendering)"))
     return problems
 

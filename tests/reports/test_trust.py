@@ -14,7 +14,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-
 from lia.errors import LiaError
 from lia.workspace import Workspace
 
@@ -137,7 +136,6 @@ def test_report_against_other_answers_in_the_workspace_fails(tws) -> None:
 
 def test_verify_names_the_key_log_entry_that_trusted_each_key(tws) -> None:
     from conftest import run_lia
-
     from lia.signing import verify_report
 
     ws, d = tws
@@ -151,7 +149,7 @@ def test_verify_names_the_key_log_entry_that_trusted_each_key(tws) -> None:
 
 
 def test_replacing_the_dpos_public_key_in_the_key_log_fails(tws, tmp_path: Path) -> None:
-    from lia.signing import keyid_of, key_log_path, sign_report, verify_report
+    from lia.signing import key_log_path, keyid_of, sign_report, verify_report
 
     ws, d = tws
     mallory, mkey = _forged_key(tmp_path)
@@ -168,7 +166,14 @@ def test_replacing_the_dpos_public_key_in_the_key_log_fails(tws, tmp_path: Path)
 
 def test_a_second_entry_with_the_dpos_name_is_refused(tws, tmp_path: Path) -> None:
     from lia.canonical import canonical_json, digest_obj
-    from lia.signing import KEYLOG_PAYLOAD_TYPE, key_log_path, keyid_of, pae, sign_report, verify_report
+    from lia.signing import (
+        KEYLOG_PAYLOAD_TYPE,
+        key_log_path,
+        keyid_of,
+        pae,
+        sign_report,
+        verify_report,
+    )
 
     ws, d = tws
     mallory, mkey = _forged_key(tmp_path)
@@ -224,7 +229,14 @@ def test_replacing_the_whole_key_log_is_detected_by_the_pin(tws, tmp_path: Path,
 
 
 def test_editing_the_old_trusted_keys_file_trusts_nobody(tws, tmp_path: Path) -> None:
-    from lia.signing import TrustedKey, export_trusted_keys, keyid_of, sign_report, trusted_keys_path, verify_report
+    from lia.signing import (
+        TrustedKey,
+        export_trusted_keys,
+        keyid_of,
+        sign_report,
+        trusted_keys_path,
+        verify_report,
+    )
 
     ws, d = tws
     mallory, mkey = _forged_key(tmp_path)
@@ -413,8 +425,15 @@ def test_new_verification_messages_exist_in_swedish_and_norwegian(message: str) 
 
 
 def test_an_old_trusted_keys_file_is_migrated_into_a_pinned_key_log(tmp_path: Path, monkeypatch) -> None:
-    from lia.signing import TrustedKey, export_trusted_keys, keyid_of, load_key_log, load_private_key, \
-        migrate_trusted_keys, trusted_keys_path
+    from lia.signing import (
+        TrustedKey,
+        export_trusted_keys,
+        keyid_of,
+        load_key_log,
+        load_private_key,
+        migrate_trusted_keys,
+        trusted_keys_path,
+    )
 
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
     (tmp_path / "ws").mkdir()

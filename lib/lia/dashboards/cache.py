@@ -74,7 +74,7 @@ class PortfolioCache:
         self._secret = cache_secret() if path is not None else None
         if path is not None and self._secret is None:
             self.path = path = None  # no secret, no trustworthy file: keep results in memory only
-        if path is not None:
+        if path is not None and self._secret is not None:
             try:
                 data = json.loads(path.read_text("utf-8"))
                 if isinstance(data, dict) and data.get("format") == CACHE_FORMAT and isinstance(data.get("entries"), dict) \
@@ -106,7 +106,7 @@ class PortfolioCache:
 
     def save(self) -> None:
         """Write the cache if it changed (atomically); a read-only workspace just skips it."""
-        if self.path is None or not self._dirty:
+        if self.path is None or self._secret is None or not self._dirty:
             return
         from lia.store import atomic_write
 
