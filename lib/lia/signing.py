@@ -881,7 +881,7 @@ def sign_report(ws: Any, report_dir: Path, key_path: Path, passphrase: bytes | N
     """
     report_dir = Path(report_dir)
     raw, st = load_statement(report_dir)
-    problems = check_subjects(report_dir, st)
+    problems = check_subjects(report_dir, st) + check_binding(ws, report_dir, st)
     if problems:
         listing = "; ".join(f"{n}: {m}" for n, m in problems)
         raise LiaError(f"{report_dir}: refusing to sign, the report does not match its statement ({listing})")

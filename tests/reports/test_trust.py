@@ -84,7 +84,7 @@ def test_signed_report_copied_under_another_assessment_fails_everywhere(tws, tem
     from lia.dashboards.portfolio import collect
     from lia.dashboards.sources import Sources
     from lia.report import report_status
-    from lia.signing import verify_report
+    from lia.signing import sign_report, verify_report
 
     ws, d = tws
     assert verify_report(ws, d, check_current=False).exit_code == 0
@@ -95,6 +95,9 @@ def test_signed_report_copied_under_another_assessment_fails_everywhere(tws, tem
     assert res.exit_code == 1
     assert ("statement.json", f"the statement is for assessment {AID} but the report is in reports/other-centre/v9") \
         in res.problems
+    # nobody can sign it there either
+    with pytest.raises(LiaError, match="refusing to sign.*other-centre/v9"):
+        sign_report(ws, fake, _KEYS["dpo"], passphrase=b"correct horse")
     # lia status: not current
     row = next(r for r in report_status(ws, templates_copy) if r.aid == "other-centre")
     assert row.state == "broken" and "other-centre/v9" in row.reasons[0]
