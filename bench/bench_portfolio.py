@@ -46,19 +46,22 @@ def free_port() -> int:
 
 def reference_report(base: Path) -> tuple[Path, Path]:
     """Render and sign one real report; returns (report folder, keys folder)."""
-    from lia.dashboards.demo import SIGNERS, generate
+    from lia.dashboards.demo import DEMO_PASSPHRASE, SIGNERS, generate
     from lia.report import render
-    from lia.signing import new_key, sign_report
+    from lia.signing import load_private_key, new_key, sign_report
     from lia.workspace import Workspace
 
     home = base / "reference"
     home.mkdir()
+    os.environ["XDG_CONFIG_HOME"] = str(base / "config")  # the key log's root is pinned here, not in ~/.config
     ws = Workspace(home)
     aid = generate(ws, 1, prefix="ref")[0]
     d = render(ws, aid, engine="nbclient")
+    root = None
     for name, role in SIGNERS:
-        k = new_key(ws, name, role, home / "keys" / "private")
-        sign_report(ws, d, Path(k["private_key"]))
+        k = new_key(ws, name, role, home / "keys" / "private", DEMO_PASSPHRASE, signed_by=root)
+        root = root or load_private_key(Path(k["private_key"]), DEMO_PASSPHRASE)
+        sign_report(ws, d, Path(k["private_key"]), DEMO_PASSPHRASE)
     return d, home / "keys"
 
 

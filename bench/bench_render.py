@@ -130,6 +130,7 @@ def main() -> int:
         from lia.signing import new_key, sign_report, verify_report
 
         report = results[0].dir
+        os.environ["XDG_CONFIG_HOME"] = str(tmp / "config")  # pin the key log's root here, not in ~/.config
         k = new_key(ws, "bench-dpo", "dpo", tmp / "keys")
         sign_report(ws, report, Path(k["private_key"]))
         t0 = time.perf_counter()

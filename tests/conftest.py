@@ -14,6 +14,19 @@ FIXTURES = Path(__file__).resolve().parent / "fixtures"
 MINI_TEMPLATES = FIXTURES / "templates"
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _user_config(tmp_path_factory: pytest.TempPathFactory):
+    """The user's own configuration (trust roots pinned by `lia keys new`, the cache secret) in a temporary
+    folder, never the real ~/.config; set in os.environ so subprocesses and servers use it too."""
+    old = os.environ.get("XDG_CONFIG_HOME")
+    os.environ["XDG_CONFIG_HOME"] = str(tmp_path_factory.mktemp("xdg-config"))
+    yield
+    if old is None:
+        os.environ.pop("XDG_CONFIG_HOME", None)
+    else:
+        os.environ["XDG_CONFIG_HOME"] = old
+
+
 @pytest.fixture
 def mini(monkeypatch: pytest.MonkeyPatch) -> Path:
     """Use the small test questionnaire (every question type) instead of the real ones."""

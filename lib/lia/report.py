@@ -69,6 +69,30 @@ def _library_version() -> str:
     return str(__version__)
 
 
+#: The packages whose version changes a report's bytes (notebook execution, charts, HTML).
+#: Their versions are signed in the statement (``predicate.tools``); an upgrade makes reports stale.
+REPORT_TOOLS = ("altair", "nbconvert", "papermill", "vl-convert-python")
+
+
+def tool_versions() -> dict[str, str]:
+    """Installed version of each of :data:`REPORT_TOOLS` (``"not installed"`` when absent)."""
+    global _TOOLS
+    if _TOOLS is None:
+        from importlib.metadata import PackageNotFoundError, version
+
+        out = {}
+        for name in REPORT_TOOLS:
+            try:
+                out[name] = version(name)
+            except PackageNotFoundError:
+                out[name] = "not installed"
+        _TOOLS = out
+    return dict(_TOOLS)
+
+
+_TOOLS: dict[str, str] | None = None
+
+
 # --------------------------------------------------------------------------- inputs
 
 def template_inputs(templates: Path) -> dict[str, Any]:
@@ -186,6 +210,7 @@ def current_inputs(ws: Any, aid: str, version: Any, templates: Path) -> dict[str
         "rule_files": _rule_files(templates),
         "template": template_inputs(templates),
         "library": {"name": "lia", "version": _library_version()},
+        "tools": tool_versions(),
     }
 
 
@@ -266,6 +291,12 @@ def stale_reasons(ws: Any, statement: dict[str, Any], templates: Path | None = N
     old_lib = (pred.get("library") or {}).get("version")
     if old_lib != _library_version():
         reasons.append(f"library version {old_lib} -> {_library_version()}")
+    old_tools = pred.get("tools")
+    if isinstance(old_tools, dict):  # reports rendered before tools were recorded have none
+        now = tool_versions()
+        for name in sorted(set(old_tools) | set(now)):
+            if old_tools.get(name) != now.get(name):
+                reasons.append(f"tool {name} {old_tools.get(name, 'not recorded')} -> {now.get(name, 'not installed')}")
     return reasons
 
 
@@ -346,7 +377,7 @@ class ReportStatus:
     aid: str
     dir: Path
     version: int
-    state: str  # current | stale | superseded | broken
+    state: str  # current | stale | superseded | broken (unreadable, or its statement belongs elsewhere)
     reasons: list[str] = field(default_factory=list)
     signed: bool = False
 
@@ -358,7 +389,7 @@ class ReportStatus:
 
 def report_status(ws: Any, templates: Path | None = None) -> list[ReportStatus]:
     """Every report: the newest of each assessment is current or stale (and why); older ones are superseded."""
-    from .signing import ENVELOPE_FILE, load_statement
+    from .signing import ENVELOPE_FILE, check_binding, load_statement
 
     out = []
     by_aid: dict[str, list[Path]] = {}
@@ -374,6 +405,10 @@ def report_status(ws: Any, templates: Path | None = None) -> list[ReportStatus]:
                 out.append(ReportStatus(aid, d, _dir_key(d)[0], "broken", [str(exc)], signed))
                 continue
             n = st["predicate"]["answers"]["version"]
+            wrong_place = [f"{f}: {m}" for f, m in check_binding(ws, d, st)]
+            if wrong_place:  # e.g. another assessment's report copied here: never current
+                out.append(ReportStatus(aid, d, n, "broken", wrong_place, signed))
+                continue
             if d != newest:
                 out.append(ReportStatus(aid, d, n, "superseded", [f"superseded by {newest.name}"], signed))
                 continue

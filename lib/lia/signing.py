@@ -34,9 +34,11 @@ from lia.errors import InputError, LiaError
 
 __all__ = [
     "ENVELOPE_FILE", "PAYLOAD_TYPE", "RECORD_PAYLOAD_TYPE", "RECORDS_FILE", "ROLES", "STATEMENT_FILE",
-    "STATEMENT_TYPE", "TRUSTED_KEYS_FILE", "Signer", "TrustedKey", "Verification", "add_trusted_key",
-    "keyid_of", "load_private_key", "load_statement", "load_trusted_keys", "new_key", "pae",
-    "read_passphrase", "sign_report", "trusted_keys_path", "verify_report", "write_atomic",
+    "STATEMENT_TYPE", "TRUSTED_KEYS_FILE", "KEY_LOG_FILE", "TRUST_ROOT_ENV", "KeyLog", "Signer", "TrustedKey",
+    "Verification", "add_trusted_key", "export_trusted_keys", "key_log_path", "keyid_of", "load_key_log", "load_private_key",
+    "load_statement", "load_trusted_keys", "migrate_trusted_keys", "new_key", "pae", "pin_root", "pinned_roots", "read_passphrase",
+    "revoke_key", "sign_report", "trust_config_path", "trusted_keys_path", "user_config_dir", "verify_report",
+    "write_atomic",
 ]
 
 ROLES = ("assessor", "dpo", "legal")
@@ -44,6 +46,11 @@ STATEMENT_FILE = "statement.json"
 ENVELOPE_FILE = "statement.dsse.json"
 RECORDS_FILE = "signatures.json"
 TRUSTED_KEYS_FILE = "trusted-keys.yaml"
+KEY_LOG_FILE = "key-log.json"
+TRUST_CONFIG_FILE = "trust.yaml"
+TRUST_ROOT_ENV = "LIA_TRUST_ROOT"
+KEYLOG_PAYLOAD_TYPE = "application/vnd.lia-workbench.key-log-entry+json"
+_ENTRY_FIELDS = ("number", "action", "name", "role", "keyid", "public_key", "time", "author", "parent")
 PAYLOAD_TYPE = "application/vnd.in-toto+json"
 RECORD_PAYLOAD_TYPE = "application/vnd.lia-workbench.signing-record+json"
 STATEMENT_TYPE = "https://in-toto.io/Statement/v1"
@@ -191,7 +198,7 @@ def _load_public_pem(pem: str, path: Path, where: str) -> Any:
 
 @dataclass(frozen=True)
 class TrustedKey:
-    """One entry of the trusted-keys file."""
+    """One trusted key: from an entry of the workspace's key log (or of an explicit trusted-keys file)."""
 
     name: str
     role: str
@@ -199,11 +206,18 @@ class TrustedKey:
     public_key_pem: str
     added: str
     public_key: Any = field(compare=False, repr=False, default=None)
+    entry: int | None = None        # the key log entry that trusted this key (None: a --trusted-keys file)
+    added_by: str | None = None     # name of the key that signed that entry (itself for the root)
 
 
 def trusted_keys_path(ws: Any) -> Path:
-    """``<home>/keys/trusted-keys.yaml``."""
+    """``<home>/keys/trusted-keys.yaml`` (the format of ``lia verify --trusted-keys FILE``)."""
     return Path(ws.keys_dir) / TRUSTED_KEYS_FILE
+
+
+def key_log_path(ws: Any) -> Path:
+    """``<home>/keys/key-log.json``: the workspace's append-only, hash-chained, signed key log."""
+    return Path(ws.keys_dir) / KEY_LOG_FILE
 
 
 def load_trusted_keys(path: Path) -> dict[str, TrustedKey]:
@@ -250,7 +264,9 @@ def load_trusted_keys(path: Path) -> dict[str, TrustedKey]:
     return out
 
 
-def _dump_trusted(keys: list[TrustedKey]) -> bytes:
+def export_trusted_keys(keys: Any) -> bytes:
+    """A ``lia-trusted-keys/1`` YAML text of ``keys`` (e.g. ``load_key_log(ws).trusted.values()``), for
+    ``lia verify --trusted-keys FILE`` on a machine that should trust exactly these keys."""
     import yaml
 
     doc = {"format": "lia-trusted-keys/1",
@@ -268,26 +284,342 @@ def _dump_trusted(keys: list[TrustedKey]) -> bytes:
     return yaml.dump(doc, Dumper=_Dumper, sort_keys=False, allow_unicode=True).encode("utf-8")
 
 
-def add_trusted_key(ws: Any, name: str, role: str, public_key: Any) -> TrustedKey:
-    """Add a public key to the workspace's trusted keys (refuses a duplicate name or key)."""
+# --------------------------------------------------------------------------- the trust root (user config)
+
+def user_config_dir() -> Path:
+    """``$XDG_CONFIG_HOME/lia`` (default ``~/.config/lia``): the user's own files, outside any workspace."""
+    base = os.environ.get("XDG_CONFIG_HOME") or str(Path.home() / ".config")
+    return Path(base) / "lia"
+
+
+def trust_config_path() -> Path:
+    """``$XDG_CONFIG_HOME/lia/trust.yaml``: the key log roots this user trusts."""
+    return user_config_dir() / TRUST_CONFIG_FILE
+
+
+def _read_trust_config(path: Path) -> list[dict[str, Any]]:
+    from lia.loaders import parse_yaml
+
+    if not path.exists():
+        return []
+    raw = _read_small(path, "trust configuration")
+    try:
+        doc = parse_yaml(raw.decode("utf-8"), path)
+    except UnicodeDecodeError as exc:
+        raise InputError(f"not UTF-8 text (byte {exc.start})", file=path) from None
+    if doc is None:
+        return []
+    if not isinstance(doc, dict) or doc.get("format") != "lia-trust/1" or not isinstance(doc.get("roots", []), list):
+        raise InputError("expected a mapping with 'format: lia-trust/1' and a list 'roots' of {root: sha256:...}",
+                         file=path)
+    out = []
+    for i, r in enumerate(doc.get("roots") or []):
+        if not (isinstance(r, dict) and isinstance(r.get("root"), str) and r["root"].strip()):
+            raise InputError("expected {root: 'sha256:<hex>' (a key log's first entry) or a root key id}",
+                             file=path, where=f"roots[{i}]")
+        out.append(r)
+    return out
+
+
+def pinned_roots(extra: Any = ()) -> set[str]:
+    """The key log roots trusted here: ``extra`` (``--trust-root``), ``$LIA_TRUST_ROOT`` (comma-separated)
+    and ``$XDG_CONFIG_HOME/lia/trust.yaml``. A root is a log's first entry digest or the root key id."""
+    pins = {str(x).strip() for x in (extra or ()) if str(x).strip()}
+    env = os.environ.get(TRUST_ROOT_ENV, "")
+    pins |= {p.strip() for p in env.split(",") if p.strip()}
+    pins |= {str(r["root"]).strip() for r in _read_trust_config(trust_config_path())}
+    return pins
+
+
+def pin_root(root: str, note: str = "") -> Path:
+    """Add ``root`` to the user's trust configuration (idempotent). Returns the file's path."""
+    import yaml
+
+    path = trust_config_path()
+    roots = _read_trust_config(path)
+    if not any(r["root"] == root for r in roots):
+        roots.append({"root": root, "note": note, "pinned": _now()})
+        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        write_atomic(path, yaml.safe_dump({"format": "lia-trust/1", "roots": roots}, sort_keys=False,
+                                          allow_unicode=True).encode("utf-8"), mode=0o600)
+    return path
+
+
+# --------------------------------------------------------------------------- the key log
+
+def _norm_name(name: str) -> str:
+    return " ".join(name.split()).casefold()
+
+
+def _entry_body(entry: dict[str, Any]) -> dict[str, Any]:
+    return {k: entry[k] for k in _ENTRY_FIELDS}
+
+
+@dataclass
+class KeyLog:
+    """The workspace's key log, replayed: which keys it trusts now and what is wrong with it."""
+
+    path: Path
+    entries: list[dict[str, Any]] = field(default_factory=list)
+    keys: dict[str, TrustedKey] = field(default_factory=dict)   # active keys: keyid -> TrustedKey
+    root: str | None = None          # digest of the first entry
+    root_keyid: str | None = None
+    pinned: bool = False
+    problems: list[str] = field(default_factory=list)
+
+    @property
+    def trusted(self) -> dict[str, TrustedKey]:
+        """The keys a verification may trust: none unless the log is pinned and has no problem."""
+        return self.keys if self.pinned and not self.problems else {}
+
+
+def load_key_log(ws: Any, trust_roots: Any = ()) -> KeyLog:
+    """Read and replay ``keys/key-log.json``.
+
+    Each entry adds or revokes one key, names its parent's digest and is signed by the root
+    key (entry 1, self-signed) or by a DPO key the log trusts at that point. The first entry
+    must be pinned outside the workspace (:func:`pinned_roots`). A malformed file is an
+    InputError; a broken chain, a bad signature, an unauthorised author or a duplicate name
+    stop the replay and are listed in ``problems`` (keys before that entry stay listed in
+    ``keys`` for display, but :attr:`KeyLog.trusted` is then empty).
+    """
+    path = key_log_path(ws)
+    memo_key = (str(path), _stat_key(path), str(trust_config_path()), _stat_key(trust_config_path()),
+                _stat_key(trusted_keys_path(ws)),
+                os.environ.get(TRUST_ROOT_ENV, ""), tuple(sorted(str(x) for x in (trust_roots or ()))))
+    hit = _LOG_MEMO.get(memo_key)
+    if hit is not None:  # the same files and pins: the same answer (callers never change a KeyLog)
+        return hit
+    log = _replay_key_log(ws, path, trust_roots)
+    if len(_LOG_MEMO) > 64:
+        _LOG_MEMO.clear()
+    _LOG_MEMO[memo_key] = log
+    return log
+
+
+_LOG_MEMO: dict[tuple[Any, ...], KeyLog] = {}
+
+
+def _stat_key(path: Path) -> tuple[int, ...] | None:
+    """Size, inode, mtime and ctime (a write always changes ctime); None when missing."""
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return (st.st_size, st.st_ino, st.st_mtime_ns, st.st_ctime_ns)
+
+
+def _replay_key_log(ws: Any, path: Path, trust_roots: Any) -> KeyLog:
+    from lia.canonical import canonical_json, digest_obj
+
+    log = KeyLog(path)
+    if not path.exists():
+        if trusted_keys_path(ws).exists():
+            log.problems.append(f"keys/{TRUSTED_KEYS_FILE} is no longer trusted by itself; move its keys into the "
+                                f"key log with `lia keys migrate --signed-by KEY` (KEY: one of its DPO keys)")
+        return log
+    doc = _json_file(path, "key log")
+    if not isinstance(doc, dict) or doc.get("format") != "lia-key-log/1" or not isinstance(doc.get("entries"), list):
+        raise InputError("expected {format: 'lia-key-log/1', entries: [...]}", file=path)
+    rel = f"keys/{KEY_LOG_FILE}"
+    active: dict[str, TrustedKey] = {}
+    seen: set[str] = set()
+    parent = None
+    for i, e in enumerate(doc["entries"]):
+        where = f"entries[{i}]"
+        if not isinstance(e, dict) or any(k not in e for k in (*_ENTRY_FIELDS, "digest", "sig")):
+            raise InputError(f"expected an entry with {', '.join(_ENTRY_FIELDS)}, digest, sig", file=path, where=where)
+        n = i + 1
+        body = _entry_body(e)
+        if e["number"] != n:
+            log.problems.append(f"{rel} entry {n}: numbered {e['number']!r}; an entry was removed or inserted")
+            break
+        if e["parent"] != parent:
+            log.problems.append(f"{rel} entry {n}: its parent is not the digest of entry {n - 1}; "
+                                "the log was edited or reordered")
+            break
+        try:
+            digest = digest_obj(body)
+        except Exception:
+            raise InputError("the entry cannot be canonicalised (expected plain JSON values)", file=path,
+                             where=where) from None
+        if e["digest"] != digest:
+            log.problems.append(f"{rel} entry {n}: its digest does not match its content; the entry was edited")
+            break
+        if e["action"] not in ("add", "revoke") or e["role"] not in ROLES or not isinstance(e["name"], str) \
+                or not _NAME_RE.match(e["name"]) or not isinstance(e["public_key"], str):
+            raise InputError("expected action add|revoke, a role, a name and a PEM public_key", file=path, where=where)
+        key = _load_public_pem(e["public_key"], path, where)
+        kid = keyid_of(key)
+        if e["keyid"] != kid:
+            log.problems.append(f"{rel} entry {n}: keyid does not match its public key")
+            break
+        if n == 1:
+            if e["action"] != "add" or e["author"] != kid:
+                log.problems.append(f"{rel} entry 1: the root entry must add a key and be signed by that key")
+                break
+            author_key, author_name = key, e["name"]
+        else:
+            ak = active.get(e["author"])
+            if ak is None or not (ak.keyid == log.root_keyid or ak.role == "dpo"):
+                log.problems.append(f"{rel} entry {n}: signed by key {str(e['author'])[:16]}..., which is not the "
+                                    "root key or a trusted DPO key at that point")
+                break
+            author_key, author_name = ak.public_key, ak.name
+        sig = _b64decode(e["sig"], path, f"{where}.sig")
+        if not _verify_sig(author_key, sig, pae(KEYLOG_PAYLOAD_TYPE, canonical_json(body))):
+            log.problems.append(f"{rel} entry {n}: the signature does not verify; the entry was changed")
+            break
+        if e["action"] == "add":
+            if kid in seen:
+                log.problems.append(f"{rel} entry {n}: key {kid[:16]}... was already in the log; "
+                                    "a key is added once")
+                break
+            dup = next((k for k in active.values() if _norm_name(k.name) == _norm_name(e["name"])), None)
+            if dup is not None:
+                log.problems.append(f"{rel} entry {n}: a key named {e['name']} is already trusted (entry {dup.entry}); "
+                                    "duplicate names are refused")
+                break
+            active[kid] = TrustedKey(e["name"], e["role"], kid, e["public_key"], str(e["time"]), key, n, author_name)
+            seen.add(kid)
+        else:
+            if kid not in active or kid == log.root_keyid:
+                log.problems.append(f"{rel} entry {n}: revokes a key that is not trusted, or the root key")
+                break
+            del active[kid]
+        if n == 1:
+            log.root, log.root_keyid = digest, kid
+        log.entries.append(e)
+        parent = digest
+    log.keys = active
+    if log.root is not None:
+        pins = pinned_roots(trust_roots)
+        log.pinned = log.root in pins or (log.root_keyid or "") in pins
+        if not log.pinned:
+            log.problems.append(f"{rel}: its root entry {log.root} is not pinned in {trust_config_path()} "
+                                f"or {TRUST_ROOT_ENV}; run `lia keys pin {log.root}` if you trust it")
+    return log
+
+
+def _append_entry(ws: Any, action: str, name: str, role: str, public_key: Any, author_key: Any,
+                  trust_roots: Any = ()) -> tuple[dict[str, Any], KeyLog]:
     from cryptography.hazmat.primitives import serialization
 
-    path = trusted_keys_path(ws)
-    keys = load_trusted_keys(path)
-    keyid = keyid_of(public_key)
-    if keyid in keys:
-        raise LiaError(f"{path}: this key is already trusted as {keys[keyid].name} ({keys[keyid].role})")
-    if any(k.name == name for k in keys.values()):
-        raise LiaError(f"{path}: a key named {name!r} is already trusted; choose another name")
+    from lia.canonical import canonical_json, digest_obj
+
+    log = load_key_log(ws, trust_roots)
+    if log.entries and log.problems:
+        raise LiaError(f"{log.path}: refusing to extend a key log that does not verify: " + "; ".join(log.problems))
     pem = public_key.public_bytes(serialization.Encoding.PEM,
                                   serialization.PublicFormat.SubjectPublicKeyInfo).decode("ascii")
-    entry = TrustedKey(name, role, keyid, pem, _now(), public_key)
-    write_atomic(path, _dump_trusted([*keys.values(), entry]))
-    return entry
+    kid = keyid_of(public_key)
+    author = keyid_of(author_key.public_key())
+    if not log.entries and (action != "add" or author != kid):
+        raise LiaError(f"{log.path}: the first entry must add a key signed by that same key (the root)")
+    if log.entries:
+        ak = log.keys.get(author)
+        if ak is None or not (author == log.root_keyid or ak.role == "dpo"):
+            raise LiaError(f"{log.path}: the signing key {author[:16]}... is not the root key or a trusted DPO key; "
+                           "only they may change whom this workspace trusts")
+    body = {"number": len(log.entries) + 1, "action": action, "name": name, "role": role, "keyid": kid,
+            "public_key": pem, "time": _now(), "author": author, "parent": log.root and log.entries[-1]["digest"]}
+    entry = {**body, "digest": digest_obj(body),
+             "sig": _b64(author_key.sign(pae(KEYLOG_PAYLOAD_TYPE, canonical_json(body))))}
+    return entry, log
 
 
-def new_key(ws: Any, name: str, role: str, out_dir: Path, passphrase: bytes | None = None) -> dict[str, Any]:
-    """Create an Ed25519 key pair NAME.key (0600) / NAME.pub in out_dir and trust the public key."""
+def _write_log(ws: Any, log: KeyLog, entry: dict[str, Any]) -> None:
+    doc = {"format": "lia-key-log/1", "entries": [*log.entries, entry]}
+    write_atomic(log.path, (json.dumps(doc, indent=2) + "\n").encode("utf-8"))
+
+
+def add_trusted_key(ws: Any, name: str, role: str, public_key: Any, signed_by: Any = None) -> TrustedKey:
+    """Append an ``add`` entry for ``public_key`` to the key log, signed by ``signed_by`` (a private key).
+
+    An empty log takes the key as its root (``signed_by`` must then be the key's own private
+    key) and pins that root in the user's trust configuration.
+    Refuses a name or key already trusted.
+    """
+    if role not in ROLES:
+        raise LiaError(f"role {role!r}: expected one of {', '.join(ROLES)}")
+    log = load_key_log(ws)
+    kid = keyid_of(public_key)
+    if kid in log.keys:
+        raise LiaError(f"{log.path}: this key is already trusted as {log.keys[kid].name} ({log.keys[kid].role})")
+    dup = next((k for k in log.keys.values() if _norm_name(k.name) == _norm_name(name)), None)
+    if dup is not None:
+        raise LiaError(f"{log.path}: a key named {dup.name!r} is already trusted (entry {dup.entry}); choose another name")
+    if signed_by is None:
+        raise LiaError(f"{log.path}: a new trusted key must be signed into the key log by the root key or a DPO key")
+    entry, log = _append_entry(ws, "add", name, role, public_key, signed_by)
+    _write_log(ws, log, entry)
+    if entry["number"] == 1:
+        pin_root(entry["digest"], f"{name} ({role}), {Path(ws.home).resolve()}")
+    return TrustedKey(name, role, kid, entry["public_key"], entry["time"], public_key, entry["number"],
+                      name if entry["number"] == 1 else log.keys[entry["author"]].name)
+
+
+def revoke_key(ws: Any, name: str, signed_by: Any) -> dict[str, Any]:
+    """Append a ``revoke`` entry for the trusted key called ``name``, signed by the root or a DPO key."""
+    log = load_key_log(ws)
+    k = next((k for k in log.keys.values() if _norm_name(k.name) == _norm_name(name)), None)
+    if k is None:
+        raise LiaError(f"{log.path}: no trusted key named {name!r}")
+    if k.keyid == log.root_keyid:
+        raise LiaError(f"{log.path}: {name} holds the root key, which cannot be revoked; start a new key log")
+    entry, log = _append_entry(ws, "revoke", k.name, k.role, k.public_key, signed_by)
+    _write_log(ws, log, entry)
+    return {"name": k.name, "role": k.role, "keyid": k.keyid, "entry": entry["number"]}
+
+
+def migrate_trusted_keys(ws: Any, signed_by: Any) -> list[TrustedKey]:
+    """Move the keys of a legacy ``keys/trusted-keys.yaml`` into a new key log.
+
+    ``signed_by`` (a private key listed in that file) becomes the root, pinned for this
+    user, and admits every other listed key; the old file is renamed to ``.migrated``.
+    """
+    path = trusted_keys_path(ws)
+    old = load_trusted_keys(path)
+    if not old:
+        raise LiaError(f"{path}: no trusted keys to migrate")
+    if key_log_path(ws).exists():
+        raise LiaError(f"{key_log_path(ws)} already exists; add keys with `lia keys new` or import them one by one")
+    kid = keyid_of(signed_by.public_key())
+    if kid not in old:
+        raise LiaError(f"{path}: the --signed-by key {kid[:16]}... is not listed there; sign with one of its keys")
+    if old[kid].role != "dpo":
+        raise LiaError(f"{path}: the --signed-by key belongs to {old[kid].name} ({old[kid].role}); the root that "
+                       "admits the others must be a DPO key")
+    root = old[kid]
+    out = [add_trusted_key(ws, root.name, root.role, root.public_key, signed_by)]
+    for k in old.values():
+        if k.keyid != kid:
+            out.append(add_trusted_key(ws, k.name, k.role, k.public_key, signed_by))
+    os.replace(path, path.with_name(TRUSTED_KEYS_FILE + ".migrated"))
+    return out
+
+
+def _inside_workspace(ws: Any, out_dir: Path) -> Path | None:
+    """The workspace (or git work tree) folder ``out_dir`` lies in, if any."""
+    out = Path(os.path.abspath(out_dir))
+    home = Path(os.path.abspath(ws.home))
+    if out == home or home in out.parents:
+        return home
+    for d in (out, *out.parents):
+        if (d / "assessments").is_dir() or (d / "keys" / KEY_LOG_FILE).exists() or (d / ".git").exists():
+            return d
+    return None
+
+
+def new_key(ws: Any, name: str, role: str, out_dir: Path, passphrase: bytes | None = None,
+            signed_by: Any = None) -> dict[str, Any]:
+    """Create an Ed25519 key pair NAME.key (0600) / NAME.pub in out_dir and trust the public key.
+
+    The first key of a workspace becomes the root of its key log (pinned in the user's
+    trust configuration); every later key must be admitted by ``signed_by``, the private
+    key of the root or of a trusted DPO. An unencrypted private key is refused inside a
+    workspace or a git work tree, where ``git add -A`` would commit it.
+    """
     from cryptography.hazmat.primitives import serialization
     from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
@@ -296,14 +628,27 @@ def new_key(ws: Any, name: str, role: str, out_dir: Path, passphrase: bytes | No
     if role not in ROLES:
         raise LiaError(f"role {role!r}: expected one of {', '.join(ROLES)}")
     out_dir = Path(out_dir)
+    inside = _inside_workspace(ws, out_dir)
+    if inside is not None and Path(os.path.abspath(ws.reports_dir)) in (Path(os.path.abspath(out_dir)),
+                                                                          *Path(os.path.abspath(out_dir)).parents):
+        raise LiaError(f"--out {out_dir}: a private key may not be written into a report folder")
+    if inside is not None and not passphrase:
+        raise LiaError(f"--out {out_dir} is inside {inside}, where `git add -A` or a copy of the workspace would "
+                       "take the private key along; write it to your own folder (the default is "
+                       f"{user_config_dir() / 'keys'}) or protect it with --passphrase-env VAR / --passphrase-file FILE")
     priv_path, pub_path = out_dir / f"{name}.key", out_dir / f"{name}.pub"
     for p in (priv_path, pub_path):
         if p.exists():
             raise LiaError(f"{p} already exists; refusing to overwrite a key")
-    # Fail early (before creating files) if the name or key is already trusted.
-    trusted = load_trusted_keys(trusted_keys_path(ws))
-    if any(k.name == name for k in trusted.values()):
-        raise LiaError(f"{trusted_keys_path(ws)}: a key named {name!r} is already trusted; choose another name")
+    # Fail early (before creating files) if the name is already trusted or no one may admit the key.
+    log = load_key_log(ws)
+    dup = next((k for k in log.keys.values() if _norm_name(k.name) == _norm_name(name)), None)
+    if dup is not None:
+        raise LiaError(f"{log.path}: a key named {dup.name!r} is already trusted (entry {dup.entry}); "
+                       "choose another name")
+    if log.entries and signed_by is None:
+        raise LiaError(f"{log.path}: this workspace already trusts keys; a new key must be admitted by the root key "
+                       "or a DPO key: give --signed-by THEIR.key")
     key = Ed25519PrivateKey.generate()
     enc: Any = (serialization.BestAvailableEncryption(passphrase) if passphrase
                 else serialization.NoEncryption())
@@ -319,14 +664,16 @@ def new_key(ws: Any, name: str, role: str, out_dir: Path, passphrase: bytes | No
             fh.flush()
             os.fsync(fh.fileno())
         write_atomic(pub_path, pub_pem)
-        entry = add_trusted_key(ws, name, role, key.public_key())
+        entry = add_trusted_key(ws, name, role, key.public_key(), signed_by if log.entries else key)
     except BaseException:
         for p in (priv_path, pub_path):
             if p.exists():
                 p.unlink()
         raise
     return {"name": name, "role": role, "keyid": entry.keyid, "private_key": str(priv_path),
-            "public_key": str(pub_path), "trusted_keys": str(trusted_keys_path(ws)),
+            "public_key": str(pub_path), "key_log": str(key_log_path(ws)), "trusted_keys": str(key_log_path(ws)),
+            "entry": entry.entry, "added_by": entry.added_by, "root": entry.entry == 1,
+            "pinned_in": str(trust_config_path()) if entry.entry == 1 else None,
             "encrypted": bool(passphrase)}
 
 
@@ -415,6 +762,9 @@ def _load_records(report_dir: Path) -> list[dict[str, Any]]:
         if not isinstance(rec, dict) or not all(isinstance(rec.get(k), str) for k in
                                                 ("statement", "keyid", "name", "role", "signed_at")):
             raise InputError("expected a record {statement, keyid, name, role, signed_at}", file=path, where=where)
+        cos = rec.get("cosigners", [])
+        if not (isinstance(cos, list) and all(isinstance(c, str) for c in cos)):
+            raise InputError("cosigners: expected a list of key ids", file=path, where=where)
         out.append({"keyid": sigs[0]["keyid"], "payload": payload, "sig": sig, "record": rec, "envelope": env})
     return out
 
@@ -430,7 +780,11 @@ def _verify_sig(public_key: Any, sig: bytes, message: bytes) -> bool:
 
 
 def check_subjects(report_dir: Path, statement: dict[str, Any]) -> list[tuple[str, str]]:
-    """Compare every subject's SHA-256 with the file; also flag files the statement does not cover."""
+    """Compare every subject's SHA-256 with the file; flag links and every file the statement does not cover.
+
+    A report folder holds plain files only: a symbolic link (even to identical bytes) is
+    refused, and any other entry - hidden files and folders included - is reported.
+    """
     report_dir = Path(report_dir)
     problems: list[tuple[str, str]] = []
     listed = set()
@@ -438,6 +792,9 @@ def check_subjects(report_dir: Path, statement: dict[str, Any]) -> list[tuple[st
         name = s["name"]
         listed.add(name)
         path = report_dir / name
+        if path.is_symlink():
+            problems.append((name, "is a symbolic link; a report folder holds only plain files"))
+            continue
         if not path.is_file():
             problems.append((name, "listed in statement.json but missing"))
             continue
@@ -449,8 +806,57 @@ def check_subjects(report_dir: Path, statement: dict[str, Any]) -> list[tuple[st
             problems.append((name, "SHA-256 differs from statement.json: the file was changed"))
     own = {STATEMENT_FILE, ENVELOPE_FILE, RECORDS_FILE}
     for p in sorted(report_dir.iterdir()):
-        if p.name not in listed and p.name not in own and not p.name.startswith("."):
-            problems.append((p.name, "not listed in statement.json (added after rendering)"))
+        if p.name in own and p.is_symlink():
+            problems.append((p.name, "is a symbolic link; a report folder holds only plain files"))
+        elif p.name not in listed and p.name not in own:
+            if p.name.startswith(f".{ENVELOPE_FILE}.") or p.name.startswith(f".{RECORDS_FILE}."):
+                continue  # a signature being written right now (write_atomic's temporary file)
+            kind = "folder" if p.is_dir() and not p.is_symlink() else "file"
+            problems.append((p.name, "not listed in statement.json (added after rendering)" if kind == "file"
+                             else "a folder not listed in statement.json (added after rendering)"))
+    return problems
+
+
+def check_binding(ws: Any, report_dir: Path, statement: dict[str, Any]) -> list[tuple[str, str]]:
+    """Whether the statement belongs where it was found.
+
+    Under the workspace's ``reports/`` the folder must be ``<assessment id>/v<N>`` (or
+    ``v<N>-r<k>``) of the statement's id and answers version; wherever the folder is, the
+    workspace's stored answers version N of that assessment (when it has that assessment)
+    must have the digest the statement was built from. A report copied under another
+    assessment or version, or into a workspace with other answers, fails here.
+    """
+    report_dir = Path(report_dir)
+    pred = statement["predicate"]
+    aid, n = str(pred["assessment"]["id"]), pred["answers"]["version"]
+    problems: list[tuple[str, str]] = []
+    if report_dir.is_symlink():
+        problems.append((report_dir.name, "the report folder is a symbolic link; expected a plain folder"))
+    here, reports = Path(os.path.abspath(report_dir)), Path(os.path.abspath(ws.reports_dir))
+    if reports in here.parents:
+        rel = here.relative_to(reports).parts
+        m = re.match(r"^v(\d+)(?:-r\d+)?$", rel[-1])
+        if len(rel) != 2 or rel[0] != aid:
+            problems.append((STATEMENT_FILE, f"the statement is for assessment {aid} but the report is in "
+                                             f"reports/{'/'.join(rel)}"))
+        elif m is None or int(m.group(1)) != n:
+            problems.append((STATEMENT_FILE, f"the statement is for answers version {n} of {aid} but the report is "
+                                             f"in reports/{'/'.join(rel)}"))
+    vdir = Path(ws.assessments_dir) / aid / "versions"
+    if re.match(r"^[a-z0-9][a-z0-9-]{0,62}$", aid) and vdir.is_dir():
+        vfile = vdir / f"{n:04d}.json"
+        try:
+            have = json.loads(vfile.read_text(encoding="utf-8")).get("digest")
+        except FileNotFoundError:
+            problems.append((STATEMENT_FILE, f"the statement is for answers version {n} of {aid}, which this "
+                                             "workspace does not have"))
+        except (OSError, ValueError, AttributeError):
+            pass  # unreadable: staleness says so
+        else:
+            want = pred["answers"].get("digest")
+            if have != want:
+                problems.append((STATEMENT_FILE, f"the statement was built from answers {want}, but version {n} of "
+                                                 f"{aid} in this workspace is {have}"))
     return problems
 
 
@@ -467,17 +873,19 @@ def sign_report(ws: Any, report_dir: Path, key_path: Path, passphrase: bytes | N
     """
     report_dir = Path(report_dir)
     raw, st = load_statement(report_dir)
-    problems = check_subjects(report_dir, st)
+    problems = check_subjects(report_dir, st) + check_binding(ws, report_dir, st)
     if problems:
         listing = "; ".join(f"{n}: {m}" for n, m in problems)
         raise LiaError(f"{report_dir}: refusing to sign, the report does not match its statement ({listing})")
     key = private_key if private_key is not None else load_private_key(Path(key_path), passphrase)
     keyid = keyid_of(key.public_key())
     if signer is None:
-        trusted = load_trusted_keys(trusted_keys_path(ws))
+        log = load_key_log(ws)
+        trusted = log.trusted
         if keyid not in trusted:
-            raise LiaError(f"{key_path}: key {keyid[:16]}... is not in {trusted_keys_path(ws)}; "
-                           "create keys with 'lia keys new' or add the public key there")
+            why = ("; ".join(log.problems) + "; ") if log.problems else ""
+            raise LiaError(f"{key_path}: key {keyid[:16]}... is not trusted by {log.path}; {why}"
+                           "create keys with 'lia keys new' (admitted with --signed-by by the root or a DPO key)")
         name, role = trusted[keyid].name, trusted[keyid].role
     else:
         name, role = signer
@@ -493,8 +901,9 @@ def sign_report(ws: Any, report_dir: Path, key_path: Path, passphrase: bytes | N
     envelope = {"payload": _b64(raw), "payloadType": PAYLOAD_TYPE, "signatures": sigs}
 
     signed_at = _now()
+    # The other signatures already on the report: removing one of them later is then detected.
     record = {"statement": "sha256:" + _sha256_hex(raw), "keyid": keyid, "name": name, "role": role,
-              "signed_at": signed_at}
+              "signed_at": signed_at, "cosigners": sorted(s["keyid"] for s in sigs if s["keyid"] != keyid)}
     rec_bytes = json.dumps(record, sort_keys=True, separators=(",", ":")).encode("utf-8")
     rec_env = {"payload": _b64(rec_bytes), "payloadType": RECORD_PAYLOAD_TYPE,
                "signatures": [{"keyid": keyid, "sig": _b64(key.sign(pae(RECORD_PAYLOAD_TYPE, rec_bytes)))}]}
@@ -520,11 +929,14 @@ class Signer:
     signed_at: str | None
     valid: bool
     problem: str | None = None
+    key_log_entry: int | None = None   # the key log entry that trusted this key
+    added_by: str | None = None        # who signed that entry
 
     def to_json(self) -> dict[str, Any]:
         """Plain dict for --json."""
         return {"keyid": self.keyid, "name": self.name, "role": self.role, "signed_at": self.signed_at,
-                "valid": self.valid, "problem": self.problem}
+                "valid": self.valid, "problem": self.problem, "key_log_entry": self.key_log_entry,
+                "added_by": self.added_by}
 
 
 @dataclass
@@ -561,12 +973,20 @@ class Verification:
                 "exit_code": self.exit_code}
 
 
-def verify_report(ws: Any, report_dir: Path, trusted_keys: Path | None = None,
-                  check_current: bool = True, templates: Path | None = None) -> Verification:
-    """Check signatures, file digests and (optionally) whether the inputs are still current.
+#: The roles a report's signatures must include, by the assessment status in its statement.
+REQUIRED_ROLES = {"approved": ("dpo",)}
 
-    Malformed files give an InputError naming them; everything else ends up in
-    ``Verification.problems`` (file, message) or ``Verification.stale``.
+
+def verify_report(ws: Any, report_dir: Path, trusted_keys: Path | None = None,
+                  check_current: bool = True, templates: Path | None = None,
+                  trust_roots: Any = ()) -> Verification:
+    """Check signatures, file digests, where the report lies and (optionally) whether its inputs are current.
+
+    Keys are trusted through the workspace's key log (:func:`load_key_log`, its root pinned
+    outside the workspace; ``trust_roots`` adds pins), or, when ``trusted_keys`` names a
+    file, through that file alone. Malformed files give an InputError naming them;
+    everything else ends up in ``Verification.problems`` (file, message) or
+    ``Verification.stale``.
     """
     report_dir = Path(report_dir)
     if not report_dir.is_dir():
@@ -578,13 +998,22 @@ def verify_report(ws: Any, report_dir: Path, trusted_keys: Path | None = None,
     res.version = pred["answers"].get("version")
     res.status = pred["assessment"].get("status")
     res.problems.extend(check_subjects(report_dir, st))
+    res.problems.extend(check_binding(ws, report_dir, st))
 
-    trusted = load_trusted_keys(Path(trusted_keys) if trusted_keys else trusted_keys_path(ws))
+    if trusted_keys:
+        trusted = load_trusted_keys(Path(trusted_keys))
+    else:
+        log = load_key_log(ws, trust_roots)
+        trusted = log.trusted
+        res.problems.extend((f"keys/{KEY_LOG_FILE}", m) for m in log.problems)
     env = _load_envelope(report_dir)
     records = _load_records(report_dir)
     statement_digest = "sha256:" + _sha256_hex(raw)
     if env is None:
         res.problems.append((ENVELOPE_FILE, "missing: the report is not signed"))
+        for r in records:
+            res.problems.append((RECORDS_FILE, f"a signing record by {r['record']['name']} "
+                                               f"({r['record']['role']}) has no signature: the signature was removed"))
     else:
         if env["_payload"] != raw:
             res.problems.append((ENVELOPE_FILE, "payload differs from statement.json: "
@@ -592,10 +1021,12 @@ def verify_report(ws: Any, report_dir: Path, trusted_keys: Path | None = None,
         if not env["signatures"]:
             res.problems.append((ENVELOPE_FILE, "no signatures"))
         seen = set()
+        valid_records = []
         for s in env["signatures"]:
             kid = s["keyid"]
             tk = trusted.get(kid)
-            signer = Signer(kid, tk.name if tk else None, tk.role if tk else None, None, False)
+            signer = Signer(kid, tk.name if tk else None, tk.role if tk else None, None, False,
+                            key_log_entry=tk.entry if tk else None, added_by=tk.added_by if tk else None)
             res.signers.append(signer)
             if kid in seen:
                 signer.problem = "signed twice by the same key"
@@ -616,12 +1047,31 @@ def verify_report(ws: Any, report_dir: Path, trusted_keys: Path | None = None,
                 else:
                     signer.valid = True
                     signer.signed_at = rec["record"]["signed_at"]
+                    valid_records.append(rec)
             seen.add(kid)
             if signer.problem:
                 who = f"{tk.name} ({tk.role})" if tk else f"key {kid[:16]}..."
                 res.problems.append((ENVELOPE_FILE, f"signature by {who}: {signer.problem}"))
-        if res.status == "approved" and not any(s.valid and s.role == "dpo" for s in res.signers):
-            res.problems.append((ENVELOPE_FILE, "the assessment is approved but no valid DPO signature is present"))
+        # Removed signers: a record whose signature is gone, or a signer a valid record names as co-signer.
+        on_env = {s["keyid"] for s in env["signatures"]}
+        for r in records:
+            if r["keyid"] not in on_env:
+                res.problems.append((RECORDS_FILE, f"a signing record by {r['record']['name']} "
+                                                   f"({r['record']['role']}) has no signature: the signature was removed"))
+        for r in valid_records:
+            for c in r["record"].get("cosigners", []):
+                if c not in on_env:
+                    tk = trusted.get(c)
+                    who = f"{tk.name} ({tk.role})" if tk else f"key {c[:16]}..."
+                    res.problems.append((ENVELOPE_FILE, f"the signature by {who} was removed (the signing record "
+                                                        f"of {r['record']['name']} names it)"))
+        for role in REQUIRED_ROLES.get(str(res.status), ()):
+            if not any(s.valid and s.role == role for s in res.signers):
+                if role == "dpo":
+                    res.problems.append((ENVELOPE_FILE, "the assessment is approved but no valid DPO signature "
+                                                        "is present"))
+                else:  # pragma: no cover - only dpo is required today
+                    res.problems.append((ENVELOPE_FILE, f"status {res.status} needs a valid {role} signature"))
 
     if check_current:
         from lia.report import stale_reasons

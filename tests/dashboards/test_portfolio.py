@@ -164,6 +164,28 @@ def test_cache_cannot_turn_failing_into_valid(portfolio_ws: Path, fake) -> None:
     assert by_id(pf.collect(portfolio_ws, TODAY, sources=fake))["tampered-one"].report_state == "failing"
 
 
+def test_hand_edited_cache_cannot_make_a_failing_report_current(portfolio_ws: Path, fake) -> None:
+    """Issue 12 item 14: `valid: true` (a copied passing result) in the cache, files untouched, is not believed."""
+    pf.collect(portfolio_ws, TODAY, sources=fake)
+    cache = portfolio_ws / ".lia-cache" / "portfolio.json"
+    data = json.loads(cache.read_text("utf-8"))
+    good = data["entries"]["current-one"]["report"]["value"]
+    entry = data["entries"]["tampered-one"]["report"]
+    entry["value"] = dict(good, report_dir=entry["value"]["report_dir"], valid=True)
+    cache.write_text(json.dumps(data), "utf-8")  # the key still matches: only the MAC can tell
+    fake.verified.clear()
+    rows = by_id(pf.collect(portfolio_ws, TODAY, sources=fake))
+    assert rows["tampered-one"].report_state == "failing"
+    assert any("tampered-one" in v for v in fake.verified)  # verified again, not read from the cache
+    # an untouched cache is still used (and signed with the user's secret, outside the workspace)
+    fake.verified.clear()
+    pf.collect(portfolio_ws, TODAY, sources=fake)
+    assert fake.verified == []
+    from lia.signing import user_config_dir
+
+    assert (user_config_dir() / "cache-secret").stat().st_mode & 0o077 == 0
+
+
 # --------------------------------------------------------------------------- filter, sort, export
 
 

@@ -111,9 +111,10 @@ def example_report(example_ws: Workspace, templates_copy: Path, pool: Any) -> Pa
 @pytest.fixture(scope="session")
 def keys(tmp_path_factory: pytest.TempPathFactory, example_ws: Workspace) -> dict[str, Path]:
     """An assessor key and a DPO key (passphrase-protected), trusted in the example workspace."""
-    from lia.signing import new_key
+    from lia.signing import load_private_key, new_key
 
     out = tmp_path_factory.mktemp("keys")
-    a = new_key(example_ws, "anna", "assessor", out)
-    d = new_key(example_ws, "karin", "dpo", out, passphrase=b"correct horse")
+    a = new_key(example_ws, "anna", "assessor", out)  # the first key: the root of the key log, pinned
+    d = new_key(example_ws, "karin", "dpo", out, passphrase=b"correct horse",
+                signed_by=load_private_key(Path(a["private_key"])))
     return {"assessor": Path(a["private_key"]), "dpo": Path(d["private_key"])}

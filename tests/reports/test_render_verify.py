@@ -17,10 +17,9 @@ from .conftest import add_assessment, render_one
 
 
 def _copy(report: Path, tmp_path: Path) -> Path:
-    """Copy a report folder next to its siblings' workspace layout (reports/<id>/<name>)."""
-    dst = report.parent / f"{report.name}-copy-{tmp_path.name}"
-    # verify needs the workspace (trusted keys, store); keep the copy inside the same reports/<id>/ folder
-    # but under a name that report_dirs() ignores, so other tests' status is unaffected.
+    """Copy a report folder to <tmp>/<id>/<name>: outside the workspace's reports/, where a folder
+    is bound to its statement only through the workspace's answers (verify takes the workspace)."""
+    dst = tmp_path / report.parent.name / report.name
     shutil.copytree(report, dst)
     return dst
 
@@ -180,7 +179,7 @@ def test_sign_refuses_an_untrusted_key_and_a_tampered_report(example_ws: Workspa
         stranger = tmp_path / "stranger.key"
         stranger.write_bytes(Ed25519PrivateKey.generate().private_bytes(
             serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()))
-        with pytest.raises(LiaError, match="not in"):
+        with pytest.raises(LiaError, match="not trusted by .*key-log.json"):
             sign_report(example_ws, d, stranger)
         with pytest.raises(LiaError, match="passphrase"):
             sign_report(example_ws, d, keys["dpo"])
@@ -196,7 +195,7 @@ def test_sign_refuses_an_untrusted_key_and_a_tampered_report(example_ws: Workspa
 
 def test_approved_assessment_needs_a_dpo_signature(tmp_path_factory: pytest.TempPathFactory,
                                                    templates_copy: Path, pool: Any) -> None:
-    from lia.signing import new_key, sign_report, verify_report
+    from lia.signing import load_private_key, new_key, sign_report, verify_report
 
     from .conftest import make_workspace
 
@@ -205,7 +204,7 @@ def test_approved_assessment_needs_a_dpo_signature(tmp_path_factory: pytest.Temp
     d = render_one(ws, "approved-case", templates_copy, pool)
     out = tmp_path_factory.mktemp("k")
     a = new_key(ws, "anna", "assessor", out)
-    k = new_key(ws, "karin", "dpo", out)
+    k = new_key(ws, "karin", "dpo", out, signed_by=load_private_key(Path(a["private_key"])))
     sign_report(ws, d, Path(a["private_key"]))
     res = verify_report(ws, d, check_current=False)
     assert res.exit_code == 1

@@ -39,10 +39,11 @@ def test_keys_new_writes_a_private_key_only_its_owner_can_read(tmp_path: Path) -
     assert stat.S_IMODE(key.stat().st_mode) == 0o600
     assert b"ENCRYPTED PRIVATE KEY" in key.read_bytes()
     assert b"BEGIN PUBLIC KEY" in (out / "Karin Lindqvist.pub").read_bytes()
-    from lia.signing import load_trusted_keys
+    from lia.signing import load_key_log
+    from lia.workspace import Workspace as _Ws
 
-    trusted = list(load_trusted_keys(home / "keys" / "trusted-keys.yaml").values())
-    assert [(k.name, k.role) for k in trusted] == [("Karin Lindqvist", "dpo")]
+    trusted = list(load_key_log(_Ws(home)).trusted.values())
+    assert [(k.name, k.role, k.entry) for k in trusted] == [("Karin Lindqvist", "dpo", 1)]
     assert len(trusted[0].keyid) == 64
     # the same name again is refused, and nothing is overwritten
     before = key.read_bytes()
@@ -131,9 +132,9 @@ def test_broken_trusted_keys_file_is_a_clear_input_error(example_ws: Workspace, 
 
 def test_trusted_key_whose_id_does_not_match_its_key_is_refused(example_ws: Workspace, report: Path,
                                                                tmp_path: Path) -> None:
-    from lia.signing import trusted_keys_path, verify_report
+    from lia.signing import export_trusted_keys, load_key_log, verify_report
 
-    text = trusted_keys_path(example_ws).read_text()
+    text = export_trusted_keys(load_key_log(example_ws).trusted.values()).decode()
     import re
 
     first = re.search(r"keyid: ([0-9a-f]{64})", text).group(1)  # type: ignore[union-attr]

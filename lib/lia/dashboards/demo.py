@@ -23,6 +23,8 @@ UNITS = (
 )
 #: The key pairs :func:`showcase` creates (names as the trusted-keys file allows them: ASCII).
 SIGNERS = (("Karin Lindqvist", "assessor"), ("Ola Nordmann", "dpo"))
+#: The passphrase of the demo's keys (they live in the demo workspace, so they must be encrypted).
+DEMO_PASSPHRASE = b"showcase-demo"
 _LEVELS = ("negligible", "limited", "significant", "maximum")
 _EVENTS = ("illegitimate_access", "unwanted_modification", "disappearance")
 
@@ -126,7 +128,7 @@ def showcase(home: Any, today: dt.date | None = None, *, engine: str = "lia-warm
     """A workspace with one assessment in each state the dashboards show, with real reports.
 
     Reports are rendered by :func:`lia.report.render_many` and signed with
-    :func:`lia.signing.sign_report` by an assessor and a DPO (keys in ``keys/private``).
+    :func:`lia.signing.sign_report` by an assessor and a DPO (keys in ``keys/private``, encrypted with :data:`DEMO_PASSPHRASE`).
     Returns ``{role: assessment id}``:
 
     * ``current``  - signed report of the newest answers;
@@ -138,7 +140,7 @@ def showcase(home: Any, today: dt.date | None = None, *, engine: str = "lia-warm
     * ``noreport`` - never rendered.
     """
     from lia.report import RenderJob, render_many
-    from lia.signing import new_key, sign_report
+    from lia.signing import load_private_key, new_key, sign_report
     from lia.store import Store
     from lia.workspace import Workspace
 
@@ -179,10 +181,15 @@ def showcase(home: Any, today: dt.date | None = None, *, engine: str = "lia-warm
         return {r.aid: Path(r.dir) for r in results}
 
     dirs = render([ids[r] for r in ("current", "stale", "unsigned", "overdue", "tampered", "history")])
-    keys = [new_key(ws, name, role, ws.home / "keys" / "private") for name, role in SIGNERS]
+    # The demo's private keys stay in the workspace, so they are passphrase-protected (DEMO_PASSPHRASE);
+    # the first is the key log's root and admits the second.
+    keys: list[dict[str, Any]] = []
+    for name, role in SIGNERS:
+        root = load_private_key(Path(keys[0]["private_key"]), DEMO_PASSPHRASE) if keys else None
+        keys.append(new_key(ws, name, role, ws.home / "keys" / "private", DEMO_PASSPHRASE, signed_by=root))
     for role in ("current", "stale", "overdue", "tampered", "history"):
         for k in keys:
-            sign_report(ws, dirs[ids[role]], Path(k["private_key"]))
+            sign_report(ws, dirs[ids[role]], Path(k["private_key"]), DEMO_PASSPHRASE)
     # stale: the answers changed after the report was signed
     head = store.load(ids["stale"])
     store.save(ids["stale"], {**head.answers, "retention.period": "P1Y"}, author="Showcase",
@@ -197,7 +204,7 @@ def showcase(home: Any, today: dt.date | None = None, *, engine: str = "lia-warm
     store.save(ids["history"], changed, author="Showcase", message="Record all the time; add emotion analytics")
     new = render([ids["history"]])[ids["history"]]
     for k in keys:
-        sign_report(ws, new, Path(k["private_key"]))
+        sign_report(ws, new, Path(k["private_key"]), DEMO_PASSPHRASE)
     return ids
 
 

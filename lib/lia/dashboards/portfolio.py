@@ -14,7 +14,9 @@ cached in ``<workspace>/.lia-cache/portfolio.json`` (see :mod:`lia.dashboards.ca
   head digest, the trusted keys, the templates and the library code.
 
 A changed file changes its ctime, which cannot be set back, so an edited report or
-version is always verified again.
+version is always verified again. The cache file carries an HMAC under the user's own
+secret (outside the workspace), so a hand-edited cache is ignored and everything is
+verified again: the cache speeds the page up, it never decides a verification.
 """
 
 from __future__ import annotations

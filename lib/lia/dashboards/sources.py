@@ -313,17 +313,20 @@ class Sources:
     def inputs_fingerprint(self, ws: Any) -> str:
         """Fingerprint of what verification and staleness read besides the report itself.
 
-        The trusted keys, every template (questionnaires, rule packs, report template)
+        The key log and the pinned roots, every template (questionnaires, rule packs, report template)
         and the library's code: when one of them changes, cached verifications are redone.
         """
         import lia
+        from lia.signing import TRUST_ROOT_ENV, trust_config_path
 
         lib = Path(lia.__file__).parent
         return hashlib.sha256(
             "\0".join(
                 [
                     lia.__version__,
-                    stat_fingerprint([Path(ws.keys_dir) / "trusted-keys.yaml"]),
+                    # whom the workspace trusts: its key log and the roots pinned in the user's configuration
+                    stat_fingerprint([Path(ws.keys_dir) / "key-log.json", trust_config_path()]),
+                    os.environ.get(TRUST_ROOT_ENV, ""),
                     tree_fingerprint(self._templates()),
                     tree_fingerprint(lib, "*.py"),
                 ]
