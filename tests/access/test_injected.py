@@ -53,7 +53,7 @@ def test_without_a_call_log_only_the_policy_checks_run(calls_synth, calls_file, 
     acc = generate_access(calls_synth, seed=5, inject=INJECTABLE)
     rep = run(acc, calls_file, tmp_path, calls=False)
     need_calls = {"declined_caller", "not_recorded", "after_deletion", "after_withdrawal", "after_retention",
-                  "agent_concentration", "outside_training_period"}
+                  "agent_concentration", "listened_outside_training"}
     assert {b.kind for b in rep.breaches} == set(INJECTABLE) - need_calls
     assert all(rep.checks[k]["status"] == "no_call_log" for k in need_calls)
 

@@ -20,7 +20,7 @@ after_withdrawal             access after the caller withdrew consent
 after_retention              access after start + ``retention.period``
 agent_concentration          one user opened more than ``access.max_recordings_per_agent`` recordings of
                              one agent within ``access.agent_window_days`` days
-outside_training_period      a role limited to training periods (``training_periods_only``) used a
+listened_outside_training    a role limited to training periods (``training_periods_only``) used a
                              recording on a day outside every training period of the agent's team
 ===========================  ==========================================================================
 
@@ -48,7 +48,7 @@ __all__ = ["AccessReport", "analyse", "load_calls", "CHECKS", "DEFAULT_TZ"]
 DEFAULT_TZ = "Europe/Stockholm"
 CHECKS = ("undeclared_role", "too_many_users", "download_not_allowed", "listen_not_allowed", "undeclared_purpose",
           "reason_missing", "not_recorded", "declined_caller", "after_deletion", "after_withdrawal",
-          "after_retention", "agent_concentration", "outside_training_period")
+          "after_retention", "agent_concentration", "listened_outside_training")
 _LIFE = ("declined_caller", "not_recorded", "after_deletion", "after_withdrawal", "after_retention")
 ROLE_MONTH_COLUMNS = ["role", "month", "action", "accesses", "users"]
 AGENT_USER_COLUMNS = ["agent", "team", "user", "role", "recordings", "accesses"]
@@ -214,7 +214,7 @@ def analyse(log: AccessLog, limits: AccessLimits, *, calls: bool = False, tz: st
     if calls:
         breaches += _with_calls(con, L, checks, roles_seen, agent_users, overview_calls, tz)
     else:
-        for k in _LIFE + ("agent_concentration", "outside_training_period"):
+        for k in _LIFE + ("agent_concentration", "listened_outside_training"):
             checks[k] = _check("no_call_log")
     users_total = con.execute('SELECT count(DISTINCT "user") FROM events').fetchone()[0]
     overview = {
@@ -290,13 +290,13 @@ def _with_calls(con: Any, L: AccessLimits, checks: dict, roles_seen: dict, agent
     # roles limited to training periods
     troles = [r.key for r in L.roles if r.training_periods_only]
     if not troles:
-        checks["outside_training_period"] = _check("not_declared", question="access.roles")
+        checks["listened_outside_training"] = _check("not_declared", question="access.roles")
     elif L.continuous is True:
-        checks["outside_training_period"] = _check("continuous", question="periods.continuous")
+        checks["listened_outside_training"] = _check("continuous", question="periods.continuous")
     elif not L.training_periods:
-        checks["outside_training_period"] = _check("not_declared", question="periods.training_periods")
+        checks["listened_outside_training"] = _check("not_declared", question="periods.training_periods")
     else:
-        checks["outside_training_period"] = _check("checked", limit=0, roles=[r.name for r in L.roles if r.training_periods_only])
+        checks["listened_outside_training"] = _check("checked", limit=0, roles=[r.name for r in L.roles if r.training_periods_only])
         con.execute("CREATE OR REPLACE TEMP TABLE tp (g VARCHAR, s DATE, e DATE)")
         con.executemany("INSERT INTO tp VALUES (?, ?, ?)",
                         [[p.group.strip().lower(), p.start, p.end] for p in L.training_periods])
@@ -309,7 +309,7 @@ def _with_calls(con: Any, L: AccessLimits, checks: dict, roles_seen: dict, agent
                               AND x.d BETWEEN tp.s AND tp.e)
             GROUP BY ALL""").fetchall()
         for user, rk, agent, n, d0, d1 in rows:
-            out.append(AccessBreach("outside_training_period", d0, d1, n, 0, role=roles_seen[rk]["role"], user=user,
+            out.append(AccessBreach("listened_outside_training", d0, d1, n, 0, role=roles_seen[rk]["role"], user=user,
                                     agent=agent, accesses=n))
     con.execute("DROP TABLE IF EXISTS ej")
     return out

@@ -13,7 +13,7 @@ ROLE_KINDS = ("undeclared_role", "too_many_users")
 #: Per user (``user`` and ``role`` set; ``agent`` when the breach concerns one agent's recordings).
 USER_KINDS = ("download_not_allowed", "listen_not_allowed", "not_recorded", "declined_caller", "after_deletion",
               "after_withdrawal", "after_retention", "undeclared_purpose", "reason_missing", "agent_concentration",
-              "outside_training_period")
+              "listened_outside_training")
 KINDS = ROLE_KINDS + USER_KINDS
 _UNITS = {"undeclared_role": "accesses", "too_many_users": "users", "agent_concentration": "recordings"}
 

@@ -34,7 +34,7 @@ __all__ = ["AccessSpec", "AccessSynth", "generate_access", "INJECTABLE"]
 
 INJECTABLE = ("undeclared_role", "too_many_users", "download_not_allowed", "undeclared_purpose", "declined_caller",
               "not_recorded", "after_deletion", "after_withdrawal", "after_retention", "agent_concentration",
-              "outside_training_period")
+              "listened_outside_training")
 _US = 1_000_000
 _HOUR = 3600 * _US
 _DAY = 86400 * _US
@@ -335,7 +335,7 @@ class _Gen:
         self.user_breach("agent_concentration", user, "auditor", [int(ats[0]), int(ats[-1])], n,
                          self.s.max_recordings_per_agent, self.agent_names[a], n)
 
-    def inject_outside_training_period(self) -> None:
+    def inject_listened_outside_training(self) -> None:
         user = self.users["trainer"][0]
         tl = [n.lower() for n in self.team_names]
         for g, s, e in sorted(self.periods, key=lambda p: p[1]):
@@ -350,7 +350,7 @@ class _Gen:
             if ok.any():
                 r = self.pick(ok, "recording")
                 self.add(np.array([r]), np.array([x]), [user], "trainer", "listen", "training: coaching session")
-                self.user_breach("outside_training_period", user, "trainer", [x], 1, 0,
+                self.user_breach("listened_outside_training", user, "trainer", [x], 1, 0,
                                  self.agent_names[self.agent_codes[r]], 1)
                 return
         raise ValueError("no recording is alive on a day after a training period; generate a longer call log")
