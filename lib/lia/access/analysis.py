@@ -234,6 +234,59 @@ def analyse(log: AccessLog, limits: AccessLimits, *, calls: bool = False, tz: st
                         agent_users=agent_users, limits=L, roles=roles)
 
 
+def _concentration(con: Any, N: int, days: int, roles_seen: dict, tz: str) -> list[AccessBreach]:
+    """Per user and agent, the most distinct recordings first opened within ``days`` calendar-length days.
+
+    DuckDB reduces to one row per user, agent and recording (only pairs with more than N
+    recordings in all); the sliding window then runs in numpy over one sort (a window
+    function over millions of small partitions is several times slower).
+    """
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    import numpy as np
+    import pyarrow.compute as pc
+
+    tbl = con.execute(f"""
+        WITH cand AS (SELECT "user", agent FROM au GROUP BY ALL HAVING sum(recs) > {N})
+        SELECT "user", agent, min(role_key) AS rk, epoch(min(t_first))::BIGINT AS t, sum(n_use)::BIGINT AS n
+        FROM fo SEMI JOIN cand USING ("user", agent) WHERE n_use > 0
+        GROUP BY "user", agent, recording_id""").to_arrow_table()
+    if tbl.num_rows == 0:
+        return []
+    u = pc.dictionary_encode(tbl["user"]).combine_chunks()
+    a = pc.dictionary_encode(tbl["agent"]).combine_chunks()
+    pair = u.indices.to_numpy().astype(np.int64) * len(a.dictionary) + a.indices.to_numpy()
+    t = tbl["t"].to_numpy()
+    n = tbl["n"].to_numpy()
+    order = np.lexsort((t, pair))
+    pair, t, n = pair[order], t[order], n[order]
+    t0 = int(t.min())
+    key = pair * np.int64(1 << 31) + (t - t0)  # seconds in a pair never reach the next pair's keys
+    lo = np.searchsorted(key, key - (days * 86400 - 1), side="left")
+    k = np.arange(len(key)) - lo + 1
+    cum = np.concatenate([[0], np.cumsum(n)])
+    acc = cum[1:] - cum[lo]
+    hits = np.flatnonzero(k > N)
+    if hits.size == 0:
+        return []
+    zone = ZoneInfo(tz)
+    out: list[AccessBreach] = []
+    best: dict[int, int] = {}
+    for i in hits.tolist():  # the first row with the highest count per pair
+        p = int(pair[i])
+        if p not in best or k[i] > k[best[p]]:
+            best[p] = i
+    rk = tbl["rk"].to_numpy(zero_copy_only=False)[order]
+    uu, aa = u.dictionary.to_pylist(), a.dictionary.to_pylist()
+    nd = len(aa)
+    for p, i in sorted(best.items()):
+        day = lambda s: datetime.fromtimestamp(int(s), zone).date()  # noqa: E731
+        out.append(AccessBreach("agent_concentration", day(t[lo[i]]), day(t[i]), int(k[i]), N,
+                                role=roles_seen[rk[i]]["role"], user=uu[p // nd], agent=aa[p % nd], accesses=int(acc[i])))
+    return out
+
+
 def _interval(d: Any) -> str:
     return f"INTERVAL '{d.years} years {d.months} months {d.days} days'"
 
@@ -241,49 +294,51 @@ def _interval(d: Any) -> str:
 def _with_calls(con: Any, L: AccessLimits, checks: dict, roles_seen: dict, agent_users: list, ov: dict,
                 tz: str) -> list[AccessBreach]:
     out: list[AccessBreach] = []
+    la = ", ".join(repr(a) for a in LISTEN_ACTIONS)
     ret = f"WHEN e.ts > c.start + {_interval(L.retention)} THEN 'after_retention'" if L.retention is not None else ""
-    con.execute(f"""CREATE OR REPLACE TEMP TABLE ej AS SELECT e."user", e.role_key, e.action, e.ts, e.recording_id,
-        c.agent, c.team, c.id IS NULL AS unknown,
-        CASE WHEN e.action = 'delete' OR c.id IS NULL THEN NULL
-             WHEN c.declined THEN 'declined_caller'
-             WHEN NOT c.recorded THEN 'not_recorded'
-             WHEN e.ts > c.deleted_at THEN 'after_deletion'
-             WHEN e.ts > c.withdrawn_at THEN 'after_withdrawal'
-             {ret} END AS life
-        FROM events e LEFT JOIN calls c ON e.recording_id = c.id""")
-    unknown, = con.execute("SELECT count_if(unknown) FROM ej").fetchone()
+    per_kind = ", ".join(f"count(*) FILTER (WHERE life = '{k}') AS n_{k}, min(ts) FILTER (WHERE life = '{k}') AS a_{k}, "
+                         f"max(ts) FILTER (WHERE life = '{k}') AS b_{k}" for k in _LIFE)
+    # one join of the events with the calls, reduced at once to users x roles x recordings
+    con.execute(f"""CREATE OR REPLACE TEMP TABLE fo AS
+        WITH j AS (SELECT e."user", e.role_key, e.action, e.ts, e.recording_id, c.agent, c.team, c.id IS NULL AS unknown,
+            CASE WHEN e.action = 'delete' OR c.id IS NULL THEN NULL
+                 WHEN c.declined THEN 'declined_caller'
+                 WHEN NOT c.recorded THEN 'not_recorded'
+                 WHEN e.ts > c.deleted_at THEN 'after_deletion'
+                 WHEN e.ts > c.withdrawn_at THEN 'after_withdrawal'
+                 {ret} END AS life
+            FROM events e LEFT JOIN calls c ON e.recording_id = c.id)
+        SELECT "user", role_key, recording_id, any_value(agent) AS agent, any_value(team) AS team,
+               bool_or(unknown) AS unknown, count(*) AS n,
+               count(*) FILTER (WHERE action IN ({la})) AS n_use, min(ts) FILTER (WHERE action IN ({la})) AS t_first,
+               {per_kind}
+        FROM j GROUP BY "user", role_key, recording_id""")
+    unknown, = con.execute("SELECT coalesce(sum(n) FILTER (WHERE unknown), 0) FROM fo").fetchone()
     ov["calls_in_log"] = int(con.execute("SELECT count(*) FROM calls").fetchone()[0])
     ov["events_without_call"] = int(unknown)
     for k in _LIFE:
         checks[k] = _check("checked", limit=0)
     if L.retention is None:
         checks["after_retention"] = _check("not_declared", question="retention.period")
-    rows = con.execute("""SELECT life, "user", role_key, count(*), CAST(min(ts) AS DATE), CAST(max(ts) AS DATE),
-                          count(DISTINCT agent), any_value(agent) FROM ej WHERE life IS NOT NULL GROUP BY ALL""").fetchall()
-    for life, user, rk, n, first, last, n_agents, agent in rows:
-        out.append(AccessBreach(life, first, last, n, 0, role=roles_seen[rk]["role"], user=user,
-                                agent=agent if n_agents == 1 else None, accesses=n))
+    for k in _LIFE:
+        for user, rk, n, first, last, n_agents, agent in con.execute(f"""SELECT "user", role_key, sum(n_{k}),
+                CAST(min(a_{k}) AS DATE), CAST(max(b_{k}) AS DATE), count(DISTINCT agent), any_value(agent)
+                FROM fo WHERE n_{k} > 0 GROUP BY ALL""").fetchall():
+            out.append(AccessBreach(k, first, last, n, 0, role=roles_seen[rk]["role"], user=user,
+                                    agent=agent if n_agents == 1 else None, accesses=int(n)))
     # who opened which agent's recordings
-    la = ", ".join(repr(a) for a in LISTEN_ACTIONS)
-    for agent, team, user, rk, recs, n in con.execute(f"""SELECT agent, team, "user", role_key,
-            count(DISTINCT recording_id), count(*) FROM ej WHERE agent IS NOT NULL AND action IN ({la})
-            GROUP BY ALL ORDER BY agent, "user", role_key""").fetchall():
+    con.execute("""CREATE OR REPLACE TEMP TABLE au AS SELECT agent, any_value(team) AS team, "user", role_key,
+            count(*) AS recs, sum(n_use) AS n FROM fo WHERE agent IS NOT NULL AND n_use > 0
+            GROUP BY agent, "user", role_key""")
+    for agent, team, user, rk, recs, n in con.execute(
+            'SELECT * FROM au ORDER BY agent, "user", role_key').fetchall():
         agent_users.append([agent, team, user, roles_seen[rk]["role"], int(recs), int(n)])
-    # one user, many recordings of one agent in a short time
+    # one user, many recordings of one agent in a short time: only pairs with more than N recordings in all
+    # can breach; for those, a window over the first opening of each recording
     if L.max_recordings_per_agent is not None and L.agent_window_days is not None:
-        checks["agent_concentration"] = _check("checked", limit=L.max_recordings_per_agent, days=L.agent_window_days)
-        rows = con.execute(f"""
-            WITH f AS (SELECT "user", agent, recording_id, any_value(role_key) AS rk, min(ts) AS t, count(*) AS n
-                       FROM ej WHERE agent IS NOT NULL AND action IN ({la}) GROUP BY "user", agent, recording_id),
-            w AS (SELECT "user", agent, rk, t, count(*) OVER win AS k, min(t) OVER win AS t0, sum(n) OVER win AS acc
-                  FROM f WINDOW win AS (PARTITION BY "user", agent ORDER BY t
-                                        RANGE BETWEEN INTERVAL '{L.agent_window_days - 1} days' PRECEDING AND CURRENT ROW))
-            SELECT "user", agent, any_value(rk), max(k), CAST(arg_max(t0, k) AS DATE), CAST(arg_max(t, k) AS DATE),
-                   arg_max(acc, k)
-            FROM w GROUP BY "user", agent HAVING max(k) > {int(L.max_recordings_per_agent)}""").fetchall()
-        for user, agent, rk, k, t0, t1, acc in rows:
-            out.append(AccessBreach("agent_concentration", t0, t1, k, L.max_recordings_per_agent,
-                                    role=roles_seen[rk]["role"], user=user, agent=agent, accesses=int(acc)))
+        N = int(L.max_recordings_per_agent)
+        checks["agent_concentration"] = _check("checked", limit=N, days=L.agent_window_days)
+        out += _concentration(con, N, int(L.agent_window_days), roles_seen, tz)
     else:
         q = "access.max_recordings_per_agent" if L.max_recordings_per_agent is None else "access.agent_window_days"
         checks["agent_concentration"] = _check("not_declared", question=q)
@@ -302,8 +357,9 @@ def _with_calls(con: Any, L: AccessLimits, checks: dict, roles_seen: dict, agent
                         [[p.group.strip().lower(), p.start, p.end] for p in L.training_periods])
         tr = ", ".join(f"'{_sql_str(k)}'" for k in troles)
         rows = con.execute(f"""
-            WITH x AS (SELECT "user", role_key, agent, team, ts, CAST(ts AS DATE) AS d FROM ej
-                       WHERE role_key IN ({tr}) AND agent IS NOT NULL AND action IN ({la}))
+            WITH x AS (SELECT e."user", e.role_key, c.agent, c.team, CAST(e.ts AS DATE) AS d
+                       FROM events e JOIN calls c ON e.recording_id = c.id
+                       WHERE e.role_key IN ({tr}) AND e.action IN ({la}))
             SELECT "user", role_key, agent, count(*), min(d), max(d) FROM x
             WHERE NOT EXISTS (SELECT 1 FROM tp WHERE (tp.g IN ('*', 'all') OR tp.g = lower(x.team) OR tp.g = lower(x.agent))
                               AND x.d BETWEEN tp.s AND tp.e)
@@ -311,5 +367,6 @@ def _with_calls(con: Any, L: AccessLimits, checks: dict, roles_seen: dict, agent
         for user, rk, agent, n, d0, d1 in rows:
             out.append(AccessBreach("listened_outside_training", d0, d1, n, 0, role=roles_seen[rk]["role"], user=user,
                                     agent=agent, accesses=n))
-    con.execute("DROP TABLE IF EXISTS ej")
+    con.execute("DROP TABLE IF EXISTS fo")
+    con.execute("DROP TABLE IF EXISTS au")
     return out

@@ -69,6 +69,7 @@ def connect(memory_limit: str = "2GB", threads: int = 2, temp_dir: str | None = 
     if temp_dir:
         con.execute(f"SET temp_directory = '{_sql_str(temp_dir)}'")
     con.execute("SET TimeZone = 'UTC'")
+    con.execute("SET enable_progress_bar = false")
     return con
 
 
@@ -372,49 +373,47 @@ def _load(con: Any, parquet: str, cols: dict[str, str], source: str, fmt: str, l
     at_expr = (f"{raw('at')}::TIMESTAMPTZ" if at_t.startswith("TIMESTAMP")
                else f"CASE WHEN regexp_full_match({txt('at')}, '{_TS_RE}') THEN try_cast({txt('at')} AS TIMESTAMPTZ) END")
     reason = f"nullif({txt('reason')}, '')" if "reason" in cols else "NULL::VARCHAR"
-    flags = {
-        **{c: f"coalesce({txt(c)}, '') = '' OR length({txt(c)}) > {MAX_FIELD}" for c in ("event_id", "recording_id", "user", "role")},
-        "action": f"lower({txt('action')}) NOT IN ({', '.join(repr(a) for a in ACTIONS)}) OR {raw('action')} IS NULL",
-        "at": f"({at_expr}) IS NULL",
-    }
-    if "reason" in cols:
-        flags["reason"] = f"length({txt('reason')}) > {MAX_FIELD}"
+    # one pass over the file: the typed table, every value trimmed; problems are counted on it afterwards
     try:
-        con.execute(f"""CREATE OR REPLACE TEMP VIEW access_raw AS SELECT file_row_number + 1 AS rn, *,
-            {', '.join(f'({f}) AS "bad_{c}"' for c, f in flags.items())} FROM {src}""")
-        counts = con.execute("SELECT count(*), " + ", ".join(f'count_if("bad_{c}")' for c in flags)
-                             + " FROM access_raw").fetchone()
+        con.execute(f"""CREATE OR REPLACE TABLE events AS SELECT file_row_number + 1 AS rn,
+            {txt('event_id')} AS event_id, {txt('recording_id')} AS recording_id, {txt('user')} AS "user",
+            {txt('role')} AS role, lower({txt('role')}) AS role_key, lower({txt('action')}) AS action,
+            {at_expr} AS ts, {reason} AS reason FROM {src}""")
     except duckdb.Error as e:
         raise InputError(f"could not be read ({str(e).splitlines()[0]}); the file may be truncated or damaged",
                          file=source) from None
+    flags = {
+        **{c: f"coalesce({_ident(c)}, '') = '' OR length({_ident(c)}) > {MAX_FIELD}"
+           for c in ("event_id", "recording_id", "user", "role")},
+        "action": f"action IS NULL OR action NOT IN ({', '.join(repr(a) for a in ACTIONS)})",
+        "at": "ts IS NULL",
+    }
+    if "reason" in cols:
+        flags["reason"] = f"length(reason) > {MAX_FIELD}"
+    counts = con.execute("SELECT count(*), " + ", ".join(f"count_if({f})" for f in flags.values())
+                         + ", count(DISTINCT hash(event_id)) FROM events").fetchone()
     n = int(counts[0])
     if n == 0:
+        con.execute("DROP TABLE events")
         raise InputError("has a header but no access events; expected one row per access event", file=source)
     problems: list[tuple[str, int, list[tuple[int, Any]], str]] = []
-    for c, k in zip(flags, counts[1:]):
+    for (c, f), k in zip(flags.items(), counts[1:-1]):
         if k:
-            shown = con.execute(f'SELECT rn, CAST({raw(c)} AS VARCHAR) FROM access_raw WHERE "bad_{c}" '
-                                f"ORDER BY rn LIMIT {_SHOW}").fetchall()
-            what = ""
-            if c in ("event_id", "recording_id", "user", "role"):
-                what = " (empty or too long)"
-            problems.append((c, int(k), shown, what))
+            rns = [r for (r,) in con.execute(f"SELECT rn FROM events WHERE {f} ORDER BY rn LIMIT {_SHOW}").fetchall()]
+            vals = dict(con.execute(f"SELECT file_row_number + 1, CAST({raw(c)} AS VARCHAR) FROM {src} "
+                                    f"WHERE file_row_number + 1 IN ({', '.join(map(str, rns))})").fetchall())
+            what = " (empty or too long)" if c in ("event_id", "recording_id", "user", "role") else ""
+            problems.append((c, int(k), [(r, vals.get(r)) for r in rns], what))
     dups: list[tuple[Any, list[int]]] = []
     n_dup = 0
-    if not any(p[0] == "event_id" for p in problems):
-        n_dup = con.execute(f"SELECT count(*) - count(DISTINCT CAST({raw('event_id')} AS VARCHAR)) FROM access_raw"
-                            ).fetchone()[0]
+    if not any(p[0] == "event_id" for p in problems) and int(counts[-1]) < n:  # equal hashes: compare exactly
+        n_dup = con.execute("SELECT count(*) - count(DISTINCT event_id) FROM events").fetchone()[0]
         if n_dup:
-            dups = con.execute(f"""SELECT e, rns FROM (SELECT CAST({raw('event_id')} AS VARCHAR) AS e,
-                    list(rn ORDER BY rn) AS rns, min(rn) AS first FROM access_raw GROUP BY 1 HAVING count(*) > 1)
-                    ORDER BY first LIMIT {_SHOW}""").fetchall()
+            dups = con.execute(f"""SELECT event_id, rns FROM (SELECT event_id, list(rn ORDER BY rn) AS rns,
+                    min(rn) AS first FROM events GROUP BY 1 HAVING count(*) > 1) ORDER BY first LIMIT {_SHOW}""").fetchall()
     if problems or dups:
+        con.execute("DROP TABLE events")
         raise _report(problems, dups, int(n_dup), source, label, n, con)
-    con.execute(f"""CREATE OR REPLACE TABLE events AS SELECT
-        {txt("recording_id")} AS recording_id, {txt('user')} AS "user",
-        {txt('role')} AS role, lower({txt('role')}) AS role_key, lower({txt('action')}) AS action,
-        {at_expr} AS ts, {reason} AS reason FROM {src}""")
-    con.execute("DROP VIEW IF EXISTS access_raw")
     return n
 
 

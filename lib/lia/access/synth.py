@@ -35,6 +35,7 @@ __all__ = ["AccessSpec", "AccessSynth", "generate_access", "INJECTABLE"]
 INJECTABLE = ("undeclared_role", "too_many_users", "download_not_allowed", "undeclared_purpose", "declined_caller",
               "not_recorded", "after_deletion", "after_withdrawal", "after_retention", "agent_concentration",
               "listened_outside_training")
+_ACTIONS = ("listen", "download", "export", "share", "view_transcript", "delete")
 _US = 1_000_000
 _HOUR = 3600 * _US
 _DAY = 86400 * _US
@@ -148,7 +149,9 @@ class _Gen:
         self.events: list[dict[str, np.ndarray | list]] = []
         self.expected: list[AccessBreach] = []
         self.users: dict[str, list[str]] = {}
-        self.next_user = 1
+        self.user_names: list[str] = []
+        self.roles: list[str] = []
+        self.reasons: list[str] = []
 
     # -- helpers ----------------------------------------------------------------------------
     def local_day(self, us: int) -> date:
@@ -174,17 +177,28 @@ class _Gen:
         return ok
 
     def new_users(self, n: int) -> list[str]:
-        out = [f"U{self.next_user + i:04d}" for i in range(n)]
-        self.next_user += n
+        out = [f"U{len(self.user_names) + 1 + i:04d}" for i in range(n)]
+        self.user_names += out
         return out
 
-    def add(self, rec: np.ndarray, at: np.ndarray, user: list[str] | np.ndarray, role: str, action: str | np.ndarray,
-            reason: str | None) -> None:
+    def add(self, rec: np.ndarray, at: np.ndarray, user: Any, role: str, action: Any, reason: str | None) -> None:
+        """Add events; ``user`` and ``action`` are a name (for all) or names, or int32 codes (normal use)."""
         n = len(rec)
+        if role not in self.roles:
+            self.roles.append(role)
+        if reason and reason not in self.reasons:
+            self.reasons.append(reason)
+
+        def codes(v: Any, names: list[str]) -> np.ndarray:
+            if isinstance(v, np.ndarray) and v.dtype.kind == "i":
+                return v.astype(np.int32)
+            vals = [v] * n if isinstance(v, str) else list(v)
+            return np.array([names.index(x) for x in vals], dtype=np.int32)
+
         self.events.append({"rec": np.asarray(rec, dtype=np.int64), "at": np.asarray(at, dtype=np.int64),
-                            "user": np.asarray(user if not isinstance(user, str) else [user] * n, dtype=object),
-                            "role": role, "action": np.asarray([action] * n if isinstance(action, str) else action, dtype=object),
-                            "reason": reason})
+                            "user": codes(user, self.user_names), "role": np.full(n, self.roles.index(role), np.int32),
+                            "action": codes(action, _ACTIONS),
+                            "reason": np.full(n, self.reasons.index(reason) if reason else -1, np.int32)})
 
     # -- normal use ------------------------------------------------------------------------
     def run(self) -> AccessSynth:
@@ -218,8 +232,9 @@ class _Gen:
                 delay = _HOUR + (rng.random(n) * (hi - _HOUR)).astype(np.int64)
             at = self.start[rec] + delay
             names, probs = zip(*r.actions)
-            act = np.asarray(names, dtype=object)[rng.choice(len(names), size=n, p=np.asarray(probs) / sum(probs))]
-            u = np.asarray(users, dtype=object)[rng.integers(0, people, size=n)]
+            act = np.array([_ACTIONS.index(a) for a in names], np.int32)[
+                rng.choice(len(names), size=n, p=np.asarray(probs) / sum(probs))]
+            u = (self.user_names.index(users[0]) + rng.integers(0, people, size=n)).astype(np.int32)
             self.add(rec, at, u, r.name, act, r.reason)
         self.auditor = self.new_users(1)
         self.users["auditor"] = self.auditor
@@ -255,18 +270,18 @@ class _Gen:
 
     def inject_too_many_users(self) -> None:
         role = "qa_analyst"
-        ev = [e for e in self.events if e["role"] == role]
+        rc = self.roles.index(role) if role in self.roles else -1
+        ev = [e for e in self.events if len(e["role"]) and e["role"][0] == rc]
         if not ev:
             raise ValueError("no quality-analyst events to add users to; generate more events")
         at = np.concatenate([e["at"] for e in ev])
         users = np.concatenate([e["user"] for e in ev])
-        months = np.array([f"{d.year}-{d.month:02d}" for d in (self.local_day(int(a)) for a in at[:1])])
-        month = str(months[0])
-        y, m = int(month[:4]), int(month[5:])
+        first = self.local_day(int(at.min()))
+        y, m = first.year, first.month
         lo = datetime(y, m, 1, tzinfo=self.zone)
         hi = datetime(y + m // 12, m % 12 + 1, 1, tzinfo=self.zone)
         lo_us, hi_us = int(lo.timestamp() * _US), int(hi.timestamp() * _US)
-        active = len(set(users[(at >= lo_us) & (at < hi_us)].tolist()))
+        active = len(np.unique(users[(at >= lo_us) & (at < hi_us)]))
         extra = self.role_people[role] - active + 1
         alive = self.eligible & (self.start >= lo_us) & (self.start + 2 * _HOUR < hi_us) & (self.alive_until > self.start + 2 * _HOUR)
         new = self.new_users(extra)
@@ -359,21 +374,12 @@ class _Gen:
     def build(self) -> AccessSynth:
         import pyarrow.compute as pc
 
-        rec = np.concatenate([e["rec"] for e in self.events]) if self.events else np.zeros(0, np.int64)
-        at = np.concatenate([e["at"] for e in self.events]) if self.events else np.zeros(0, np.int64)
+        def cat(key: str, dtype: Any) -> np.ndarray:
+            return np.concatenate([e[key] for e in self.events]) if self.events else np.zeros(0, dtype)
+
+        at = cat("at", np.int64)
         order = np.argsort(at, kind="stable")
         n = len(order)
-        # users, roles, actions and reasons as dictionary codes: no per-event Python strings
-        user_names = sorted({u for us in self.users.values() for u in us} | {u for e in self.events for u in set(e["user"].tolist())})
-        uidx = {u: i for i, u in enumerate(user_names)}
-        roles = sorted({e["role"] for e in self.events})
-        actions = ["listen", "download", "export", "share", "view_transcript", "delete"]
-        reasons = sorted({e["reason"] for e in self.events if e["reason"]})
-        ucode = np.concatenate([_codes(e["user"], uidx) for e in self.events]) if self.events else np.zeros(0, np.int32)
-        rcode = np.concatenate([np.full(len(e["rec"]), roles.index(e["role"]), np.int32) for e in self.events]) if self.events else np.zeros(0, np.int32)
-        acode = np.concatenate([_codes(e["action"], {a: i for i, a in enumerate(actions)}) for e in self.events]) if self.events else np.zeros(0, np.int32)
-        scode = np.concatenate([np.full(len(e["rec"]), reasons.index(e["reason"]) if e["reason"] else -1, np.int32)
-                                for e in self.events]) if self.events else np.zeros(0, np.int32)
         ids = pc.binary_join_element_wise("E", pc.utf8_lpad(pa.array(np.arange(1, n + 1)).cast(pa.string()), 10, "0"), "")
 
         def dic(codes: np.ndarray, names: list[str]) -> pa.Array:
@@ -382,12 +388,12 @@ class _Gen:
 
         table = pa.table({
             "event_id": ids,
-            "recording_id": self.call_id.take(pa.array(rec[order])),
-            "user": dic(ucode, user_names),
-            "role": dic(rcode, roles),
-            "action": dic(acode, actions),
+            "recording_id": self.call_id.take(pa.array(cat("rec", np.int64)[order])),
+            "user": dic(cat("user", np.int32), self.user_names),
+            "role": dic(cat("role", np.int32), self.roles),
+            "action": dic(cat("action", np.int32), list(_ACTIONS)),
             "at": pa.array(at[order], type=pa.int64()).cast(pa.timestamp("us", tz="UTC")),
-            "reason": dic(scode, reasons),
+            "reason": dic(cat("reason", np.int32), self.reasons),
         })
         return AccessSynth(spec=self.s, table=table, answers=self.answers(), injected=sort_breaches(self.expected),
                            tz=self.tz, users=self.users)
@@ -410,7 +416,3 @@ class _Gen:
         })
         return a
 
-
-def _codes(values: np.ndarray, index: dict[str, int]) -> np.ndarray:
-    uniq, inv = np.unique(values.astype(str), return_inverse=True)
-    return np.array([index[u] for u in uniq.tolist()], dtype=np.int32)[inv]
