@@ -247,7 +247,7 @@ def _concentration(con: Any, N: int, days: int, roles_seen: dict, tz: str) -> li
     import numpy as np
     import pyarrow.compute as pc
 
-    tbl = con.execute(f"""
+    tbl = con.sql(f"""
         WITH cand AS (SELECT "user", agent FROM au GROUP BY ALL HAVING sum(recs) > {N})
         SELECT "user", agent, min(role_key) AS rk, epoch(min(t_first))::BIGINT AS t, sum(n_use)::BIGINT AS n
         FROM fo SEMI JOIN cand USING ("user", agent) WHERE n_use > 0
