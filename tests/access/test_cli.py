@@ -106,3 +106,25 @@ def test_a_hand_edited_analysis_is_refused_by_its_digest(setup):
     res = run_lia("evaluate", "cc-rec", env=s["env"])
     assert res.returncode == 2 and "analysis_digest" in res.stderr
     run_lia("access", "cc-rec", "--detach", env=s["env"])
+
+
+def test_attached_access_evidence_changes_lia_evaluate(setup):
+    s = setup
+    res = run_lia("evaluate", "cc-rec", "--json", env=s["env"])
+    assert res.returncode == 0, res.stderr
+    before = json.loads(res.stdout)
+    assert before["access_evidence_source"] is None
+    assert not [f for f in before["findings"] if f["rule"].startswith(("eu.access.evidence", "se.access.evidence", "no.access.evidence"))]
+    assert run_lia("access", "cc-rec", "--log", str(s["log"]), "--calls", str(s["calls"]), "--attach",
+                   env=s["env"]).returncode == 0
+    res = run_lia("evaluate", "cc-rec", "--json", env=s["env"])
+    after = json.loads(res.stdout)
+    rules = {f["rule"] for f in after["findings"]}
+    assert {"eu.access.evidence_unauthorised", "eu.access.evidence_too_many_people", "eu.access.evidence_should_be_gone",
+            "eu.access.evidence_undeclared_purpose", "se.access.evidence_not_few",
+            "no.access.evidence_disproportionate"} <= rules
+    src = after["access_evidence_source"]
+    assert src["attached"] and src["breaches"] == len(s["acc"].injected) and src["analysis_digest"].startswith("sha256:")
+    text = run_lia("evaluate", "cc-rec", "--lang", "sv", env=s["env"]).stdout
+    assert "Underlag från åtkomstloggen vägt in: access.csv" in text
+    run_lia("access", "cc-rec", "--detach", env=s["env"])
