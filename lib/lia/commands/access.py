@@ -64,10 +64,14 @@ def run(args: argparse.Namespace, ws) -> int:
         read_stat = os.stat(args.log)
     except OSError:
         read_stat = None
+    if args.calls:  # validated first, so its arrays are freed before DuckDB fills its buffers (lower peak)
+        from ..periods.calllog import read_call_log
+
+        read_call_log(args.calls)  # raises InputError naming file, line and column; the arrays are dropped
     log = read_access_log(args.log)
     try:
         if args.calls:
-            load_calls(log.con, args.calls)
+            load_calls(log.con, args.calls, validate=False)
         report = analyse(log, limits, calls=bool(args.calls), tz=args.tz)
     finally:
         log.close()
