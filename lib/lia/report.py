@@ -194,6 +194,14 @@ def evidence_input(ws: Any, aid: str) -> dict[str, Any] | None:
     return ev.descriptor() if ev is not None else None
 
 
+def access_evidence_input(ws: Any, aid: str) -> dict[str, Any] | None:
+    """The attached access-log evidence as a report input (file, SHA-256, analysis digest, sources), or None."""
+    from .access.evidence import load_evidence as load_access_evidence
+
+    ev = load_access_evidence(ws, aid)
+    return ev.descriptor() if ev is not None else None
+
+
 def current_inputs(ws: Any, aid: str, version: Any, templates: Path) -> dict[str, Any]:
     """Everything a report of ``version`` is built from, with digests (the statement's predicate core)."""
     from .store import Store
@@ -201,6 +209,7 @@ def current_inputs(ws: Any, aid: str, version: Any, templates: Path) -> dict[str
     meta = version.assessment
     return {
         "evidence": evidence_input(ws, aid),
+        "access_evidence": access_evidence_input(ws, aid),
         "assessment": {"id": aid, "title": meta.get("title"), "status": meta.get("status"),
                        "jurisdictions": list(meta.get("jurisdictions") or [])},
         "answers": {"version": version.number, "digest": version.digest, "time": version.time,
@@ -288,6 +297,7 @@ def stale_reasons(ws: Any, statement: dict[str, Any], templates: Path | None = N
         elif (old_t.get("files") or {}).get(rel) != _sha256_file(p):
             reasons.append(f"template changed ({rel})")
     reasons += _evidence_reasons(ws, aid, pred.get("evidence"))
+    reasons += _access_evidence_reasons(ws, aid, pred.get("access_evidence"))
     old_lib = (pred.get("library") or {}).get("version")
     if old_lib != _library_version():
         reasons.append(f"library version {old_lib} -> {_library_version()}")
@@ -316,6 +326,24 @@ def _evidence_reasons(ws: Any, aid: str, old: Any) -> list[str]:
     if now is None:
         return [f"call-log evidence removed ({aid}/{RELATIVE_PATH})"]
     return [f"call-log evidence changed ({aid}/{RELATIVE_PATH})"]
+
+
+def _access_evidence_reasons(ws: Any, aid: str, old: Any) -> list[str]:
+    """Whether the attached access-log evidence differs from the one the report used (hashes only)."""
+    from .access.evidence import RELATIVE_PATH, evidence_digest as access_digest
+
+    try:
+        now = access_digest(ws, aid)
+    except (OSError, ValueError):
+        return [f"access-log evidence cannot be read ({aid}/{RELATIVE_PATH})"]
+    before = old.get("sha256") if isinstance(old, dict) else None
+    if before == now:
+        return []
+    if before is None:
+        return [f"access-log evidence attached ({aid}/{RELATIVE_PATH})"]
+    if now is None:
+        return [f"access-log evidence removed ({aid}/{RELATIVE_PATH})"]
+    return [f"access-log evidence changed ({aid}/{RELATIVE_PATH})"]
 
 
 # --------------------------------------------------------------------------- report folders
@@ -819,7 +847,13 @@ def _finish(ws: Any, job: RenderJob, v: Any, tmp: Path, templates: Path, printer
     inputs = current_inputs(ws, job.aid, v, templates)
     if (inputs.get("evidence") or {}).get("sha256") != (evidence.sha256 if evidence is not None else None):
         raise LiaError(f"the call-log evidence of {job.aid} changed while the report was rendered; render it again")
-    evaluation = _evaluation_json(v, job.lang, templates, evidence.breaches if evidence is not None else None)
+    from .access.evidence import load_evidence as load_access_evidence
+
+    access = load_access_evidence(ws, job.aid)
+    if (inputs.get("access_evidence") or {}).get("sha256") != (access.sha256 if access is not None else None):
+        raise LiaError(f"the access-log evidence of {job.aid} changed while the report was rendered; render it again")
+    weighed = (list(evidence.breaches) if evidence is not None else []) + (access.breaches if access is not None else [])
+    evaluation = _evaluation_json(v, job.lang, templates, weighed if (evidence is not None or access is not None) else None)
     if evaluation is not None:
         _write(tmp / "evaluation.json", (json.dumps(evaluation, indent=2, sort_keys=True, ensure_ascii=False)
                                          + "\n").encode("utf-8"))

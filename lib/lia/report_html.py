@@ -25,7 +25,7 @@ from .i18n import text
 
 __all__ = [
     "ReportData", "load", "page_title", "show", "summary_html", "lia_steps_html", "groups_html", "dpia_html", "findings_html",
-    "periods_html", "evidence_html", "access_html", "union_html", "answers_html", "provenance_html",
+    "periods_html", "evidence_html", "access_html", "access_evidence_html", "union_html", "answers_html", "provenance_html",
     "verdict_class", "duration_text",
 ]
 
@@ -62,6 +62,7 @@ class ReportData:
     evaluation_error: str | None = None
     inputs: dict[str, Any] = field(default_factory=dict)
     evidence: Any = None  # lia.periods.evidence.Evidence attached to the assessment, or None
+    access_evidence: Any = None  # lia.access.evidence.AccessEvidence attached to the assessment, or None
 
     def L(self, key: str, **fmt: Any) -> str:  # noqa: N802 - short on purpose, used everywhere
         """A UI label from templates/i18n/reports.yaml in the report language (key itself if missing)."""
@@ -100,6 +101,11 @@ def load(home: str, assessment_id: str, version: int | None, lang: str = "en", t
 
     data.evidence = load_evidence(ws, assessment_id)  # a damaged file stops the report (InputError: file, place)
     breaches = data.evidence.breaches if data.evidence is not None else None
+    from .access.evidence import load_evidence as load_access_evidence
+
+    data.access_evidence = load_access_evidence(ws, assessment_id)  # damaged: InputError (file, place)
+    if data.access_evidence is not None:
+        breaches = list(breaches or []) + data.access_evidence.breaches
     if _has("lia.rules"):
         try:
             from lia.rules import evaluate, law_date_of
@@ -731,7 +737,48 @@ def access_html(d: ReportData) -> str:
     ids = ["access.scope", "access.controlled_by", "access.logged", "access.logs_reviewed",
            "access.reason_required", "safeguards.unauthorised_listening_sanctioned"]
     body.append(_kv([(_qtext(d, q), _answer(d, q)) for q in ids]))
+    body.append(access_evidence_html(d))
     return _section("access", d.L("section.access"), "".join(body))
+
+
+def access_evidence_html(d: ReportData) -> str:
+    """The attached access-log evidence: source, digests, breaches and the two charts (or a note that none is)."""
+    from .i18n import t
+
+    def A(key: str, **fmt: Any) -> str:  # noqa: N802
+        return t("access", key, d.lang, **fmt)
+
+    ev = d.access_evidence
+    body = [_h(3, A("report_title"))]
+    if ev is None:
+        body.append(_note("mixed", e(A("report_none"))))
+        return "".join(body)
+    body.append(_kv([
+        (A("report_source"), e(A("report_source_value", name=ev.source["name"], rows=_num(ev.rows), when=ev.analysed_at))
+         + f'<br><span class="digest">SHA-256 {e(ev.source["sha256"])}</span>'),
+        (A("report_digest"), f'<span class="digest">{e(ev.analysis_digest)}</span>'),
+    ]))
+    if not ev.breaches:
+        body.append(_note("good", e(A("report_no_breaches"))))
+    else:
+        trs = []
+        for b in ev.breaches[:MAX_BREACH_ROWS]:
+            who = ", ".join(str(x) for x in (b.get("user"), b.get("role")) if x)
+            per = b["period"]
+            unit = A("unit_" + str(b.get("unit", "accesses")))
+            trs.append([e(A("kind_" + b["kind"])), f"<code>{e(who)}</code>", f"<code>{e(b.get('agent') or '—')}</code>",
+                        e(per["start"] if per["start"] == per["end"] else f'{per["start"]} – {per["end"]}'),
+                        f'{_num(b["value"])} {e(unit)}', f'{_num(b["limit"])} {e(unit)}'])
+        body.append(_h(4, A("breaches_head", n=len(ev.breaches))))
+        body.append(_table([e(A(c)) for c in ("col_kind", "col_who", "col_agent", "col_period", "col_value", "col_limit")],
+                           trs, "access-breaches"))
+    try:
+        from .access.charts import all_charts
+
+        body.extend(_svg(c, d.lang) for c in all_charts(ev.role_month, ev.agent_users, d.lang).values())
+    except Exception as exc:  # noqa: BLE001 - the report says what went wrong, in its own section
+        body.append(_note("bad", e(d.L("chart.error", error=f"{type(exc).__name__}: {exc}"))))
+    return "".join(body)
 
 
 def union_html(d: ReportData) -> str:

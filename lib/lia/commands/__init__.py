@@ -20,6 +20,7 @@ COMMANDS: list[str] = [
     "example",
     "evaluate",
     "periods",
+    "access",
     "serve",
     "render",
     "status",

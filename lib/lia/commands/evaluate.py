@@ -254,13 +254,26 @@ def run(args: argparse.Namespace, ws) -> int:
 
     version = Store(ws).load(args.id, args.version)
     evidence, source = evidence_for(ws, args.id, args.evidence)
+    access = None
+    if not args.evidence:  # an explicit --evidence FILE wins over all attached evidence
+        from ..access.evidence import load_evidence as load_access_evidence
+
+        access = load_access_evidence(ws, args.id)
+        if access is not None:
+            evidence = list(evidence or []) + access.breaches
     ev = evaluate(version.assessment, version.answers, evidence=evidence, lang=args.lang,
                   as_of=getattr(args, "as_of", None))
     if args.json:
         doc = ev.to_json(args.lang)
         doc["version"] = {"number": version.number, "digest": version.digest}
         doc["evidence_source"] = source
+        doc["access_evidence_source"] = {"attached": True, **access.descriptor()} if access is not None else None
         print_json(doc)
         return 0
     print(render_text(ev, version, args.lang, source))
+    if access is not None:  # after the evaluation's own lines, so its fourth line stays the call-log evidence
+        from ..i18n import t
+
+        print(t("access", "evaluate_line", args.lang, source=access.source["name"], sha=access.source["sha256"][:12],
+                when=access.analysed_at, n=len(access.breaches)))
     return 0

@@ -534,6 +534,10 @@ EVIDENCE_KINDS: tuple[str, ...] = (
     "declined_recorded", "retention_exceeded", "withdrawal_not_deleted",
     "consecutive_days_exceeded", "whole_weeks", "days_per_month_exceeded", "recorded_outside_training_period",
     "share_recorded_exceeded", "kept_past_retention",
+    # access-log analysis (lia.access.breaches.KINDS, issue 16)
+    "undeclared_role", "too_many_users", "download_not_allowed", "listen_not_allowed", "undeclared_purpose",
+    "reason_missing", "declined_caller", "not_recorded", "after_deletion", "after_withdrawal", "after_retention",
+    "agent_concentration", "listened_outside_training",
 )
 
 

@@ -1,0 +1,148 @@
+"""lia access ID --log FILE [--calls FILE] [--attach] [--json] [--version N] [--lang L] [--tz ZONE] | lia access ID --detach"""
+
+from __future__ import annotations
+
+import argparse
+
+from ._common import add_version_arg, print_json
+
+HELP = "check a recording platform's access log (who listened, downloaded, shared) against the assessment"
+DESCRIPTION = """\
+Reads the access log (CSV or Parquet; columns in the README, "Access logs") and checks it
+against the access policy the assessment declares (access.roles, purpose.purposes,
+access.reason_required, access.max_recordings_per_agent / access.agent_window_days,
+retention.period, training periods) and, with --calls, against the call log: access to
+recordings that should not exist or should be gone. Breaches are results: exit 0 when the
+log was analysed, 2 when the log, the call log or the assessment cannot be read.
+
+--attach stores the result (never the log) as the assessment's access-log evidence in
+assessments/ID/evidence/access.json: `lia evaluate` and the report then weigh it.
+--detach removes it.
+"""
+
+__all__ = ["HELP", "DESCRIPTION", "add_arguments", "run", "format_report"]
+
+
+def add_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument("id", help="assessment id (its answers hold the declared access policy)")
+    p.add_argument("--log", metavar="FILE", help="the access log, CSV or Parquet (required unless --detach)")
+    p.add_argument("--calls", metavar="FILE", help="the call log (CSV or Parquet, as for lia periods) the recording ids refer to")
+    p.add_argument("--attach", action="store_true",
+                   help="store the result as the assessment's access-log evidence (assessments/ID/evidence/access.json)")
+    p.add_argument("--detach", action="store_true", help="remove the assessment's attached access-log evidence")
+    add_version_arg(p)
+    p.add_argument("--json", action="store_true", help='print {"summary": ..., "breaches": [...]} as JSON')
+    p.add_argument("--lang", choices=["en", "sv", "nb"], default="en", help="language of the summary")
+    p.add_argument("--tz", default="Europe/Stockholm", metavar="ZONE",
+                   help="time zone whose calendar days and months count (default Europe/Stockholm)")
+
+
+def run(args: argparse.Namespace, ws) -> int:
+    import os
+    import sys
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    from ..access.analysis import analyse, load_calls
+    from ..access.limits import AccessLimits
+    from ..access.log import read_access_log
+    from ..errors import LiaError
+    from ..store import Store
+
+    if args.detach:
+        if args.log or args.attach or args.calls:
+            raise LiaError("--detach removes the attached evidence; give it without --log, --calls and --attach")
+        return _detach(args, ws)
+    if not args.log:
+        raise LiaError("give the access log with --log FILE (or --detach to remove attached evidence)")
+    try:
+        ZoneInfo(args.tz)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise LiaError(f"unknown time zone {args.tz!r}; expected an IANA name such as Europe/Stockholm or Europe/Oslo") from None
+    version = Store(ws).load(args.id, args.version)
+    limits = AccessLimits.from_answers(version.answers)
+    try:
+        read_stat = os.stat(args.log)
+    except OSError:
+        read_stat = None
+    if args.calls:  # validated first, so its arrays are freed before DuckDB fills its buffers (lower peak)
+        from ..periods.calllog import read_call_log
+
+        read_call_log(args.calls)  # raises InputError naming file, line and column; the arrays are dropped
+    log = read_access_log(args.log)
+    try:
+        if args.calls:
+            load_calls(log.con, args.calls, validate=False)
+        report = analyse(log, limits, calls=bool(args.calls), tz=args.tz)
+    finally:
+        log.close()
+    attached = None
+    if args.attach:
+        from ..access.evidence import attach
+
+        attached = attach(ws, args.id, report, version=version, source=args.log, calls=args.calls, tz=args.tz,
+                          read_stat=read_stat)
+    if args.json:
+        out = {"assessment": {"id": args.id, "version": version.number, "digest": version.digest}}
+        out.update(report.to_dict())
+        print_json(out)
+    else:
+        print(format_report(report, args.id, version.number, args.lang))
+    if attached is not None:
+        from ..i18n import t
+
+        print(t("access", "attached", args.lang, path=attached.path, n=len(attached.breaches),
+                source=attached.source["name"], sha=attached.source["sha256"][:12]),
+              file=sys.stderr if args.json else sys.stdout)
+    return 0
+
+
+def _detach(args: argparse.Namespace, ws) -> int:
+    from ..access.evidence import detach, evidence_path
+    from ..i18n import t
+    from ..store import Store
+
+    Store(ws).folder(args.id)
+    path = evidence_path(ws, args.id)
+    existed = path.exists()
+    old = detach(ws, args.id)
+    if not existed:
+        print(t("access", "detach_none", args.lang, id=args.id))
+    elif old is None:
+        print(t("access", "detached_damaged", args.lang, path=path))
+    else:
+        print(t("access", "detached", args.lang, path=path, source=old.source["name"], when=old.analysed_at))
+    return 0
+
+
+def format_report(report, aid: str, version: int, lang: str = "en") -> str:
+    """The readable summary (overview, roles, checks) first, then the breaches, in ``lang``."""
+    from ..i18n import t
+
+    o = report.overview
+    lines = [t("access", "summary_head", lang, id=aid, version=version, source=o["source"]),
+             "  " + t("access", "summary_events", lang, events=o["events"], users=o["users"], roles=o["roles"],
+                      first=o["first_day"], last=o["last_day"], tz=o["time_zone"])]
+    if "calls_in_log" in o:
+        lines.append("  " + t("access", "summary_calls", lang, calls=o["calls_in_log"], without=o["events_without_call"]))
+    else:
+        lines.append("  " + t("access", "summary_no_calls", lang))
+    lines += ["", t("access", "summary_roles", lang)]
+    for r in report.roles:
+        people = r["people"] if r["declared"] else t("access", "role_undeclared", lang)
+        lines.append("  " + t("access", "role_line", lang, role=r["role"], users=r["users"], accesses=r["accesses"],
+                              people=people))
+    lines += ["", t("access", "summary_checks", lang)]
+    for k, c in report.checks.items():
+        lines.append(f"  {t('access', 'kind_' + k, lang)}: {t('access', 'check_' + c['status'], lang, question=c.get('question', ''))}")
+    lines.append("")
+    if not report.breaches:
+        lines.append(t("access", "breaches_none", lang))
+    else:
+        lines.append(t("access", "breaches_head", lang, n=len(report.breaches)))
+        for b in report.breaches:
+            d = b.to_dict()
+            who = ", ".join(x for x in (b.user, b.role, b.agent and f"agent {b.agent}") if x)
+            lines.append("  - " + t("access", "breach_line", lang, kind=t("access", "kind_" + b.kind, lang), who=who,
+                                    start=d["period"]["start"], end=d["period"]["end"], value=d["value"],
+                                    unit=t("access", "unit_" + b.unit, lang), limit=d["limit"]))
+    return "\n".join(lines)
