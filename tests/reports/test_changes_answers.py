@@ -149,3 +149,24 @@ def test_times_are_local_with_their_zone(lang: str, expected: str) -> None:
     assert format_time("2026-11-30T13:05:00Z", lang, "Europe/Stockholm") == expected
     assert format_time("2026-07-01T12:00:00+00:00", lang, "Europe/Oslo").endswith("14:00 CEST")
     assert format_time("not a time", lang) == "not a time"
+
+
+def test_viewer_lists_the_changed_answers_in_the_page_language(changed: dict[str, Any], pool: Any) -> None:
+    from lia.dashboards.widgets import ViewerPage
+    from lia.report import RenderJob, render_many
+
+    ws, tdir = changed["ws"], changed["templates"]
+    res = render_many(ws, [RenderJob(AID, None, "en")], templates=tdir, pool=pool, pdf=False, progress=False)[0]
+    assert res.dir is not None, res.error
+    page = ViewerPage(ws.home, "sv")
+    page.apply_request({"QUERY_STRING": f"assessment={AID}&report={res.dir.name}"})
+    html = page.changes.value
+    assert "Ändrade svar" in html
+    assert "Hur länge sparas inspelningarna?" in html and "90 dagar</span> → <span class=\"lia-new\">60 dagar" in html
+    auto = _label(tdir, "retention.deletion", "automatic", "sv")
+    assert "Hur gallras inspelningarna när tiden gått ut?" in html and auto in html
+    assert "<code>retention.period</code>" not in html and "P90D" not in html
+    page.set_language("nb")
+    html = page.changes.value
+    assert "Hvor lenge lagres opptakene?" in html and "90 dager</span> → <span class=\"lia-new\">60 dager" in html
+    assert "Hur länge" not in html
