@@ -68,8 +68,13 @@ def describe_answer_changes(changes: list[Any], lang: str = "en", templates: Pat
     from .model import change_lines, format_value
     from .questionnaire import load_questionnaires
 
+    from .errors import LiaError
+
     qset = load_questionnaires(templates)
-    labels = catalogue("reports", templates)
+    try:
+        labels = catalogue("reports", templates)
+    except (OSError, LiaError):  # templates without the reports catalogue: metadata fields by name
+        labels = {}
     order = {qid: i for i, qid in enumerate(qset.questions)}
     out = []
     for c in sorted(changes, key=lambda c: (not c.where.startswith("assessment."), order.get(c.where, len(order)),

@@ -12,7 +12,8 @@ from pathlib import Path
 from typing import Any, Mapping
 
 __all__ = ["LANGS", "LANG_NAMES", "text", "catalogue", "t", "check_lang", "mark_page_language", "PAGE_LANG_CLASS",
-           "format_duration", "format_date", "format_time"]
+           "format_duration", "format_date", "format_time", "report_zone",
+           "shipped_text"]
 
 LANGS: tuple[str, ...] = ("en", "sv", "nb")
 LANG_NAMES = {"en": "English", "sv": "Svenska", "nb": "Norsk bokmål"}
@@ -96,22 +97,33 @@ _DURATION_PART = re.compile(r"(\d+)([YMWD])")
 _DURATION_FULL = re.compile(r"^P(?=\d)(?:\d+Y)?(?:\d+M)?(?:\d+W)?(?:\d+D)?$")
 
 
-def _value_text(key: str, lang: str, templates: Path | None = None, **fmt: object) -> str:
-    entry = catalogue("reports", templates).get(key)
+def shipped_text(area: str, key: str, lang: str = "en", templates: Path | None = None, **fmt: object) -> str:
+    """Like :func:`t`, from ``templates`` (default the templates in use), falling back to the texts that
+    ship with lia when those templates have no ``i18n/<area>.yaml`` (e.g. a questionnaire-only folder)."""
+    from .errors import LiaError
+
+    try:
+        entry = catalogue(area, templates).get(key)
+    except (OSError, LiaError):
+        from .paths import repo_root
+
+        entry = catalogue(area, repo_root() / "templates").get(key)
     s = text(entry, lang) if entry else key
     return s.format(**fmt) if fmt else s
 
 
+def _value_text(key: str, lang: str, templates: Path | None = None, **fmt: object) -> str:
+    return shipped_text("reports", key, lang, templates, **fmt)
+
+
 def format_duration(value: Any, lang: str = "en", templates: Path | None = None) -> str:
     """An ISO 8601 date duration for people: ``P90D`` -> "90 days" / "90 dagar" / "90 dager";
-    ``P1Y6M`` -> "1 year and 6 months". Anything else is returned as it is."""
+    ``P1Y6M`` -> "1 year 6 months" (``unit.*`` texts). Anything else is returned as it is."""
     if not isinstance(value, str) or not _DURATION_FULL.match(value.strip()):
         return "" if value is None else str(value)
-    parts = [_value_text(f"value.duration.{unit}.{'one' if int(n) == 1 else 'other'}", lang, templates, n=int(n))
-             for n, unit in _DURATION_PART.findall(value.strip())]
-    if len(parts) == 1:
-        return parts[0]
-    return f"{', '.join(parts[:-1])} {_value_text('value.and', lang, templates)} {parts[-1]}"
+    names = {"Y": "year", "M": "month", "W": "week", "D": "day"}
+    return " ".join(f"{int(n)} {_value_text('unit.' + names[u] + ('' if int(n) == 1 else 's'), lang, templates)}"
+                    for n, u in _DURATION_PART.findall(value.strip()))
 
 
 def format_date(value: Any, lang: str = "en", templates: Path | None = None) -> str:
@@ -161,3 +173,15 @@ def format_time(value: Any, lang: str = "en", tz: Any = None, templates: Path | 
     zone = local.tzname() or local.strftime("%z")
     return _value_text("value.time", lang, templates, date=format_date(local.date(), lang, templates),
                        hour=f"{local.hour:02d}", minute=f"{local.minute:02d}", zone=zone)
+
+
+#: The zone a report writes its times in, by the assessment's jurisdictions: a report must read the
+#: same on every machine, so not the machine's zone. The first listed one that has a zone wins.
+REPORT_ZONES = {"SE": "Europe/Stockholm", "NO": "Europe/Oslo", "EU": "Europe/Brussels"}
+
+
+def report_zone(jurisdictions: Any) -> str:
+    """The zone name for a report on ``jurisdictions`` (e.g. ``["EU", "SE"]`` -> "Europe/Stockholm")."""
+    listed = [j for j in (jurisdictions or []) if j in REPORT_ZONES]
+    national = [j for j in listed if j != "EU"]
+    return REPORT_ZONES[(national or listed or ["EU"])[0]]

@@ -114,12 +114,20 @@ def test_a_rerender_of_the_same_answers_says_no_answer_changed(tmp_path: Path, t
     ch = json.loads((again / "changes.json").read_text("utf-8"))
     assert ch["answers"] == []
     assert "Ingen svar er endret." in (again / "changes.md").read_text("utf-8")
+    # the report says when its answers were saved in local time with the zone, in its language
+    from lia.i18n import format_time
+    from lia.store import Store
+
+    v = Store(ws).load(AID)
+    shown = format_time(v.time, "nb", "Europe/Stockholm")  # a Swedish (and Norwegian) assessment: Swedish time
+    assert " kl. " in shown and shown.endswith(("CET", "CEST"))
+    assert shown in (again / "report.html").read_text("utf-8")
 
 
 @pytest.mark.parametrize(("lang", "period", "date", "yes"), [
-    ("en", "1 year and 6 months", "30 Nov 2026", "yes"),
-    ("sv", "1 år och 6 månader", "30 nov. 2026", "ja"),
-    ("nb", "1 år og 6 måneder", "30. nov. 2026", "ja"),
+    ("en", "1 year 6 months", "30 Nov 2026", "yes"),
+    ("sv", "1 år 6 månader", "30 nov. 2026", "ja"),
+    ("nb", "1 år 6 måneder", "30. nov. 2026", "ja"),
 ])
 def test_answer_values_are_written_for_people(lang: str, period: str, date: str, yes: str) -> None:
     from lia.changes import describe_answer_changes
@@ -170,3 +178,20 @@ def test_viewer_lists_the_changed_answers_in_the_page_language(changed: dict[str
     html = page.changes.value
     assert "Hvor lenge lagres opptakene?" in html and "90 dager</span> → <span class=\"lia-new\">60 dager" in html
     assert "Hur länge" not in html
+
+
+def test_lia_diff_speaks_the_readers_language(tmp_path: Path, templates_copy: Path) -> None:
+    from conftest import run_lia
+
+    ws = make_workspace(tmp_path / "ws", templates_copy)
+    env = {"LIA_TEMPLATES": str(templates_copy)}
+    r = run_lia("--home", str(ws.home), "diff", AID, "1", "3", "--lang", "sv", env=env)
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.startswith(f"{AID}: ") and " ändring(ar) från version 1 till 3" in r.stdout.splitlines()[0]
+    assert " + retention.period: 90 dagar\n" in r.stdout and "P90D" not in r.stdout
+    r = run_lia("--home", str(ws.home), "diff", AID, "3", "3", "--lang", "nb", env=env)
+    assert r.stdout.strip() == f"Versjon 3 og 3 av {AID} har de samme svarene og metadataene."
+    r = run_lia("--home", str(ws.home), "diff", AID, "1", "3", "--lang", "nb", "--json", env=env)
+    period = next(c for c in json.loads(r.stdout) if c["where"] == "retention.period")
+    assert period == {"where": "retention.period", "kind": "added", "old": None, "new": "P90D",
+                      "text": "Hvor lenge lagres opptakene?", "old_text": "—", "new_text": "90 dager"}

@@ -19,7 +19,7 @@ from typing import Any, Mapping
 
 import ipywidgets as W
 
-from lia.i18n import LANG_NAMES, LANGS, mark_page_language, text
+from lia.i18n import LANG_NAMES, LANGS, format_time, mark_page_language, text
 
 from ..messages import translate, translate_error, translate_problem
 from . import portfolio as pf
@@ -669,7 +669,7 @@ class ViewerPage:
         if c.signers:
             rows = "".join(
                 f'<tr class="lia-signer {"ok" if g.valid else "bad"}"><td>{_esc(g.name or s("unknown_signer") + " " + (g.keyid or "")[:16])}</td>'
-                f"<td>{_esc(self._role(g.role) if g.role else '—')}</td><td>{_esc((g.signed_at or '—').replace('T', ' ').replace('Z', ' UTC'))}</td>"
+                f"<td>{_esc(self._role(g.role) if g.role else '—')}</td><td>{_esc(format_time(g.signed_at, self.s.lang) if g.signed_at else '—')}</td>"
                 f'<td class="{self._signer_class(g.valid, state)}">{_esc(self._signer_text(g.valid, state))}'
                 f'{(" – " + _esc(translate(g.problem, s.lang))) if g.problem else ""}</td></tr>' for g in c.signers)
             parts.append(f'<table><tr><th>{_esc(s("signer_name"))}</th><th>{_esc(s("signer_role"))}</th>'
