@@ -114,3 +114,18 @@ def test_start_page_unit_links_and_offline(tmp_path: Path) -> None:
     assert {titles[lang]["works_council"] for lang in ("en", "sv", "nb")} == {
         "Works council – Assessment workbench", "Fackliga företrädare – Bedömningsverktyget",
         "Tillitsvalgte – Vurderingsverktøyet"}
+
+
+def test_error_pages_name_the_workbench_in_all_three_languages(server: LiaServer, browser: Any) -> None:
+    """The reader's language is unknown on an error page: its title says the app name in en, sv and nb."""
+    from lia.i18n import t
+
+    external: list[str] = []
+    context, page = guarded_page(browser, external)
+    try:
+        page.goto(server.url("voila/render/no-such.ipynb"))
+        page.wait_for_load_state("load")
+        assert page.title() == " · ".join(t("dashboards", "app_name", lang) for lang in ("en", "sv", "nb"))
+        assert external == []
+    finally:
+        context.close()
