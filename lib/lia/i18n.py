@@ -6,11 +6,14 @@ live in ``templates/i18n/<area>.yaml`` as ``key: {en, sv, nb}``.
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, Mapping
 
-__all__ = ["LANGS", "LANG_NAMES", "text", "catalogue", "t", "check_lang", "mark_page_language", "PAGE_LANG_CLASS"]
+__all__ = ["LANGS", "LANG_NAMES", "text", "catalogue", "t", "check_lang", "mark_page_language", "PAGE_LANG_CLASS",
+           "format_duration", "format_date", "format_time", "report_zone",
+           "shipped_text"]
 
 LANGS: tuple[str, ...] = ("en", "sv", "nb")
 LANG_NAMES = {"en": "English", "sv": "Svenska", "nb": "Norsk bokmål"}
@@ -83,3 +86,102 @@ def mark_page_language(widget: Any, lang: str) -> None:
     classes = tuple(c for c in widget._dom_classes if not c.startswith(PAGE_LANG_CLASS)) + (PAGE_LANG_CLASS + lang,)
     if classes != tuple(widget._dom_classes):
         widget._dom_classes = classes
+
+
+# --------------------------------------------------------------------------- values for people
+# Durations, dates and times in the reader's language (texts: templates/i18n/reports.yaml, ``value.*``).
+# lia.model.format_value uses these for answers; the viewer, the report and the wizard's history
+# use format_time for every moment they show.
+
+_DURATION_PART = re.compile(r"(\d+)([YMWD])")
+_DURATION_FULL = re.compile(r"^P(?=\d)(?:\d+Y)?(?:\d+M)?(?:\d+W)?(?:\d+D)?$")
+
+
+def shipped_text(area: str, key: str, lang: str = "en", templates: Path | None = None, **fmt: object) -> str:
+    """Like :func:`t`, from ``templates`` (default the templates in use), falling back to the texts that
+    ship with lia when those templates have no ``i18n/<area>.yaml`` (e.g. a questionnaire-only folder)."""
+    from .errors import LiaError
+
+    try:
+        entry = catalogue(area, templates).get(key)
+    except (OSError, LiaError):
+        from .paths import repo_root
+
+        entry = catalogue(area, repo_root() / "templates").get(key)
+    s = text(entry, lang) if entry else key
+    return s.format(**fmt) if fmt else s
+
+
+def _value_text(key: str, lang: str, templates: Path | None = None, **fmt: object) -> str:
+    return shipped_text("reports", key, lang, templates, **fmt)
+
+
+def format_duration(value: Any, lang: str = "en", templates: Path | None = None) -> str:
+    """An ISO 8601 date duration for people: ``P90D`` -> "90 days" / "90 dagar" / "90 dager";
+    ``P1Y6M`` -> "1 year 6 months" (``unit.*`` texts). Anything else is returned as it is."""
+    if not isinstance(value, str) or not _DURATION_FULL.match(value.strip()):
+        return "" if value is None else str(value)
+    names = {"Y": "year", "M": "month", "W": "week", "D": "day"}
+    return " ".join(f"{int(n)} {_value_text('unit.' + names[u] + ('' if int(n) == 1 else 's'), lang, templates)}"
+                    for n, u in _DURATION_PART.findall(value.strip()))
+
+
+def format_date(value: Any, lang: str = "en", templates: Path | None = None) -> str:
+    """A date for people: ``2026-11-30`` -> "30 Nov 2026" / "30 nov. 2026" / "30. nov. 2026".
+    Accepts ``YYYY-MM-DD`` strings and :class:`datetime.date`; anything else is returned as it is."""
+    import datetime as _dt
+
+    day = value
+    if isinstance(value, str):
+        try:
+            day = _dt.date.fromisoformat(value.strip())
+        except ValueError:
+            return value
+    if not isinstance(day, _dt.date):
+        return "" if value is None else str(value)
+    months = _value_text("value.months", lang, templates).split()
+    month = months[day.month - 1] if len(months) == 12 else f"{day.month:02d}"
+    return _value_text("value.date", lang, templates, day=day.day, month=month, year=day.year)
+
+
+def format_time(value: Any, lang: str = "en", tz: Any = None, templates: Path | None = None) -> str:
+    """A moment for people, in local time with its zone: ``2026-11-30T13:05:00Z`` ->
+    "30 nov. 2026 14:05 CET" (sv, Europe/Stockholm).
+
+    ``value``: an ISO 8601 time (``Z`` or an offset; without one it is taken as UTC) or an aware
+    :class:`datetime.datetime`. ``tz``: a zone name ("Europe/Oslo") or tzinfo; default the
+    machine's local zone (``TZ``). A value that is not a time is returned as it is.
+    """
+    import datetime as _dt
+
+    moment = value
+    if isinstance(value, str):
+        raw = value.strip()
+        try:
+            moment = _dt.datetime.fromisoformat(raw[:-1] + "+00:00" if raw.endswith(("Z", "z")) else raw)
+        except ValueError:
+            return value
+    if not isinstance(moment, _dt.datetime):
+        return "" if value is None else str(value)
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=_dt.timezone.utc)
+    if isinstance(tz, str):
+        from zoneinfo import ZoneInfo
+
+        tz = ZoneInfo(tz)
+    local = moment.astimezone(tz) if tz is not None else moment.astimezone()
+    zone = local.tzname() or local.strftime("%z")
+    return _value_text("value.time", lang, templates, date=format_date(local.date(), lang, templates),
+                       hour=f"{local.hour:02d}", minute=f"{local.minute:02d}", zone=zone)
+
+
+#: The zone a report writes its times in, by the assessment's jurisdictions: a report must read the
+#: same on every machine, so not the machine's zone. The first listed one that has a zone wins.
+REPORT_ZONES = {"SE": "Europe/Stockholm", "NO": "Europe/Oslo", "EU": "Europe/Brussels"}
+
+
+def report_zone(jurisdictions: Any) -> str:
+    """The zone name for a report on ``jurisdictions`` (e.g. ``["EU", "SE"]`` -> "Europe/Stockholm")."""
+    listed = [j for j in (jurisdictions or []) if j in REPORT_ZONES]
+    national = [j for j in listed if j != "EU"]
+    return REPORT_ZONES[(national or listed or ["EU"])[0]]

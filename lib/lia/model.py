@@ -292,8 +292,9 @@ def missing_required(qset: QuestionnaireSet, answers: dict[str, Any]) -> list[Pr
 
 
 def format_value(q: Question | None, value: Any, lang: str = "en") -> str:
-    """A readable rendering of an answer for terminals and reports."""
-    from .i18n import text
+    """A readable rendering of an answer for terminals, reports and pages, in ``lang``: choice
+    labels (never ids), yes/no, durations in words ("90 days"), dates ("30 Nov 2026"), tables."""
+    from .i18n import format_date, format_duration, text
 
     if value is None or value == "":
         return "—"
@@ -305,6 +306,10 @@ def format_value(q: Question | None, value: Any, lang: str = "en") -> str:
         return ", ".join(q.choice_label(v, lang) for v in value) or "—"
     if q.type == "yes_no":
         return {True: {"en": "yes", "sv": "ja", "nb": "ja"}, False: {"en": "no", "sv": "nej", "nb": "nei"}}[bool(value)][lang]
+    if q.type == "duration":
+        return format_duration(value, lang)
+    if q.type == "date":
+        return format_date(value, lang)
     if q.type == "number":
         unit = f" {text(q.unit, lang)}" if q.unit else ""
         return f"{_num(value)}{unit}" if _is_number(value) else str(value)

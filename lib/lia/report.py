@@ -627,97 +627,10 @@ def _fix_pdf_dates(pdf: Path, when: str) -> None:
 
 
 # --------------------------------------------------------------------------- changes
+# What changed since the last signed report lives in lia.changes (verdicts, findings, answers).
 
-_VERDICT_KEYS = (("lia", "purpose"), ("lia", "necessity"), ("lia", "balancing"), ("lia", "overall"))
-
-
-def changes_between(old: dict[str, Any] | None, new: dict[str, Any] | None) -> dict[str, Any]:
-    """Added / removed / changed findings (by rule id) and changed verdicts between two evaluations."""
-    old, new = old or {}, new or {}
-
-    def findings(ev: dict[str, Any]) -> dict[str, dict[str, Any]]:
-        out = {}
-        for f in ev.get("findings") or []:
-            if isinstance(f, dict) and f.get("rule"):
-                key = f["rule"] if f.get("rule") not in out else f"{f['rule']}#{f.get('question')}"
-                out[key] = f
-        return out
-
-    fo, fn = findings(old), findings(new)
-    changed = []
-    for k in sorted(set(fo) & set(fn)):
-        diff = {a: {"old": fo[k].get(a), "new": fn[k].get(a)} for a in ("severity", "message", "citation",
-                                                                       "remediation", "question")
-                if fo[k].get(a) != fn[k].get(a)}
-        if diff:
-            changed.append({"rule": fn[k].get("rule"), "changes": diff})
-    verdicts = []
-    for a, b in _VERDICT_KEYS:
-        ov = ((old.get(a) or {}).get(b) or {}).get("verdict")
-        nv = ((new.get(a) or {}).get(b) or {}).get("verdict")
-        if ov != nv:
-            verdicts.append({"step": b, "old": ov, "new": nv})
-    og = {g.get("group"): g.get("result") for g in old.get("groups") or [] if isinstance(g, dict)}
-    ng = {g.get("group"): g.get("result") for g in new.get("groups") or [] if isinstance(g, dict)}
-    for gid in [g for g in ("callers", "agents", "third_parties") if g in og or g in ng]:
-        if og.get(gid) != ng.get(gid):  # each group's result on its own legal basis (issue 14)
-            verdicts.append({"step": f"group.{gid}", "old": og.get(gid), "new": ng.get(gid)})
-    od, nd = (old.get("dpia") or {}).get("required"), (new.get("dpia") or {}).get("required")
-    if od != nd:
-        verdicts.append({"step": "dpia_required", "old": od, "new": nd})
-    return {"verdicts": verdicts,
-            "added": [fn[k] for k in sorted(set(fn) - set(fo))],
-            "removed": [fo[k] for k in sorted(set(fo) - set(fn))],
-            "changed": changed}
-
-
-def _changes_md(ch: dict[str, Any], labels: dict[str, Any], lang: str) -> str:
-    from .i18n import text
-
-    def L(key: str, **fmt: Any) -> str:  # noqa: N802
-        s = text(labels.get(key), lang) or key
-        return s.format(**fmt) if fmt else s
-
-    def vl(v: Any) -> str:
-        if v is None:
-            return "—"
-        if isinstance(v, bool):
-            return L("yes") if v else L("no")
-        return L(f"verdict.{v}") if f"verdict.{v}" in labels else str(v)
-
-    def msg(f: dict[str, Any]) -> str:
-        m = f.get("message")
-        return text(m, lang) if isinstance(m, dict) else str(m or "")
-
-    lines = [f"# {L('changes.title')}", ""]
-    base = ch.get("baseline")
-    if base:
-        lines += [L("changes.baseline", dir=base["dir"], signed=L("changes.signed") if base["signed"]
-                    else L("changes.unsigned")), ""]
-    if ch.get("reasons"):
-        lines += [f"## {L('changes.why')}", ""] + [f"- {r}" for r in ch["reasons"]] + [""]
-    if not (ch["verdicts"] or ch["added"] or ch["removed"] or ch["changed"]):
-        lines += [L("changes.none"), ""]
-    if ch["verdicts"]:
-        lines += [f"## {L('changes.verdicts')}", ""]
-        for v in ch["verdicts"]:
-            name = L(f"step.{v['step']}") if f"step.{v['step']}" in labels else (
-                L("summary.overall") if v["step"] == "overall" else "DPIA")
-            lines.append(f"- {name}: {vl(v['old'])} -> {vl(v['new'])}")
-        lines.append("")
-    for key, title in (("added", "changes.added"), ("removed", "changes.removed")):
-        if ch[key]:
-            lines += [f"## {L(title)}", ""]
-            lines += [f"- [{f.get('severity')}] `{f.get('rule')}`: {msg(f)}" for f in ch[key]]
-            lines.append("")
-    if ch["changed"]:
-        lines += [f"## {L('changes.changed')}", ""]
-        for c in ch["changed"]:
-            parts = "; ".join(f"{a}: {d['old']!s} -> {d['new']!s}" if a == "severity" else a
-                              for a, d in c["changes"].items())
-            lines.append(f"- `{c['rule']}`: {parts}")
-        lines.append("")
-    return "\n".join(lines)
+from .changes import changes_between  # noqa: E402  (public here too)
+from .changes import changes_md as _changes_md  # noqa: E402
 
 
 # --------------------------------------------------------------------------- rendering
@@ -875,8 +788,13 @@ def _finish(ws: Any, job: RenderJob, v: Any, tmp: Path, templates: Path, printer
                 reasons = stale_reasons(ws, load_statement(base)[1], templates)
             except LiaError:
                 reasons = []
+        from .changes import answer_changes
+
+        m = _DIR_RE.match(base.name)
         changes = {"baseline": {"dir": f"{base.parent.name}/{base.name}", "signed": signed},
-                   "reasons": reasons, **changes_between(old_eval, evaluation)}
+                   "reasons": reasons, **changes_between(old_eval, evaluation),
+                   "answers": answer_changes(ws, job.aid, int(m.group(1)) if m else None, v.number, job.lang,
+                                             templates)}
         _write(tmp / "changes.json", (json.dumps(changes, indent=2, sort_keys=True, ensure_ascii=False)
                                       + "\n").encode("utf-8"))
         _write(tmp / "changes.md", _changes_md(changes, labels, job.lang).encode("utf-8"))

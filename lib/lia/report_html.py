@@ -183,22 +183,13 @@ def _section(anchor: str, title: str, body: str) -> str:
     return f'<section class="report-section" id="{e(anchor)}">{_h(2, title)}{body}</section>'
 
 
-_DUR = re.compile(r"^P(?=\d)(?:(\d+)Y)?(?:(\d+)M)?(?:(\d+)W)?(?:(\d+)D)?$")
 
 
 def duration_text(d: ReportData, value: Any) -> str:
-    """``P90D`` -> "90 days" (in the report language); anything else as given."""
-    if not isinstance(value, str):
-        return e(value)
-    m = _DUR.match(value)
-    if not m:
-        return e(value)
-    parts = []
-    for n, unit in zip(m.groups(), ("years", "months", "weeks", "days")):
-        if n:
-            key = f"unit.{unit}" if int(n) != 1 else f"unit.{unit[:-1]}"
-            parts.append(f"{int(n)} {d.L(key)}")
-    return e(" ".join(parts))
+    """``P90D`` -> "90 days" (in the report language, :func:`lia.i18n.format_duration`); anything else as given."""
+    from .i18n import format_duration
+
+    return e(format_duration(value, d.lang, d.templates))
 
 
 def _q(d: ReportData, qid: str) -> Any:
@@ -309,6 +300,8 @@ def _svg(chart: Any, lang: str = "en") -> str:
 
 def summary_html(d: ReportData) -> str:
     """Title, metadata, overall verdict in a box, DPIA result and finding counts, contents."""
+    from .i18n import format_time, report_zone
+
     m = d.meta
     ev = _ev(d)
     overall = (ev.get("lia") or {}).get("overall") or {}
@@ -322,7 +315,8 @@ def summary_html(d: ReportData) -> str:
         (d.L("meta.status"), f'<span class="badge {"good" if status == "approved" else "none"}">'
                              f'{e(d.L("status." + status))}</span>'),
         (d.L("meta.version"), e(d.L("version_of", n=d.version.number, head=d.head))),
-        (d.L("meta.saved"), e(f"{d.version.time} · {d.version.author}")),
+        (d.L("meta.saved"), e(f"{format_time(d.version.time, d.lang, report_zone(m.get('jurisdictions')), d.templates)}"
+                              f" · {d.version.author}")),
         (d.L("meta.message"), e(d.version.message)),
         (d.L("meta.review_date"), e(m.get("review_date")) or "—"),
     ]

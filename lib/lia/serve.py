@@ -13,7 +13,8 @@ What it sets up around plain ``voila notebooks/``:
   Voila's lab template without Font Awesome and mermaid from a CDN, so a page
   loads nothing from another host;
 * ``/`` redirects to the wizard; every other notebook stays reachable at
-  ``/voila/render/<name>.ipynb`` and listed at ``/voila/tree``;
+  ``/voila/render/<name>.ipynb``; ``/voila/tree`` is the start page listing the four pages in the
+  reader's language (:mod:`lia.start_page`, instead of Voila's file browser);
 * identity: ``--author-header NAME`` makes Voila copy that request header
   (set by a reverse proxy) into the kernel environment as ``HTTP_NAME``.
 """
@@ -142,6 +143,8 @@ def _voila_class() -> Any:
         def init_handlers(self) -> list:
             from jupyter_server.utils import url_path_join
 
+            from lia.start_page import START_PATH, start_handlers
+
             handlers = super().init_handlers()
             landing = url_path_join(self.server_url or "/", "voila/render", LANDING)
             root = self.server_url or "/"
@@ -149,9 +152,9 @@ def _voila_class() -> Any:
             for h in handlers:
                 if h[0] == root:
                     out.append((root, tornado.web.RedirectHandler, {"url": landing, "permanent": False}))
-                else:
+                elif not h[0].startswith(url_path_join(root, START_PATH)):  # the start page replaces the file tree
                     out.append(h)
-            return out
+            return start_handlers(root) + out
 
         def start(self) -> None:
             import tornado.ioloop

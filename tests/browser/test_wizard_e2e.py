@@ -112,7 +112,7 @@ def test_query_string_and_proxy_header(lia_server: Any, browser: Any, external_r
 
 def test_other_pages_load_nothing_from_other_hosts(lia_server: Any, page: Any, external_requests: list[str]) -> None:
     page.goto(lia_server.url("voila/tree"))
-    page.wait_for_selector("text=wizard.ipynb", timeout=90_000)  # the tree renders in JS; slow while kernels preheat
+    page.wait_for_selector("ul.lia-pages a[href*='wizard.ipynb']", timeout=90_000)  # the start page (lia.start_page)
     page.goto(lia_server.url("voila/render/no-such.ipynb"))
     page.wait_for_load_state("load")
     text = page.locator(".lia-error").inner_text()

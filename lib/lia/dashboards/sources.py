@@ -8,7 +8,7 @@ themselves:
 * report verification (:func:`lia.signing.verify_report`): who signed, in which
   role, when, whether every signature and file digest holds, and whether the
   report is still current (its staleness reasons come from :mod:`lia.report`);
-* the changes between two reports (:func:`lia.report.compare_reports`).
+* the changes between two reports (:mod:`lia.changes`).
 
 :class:`Sources` wraps those calls and turns their results into the small,
 JSON-friendly records below, which the portfolio caches. Tests replace
@@ -183,7 +183,7 @@ class ReportChanges:
     added: tuple[dict[str, Any], ...] = ()  # findings {rule, severity, message}
     removed: tuple[dict[str, Any], ...] = ()
     changed: tuple[dict[str, Any], ...] = ()  # {rule, old, new}
-    answers: tuple[dict[str, Any], ...] = ()  # {question, kind, old, new}
+    answers: tuple[dict[str, Any], ...] = ()  # {question, kind, old, new, text, old_text, new_text}
 
     @property
     def empty(self) -> bool:
@@ -373,12 +373,12 @@ class Sources:
         )
 
     def changes(self, ws: Any, old_dir: Path, new_dir: Path, lang: str = "en") -> ReportChanges:
-        """Findings and verdicts that changed (:func:`lia.report.changes_between` over the two
-        reports' ``evaluation.json``), and the answers that changed between their versions."""
+        """Findings and verdicts that changed (:func:`lia.changes.changes_between` over the two
+        reports' ``evaluation.json``), and the answers that changed between their versions, with
+        question texts and values for people in ``lang`` (:func:`lia.changes.answer_changes`)."""
         import json
 
-        from lia.report import changes_between
-        from lia.store import Store
+        from lia.changes import answer_changes, changes_between
 
         def evaluation(d: Path) -> dict[str, Any] | None:
             p = Path(d) / "evaluation.json"
@@ -386,10 +386,8 @@ class Sources:
 
         ch = changes_between(evaluation(old_dir), evaluation(new_dir))
         a, b = report_number(old_dir), report_number(new_dir)
-        answers: list[dict[str, Any]] = []
-        aid = Path(new_dir).parent.name
-        if a is not None and b is not None and a != b:
-            answers = [{"question": c.where, "kind": c.kind, "old": c.old, "new": c.new} for c in Store(ws).diff(aid, a, b)]
+        # {question, kind, old, new, text, old_text, new_text[, details]} in the reader's language
+        answers = answer_changes(ws, Path(new_dir).parent.name, a, b, lang)
         return ReportChanges(a, b, tuple(ch.get("verdicts") or ()), tuple(ch.get("added") or ()),
                              tuple(ch.get("removed") or ()), tuple(ch.get("changed") or ()), tuple(answers))
 

@@ -19,7 +19,7 @@ from typing import Any, Mapping
 
 import ipywidgets as W
 
-from lia.i18n import LANG_NAMES, LANGS, mark_page_language, text
+from lia.i18n import LANG_NAMES, LANGS, format_time, mark_page_language, text
 
 from ..messages import translate, translate_error, translate_problem
 from . import portfolio as pf
@@ -596,7 +596,19 @@ class ViewerPage:
         mark_page_language(self.root, lang)
         self._relabel()
         if self.view is not None:
+            self.view = self._changes_in(self.view, lang)
             self._render(self.view)
+
+    def _changes_in(self, view: vw.ReportView, lang: str) -> vw.ReportView:
+        """``view`` with its changes described again in ``lang`` (question texts, values for people)."""
+        import dataclasses
+
+        if view.previous is None or view.changes is None:
+            return view
+        try:
+            return dataclasses.replace(view, changes=self.sources.changes(self.ws, view.previous, view.dir, lang))
+        except Exception:  # noqa: BLE001  the comparison is secondary: keep the page as it was
+            return view
 
     def _on_assessment(self, change: dict[str, Any]) -> None:
         if self._quiet:
@@ -658,7 +670,7 @@ class ViewerPage:
         if c.signers:
             rows = "".join(
                 f'<tr class="lia-signer {"ok" if g.valid else "bad"}"><td>{_esc(g.name or s("unknown_signer") + " " + (g.keyid or "")[:16])}</td>'
-                f"<td>{_esc(self._role(g.role) if g.role else '—')}</td><td>{_esc((g.signed_at or '—').replace('T', ' ').replace('Z', ' UTC'))}</td>"
+                f"<td>{_esc(self._role(g.role) if g.role else '—')}</td><td>{_esc(format_time(g.signed_at, self.s.lang) if g.signed_at else '—')}</td>"
                 f'<td class="{self._signer_class(g.valid, state)}">{_esc(self._signer_text(g.valid, state))}'
                 f'{(" – " + _esc(translate(g.problem, s.lang))) if g.problem else ""}</td></tr>' for g in c.signers)
             parts.append(f'<table><tr><th>{_esc(s("signer_name"))}</th><th>{_esc(s("signer_role"))}</th>'
@@ -719,13 +731,13 @@ class ViewerPage:
             if ch.changed:
                 lis = "".join(
                     f'<li><code>{_esc(c.get("rule"))}</code>: ' + "; ".join(
-                        f'{_esc(a)}: {self._value(d.get("old"))} → {self._value(d.get("new"))}' if a == "severity" else _esc(a)
+                        f'{_esc(self._field(a))}: {self._value(d.get("old"))} → {self._value(d.get("new"))}'
+                        if a == "severity" else _esc(self._field(a))
                         for a, d in (c.get("changes") or {}).items()) + "</li>" for c in ch.changed)
                 parts.append(f'<h4>{_esc(s("changes_changed"))}</h4><ul>{lis}</ul>')
             if ch.answers:
-                lis = "".join(f'<li><code>{_esc(a.get("question"))}</code>: {self._value(a.get("old"))} → {self._value(a.get("new"))}</li>'
-                              for a in ch.answers[:60])
-                parts.append(f'<h4>{_esc(s("changes_answers"))}</h4><ul class="lia-changed-answers">{lis}</ul>')
+                parts.append(f'<h4>{_esc(s("changes_answers"))}</h4><ul class="lia-changed-answers">'
+                             f'{"".join(self._answer(a) for a in ch.answers[:60])}</ul>')
         return f'<div class="lia-dash lia-card lia-changes">{"".join(parts)}</div>'
 
     def _report_label(self, key: str) -> str | None:
@@ -745,6 +757,23 @@ class ViewerPage:
         if step == "dpia_required":
             return self.s("col_dpia_required")
         return self.s("col_lia_verdict") if step == "overall" else str(step)
+
+    def _field(self, name: str) -> str:
+        """A finding's changed part ("severity", "message", ...) in the page's language."""
+        return self._report_label(f"changes.field.{name}") or name
+
+    def _answer(self, a: Mapping[str, Any]) -> str:
+        """One changed answer: the question in the page's language, old -> new as people write them
+        (lia.changes.answer_changes); a changed table lists its changed rows and cells."""
+        if "text" not in a:  # an older source without texts
+            return (f'<li><code>{_esc(a.get("question"))}</code>: {self._value(a.get("old"))} → '
+                    f'{self._value(a.get("new"))}</li>')
+        head = f'<span class="lia-answer-question">{_esc(a["text"])}</span>'
+        if a.get("details"):
+            items = "".join(f"<li>{_esc(d)}</li>" for d in a["details"])
+            return f'<li data-question="{_esc(a.get("question"))}">{head}:<ul>{items}</ul></li>'
+        return (f'<li data-question="{_esc(a.get("question"))}">{head}: <span class="lia-old">{_esc(a.get("old_text"))}'
+                f'</span> → <span class="lia-new">{_esc(a.get("new_text"))}</span></li>')
 
     def _value(self, v: Any) -> str:
         if v is None:
