@@ -15,11 +15,32 @@ import time
 from collections.abc import Callable, Mapping
 from typing import Any
 
-__all__ = ["in_kernel", "kernel_loop", "later", "serve_request", "PAGE_LOAD_GRACE"]
+__all__ = ["in_kernel", "kernel_loop", "later", "serve_request", "safe_kernel_environment", "PAGE_LOAD_GRACE"]
 
 #: Seconds to hold back costly but secondary work (charts) after a page request: the browser
 #: needs the CPU and the kernel's answers to build the page first (2 cores are shared by both).
 PAGE_LOAD_GRACE = 1.5
+
+
+def safe_kernel_environment(env: Mapping[str, str]) -> dict[str, str]:
+    """*env* for starting a kernel whose imports the working folder cannot hijack.
+
+    A kernel is started as ``python -m ipykernel_launcher``; Python puts the working folder
+    first on ``sys.path`` for ``-m``, so an ``ipykernel_launcher.py`` (or ``pandas.py``,
+    ``lia.py``) in that folder - a workspace anyone with file access can write to - would
+    run instead, inside the workbench. ``PYTHONSAFEPATH=1`` (Python 3.11+) leaves the
+    working folder off ``sys.path``; relative ``PYTHONPATH`` entries (``.``, ``lib``) would
+    bring it back through the working folder, so they are dropped. Every kernel the
+    workbench starts (Voila's pages, the papermill engine) gets its environment from here.
+    """
+    out = dict(env)
+    out["PYTHONSAFEPATH"] = "1"
+    entries = [p for p in out.get("PYTHONPATH", "").split(os.pathsep) if p and os.path.isabs(p)]
+    if entries:
+        out["PYTHONPATH"] = os.pathsep.join(entries)
+    else:
+        out.pop("PYTHONPATH", None)
+    return out
 
 
 def in_kernel() -> bool:
