@@ -119,6 +119,10 @@ def voila_argv(opts: ServeOptions) -> list[str]:
         "--template=lia",
         f"--token={token}",
         "--VoilaConfiguration.show_tracebacks=False",
+        # Seconds to wait for a cell's outputs after it ran (nbclient's default is 4): on a
+        # loaded machine they can come later, and an output given up on is a widget the page
+        # never shows - seen with ten visitors arriving together on two busy cores.
+        "--VoilaExecutor.iopub_timeout=30",
     ]
     if opts.cull_after and int(opts.cull_after) > 0:
         # A kernel whose page is gone (no websocket) and that has been idle this long is shut
@@ -342,8 +346,9 @@ def serve(opts: ServeOptions) -> int:
         raise LiaError(f"workspace {opts.home}: not a folder")
     check_exposure(opts)
     _check_port(opts.host, int(opts.port))
-    os.environ.clear()
-    os.environ.update(serve_environment(opts))
+    env = serve_environment(opts)
+    os.environ.clear()  # exactly that environment: nothing it leaves out (relative PYTHONPATH entries) stays
+    os.environ.update(env)
     # make the library importable in this process too, as kernels get it via PYTHONPATH
     if str(_lib_dir()) not in sys.path:
         sys.path.insert(0, str(_lib_dir()))
