@@ -224,6 +224,33 @@ def _page_handler(base: type) -> type:
     return LiaPageHandler
 
 
+def _kernel_manager_class() -> type:
+    """Jupyter Server's kernel manager, culling a handed-out kernel only once its page had time to connect.
+
+    A preheated kernel may wait in its pool for hours; Voila keeps pooled kernels from the
+    culler, but the moment a visitor takes one, its last activity is still that of its
+    preheating. On a loaded machine the page's websocket can take longer than a culling
+    round to open, and the culler then shut down the kernel of a page still loading (seen
+    with ten visitors at a load of 40 on two cores). The idle time of a kernel is therefore
+    counted from when the culler first saw it outside the pools, at the earliest.
+    """
+    import time as _time
+
+    from jupyter_server.services.kernels.kernelmanager import AsyncMappingKernelManager
+
+    class LiaMappingKernelManager(AsyncMappingKernelManager):  # type: ignore[misc]
+        async def cull_kernel_if_idle(self, kernel_id: str) -> None:
+            seen: dict[str, float] = self.__dict__.setdefault("_lia_first_seen", {})
+            for gone in [k for k in seen if k not in self._kernels]:
+                del seen[gone]
+            first = seen.setdefault(kernel_id, _time.monotonic())
+            if _time.monotonic() - first < self.cull_idle_timeout:
+                return
+            await super().cull_kernel_if_idle(kernel_id)
+
+    return LiaMappingKernelManager
+
+
 def _voila_class() -> Any:
     """Voila with "/" redirecting to the wizard and the address printed once listening."""
     import tornado.web
@@ -262,6 +289,7 @@ def _voila_class() -> Any:
             if self.lia_options is not None:
                 # per-page pool sizes (Voila's command line only sets one size for every page)
                 self.update_config(Config({"VoilaKernelManager": {"kernel_pools_config": pool_config(self.lia_options)}}))
+            self.voila_configuration.multi_kernel_manager_class = _kernel_manager_class()
             # the template says "Preparing the page" in the server's language until the page says otherwise
             self.voila_configuration.page_config_hook = _page_config_hook
             # Ctrl-C stops like SIGTERM: the loop ends, kernels are shut down, no KeyboardInterrupt
@@ -289,9 +317,17 @@ def _voila_class() -> Any:
             return out
 
         def stop(self) -> None:
+            """Stop every kernel at once (``now``): a kernel asked to shut down while its cell still
+            runs (every pooled kernel waits in one) answered on sockets it had just closed, and
+            printed a ZMQError traceback; the pages keep nothing in their kernels to save."""
+            import shutil
+
+            from jupyter_core.utils import run_sync
+
             self.log.info("lia serve: stopping; shutting the kernels down")
+            shutil.rmtree(self.connection_dir, ignore_errors=True)
             try:
-                super().stop()
+                run_sync(self.kernel_manager.shutdown_all)(now=True)
             except Exception as exc:  # a kernel that died on its own must not turn a stop into a traceback
                 self.log.warning("lia serve: while stopping: %s", exc)
 
