@@ -14,7 +14,11 @@
 //   3. fetch every widget's state in one request (ipywidgets' control comm);
 //   4. replace each cell output with its widget (or its HTML/text);
 //   5. reveal the page (Voila's spinner goes) and report connection trouble
-//      in the reader's language (English, Swedish, Norwegian Bokmål).
+//      in the reader's language (English, Swedish, Norwegian Bokmål);
+//   6. release the page's kernel when the page is closed or left (pagehide): each
+//      visitor has a kernel of their own, a few hundred MB, that nobody else can use.
+// Loaded in the page's head, so that the spinner's text ("Preparing the page, step 1 of 2")
+// is in the page's language from the first cell on (Voila's own text is English only).
 //
 // Built with `make frontend` (esbuild) into templates/jupyter/voila/templates/lia/static/.
 
@@ -43,6 +47,8 @@ const MESSAGES = {
     failed: 'This page could not connect to its server. Reload the page; if this persists, ask whoever runs the workbench to restart it.',
     widget: 'Part of this page could not be shown.',
     back: 'Connected to the server again.',
+    loading: 'Preparing the page…',
+    loadingStep: 'Preparing the page (step {i} of {n})…',
   },
   sv: {
     lost: 'Anslutningen till servern bröts; ansluter igen. Ändringar som görs nu når servern först när den är tillbaka.',
@@ -50,6 +56,8 @@ const MESSAGES = {
     failed: 'Sidan kunde inte ansluta till sin server. Ladda om sidan; om felet kvarstår, be den som driver arbetsbänken att starta om den.',
     widget: 'En del av sidan kunde inte visas.',
     back: 'Ansluten till servern igen.',
+    loading: 'Förbereder sidan…',
+    loadingStep: 'Förbereder sidan (steg {i} av {n})…',
   },
   nb: {
     lost: 'Forbindelsen til serveren ble brutt; kobler til igjen. Endringer som gjøres nå, når serveren først når den er tilbake.',
@@ -57,6 +65,8 @@ const MESSAGES = {
     failed: 'Siden kunne ikke koble til serveren sin. Last inn siden på nytt; hvis feilen vedvarer, be den som drifter arbeidsbenken om å starte den på nytt.',
     widget: 'En del av siden kunne ikke vises.',
     back: 'Koblet til serveren igjen.',
+    loading: 'Klargjør siden…',
+    loadingStep: 'Klargjør siden (trinn {i} av {n})…',
   },
 };
 
@@ -82,6 +92,33 @@ function pageLanguage() {
 function messages() {
   return MESSAGES[pageLanguage()];
 }
+
+/**
+ * The language of a page that is still being rendered: ?lang=, else the server's default
+ * (LIA_LANG, which the template puts in window.liaServerLang), else English - the same
+ * order the pages themselves follow.
+ */
+function loadingLanguage() {
+  const wanted = [new URLSearchParams(window.location.search).get('lang') || '', window.liaServerLang || ''];
+  for (const tag of wanted) {
+    const primary = String(tag).toLowerCase().split(/[-_]/)[0];
+    if (primary === 'sv') return 'sv';
+    if (primary === 'nb' || primary === 'no' || primary === 'nn') return 'nb';
+    if (primary === 'en') return 'en';
+  }
+  return 'en';
+}
+
+/** Voila's spinner text ("Executing 1 of 2"), in the page's language; the template calls it per cell. */
+window.liaLoading = (index, count) => {
+  const el = document.getElementById('loading_text');
+  if (!el) return;
+  const m = MESSAGES[loadingLanguage()];
+  el.textContent = index && count
+    ? m.loadingStep.replace('{i}', String(index)).replace('{n}', String(count))
+    : m.loading;
+  el.dataset.liaText = 'true';
+};
 
 const MODULES = {
   '@jupyter-widgets/base': base,
@@ -121,6 +158,26 @@ class PageWidgetManager extends ManagerBase {
     Widget.attach(view.luminoWidget, host);
     return view;
   }
+}
+
+/**
+ * Ask the server to shut this page's kernel down now that the page is closed or left.
+ * A beacon survives the page's end (a fetch would be cancelled); the form carries the
+ * _xsrf cookie as Voila's own page does, the address the token if the page had one.
+ * Kernels of pages that end without this (a crashed browser) are culled by the server.
+ */
+function releaseKernel(kernel, baseUrl, token) {
+  const form = new FormData();
+  const xsrf = document.cookie.match('\\b_xsrf=([^;]*)\\b');
+  form.append('_xsrf', (xsrf && xsrf[1]) || '');
+  const url = `${baseUrl}voila/api/shutdown/${encodeURIComponent(kernel.id)}` +
+    (token ? `?token=${encodeURIComponent(token)}` : '');
+  try {
+    navigator.sendBeacon(url, form);
+  } catch (err) {
+    console.error('lia: could not release the kernel', err);
+  }
+  kernel.dispose();
 }
 
 function pageConfig() {
@@ -226,6 +283,17 @@ async function main() {
       troubled = true;
       notice('lost', messages().gone);
     }
+  });
+
+  let released = false;
+  window.addEventListener('pagehide', () => {
+    if (released) return;
+    released = true;
+    releaseKernel(kernel, baseUrl, token);
+  });
+  // Back to a page kept in the browser's memory: its kernel is gone, so load it afresh.
+  window.addEventListener('pageshow', (event) => {
+    if (event.persisted && released) window.location.reload();
   });
 
   const manager = new PageWidgetManager(kernel);

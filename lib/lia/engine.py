@@ -216,9 +216,12 @@ class WarmKernel:
         from jupyter_client.manager import AsyncKernelManager
         from jupyter_core.utils import run_sync
 
-        env = dict(os.environ)
+        from lia.kernel import safe_kernel_environment
+
         root = _lib_root()
-        env["PYTHONPATH"] = os.pathsep.join(p for p in [root, env.get("PYTHONPATH", "")] if p)
+        # nothing in the working folder (often the workspace) is imported in the kernel
+        env = safe_kernel_environment({**os.environ, "PYTHONPATH": os.pathsep.join(
+            p for p in [root, os.environ.get("PYTHONPATH", "")] if p)})
         # IPC sockets in a private directory: no TCP port, nothing in plain text on the network.
         self._sockdir = tempfile.mkdtemp(prefix="lia-kernel-")
         self.km = AsyncKernelManager(kernel_name=self.kernel_name, transport="ipc",

@@ -15,11 +15,32 @@ import time
 from collections.abc import Callable, Mapping
 from typing import Any
 
-__all__ = ["in_kernel", "kernel_loop", "later", "serve_request", "PAGE_LOAD_GRACE"]
+__all__ = ["in_kernel", "kernel_loop", "later", "serve_request", "safe_kernel_environment", "PAGE_LOAD_GRACE"]
 
 #: Seconds to hold back costly but secondary work (charts) after a page request: the browser
 #: needs the CPU and the kernel's answers to build the page first (2 cores are shared by both).
 PAGE_LOAD_GRACE = 1.5
+
+
+def safe_kernel_environment(env: Mapping[str, str]) -> dict[str, str]:
+    """*env* for starting a kernel whose imports the working folder cannot hijack.
+
+    A kernel is started as ``python -m ipykernel_launcher``; Python puts the working folder
+    first on ``sys.path`` for ``-m``, so an ``ipykernel_launcher.py`` (or ``pandas.py``,
+    ``lia.py``) in that folder - a workspace anyone with file access can write to - would
+    run instead, inside the workbench. ``PYTHONSAFEPATH=1`` (Python 3.11+) leaves the
+    working folder off ``sys.path``; relative ``PYTHONPATH`` entries (``.``, ``lib``) would
+    bring it back through the working folder, so they are dropped. Every kernel the
+    workbench starts (Voila's pages, the papermill engine) gets its environment from here.
+    """
+    out = dict(env)
+    out["PYTHONSAFEPATH"] = "1"
+    entries = [p for p in out.get("PYTHONPATH", "").split(os.pathsep) if p and os.path.isabs(p)]
+    if entries:
+        out["PYTHONPATH"] = os.pathsep.join(entries)
+    else:
+        out.pop("PYTHONPATH", None)
+    return out
 
 
 def in_kernel() -> bool:
@@ -53,14 +74,25 @@ def later(fn: Any, delay: float) -> None:
         loop.call_later(delay, fn)
 
 
+def _kernel_id() -> str:
+    """This kernel's id as the server knows it (``kernel-<id>.json``), or "" outside a served kernel."""
+    try:
+        from ipykernel.connect import get_connection_file
+
+        name = os.path.basename(get_connection_file())
+    except Exception:
+        return ""
+    return name[len("kernel-"):-len(".json")] if name.startswith("kernel-") and name.endswith(".json") else ""
+
+
 def serve_request(apply: Callable[[Mapping[str, str]], None], ready: str,
                   on_error: Callable[[Exception], None] | None = None,
                   warm: Callable[[], None] | None = None, defer: bool = True) -> None:
     """The last cell of every page: wait for the browser's request, then ``apply(environ)``.
 
     Voila runs a preheated notebook before anyone asks for it; ``warm`` runs then, and
-    *ready* goes to the server's log (tests and benchmarks wait for it; operators see the
-    pool is warm). :func:`voila.utils.wait_for_request` returns once the request arrived
+    *ready* goes to the server's log with the time and the kernel's id (tests and benchmarks
+    wait for it and tell which visitor found a warm kernel; operators see the pool is warm). :func:`voila.utils.wait_for_request` returns once the request arrived
     and its headers and query string are in the environment; outside Voila it returns at
     once. Voila sends the rest of the page only when this cell ends, so inside a kernel
     (and with *defer*) ``apply`` runs right after it, on the kernel's loop, while the
@@ -74,7 +106,7 @@ def serve_request(apply: Callable[[Mapping[str, str]], None], ready: str,
     if wait_for_request is not None and os.environ.get("VOILA_PREHEAT") == "True":
         if warm is not None:
             warm()
-        print(f"lia: {ready} at {time.time():.3f}", file=sys.__stderr__, flush=True)
+        print(f"lia: {ready} at {time.time():.3f} kernel {_kernel_id()}", file=sys.__stderr__, flush=True)
     if wait_for_request is not None:
         wait_for_request()
     env = dict(os.environ)

@@ -4,11 +4,25 @@ What it sets up around plain ``voila notebooks/``:
 
 * binds to 127.0.0.1 unless told otherwise, and fails (instead of silently
   moving) when the port is taken;
-* preheated kernels (``VoilaConfiguration.preheat_kernel``, a pool of
-  ``pool_size`` kernels per notebook): each notebook has already run up to
-  ``lia.wizard.serve_request`` when the browser asks for it, so the page
-  arrives rendered; every visitor still gets a fresh kernel (no state leaks
-  between visitors or assessments) and the pool refills behind them;
+* preheated kernels (``VoilaConfiguration.preheat_kernel``): a pool of
+  ``wizard_pool_size`` kernels for the wizard (the landing page, where visitors
+  arrive together) and ``pool_size`` for every other page; each has already run
+  its notebook up to ``lia.kernel.serve_request`` when the browser asks for it,
+  so the page arrives rendered; every visitor still gets a fresh kernel (no
+  state leaks between visitors or assessments) and the pool refills behind them
+  ``refill_delay`` seconds later;
+* kernels are released: the page script asks the server to shut its kernel
+  down when the page is closed or left (``pagehide``), and kernels without a
+  connected page for ``cull_after`` seconds are shut down (a crashed browser, a
+  killed tab), so an idle server returns to its pools;
+* kernels import nothing from their working folder (``PYTHONSAFEPATH``: a
+  ``ipykernel_launcher.py`` or ``pandas.py`` there cannot run), see
+  :func:`lia.kernel.safe_kernel_environment`;
+* Ctrl-C and SIGTERM stop the server and its kernels without a traceback;
+  ``/logout`` forgets the login and returns to the login page;
+* binding to every interface without a token is refused unless
+  ``public_ok`` (``--i-know-this-is-public``) says it is behind a proxy that
+  authenticates;
 * the ``lia`` Voila template (``templates/jupyter/voila/templates/lia``):
   Voila's lab template without Font Awesome and mermaid from a CDN, so a page
   loads nothing from another host;
@@ -28,13 +42,25 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-__all__ = ["ServeOptions", "voila_argv", "serve_environment", "serve", "LANDING", "DEFAULT_PORT"]
+__all__ = ["ServeOptions", "voila_argv", "serve_environment", "serve", "pool_config", "check_exposure",
+           "LANDING", "DEFAULT_PORT", "DEFAULT_POOL_SIZE", "DEFAULT_WIZARD_POOL_SIZE", "DEFAULT_REFILL_DELAY",
+           "DEFAULT_CULL_AFTER"]
 
 DEFAULT_PORT = 8866
 #: The notebook "/" redirects to.
 LANDING = "wizard.ipynb"
 #: The header a typical reverse proxy (oauth2-proxy, Apache, nginx auth_request) sets for the user.
 DEFAULT_AUTHOR_HEADER = "X-Forwarded-User"
+#: Preheated kernels kept ready for each page other than the wizard.
+DEFAULT_POOL_SIZE = 1
+#: Preheated wizard kernels: "/" leads there, so that is where visitors arrive together.
+DEFAULT_WIZARD_POOL_SIZE = 4
+#: Seconds between handing out a preheated kernel and starting its replacement.
+DEFAULT_REFILL_DELAY = 0.5
+#: Seconds a page's kernel may stay without a connected page before it is shut down.
+DEFAULT_CULL_AFTER = 60
+#: Addresses that listen on every interface (the workbench reachable from the network).
+PUBLIC_HOSTS = ("0.0.0.0", "::", "")
 
 
 def _lib_dir() -> Path:
@@ -64,9 +90,12 @@ class ServeOptions:
     host: str = "127.0.0.1"
     token: str | None = None  # "" = no token; None = generate one
     open_browser: bool = True
-    pool_size: int = 1
+    pool_size: int = DEFAULT_POOL_SIZE  # preheated kernels per page other than the wizard
+    wizard_pool_size: int = DEFAULT_WIZARD_POOL_SIZE  # preheated kernels of the wizard (the landing page)
     preheat: bool = True
-    refill_delay: float = 5.0  # seconds before a used kernel is replaced, so the refill does not slow the page down
+    refill_delay: float = DEFAULT_REFILL_DELAY  # seconds before a used kernel is replaced
+    cull_after: int = DEFAULT_CULL_AFTER  # seconds without a connected page before a kernel is shut down; 0 = never
+    public_ok: bool = False  # --i-know-this-is-public: every interface without a token is intended
     author_header: str | None = DEFAULT_AUTHOR_HEADER
     notebooks: Path | None = None
     extra: list[str] = field(default_factory=list)
@@ -91,7 +120,20 @@ def voila_argv(opts: ServeOptions) -> list[str]:
         "--template=lia",
         f"--token={token}",
         "--VoilaConfiguration.show_tracebacks=False",
+        # Seconds to wait for a cell's outputs after it ran (nbclient's default is 4): on a
+        # loaded machine they can come later, and an output given up on is a widget the page
+        # never shows - seen with ten visitors arriving together on two busy cores.
+        "--VoilaExecutor.iopub_timeout=30",
     ]
+    if opts.cull_after and int(opts.cull_after) > 0:
+        # A kernel whose page is gone (no websocket) and that has been idle this long is shut
+        # down; kernels with a connected page are never culled, nor are pooled ones (Voila).
+        after = int(opts.cull_after)
+        argv += [
+            f"--MappingKernelManager.cull_idle_timeout={after}",
+            f"--MappingKernelManager.cull_interval={max(1, min(15, after // 4))}",
+            "--MappingKernelManager.cull_connected=False",
+        ]
     if opts.preheat:
         argv += [
             "--VoilaConfiguration.preheat_kernel=True",
@@ -105,9 +147,34 @@ def voila_argv(opts: ServeOptions) -> list[str]:
     return argv + list(opts.extra)
 
 
+def pool_config(opts: ServeOptions) -> dict[str, dict[str, int]]:
+    """Voila's ``kernel_pools_config``: ``pool_size`` kernels per page, ``wizard_pool_size`` for the wizard."""
+    return {
+        "default": {"pool_size": max(1, int(opts.pool_size))},
+        LANDING: {"pool_size": max(1, int(opts.wizard_pool_size))},
+    }
+
+
+def check_exposure(opts: ServeOptions) -> None:
+    """Refuse to serve every interface without a token unless ``public_ok`` says so.
+
+    Anyone who can reach the port could then read and change every assessment; that is
+    only right behind a reverse proxy that authenticates users (``--i-know-this-is-public``).
+    """
+    from lia.errors import LiaError
+
+    if opts.host in PUBLIC_HOSTS and opts.token == "" and not opts.public_ok:
+        raise LiaError(
+            f"--host {opts.host or '(all)'} --no-token: anyone who can reach port {int(opts.port)} could read and "
+            "change every assessment; expected a token (leave out --no-token), --host 127.0.0.1, or, behind a "
+            "reverse proxy that authenticates users, --i-know-this-is-public")
+
+
 def serve_environment(opts: ServeOptions, base: dict[str, str] | None = None) -> dict[str, str]:
     """The environment Voila and its kernels run in: workspace, library path, template path, author header."""
-    env = dict(os.environ if base is None else base)
+    from lia.kernel import safe_kernel_environment
+
+    env = safe_kernel_environment(dict(os.environ if base is None else base))
     env["LIA_HOME"] = str(Path(opts.home).resolve())
     lib = str(_lib_dir())
     env["PYTHONPATH"] = os.pathsep.join([lib] + [p for p in env.get("PYTHONPATH", "").split(os.pathsep) if p and p != lib])
@@ -132,13 +199,103 @@ def page_url(opts: ServeOptions, path: str = "") -> str:
     return f"http://{host}:{int(opts.port)}/{path}" + (f"?token={token}" if token else "")
 
 
+def _page_config_hook(page_config: dict, **_: Any) -> dict:
+    """Add ``liaLang`` (the server's ``LIA_LANG``) to each page's configuration, for its loading text."""
+    from lia.i18n import LANGS
+
+    lang = os.environ.get("LIA_LANG", "en")
+    page_config["liaLang"] = lang if lang in LANGS else "en"
+    return page_config
+
+
+def _page_handler(base: type) -> type:
+    """Voila's page handler, also setting the ``_xsrf`` cookie.
+
+    The page script sends it with the request that releases the page's kernel when the
+    page is closed (``POST /voila/api/shutdown/<kernel>``); Voila's page handler never
+    sets it, so without a token in the address that request was refused (403) and the
+    kernel - a few hundred MB - stayed behind.
+    """
+
+    class LiaPageHandler(base):  # type: ignore[misc, valid-type]
+        async def prepare(self, *args: Any, **kwargs: Any) -> None:
+            await super().prepare(*args, **kwargs)
+            self.xsrf_token  # noqa: B018 - reading it sets the cookie
+
+    return LiaPageHandler
+
+
+def _kernel_manager_class() -> type:
+    """Jupyter Server's kernel manager, culling a handed-out kernel only once its page had time to connect.
+
+    A preheated kernel may wait in its pool for hours; Voila keeps pooled kernels from the
+    culler, but the moment a visitor takes one, its last activity is still that of its
+    preheating. On a loaded machine the page's websocket can take longer than a culling
+    round to open, and the culler then shut down the kernel of a page still loading (seen
+    with ten visitors at a load of 40 on two cores). The idle time of a kernel is therefore
+    counted from when the culler first saw it outside the pools, at the earliest.
+    """
+    import time as _time
+
+    from jupyter_server.services.kernels.kernelmanager import AsyncMappingKernelManager
+
+    class LiaMappingKernelManager(AsyncMappingKernelManager):  # type: ignore[misc]
+        async def cull_kernel_if_idle(self, kernel_id: str) -> None:
+            seen: dict[str, float] = self.__dict__.setdefault("_lia_first_seen", {})
+            for gone in [k for k in seen if k not in self._kernels]:
+                del seen[gone]
+            first = seen.setdefault(kernel_id, _time.monotonic())
+            if _time.monotonic() - first < self.cull_idle_timeout:
+                return
+            await super().cull_kernel_if_idle(kernel_id)
+
+    return LiaMappingKernelManager
+
+
 def _voila_class() -> Any:
     """Voila with "/" redirecting to the wizard and the address printed once listening."""
     import tornado.web
     from voila.app import Voila
 
+    class LogoutHandler(tornado.web.RequestHandler):
+        """Forget the login cookie and go back to the login page (or the workbench without a token).
+
+        Jupyter Server's own logout page needs a ``static_path`` Voila does not set: it
+        answered HTTP 500.
+        """
+
+        @property
+        def base_url(self) -> str:  # what the identity provider reads for the cookie's path
+            return str(self.application.settings.get("base_url") or "/")
+
+        def get(self) -> None:
+            from jupyter_server.utils import url_path_join
+
+            provider = self.application.settings.get("identity_provider")
+            root = self.base_url
+            if provider is not None:
+                provider.clear_login_cookie(self)
+            token_required = bool(provider is not None and getattr(provider, "token", ""))
+            self.redirect(url_path_join(root, "login") if token_required else root)
+
     class LiaVoila(Voila):
         lia_options: ServeOptions | None = None
+
+        def initialize(self, argv: Any = None) -> None:
+            import signal
+
+            from traitlets.config import Config
+
+            super().initialize(argv)
+            if self.lia_options is not None:
+                # per-page pool sizes (Voila's command line only sets one size for every page)
+                self.update_config(Config({"VoilaKernelManager": {"kernel_pools_config": pool_config(self.lia_options)}}))
+            self.voila_configuration.multi_kernel_manager_class = _kernel_manager_class()
+            # the template says "Preparing the page" in the server's language until the page says otherwise
+            self.voila_configuration.page_config_hook = _page_config_hook
+            # Ctrl-C stops like SIGTERM: the loop ends, kernels are shut down, no KeyboardInterrupt
+            # traceback from wherever the interrupt happened to land
+            signal.signal(signal.SIGINT, self._handle_signal_stop)
 
         def init_handlers(self) -> list:
             from jupyter_server.utils import url_path_join
@@ -148,13 +305,34 @@ def _voila_class() -> Any:
             handlers = super().init_handlers()
             landing = url_path_join(self.server_url or "/", "voila/render", LANDING)
             root = self.server_url or "/"
-            out = []
+            logout = url_path_join(self.server_url or "/", "logout")
+            render = url_path_join(self.server_url or "/", "voila/render/(.*)")
+            out: list[tuple[Any, ...]] = [(logout, LogoutHandler)]
             for h in handlers:
-                if h[0] == root:
+                if h[0] == render:
+                    out.append((h[0], _page_handler(h[1]), *h[2:]))
+                elif h[0] == root:
                     out.append((root, tornado.web.RedirectHandler, {"url": landing, "permanent": False}))
+                elif h[0] in (logout, "/logout"):
+                    continue
                 elif not h[0].startswith(url_path_join(root, START_PATH)):  # the start page replaces the file tree
                     out.append(h)
             return start_handlers(root) + out
+
+        def stop(self) -> None:
+            """Stop every kernel at once (``now``): a kernel asked to shut down while its cell still
+            runs (every pooled kernel waits in one) answered on sockets it had just closed, and
+            printed a ZMQError traceback; the pages keep nothing in their kernels to save."""
+            import shutil
+
+            from jupyter_core.utils import run_sync
+
+            self.log.info("lia serve: stopping; shutting the kernels down")
+            shutil.rmtree(self.connection_dir, ignore_errors=True)
+            try:
+                run_sync(self.kernel_manager.shutdown_all)(now=True)
+            except Exception as exc:  # a kernel that died on its own must not turn a stop into a traceback
+                self.log.warning("lia serve: while stopping: %s", exc)
 
         def start(self) -> None:
             import tornado.ioloop
@@ -205,8 +383,11 @@ def serve(opts: ServeOptions) -> int:
         raise LiaError(f"{notebooks / LANDING}: not found; expected the wizard notebook in the notebooks folder")
     if not Path(opts.home).is_dir():
         raise LiaError(f"workspace {opts.home}: not a folder")
+    check_exposure(opts)
     _check_port(opts.host, int(opts.port))
-    os.environ.update(serve_environment(opts))
+    env = serve_environment(opts)
+    os.environ.clear()  # exactly that environment: nothing it leaves out (relative PYTHONPATH entries) stays
+    os.environ.update(env)
     # make the library importable in this process too, as kernels get it via PYTHONPATH
     if str(_lib_dir()) not in sys.path:
         sys.path.insert(0, str(_lib_dir()))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import nbformat
@@ -95,6 +96,32 @@ def test_pool_runs_notebooks_on_several_kernels_at_once(tmp_path: Path) -> None:
                 for nb in (a, b)]
         pids = {_text(f.result()).split()[1] for f in futs}
     assert len(pids) == 2
+
+
+def test_python_files_in_the_working_folder_do_not_run_in_the_kernel(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Issue 12, item 19: a workspace with ``ipykernel_launcher.py`` (or ``pandas.py``) in it
+    must not get that code run when a report is rendered from there."""
+    import papermill as pm
+
+    from lia.engine import KernelPool
+
+    workspace = tmp_path / "workspace"
+    workspace.mkdir()
+    ran = tmp_path / "hijacked"
+    for module in ("ipykernel_launcher", "pandas", "evil_helper"):
+        (workspace / f"{module}.py").write_text(f"open({str(ran)!r}, 'a').write({module!r} + '\\n')\n")
+    nb = _nb(workspace / "report.ipynb",
+             "import sys, os, pandas, importlib.util\n"
+             "print('cwd', os.getcwd())\n"
+             "print('pandas', pandas.__file__)\n"
+             "print('helper', importlib.util.find_spec('evil_helper'))")
+    monkeypatch.chdir(workspace)
+    monkeypatch.setenv("PYTHONPATH", os.pathsep.join([".", os.environ.get("PYTHONPATH", "")]))
+    with KernelPool(1) as pool:
+        out = _text(pool.submit(pm.execute_notebook, str(nb), None, engine_name="lia-warm", progress_bar=False).result())
+    assert not ran.exists(), f"code from the working folder ran: {ran.read_text()}"
+    assert "site-packages" in out.split("pandas ")[1].split()[0]
+    assert "helper None" in out
 
 
 def test_engine_is_registered_with_papermill() -> None:

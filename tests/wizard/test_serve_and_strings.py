@@ -52,6 +52,50 @@ def test_environment_points_kernels_at_workspace_library_template_and_header(tmp
         ServeOptions(home=tmp_path, author_header="X-Remote-User", token=""))
 
 
+def test_pools_refill_and_culling_defaults(tmp_path: Path) -> None:
+    """Issue 12, items 4 and 5: the wizard keeps several warm kernels, refills at once, kernels without a page go."""
+    from lia.commands import serve as cmd
+    from lia.serve import pool_config
+
+    p = argparse.ArgumentParser()
+    cmd.add_arguments(p)
+    args = p.parse_args([])
+    assert args.wizard_pool_size == 4 and args.pool_size == 1 and args.refill_delay == 0.5 and args.cull_after == 60
+    opts = ServeOptions(home=tmp_path, token="t")
+    assert pool_config(opts) == {"default": {"pool_size": 1}, "wizard.ipynb": {"pool_size": 4}}
+    argv = voila_argv(opts)
+    assert "--VoilaKernelManager.fill_delay=0.5" in argv
+    assert "--MappingKernelManager.cull_idle_timeout=60" in argv
+    assert "--MappingKernelManager.cull_connected=False" in argv  # a connected page keeps its kernel
+    assert not [a for a in voila_argv(ServeOptions(home=tmp_path, token="t", cull_after=0)) if "cull" in a]
+
+
+@pytest.mark.parametrize("host,token,public_ok,refused", [
+    ("0.0.0.0", "", False, True),
+    ("::", "", False, True),
+    ("0.0.0.0", "", True, False),   # behind an authenticating proxy, confirmed
+    ("0.0.0.0", None, False, False),  # a token protects it
+    ("127.0.0.1", "", False, False),
+])
+def test_every_interface_without_a_token_needs_confirmation(tmp_path: Path, host: str, token: str | None,
+                                                            public_ok: bool, refused: bool) -> None:
+    from lia.errors import LiaError
+    from lia.serve import check_exposure
+
+    opts = ServeOptions(home=tmp_path, host=host, token=token, public_ok=public_ok)
+    if refused:
+        with pytest.raises(LiaError, match="--i-know-this-is-public"):
+            check_exposure(opts)
+    else:
+        check_exposure(opts)
+
+
+def test_kernels_do_not_import_from_their_working_folder(tmp_path: Path) -> None:
+    env = serve_environment(ServeOptions(home=tmp_path), base={"PYTHONPATH": ".:relative/lib:/abs/lib"})
+    assert env["PYTHONSAFEPATH"] == "1"
+    assert env["PYTHONPATH"].split(":") == [str(ROOT / "lib"), "/abs/lib"]
+
+
 def test_voila_template_links_nothing_outside() -> None:
     folder = ROOT / "templates" / "jupyter" / "voila" / "templates" / "lia"
     for f in folder.rglob("*"):

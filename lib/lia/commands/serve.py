@@ -5,6 +5,9 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
+from lia.serve import (DEFAULT_CULL_AFTER, DEFAULT_POOL_SIZE, DEFAULT_REFILL_DELAY,  # light: no Voila import
+                       DEFAULT_WIZARD_POOL_SIZE)
+
 HELP = "serve the wizard and dashboards in Voila (127.0.0.1, preheated kernels, no CDN)"
 
 __all__ = ["HELP", "add_arguments", "run"]
@@ -20,11 +23,21 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                      help="token required to open the pages (default: a random one, printed in the address)")
     tok.add_argument("--no-token", action="store_true", help="require no token (only behind a proxy that authenticates)")
     parser.add_argument("--no-browser", action="store_true", help="do not open a browser")
-    parser.add_argument("--pool-size", type=int, default=1,
-                        help="preheated kernels kept ready per notebook (default 1)")
-    parser.add_argument("--refill-delay", type=float, default=5.0,
-                        help="seconds before a used preheated kernel is replaced (default 5; the refill costs CPU "
-                             "that would otherwise slow down the page just opened)")
+    parser.add_argument("--i-know-this-is-public", dest="public_ok", action="store_true",
+                        help="allow --host 0.0.0.0 (or ::) with --no-token: only behind a reverse proxy that "
+                             "authenticates users (refused otherwise)")
+    parser.add_argument("--pool-size", type=int, default=DEFAULT_POOL_SIZE,
+                        help=f"preheated kernels kept ready for each page other than the wizard "
+                             f"(default {DEFAULT_POOL_SIZE}; about 150-250 MB each)")
+    parser.add_argument("--wizard-pool-size", type=int, default=DEFAULT_WIZARD_POOL_SIZE,
+                        help=f"preheated kernels kept ready for the wizard, where '/' leads "
+                             f"(default {DEFAULT_WIZARD_POOL_SIZE}; about 250 MB each)")
+    parser.add_argument("--refill-delay", type=float, default=DEFAULT_REFILL_DELAY,
+                        help=f"seconds between handing out a preheated kernel and starting its replacement "
+                             f"(default {DEFAULT_REFILL_DELAY})")
+    parser.add_argument("--cull-after", type=int, default=DEFAULT_CULL_AFTER,
+                        help=f"seconds a kernel may stay without a connected page before it is shut down "
+                             f"(default {DEFAULT_CULL_AFTER}; 0 = never; a closed page releases its kernel at once)")
     parser.add_argument("--author-header", default="X-Forwarded-User",
                         help="request header a reverse proxy sets to the user's name; prefills the author "
                              "(default X-Forwarded-User; '' to ignore headers)")
@@ -32,12 +45,17 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: Any, ws: Any) -> int:
     """Start Voila and block until interrupted."""
+    from lia.errors import LiaError
     from lia.serve import ServeOptions, serve
 
     if not 1 <= int(args.port) <= 65535:
-        from lia.errors import LiaError
-
         raise LiaError(f"--port {args.port}: expected a port number between 1 and 65535")
+
+    for name in ("pool_size", "wizard_pool_size"):
+        if int(getattr(args, name)) < 1:
+            raise LiaError(f"--{name.replace('_', '-')} {getattr(args, name)}: expected at least 1 kernel")
+    if args.refill_delay < 0 or args.cull_after < 0:
+        raise LiaError("--refill-delay and --cull-after: expected 0 or more seconds")
     opts = ServeOptions(
         home=ws.home,
         port=args.port,
@@ -45,7 +63,10 @@ def run(args: Any, ws: Any) -> int:
         token="" if args.no_token else args.token,
         open_browser=not args.no_browser,
         pool_size=args.pool_size,
+        wizard_pool_size=args.wizard_pool_size,
         refill_delay=args.refill_delay,
+        cull_after=args.cull_after,
+        public_ok=args.public_ok,
         author_header=args.author_header or None,
     )
     return serve(opts)

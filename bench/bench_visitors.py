@@ -1,0 +1,222 @@
+"""Ten visitors within ten seconds: time to interactive, kernels and memory of `lia serve`.
+
+Issue 12, items 4 and 5. In one run, for `lia serve` with its defaults and, as the baseline,
+with the old settings (one preheated kernel per page, a 5 s refill delay, no release of
+kernels), on the same workspace:
+
+* ten headless Chromium contexts (fresh profiles, the system's Chromium) open the wizard
+  - the landing page, where visitors arrive together - one second apart, and each one's
+  time from navigation to its first question being interactive is measured the way
+  bench/bench_wizard.py measures it (visible, enabled, connected to its kernel);
+* the server's kernel count and memory (RSS of the server and all its kernels, psutil)
+  before the visitors, the highest while they are on the page, and 5 s and a minute after
+  the ten tabs are closed.
+
+Targets: every page interactive in under 2 s; a minute after the tabs close, the kernels are
+back to the pools' size (wizard pool + one per other page). Prints both runs and the ratio of
+the slowest visitor's time (baseline / defaults); writes bench/output/bench_visitors.json.
+The machine's other load shows in the figures: run it on a quiet machine for numbers to quote.
+
+Run: PYTHONPATH=lib python bench/bench_visitors.py [--visitors 10] [--spread 10] [--no-baseline] [--strict]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import statistics
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "lib"))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from bench_wizard import ARGS, CHROMIUM, FIRST_QUESTION, free_port, start, stop, wait_http, wait_log  # noqa: E402
+
+#: The settings `lia serve` had before issue 12 (the baseline).
+BASELINE_ARGS = ["--wizard-pool-size", "1", "--pool-size", "1", "--refill-delay", "5", "--cull-after", "0"]
+READY_PAGES = ("portfolio page preheated", "viewer page preheated", "works-council page preheated")
+
+
+def kernel_stats(pid: int) -> dict[str, Any]:
+    """Kernel processes of the server *pid* and the RSS of the server and its kernels (MB)."""
+    import psutil
+
+    try:
+        server = psutil.Process(pid)
+        procs = [server] + server.children(recursive=True)
+    except psutil.NoSuchProcess:
+        return {"kernels": 0, "rss_mb": 0.0, "kernel_rss_mb": []}
+    kernels, total = [], 0
+    for p in procs:
+        try:
+            rss = p.memory_info().rss
+            is_kernel = "ipykernel_launcher" in " ".join(p.cmdline())
+        except psutil.Error:
+            continue
+        total += rss
+        if is_kernel:
+            kernels.append(round(rss / 2**20, 1))
+    return {"kernels": len(kernels), "rss_mb": round(total / 2**20, 1), "kernel_rss_mb": kernels}
+
+
+class Sampler(threading.Thread):
+    """Samples :func:`kernel_stats` every half second; keeps the highest kernel count and RSS."""
+
+    def __init__(self, pid: int) -> None:
+        super().__init__(daemon=True)
+        self.pid, self.peak_kernels, self.peak_rss = pid, 0, 0.0
+        self.done = threading.Event()
+
+    def run(self) -> None:
+        while not self.done.is_set():
+            s = kernel_stats(self.pid)
+            self.peak_kernels = max(self.peak_kernels, s["kernels"])
+            self.peak_rss = max(self.peak_rss, s["rss_mb"])
+            self.done.wait(0.5)
+
+
+async def visit(browser: Any, url: str, delay: float) -> tuple[float, Any]:
+    """After *delay*, open *url* in a fresh context; seconds to the first question interactive."""
+    await asyncio.sleep(delay)
+    context = await browser.new_context(viewport={"width": 1440, "height": 1000})
+    await context.route("**/*", lambda r: r.continue_() if r.request.url.startswith(("http://127.0.0.1", "data:"))
+                        else r.abort())
+    page = await context.new_page()
+    t0 = time.perf_counter()
+    try:
+        await page.goto(url, wait_until="commit", timeout=180_000)
+        await page.wait_for_selector(FIRST_QUESTION, state="visible", timeout=180_000)
+        await page.wait_for_function(
+            f"(() => {{ const e = document.querySelector({json.dumps(FIRST_QUESTION)}); return e && !e.disabled; }})()",
+            timeout=180_000,
+        )
+    except Exception as exc:  # a page that never became interactive counts as such, it does not end the run
+        print(f"  a visitor's page did not become interactive: {str(exc).splitlines()[0]}", flush=True)
+        return float("inf"), context
+    return time.perf_counter() - t0, context
+
+
+def measure(label: str, home: Path, aid: str, serve_args: list[str], visitors: int, spread: float,
+            pool_total: int, wizard_pool: int, after: float) -> dict[str, Any]:
+    """One server: the burst of visitors, then the tabs closed and the kernels counted again."""
+    from lia.wizard import READY_MESSAGE
+
+    out_dir = ROOT / "bench" / "output"
+    env = dict(os.environ)
+    env["PYTHONPATH"] = str(ROOT / "lib") + os.pathsep + env.get("PYTHONPATH", "")
+    env["LIA_HOME"] = str(home)
+    env.pop("LIA_AUTHOR", None)
+    env.pop("LIA_TEMPLATES", None)
+    port = free_port()
+    log = out_dir / f"bench-visitors-{label}.log"
+    proc = start([sys.executable, "-m", "lia", "--home", str(home), "serve", "--port", str(port), "--no-token",
+                  "--no-browser", *serve_args], env, log)
+    url = f"http://127.0.0.1:{port}/?assessment={aid}"
+
+    async def scenario() -> dict[str, Any]:
+        from playwright.async_api import async_playwright
+
+        async with async_playwright() as pw:
+            browser = await pw.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
+            before = kernel_stats(proc.pid)
+            sampler = Sampler(proc.pid)
+            sampler.start()
+            step = spread / visitors
+            results = await asyncio.gather(*(visit(browser, url, i * step) for i in range(visitors)))
+            await asyncio.sleep(1.0)
+            during = kernel_stats(proc.pid)
+            sampler.done.set()
+            for _, context in results:
+                await context.close()
+            await browser.close()
+        await asyncio.sleep(5.0)
+        after_5 = kernel_stats(proc.pid)
+        await asyncio.sleep(max(0.0, after - 5.0))
+        after_n = kernel_stats(proc.pid)
+        return {"times": [round(r[0], 3) for r in results], "before": before, "during": during,
+                "peak_kernels": max(sampler.peak_kernels, during["kernels"]),
+                "peak_rss_mb": max(sampler.peak_rss, during["rss_mb"]), "after_5s": after_5, "after": after_n}
+
+    try:
+        wait_http(f"http://127.0.0.1:{port}/voila/tree")
+        wait_log(log, READY_MESSAGE, wizard_pool, timeout=300)
+        for other in READY_PAGES:
+            wait_log(log, other, 1, timeout=300)
+        time.sleep(3.0)  # the last kernels' start-up settles before the visitors come
+        result = asyncio.run(scenario())
+    finally:
+        stop(proc)
+    result["pool_size"] = pool_total
+    return result
+
+
+def summary(label: str, r: dict[str, Any], after: float) -> str:
+    kr = r["before"]["kernel_rss_mb"]
+    per_kernel = f"{statistics.median(kr):.0f} MB" if kr else "-"
+    return (f"  {label:<9} slowest {max(r['times']):5.2f} s  median {statistics.median(r['times']):5.2f} s  "
+            f"under 2 s: {sum(t < 2.0 for t in r['times'])}/{len(r['times'])}\n"
+            f"            times  {' '.join(f'{t:.2f}' for t in r['times'])}\n"
+            f"            kernels/RSS before {r['before']['kernels']:2d} / {r['before']['rss_mb']:6.0f} MB   "
+            f"during (peak) {r['peak_kernels']:2d} / {r['peak_rss_mb']:6.0f} MB   "
+            f"5 s after {r['after_5s']['kernels']:2d} / {r['after_5s']['rss_mb']:6.0f} MB   "
+            f"{after:.0f} s after {r['after']['kernels']:2d} / {r['after']['rss_mb']:6.0f} MB   "
+            f"(pools: {r['pool_size']}; median kernel RSS when idle {per_kernel})")
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--visitors", type=int, default=10, help="visitors (default 10)")
+    ap.add_argument("--spread", type=float, default=10.0, help="seconds over which they arrive (default 10)")
+    ap.add_argument("--after", type=float, default=60.0, help="seconds after the tabs close to count kernels again")
+    ap.add_argument("--no-baseline", action="store_true", help="skip the run with the old settings")
+    ap.add_argument("--serve-args", default="", help="extra `lia serve` options for the measured run")
+    ap.add_argument("--strict", action="store_true", help="exit 1 when a target is missed")
+    args = ap.parse_args()
+
+    from lia.example import ensure_example
+    from lia.serve import DEFAULT_POOL_SIZE, DEFAULT_WIZARD_POOL_SIZE
+    from lia.workspace import Workspace
+
+    (ROOT / "bench" / "output").mkdir(parents=True, exist_ok=True)
+    home = Path(tempfile.mkdtemp(prefix="lia-bench-visitors-"))
+    _, aid = ensure_example(Workspace(home))
+    extra = args.serve_args.split()
+    wizard_pool = int(extra[extra.index("--wizard-pool-size") + 1]) if "--wizard-pool-size" in extra \
+        else DEFAULT_WIZARD_POOL_SIZE
+    other_pool = int(extra[extra.index("--pool-size") + 1]) if "--pool-size" in extra else DEFAULT_POOL_SIZE
+    runs: dict[str, Any] = {}
+    runs["defaults"] = measure("defaults", home, aid, extra, args.visitors, args.spread,
+                               wizard_pool + 3 * other_pool, wizard_pool, args.after)
+    if not args.no_baseline:
+        runs["baseline"] = measure("baseline", home, aid, BASELINE_ARGS, args.visitors, args.spread, 1 + 3, 1, args.after)
+
+    d = runs["defaults"]
+    ok_time = max(d["times"]) < 2.0
+    ok_kernels = d["after"]["kernels"] <= d["pool_size"]
+    print(f"{args.visitors} visitors opening the wizard within {args.spread:.0f} s (fresh Chromium profiles; "
+          f"target: each interactive < 2 s, kernels back to the pools' size {args.after:.0f} s after the tabs close)")
+    print(f"  load average at the end: {' '.join(f'{x:.1f}' for x in os.getloadavg())} on {os.cpu_count()} cores")
+    for label, r in runs.items():
+        print(summary(label, r, args.after))
+    if "baseline" in runs:
+        b = runs["baseline"]
+        print(f"  ratio (baseline / defaults): slowest {max(b['times']) / max(d['times']):.1f}x, "
+              f"median {statistics.median(b['times']) / statistics.median(d['times']):.1f}x")
+    print(f"  every page < 2 s: {'met' if ok_time else 'MISSED'};  kernels back to {d['pool_size']}: "
+          f"{'met' if ok_kernels else 'MISSED'} ({d['after']['kernels']})")
+    (ROOT / "bench" / "output" / "bench_visitors.json").write_text(json.dumps(
+        {"visitors": args.visitors, "spread_s": args.spread, "after_s": args.after, "runs": runs,
+         "loadavg": os.getloadavg(), "targets": {"interactive_s": 2.0}}, indent=2, default=str))
+    return 1 if (args.strict and not (ok_time and ok_kernels)) else 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
