@@ -14,6 +14,8 @@ What it sets up around plain ``voila notebooks/``:
   loads nothing from another host;
 * ``/`` redirects to the wizard; every other notebook stays reachable at
   ``/voila/render/<name>.ipynb`` and listed at ``/voila/tree``;
+* ``PUT /lia/upload/logs?name=NAME`` streams a call log from the browser to
+  ``<home>/logs/`` (:mod:`lia.upload`: size-limited, authenticated, never in memory);
 * identity: ``--author-header NAME`` makes Voila copy that request header
   (set by a reverse proxy) into the kernel environment as ``HTTP_NAME``.
 """
@@ -151,6 +153,10 @@ def _voila_class() -> Any:
                     out.append((root, tornado.web.RedirectHandler, {"url": landing, "permanent": False}))
                 else:
                     out.append(h)
+            if self.lia_options is not None:  # call logs from the reader's computer, streamed to <home>/logs/
+                from lia.upload import upload_handlers
+
+                out = upload_handlers(root, self.lia_options.home) + out
             return out
 
         def start(self) -> None:
