@@ -127,7 +127,8 @@ def team_timeline(td: pd.DataFrame, limits: Any, overview: dict[str, Any], start
     y = alt.Y("who:N", title=_tr("axis_team", lang), sort="ascending")
     bars = alt.Chart(data).mark_rect().encode(
         x=alt.X("start:T", scale=alt.Scale(type="utc"), title=_tr("axis_date", lang)), x2="end:T", y=y,
-        color=alt.Color("agents:Q", title=_tr("axis_agents_recorded", lang), scale=alt.Scale(scheme="blues")),
+        color=alt.Color("agents:Q", title=_tr("axis_agents_recorded", lang), scale=alt.Scale(scheme="blues"),
+                        legend=alt.Legend(titleLimit=300)),
         tooltip=["who:N", alt.Tooltip("start:T", format="%Y-%m-%d"), "agents:Q"])
     chart = _timeline_layers(shade, bars, y, data, title, lang)
     if over_runs is not None and len(over_runs):
@@ -213,7 +214,8 @@ def share_heatmap(ad: pd.DataFrame, who: str, limits: Any, lang: str = "en") -> 
         x=x, y=y, tooltip=tip,
         color=alt.Color("band:N", title=_tr("legend_share_limit", lang, limit=f"{S:g}"),
                         scale=alt.Scale(domain=bands, range=["#deebf7", "#6baed6", "#f4a582", _OVER]),
-                        sort=bands))
+                        sort=bands, legend=alt.Legend(orient="bottom", direction="horizontal", columns=2,
+                                                      titleLimit=600, labelLimit=400)))
     outline = alt.Chart(g[g["over"]] if len(g) else g).mark_rect(fill=None, stroke="#7b1d12", strokeWidth=1.5).encode(
         x=x, y=y, tooltip=tip)
     return alt.layer(cells, outline).properties(title=title, width=720, height=height)
@@ -250,7 +252,8 @@ def ages_histogram(ages: pd.DataFrame, limits: Any, lang: str = "en", bin_days: 
         y=alt.Y("sum(recordings):Q", title=_tr("axis_recordings", lang), stack=True,
                 scale=alt.Scale(type="linear", zero=True)),  # a linear axis: bar heights compare as counts
         color=alt.Color("status:N", title=_tr("axis_recordings", lang),
-                        scale=alt.Scale(domain=[within, over], range=[_WITHIN, _OVER])),
+                        scale=alt.Scale(domain=[within, over], range=[_WITHIN, _OVER]),
+                        legend=alt.Legend(orient="bottom", direction="horizontal", labelLimit=400)),
         tooltip=["status:N", "age:Q", "recordings:Q"])
     layers = [bars]
     if limit is not None:

@@ -277,6 +277,11 @@ _WC_CSS = """
 .lia-wc-downloads { display: flex; gap: 6px 14px; flex-wrap: wrap; align-items: center; font-size: 13px; }
 a.lia-wc-download { color: #1f5f99; border: 1px solid #b6d0ec; background: #e8f1fb; border-radius: 4px; padding: 3px 9px; text-decoration: none; }
 .lia-wc-pager { align-items: center; gap: 8px; padding: 6px 0; }
+.lia-wc .lia-toolbar .widget-label, .lia-wc-filters .widget-label { line-height: 28px; height: 28px; margin: 0 2px 0 6px; }
+.lia-wc-saves { align-items: center; gap: 8px; margin-top: 6px; }
+.lia-wc-saves .widget-button { width: auto; padding: 0 12px; }
+.lia-wc-pager .widget-button { width: 40px; }
+.lia-wc-pageinfo { font-size: 13px; color: #3e4c59; }
 </style>
 """
 
@@ -364,6 +369,9 @@ class WorksCouncilApp:
         self.w_show = w.Button(button_style="primary")
         self.w_show.add_class("lia-wc-show")
         self.w_svg, self.w_png = w.Button(icon=""), w.Button(icon="")
+        self.w_png_prepare = w.Button(icon="image")
+        self.w_png_prepare.add_class("lia-wc-png-prepare")
+        self.w_png_links = w.HTML()
         self.w_upload = w.HTML()
         self.w_upload_result = w.Text(layout=w.Layout(display="none"))
         self.w_upload_result.add_class("lia-wc-upload-result")
@@ -382,6 +390,7 @@ class WorksCouncilApp:
         self.w_show.on_click(lambda _: self.refresh(reload=True))
         self.w_svg.on_click(lambda _: self._export_clicked("svg"))
         self.w_png.on_click(lambda _: self._export_clicked("png"))
+        self.w_png_prepare.on_click(lambda _: self.prepare_png())
         self.w_prev.on_click(lambda _: self._turn(-1))
         self.w_next.on_click(lambda _: self._turn(+1))
         for wid in (self.w_team, self.w_start, self.w_end):
@@ -411,7 +420,9 @@ class WorksCouncilApp:
                 box.add_class(cls)
             return box
 
-        saves = w.HBox([self.w_svg, self.w_png])
+        saves = w.HBox([self.w_png_prepare, self.w_png_links, w.HBox(layout=w.Layout(flex="1 1 auto")),
+                        self.w_svg, self.w_png])
+        saves.add_class("lia-wc-saves")
         self.widget = w.VBox([
             w.HTML(_page_css()), header, toolbar, filters, notice,
             section(self.w_sections["ui_summary"], self.w_summary, cls="lia-wc-summary-box"),
@@ -536,6 +547,7 @@ class WorksCouncilApp:
         rep = self.filtered()
         self.w_summary.value = summary_html(rep, self.lang)
         self._draw_downloads(rep)
+        self.w_png_links.value = ""  # PNGs of the previous view are not offered for this one
         self._relist_agents(rep)
         self._draw_table()
 
@@ -554,6 +566,16 @@ class WorksCouncilApp:
                                    "text/csv;charset=utf-8", t("periods", "wc_download_csv", self.lang, n=len(rep.breaches)),
                                    cls="lia-wc-dl-csv"))
         self.w_downloads.value = f"<div class='lia-wc-downloads'>{''.join(links)}</div>"
+
+    def prepare_png(self) -> None:
+        """Render the shown charts as PNG (about a second: only when asked) and offer them as downloads."""
+        from .charts import to_png
+
+        links = [download_link(to_png(c, lang=self.lang), f"{self._prefix()}-{name}.png", "image/png",
+                               t("periods", "wc_download_png", self.lang, chart=t("periods", "chart_" + name, self.lang)),
+                               cls=f"lia-wc-dl-png lia-wc-dl-png-{name}")
+                 for name, c in self.charts.items()]
+        self.w_png_links.value = f"<div class='lia-wc-downloads'>{''.join(links)}</div>"
 
     def _relist_agents(self, rep: Any) -> None:
         agents = sorted({b.agent for b in rep.breaches if b.agent})
@@ -701,6 +723,7 @@ class WorksCouncilApp:
             f"onchange=\"{html.escape(_UPLOAD_JS)}\"></label>"
             f"<span class='lia-wc-limit'>{tr('wc_upload_limit', limit=human_size(limit))}</span>"
             f"<progress max='100' value='0' hidden></progress><span class='lia-wc-upload-msg'></span></div>")
+        self.w_png_prepare.description = t("periods", "wc_prepare_png", self.lang)
         self.w_prev.tooltip = t("periods", "wc_prev", self.lang)
         self.w_next.tooltip = t("periods", "wc_next", self.lang)
         self.w_show.description = t("periods", "ui_show", self.lang)
