@@ -145,3 +145,47 @@ def test_the_page_reads_an_uploaded_log_and_says_so(tmp_path: Path):
     assert app._source == "up.csv"
     app.w_lang.value = "sv"
     assert "huge.csv laddades inte upp" in app.w_status.value
+
+
+def _log_report(tmp_path: Path, rows: list[str], answers: dict):
+    from lia.periods.analysis import analyse as run
+    from lia.periods.calllog import read_call_log
+
+    from .helpers import write_csv
+
+    return run(read_call_log(write_csv(tmp_path / "calls.csv", rows)), Limits.from_answers(answers))
+
+
+def test_callers_never_asked_are_a_breach_where_their_basis_is_consent(tmp_path: Path):
+    from .helpers import row
+
+    rows = [row(1, consent="not_asked"), row(2, consent="not_asked", start="2025-03-04T09:00:00+01:00"),
+            row(3, consent="yes"), row(4, consent="not_asked", recorded="no")]
+    rep = _log_report(tmp_path, rows, {"context.legal_basis_callers": "consent"})
+    found = [b for b in rep.breaches if b.kind == "not_asked_recorded"]
+    assert [(b.agent, b.value, b.calls, b.start.isoformat(), b.end.isoformat()) for b in found] == [
+        ("A0001", 2, 2, "2025-03-03", "2025-03-04")]
+    assert rep.checks["not_asked_recorded"]["status"] == "checked"
+    assert "Callers never asked for consent were recorded" in summary_html(rep, "en")
+    other = _log_report(tmp_path, rows, {"context.legal_basis_callers": "legitimate_interest"})
+    assert not [b for b in other.breaches if b.kind == "not_asked_recorded"]
+    assert "the callers' legal basis is not consent" in summary_html(other, "en")
+    assert "uppringarnas rättsliga grund är inte samtycke" in summary_html(other, "sv")
+    unknown = _log_report(tmp_path, rows, {})
+    assert unknown.checks["not_asked_recorded"] == {"status": "not_declared", "question": "context.legal_basis_callers"}
+
+
+def test_a_training_group_matching_no_team_is_named(tmp_path: Path):
+    from .helpers import row
+
+    rows = [row(1, team="support"), row(2, team="sales", agent="A0002")]
+    periods = [{"group": "suport", "start": "2025-03-01", "end": "2025-03-31"},
+               {"group": "sales", "start": "2025-03-01", "end": "2025-03-31"},
+               {"group": "*", "start": "2025-01-01", "end": "2025-01-31"}]
+    rep = _log_report(tmp_path, rows, {"periods.training_periods": periods})
+    assert rep.warnings == [{"key": "warn_training_group_unmatched", "args": {"group": "suport", "teams": "sales, support"}}]
+    import html
+
+    assert "the training-period group 'suport' matches no team and no agent in the log (teams: sales, support)" in html.unescape(summary_html(rep, "en"))
+    assert "gruppen 'suport' i utbildningsperioderna matchar inget team" in html.unescape(summary_html(rep, "sv"))
+    assert rep.filter(team="sales").warnings == rep.warnings

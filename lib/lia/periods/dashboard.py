@@ -163,7 +163,9 @@ def summary_html(report: Any, lang: str = "en") -> str:
     s = summarise(report)
     e = html.escape
     tr = lambda key, **kw: e(t("periods", key, lang, **kw))  # noqa: E731
-    if s["total"]:
+    if s["total"] == 1:
+        lead = tr("wc_lead_one")
+    elif s["total"]:
         lead = tr("wc_lead", n=s["total"], agents=s["agents"], teams=s["teams"])
     else:
         lead = tr("wc_lead_none")
@@ -186,8 +188,12 @@ def summary_html(report: Any, lang: str = "en") -> str:
                        f"<td>{k['agents'] or ''}</td><td>{e(worst_words(k['worst'], lang))}</td></tr>")
         out.append("</tbody></table>")
     notes = []
+    from ..i18n import catalogue
+
     for kind, status, question in s["not_checked"]:
         key = "check_" + str(status) if status in ("not_declared", "not_applicable", "no_column") else "check_not_declared"
+        if f"{key}_{kind}" in catalogue("periods"):  # e.g. not applicable because the callers' basis is not consent
+            key = f"{key}_{kind}"
         notes.append(f"<li>{e(t('periods', 'kind_' + kind, lang))}: {e(t('periods', key, lang, question=question))}</li>")
     for w in s["warnings"]:
         notes.append(f"<li class='lia-wc-warning'>{e(t('periods', w['key'], lang, **w.get('args', {})))}</li>")
