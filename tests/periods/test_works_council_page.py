@@ -169,7 +169,7 @@ def test_callers_never_asked_are_a_breach_where_their_basis_is_consent(tmp_path:
     assert "Callers never asked for consent were recorded" in summary_html(rep, "en")
     other = _log_report(tmp_path, rows, {"context.legal_basis_callers": "legitimate_interest"})
     assert not [b for b in other.breaches if b.kind == "not_asked_recorded"]
-    assert "the callers' legal basis is not consent" in summary_html(other, "en")
+    assert "the callers&#x27; legal basis is not consent" in summary_html(other, "en")
     assert "uppringarnas rättsliga grund är inte samtycke" in summary_html(other, "sv")
     unknown = _log_report(tmp_path, rows, {})
     assert unknown.checks["not_asked_recorded"] == {"status": "not_declared", "question": "context.legal_basis_callers"}
