@@ -189,3 +189,21 @@ def test_a_training_group_matching_no_team_is_named(tmp_path: Path):
     assert "the training-period group 'suport' matches no team and no agent in the log (teams: sales, support)" in html.unescape(summary_html(rep, "en"))
     assert "gruppen 'suport' i utbildningsperioderna matchar inget team" in html.unescape(summary_html(rep, "sv"))
     assert rep.filter(team="sales").warnings == rep.warnings
+
+
+def test_the_share_is_shown_per_team_and_month(tmp_path: Path):
+    from lia.periods.dashboard import monthly_share, monthly_share_html
+
+    from .helpers import row
+
+    # March: 1 of 2 calls recorded (50 %), April: 1 of 10 (10 %); 2 of 12 overall (17 %) keeps to 20 %
+    rows = [row(1), row(2, recorded="no", start="2025-03-04T09:00:00+01:00"),
+            row(3, start="2025-04-01T09:00:00+02:00")]
+    rows += [row(10 + i, recorded="no", start=f"2025-04-{2 + i:02d}T09:00:00+02:00") for i in range(9)]
+    rep = _log_report(tmp_path, rows, {"periods.share_recorded_percent": 20})
+    assert not [b for b in rep.breaches if b.kind == "share_recorded"]
+    m = monthly_share(rep)
+    assert [(r.month, r.calls, r.recorded_calls, r.share, bool(r.over)) for r in m.itertuples()] == [
+        ("2025-03", 2, 1, 50.0, True), ("2025-04", 10, 1, 10.0, False)]
+    text = monthly_share_html(rep, "sv")
+    assert "class='lia-wc-over'" in text and "50 %" in text and "(1 månader)" in text

@@ -20,7 +20,7 @@ from ..errors import LiaError, excerpt, shown_name
 from ..i18n import LANG_NAMES, LANGS, mark_page_language, t
 
 __all__ = ["WorksCouncilApp", "demo_log", "breaches_html", "breaches_csv", "summarise", "summary_html",
-           "download_link", "worst_words", "select_breaches", "PageMessage", "PAGE_SIZE", "serve_request", "DEMO", "READY_MESSAGE", "LOGS_FOLDER",
+           "download_link", "worst_words", "monthly_share", "monthly_share_html", "select_breaches", "PageMessage", "PAGE_SIZE", "serve_request", "DEMO", "READY_MESSAGE", "LOGS_FOLDER",
            "logs_folder", "list_logs", "workspace_log"]
 
 #: Logged by a preheated kernel once the page is built and waits for a visitor.
@@ -203,6 +203,56 @@ def summary_html(report: Any, lang: str = "en") -> str:
     return "".join(out)
 
 
+def monthly_share(report: Any) -> Any:
+    """Per team and calendar month: calls, recorded calls, the share recorded (%) and whether it is over the declared limit.
+
+    The declared share is checked over the whole log; a team can keep to it on average and still
+    record far more in one month (a campaign, a new hire's first weeks). This table shows each month.
+    """
+    import pandas as pd
+
+    ad = report.agent_days
+    cols = ["team", "month", "calls", "recorded_calls", "share", "over"]
+    if not len(ad):
+        return pd.DataFrame({c: [] for c in cols})
+    months = pd.to_datetime(pd.Series(ad["date"])).dt.strftime("%Y-%m").to_numpy()
+    g = pd.DataFrame({"team": ad["team"].astype(str).to_numpy(), "month": months, "calls": ad["calls"].to_numpy(),
+                      "recorded_calls": ad["recorded_calls"].to_numpy()})
+    g = g.groupby(["team", "month"], as_index=False, sort=True)[["calls", "recorded_calls"]].sum()
+    g["share"] = (100.0 * g["recorded_calls"] / g["calls"].clip(lower=1)).round(1)
+    S = report.limits.share_recorded_percent
+    g["over"] = (g["share"] > S) if S is not None else False
+    return g[cols]
+
+
+def monthly_share_html(report: Any, lang: str = "en") -> str:
+    """The per-team, per-month share as a table (teams down, months across), months over the limit marked."""
+    m = monthly_share(report)
+    if not len(m):
+        return ""
+    e = html.escape
+    S = report.limits.share_recorded_percent
+    months = sorted(set(m["month"]))
+    head = "".join(f"<th>{e(x)}</th>" for x in months)
+    rows = []
+    for team, part in m.groupby("team", sort=True):
+        by = {r.month: r for r in part.itertuples(index=False)}
+        cells = []
+        for mo in months:
+            r = by.get(mo)
+            if r is None:
+                cells.append("<td></td>")
+            else:
+                cls = " class='lia-wc-over'" if bool(r.over) else ""
+                cells.append(f"<td{cls} title='{int(r.recorded_calls)} / {int(r.calls)}'>{r.share:g} %</td>")
+        rows.append(f"<tr><td>{e(str(team))}</td>{''.join(cells)}</tr>")
+    note = (t("periods", "wc_monthly_note", lang, limit=f"{S:g}", n=int(m["over"].sum())) if S is not None
+            else t("periods", "wc_monthly_note_nolimit", lang))
+    return (f"<h3 class='lia-wc-monthly-title'>{e(t('periods', 'wc_monthly_title', lang))}</h3>"
+            f"<table class='lia-table lia-wc-monthly'><thead><tr><th>{e(t('periods', 'col_team', lang))}</th>{head}</tr>"
+            f"</thead><tbody>{''.join(rows)}</tbody></table><p class='lia-wc-caption'>{e(note)}</p>")
+
+
 def select_breaches(report: Any, agent: str | None = None) -> list[Any]:
     """The breaches of ``report`` (already filtered by team and dates), of one agent if given."""
     return [b for b in report.breaches if agent is None or b.agent == agent]
@@ -288,6 +338,9 @@ a.lia-wc-download { color: #1f5f99; border: 1px solid #b6d0ec; background: #e8f1
 .lia-wc-saves .widget-button { width: auto; padding: 0 12px; }
 .lia-wc-pager .widget-button { width: 40px; }
 .lia-wc-pageinfo { font-size: 13px; color: #3e4c59; }
+.lia-wc-monthly-title { font-size: 15px; color: #17324d; margin: 14px 0 4px 0; }
+table.lia-wc-monthly { width: auto; }
+table.lia-wc-monthly td.lia-wc-over { background: #fde8e8; color: #b42318; font-weight: 600; }
 </style>
 """
 
@@ -551,7 +604,7 @@ class WorksCouncilApp:
                    f"<p class='lia-wc-caption'>{html.escape(caption(name, self.report, team=self.team, lang=self.lang))}</p></div>")
             for name, svg in self.svgs.items()]
         rep = self.filtered()
-        self.w_summary.value = summary_html(rep, self.lang)
+        self.w_summary.value = summary_html(rep, self.lang) + monthly_share_html(rep, self.lang)
         self._draw_downloads(rep)
         self.w_png_links.value = ""  # PNGs of the previous view are not offered for this one
         self._relist_agents(rep)
