@@ -207,3 +207,27 @@ def test_the_share_is_shown_per_team_and_month(tmp_path: Path):
         ("2025-03", 2, 1, 50.0, True), ("2025-04", 10, 1, 10.0, False)]
     text = monthly_share_html(rep, "sv")
     assert "class='lia-wc-over'" in text and "50 %" in text and "(1 månader)" in text
+
+
+def test_calls_declared_never_recorded_are_checked_when_the_log_has_call_type(tmp_path: Path):
+    from .helpers import HEADER, row, write_csv
+
+    from lia.periods.analysis import analyse as run
+    from lia.periods.calllog import read_call_log
+
+    answers = {"periods.never_recorded": ["private_calls", "union_representative_calls", "declined_callers"]}
+    rows = [row(1) + ",Private", row(2, start="2025-03-04T09:00:00+01:00") + ",union representative",
+            row(3, recorded="no") + ",private", row(4, agent="A0002") + ",customer", row(5, agent="A0002") + ","]
+    log = read_call_log(write_csv(tmp_path / "typed.csv", rows, header=HEADER + ",Call_Type"))
+    assert sorted(log.call_types) == ["customer", "private", "union_representative"]
+    rep = run(log, Limits.from_answers(answers))
+    found = [(b.agent, b.value, b.start.isoformat(), b.end.isoformat()) for b in rep.breaches if b.kind == "never_recorded_type"]
+    assert found == [("A0001", 2, "2025-03-03", "2025-03-04")]
+    assert "Calls the assessment says are never recorded were recorded" in summary_html(rep, "en")
+    # without the column the check cannot be made, and the summary says which column is missing
+    plain = _log_report(tmp_path, [row(1)], answers)
+    assert plain.checks["never_recorded_type"] == {"status": "no_column", "column": "call_type"}
+    assert "not checked: the log has no call_type column" in summary_html(plain, "en")
+    assert "loggen har ingen kolumn call_type" in summary_html(plain, "sv")
+    # nothing declared: not checked either, for that reason
+    assert _log_report(tmp_path, [row(1)], {}).checks["never_recorded_type"]["status"] == "not_declared"

@@ -109,6 +109,20 @@ class PeriodReport:
                        retention_ages=ages, agents=agents, teams=teams)
 
 
+#: ``periods.never_recorded`` answers that name a kind of call, and the ``call_type`` value that marks it.
+NEVER_RECORDED_TYPES = {"private_calls": "private", "union_representative_calls": "union_representative",
+                        "occupational_health_calls": "occupational_health"}
+
+
+def _type_key(value: str) -> str:
+    """A call_type value as compared: ``private``, ``private_call`` and ``private_calls`` are one type."""
+    v = value.casefold()
+    for suffix in ("_calls", "_call"):
+        if v.endswith(suffix):
+            return v[: -len(suffix)]
+    return v
+
+
 def training_group_warnings(limits: Limits, teams: list[str], agents: list[str]) -> list[dict[str, Any]]:
     """A warning for each training-period group that names no team and no agent of the log.
 
@@ -362,6 +376,23 @@ def analyse(log: CallLog, limits: Limits, now: datetime | None = None, tz: str =
     else:
         checks["not_asked_recorded"] = _check("not_applicable", question="context.legal_basis_callers",
                                               basis=limits.callers_basis)
+
+    # 7c. calls the assessment says are never recorded (private, union representative, occupational health)
+    forbidden = {NEVER_RECORDED_TYPES[x] for x in limits.never_recorded if x in NEVER_RECORDED_TYPES}
+    if not forbidden:
+        checks["never_recorded_type"] = _check("not_declared", question="periods.never_recorded")
+    elif log.call_type is None:
+        checks["never_recorded_type"] = _check("no_column", column="call_type")
+    else:
+        checks["never_recorded_type"] = _check("checked", limit=0, types=sorted(forbidden))
+        bad_codes = [i for i, v in enumerate(log.call_types) if _type_key(v) in forbidden]
+        hit = np.isin(log.call_type[ri], bad_codes) if bad_codes else np.zeros(ri.size, dtype=bool)
+        if hit.any():
+            g = pd.DataFrame({"a": ragent[hit], "d": rday[hit]}).groupby("a")["d"].agg(["size", "min", "max"])
+            for a, r in g.iterrows():
+                breaches.append(Breach("never_recorded_type", _date(r["min"]), _date(r["max"]), int(r["size"]), 0,
+                                       KINDS["never_recorded_type"], agent=log.agents[int(a)],
+                                       team=team_on(int(a), int(r["min"])), calls=int(r["size"])))
 
     # 8. summary tables
     acalls = np.bincount(log.agent, minlength=A)
