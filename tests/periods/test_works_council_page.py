@@ -231,3 +231,10 @@ def test_calls_declared_never_recorded_are_checked_when_the_log_has_call_type(tm
     assert "loggen har ingen kolumn call_type" in summary_html(plain, "sv")
     # nothing declared: not checked either, for that reason
     assert _log_report(tmp_path, [row(1)], {}).checks["never_recorded_type"]["status"] == "not_declared"
+
+
+def test_recordings_kept_too_long_are_counted_on_the_retention_chart(report):
+    spec = charts.all_charts(report)["retention"].to_dict()
+    texts = [layer for layer in spec["layer"] if isinstance(layer["mark"], dict) and layer["mark"]["type"] == "text"
+             and layer["mark"].get("color") == "#c0392b" and layer["encoding"]["text"]["field"] == "recordings"]
+    assert texts

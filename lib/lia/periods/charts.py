@@ -128,7 +128,7 @@ def team_timeline(td: pd.DataFrame, limits: Any, overview: dict[str, Any], start
     bars = alt.Chart(data).mark_rect().encode(
         x=alt.X("start:T", scale=alt.Scale(type="utc"), title=_tr("axis_date", lang)), x2="end:T", y=y,
         color=alt.Color("agents:Q", title=_tr("axis_agents_recorded", lang), scale=alt.Scale(scheme="blues"),
-                        legend=alt.Legend(titleLimit=300)),
+                        legend=alt.Legend(orient="bottom", direction="horizontal", titleLimit=400)),
         tooltip=["who:N", alt.Tooltip("start:T", format="%Y-%m-%d"), "agents:Q"])
     chart = _timeline_layers(shade, bars, y, data, title, lang)
     if over_runs is not None and len(over_runs):
@@ -214,8 +214,7 @@ def share_heatmap(ad: pd.DataFrame, who: str, limits: Any, lang: str = "en") -> 
         x=x, y=y, tooltip=tip,
         color=alt.Color("band:N", title=_tr("legend_share_limit", lang, limit=f"{S:g}"),
                         scale=alt.Scale(domain=bands, range=["#deebf7", "#6baed6", "#f4a582", _OVER]),
-                        sort=bands, legend=alt.Legend(orient="bottom", direction="horizontal", columns=2,
-                                                      titleLimit=600, labelLimit=400)))
+                        sort=bands, legend=alt.Legend(orient="bottom", direction="vertical", titleLimit=600, labelLimit=400)))
     outline = alt.Chart(g[g["over"]] if len(g) else g).mark_rect(fill=None, stroke="#7b1d12", strokeWidth=1.5).encode(
         x=x, y=y, tooltip=tip)
     return alt.layer(cells, outline).properties(title=title, width=720, height=height)
@@ -253,14 +252,20 @@ def ages_histogram(ages: pd.DataFrame, limits: Any, lang: str = "en", bin_days: 
                 scale=alt.Scale(type="linear", zero=True)),  # a linear axis: bar heights compare as counts
         color=alt.Color("status:N", title=_tr("axis_recordings", lang),
                         scale=alt.Scale(domain=[within, over], range=[_WITHIN, _OVER]),
-                        legend=alt.Legend(orient="bottom", direction="horizontal", labelLimit=400)),
+                        legend=alt.Legend(orient="bottom", direction="vertical", labelLimit=400)),
         tooltip=["status:N", "age:Q", "recordings:Q"])
     layers = [bars]
+    if len(g) and (g["status"] == over).any():
+        # on a linear axis a few recordings kept too long beside thousands are a sliver: say how many
+        o = g[g["status"] == over]
+        layers.append(alt.Chart(o).mark_text(color=_OVER, dy=-8, fontWeight="bold").encode(
+            x=alt.X("mid:Q"), y=alt.Y("recordings:Q"), text=alt.Text("recordings:Q")).transform_calculate(
+            mid="(datum.age + datum.age_end) / 2"))
     if limit is not None:
         rule = pd.DataFrame({"limit": [limit], "label": [f"{_tr('limit', lang)}: {limit:g}"]})
         layers.append(alt.Chart(rule).mark_rule(color=_OVER, strokeWidth=2, strokeDash=[6, 3]).encode(
             x="limit:Q", tooltip=["label:N"]))
-        layers.append(alt.Chart(rule).mark_text(color=_OVER, align="left", dx=4, dy=-4, baseline="top", fontWeight="bold")
+        layers.append(alt.Chart(rule).mark_text(color=_OVER, align="right", dx=-4, baseline="top", fontWeight="bold")
                       .encode(x="limit:Q", y=alt.value(2), text="label:N"))
     return alt.layer(*layers).properties(title=title, width=720, height=300)
 

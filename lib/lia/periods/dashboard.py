@@ -423,7 +423,7 @@ class WorksCouncilApp:
         self.w_start = w.DatePicker(layout=w.Layout(width="150px"))
         self.w_end = w.DatePicker(layout=w.Layout(width="150px"))
         self.w_lang = w.ToggleButtons(options=[(LANG_NAMES[x], x) for x in LANGS], value=self.lang,
-                                      style={"button_width": "110px"})
+                                      style={"button_width": "128px"})
         self.w_lang.add_class("lia-lang")
         self.w_show = w.Button(button_style="primary")
         self.w_show.add_class("lia-wc-show")
