@@ -226,7 +226,7 @@ def test_calls_declared_never_recorded_are_checked_when_the_log_has_call_type(tm
     assert "Calls the assessment says are never recorded were recorded" in summary_html(rep, "en")
     # without the column the check cannot be made, and the summary says which column is missing
     plain = _log_report(tmp_path, [row(1)], answers)
-    assert plain.checks["never_recorded_type"] == {"status": "no_column", "column": "call_type"}
+    assert plain.checks["never_recorded_type"] == {"status": "no_column", "question": "call_type", "column": "call_type"}
     assert "not checked: the log has no call_type column" in summary_html(plain, "en")
     assert "loggen har ingen kolumn call_type" in summary_html(plain, "sv")
     # nothing declared: not checked either, for that reason

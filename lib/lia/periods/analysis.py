@@ -382,7 +382,7 @@ def analyse(log: CallLog, limits: Limits, now: datetime | None = None, tz: str =
     if not forbidden:
         checks["never_recorded_type"] = _check("not_declared", question="periods.never_recorded")
     elif log.call_type is None:
-        checks["never_recorded_type"] = _check("no_column", column="call_type")
+        checks["never_recorded_type"] = _check("no_column", question="call_type", column="call_type")
     else:
         checks["never_recorded_type"] = _check("checked", limit=0, types=sorted(forbidden))
         bad_codes = [i for i, v in enumerate(log.call_types) if _type_key(v) in forbidden]
