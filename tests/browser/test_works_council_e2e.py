@@ -159,3 +159,46 @@ def test_screenshots(wc_server: Any, browser: Any, lang: str, size: tuple[int, i
     finally:
         context.close()
     assert not external, external
+
+
+def test_the_upload_endpoint_refuses_what_it_must(wc_server: Any) -> None:
+    """Without the page's XSRF cookie, with a name that is no call log, or over the limit: refused, nothing kept."""
+    import http.cookiejar
+    import json
+    import urllib.error
+    import urllib.request
+
+    server, _ = wc_server
+    jar = http.cookiejar.CookieJar()
+    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+    url = server.url("lia/upload/logs")
+    with opener.open(url, timeout=30) as r:
+        assert json.loads(r.read())["limit"] == LIMIT
+    xsrf = next(c.value for c in jar if c.name == "_xsrf")
+
+    def put(name: str, body: bytes, token: str | None = xsrf) -> tuple[int, dict]:
+        req = urllib.request.Request(f"{url}?name={urllib.request.quote(name)}", data=body, method="PUT",
+                                     headers={"X-XSRFToken": token} if token else {})
+        try:
+            with opener.open(req, timeout=30) as r:
+                return r.status, json.loads(r.read())
+        except urllib.error.HTTPError as e:
+            raw = e.read()
+            return e.code, (json.loads(raw) if raw.startswith(b"{") else {})
+        except urllib.error.URLError:  # the server answered and closed before the client finished sending
+            return 0, {}
+
+    def listing() -> list[str]:
+        logs = server.home / "logs"
+        return sorted(p.name for p in logs.iterdir()) if logs.exists() else []
+
+    before = listing()
+    assert put("cross-site.csv", b"a,b\n", token=None)[0] == 403  # another site's page cannot post here
+    assert put("../../outside.txt", b"a,b\n") == (400, {"limit": LIMIT, "error": "bad_name"})
+    assert put("big.csv", b"x" * (LIMIT + 1))[0] in (413, 0)  # refused on its Content-Length, body unread
+    assert listing() == before
+    assert not (server.home.parent / "outside.txt").exists()
+    status, first = put("twice.csv", b"a,b\n1,2\n")
+    status2, second = put("twice.csv", b"a,b\n3,4\n")
+    assert (status, status2) == (201, 201) and (first["name"], second["name"]) == ("twice.csv", "twice-2.csv")
+    assert (server.home / "logs" / "twice.csv").read_text() == "a,b\n1,2\n"  # never replaced
