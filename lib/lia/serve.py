@@ -29,6 +29,8 @@ What it sets up around plain ``voila notebooks/``:
 * ``/`` redirects to the wizard; every other notebook stays reachable at
   ``/voila/render/<name>.ipynb``; ``/voila/tree`` is the start page listing the four pages in the
   reader's language (:mod:`lia.start_page`, instead of Voila's file browser);
+* ``PUT /lia/upload/logs?name=NAME`` streams a call log from the browser to
+  ``<home>/logs/`` (:mod:`lia.upload`: size-limited, authenticated, never in memory);
 * identity: ``--author-header NAME`` makes Voila copy that request header
   (set by a reverse proxy) into the kernel environment as ``HTTP_NAME``.
 """
@@ -317,6 +319,10 @@ def _voila_class() -> Any:
                     continue
                 elif not h[0].startswith(url_path_join(root, START_PATH)):  # the start page replaces the file tree
                     out.append(h)
+            if self.lia_options is not None:  # call logs from the reader's computer, streamed to <home>/logs/
+                from lia.upload import upload_handlers
+
+                out = upload_handlers(root, self.lia_options.home) + out
             return start_handlers(root) + out
 
         def stop(self) -> None:

@@ -66,6 +66,9 @@ class PeriodReport:
     retention_ages: pd.DataFrame  # team, age_days, recordings
     #: per breach kind: {"status": checked | not_declared | not_applicable, "limit" or "question"}
     checks: dict[str, dict[str, Any]] = field(default_factory=dict)
+    #: What the reader should know although it is no breach: ``{"key": <periods.yaml key>, "args": {...}}``
+    #: (a training-period group that matches no team or agent in the log).
+    warnings: list[dict[str, Any]] = field(default_factory=list)
 
     def summary(self) -> dict[str, Any]:
         """The JSON-ready summary: overview, checks, per-team and per-agent tables."""
@@ -104,6 +107,40 @@ class PeriodReport:
             ages, agents, teams = ages[ages["team"] == team], agents[agents["team"] == team], teams[teams["team"] == team]
         return replace(self, breaches=[b for b in self.breaches if keep(b)], agent_days=ad, runs=runs,
                        retention_ages=ages, agents=agents, teams=teams)
+
+
+#: ``periods.never_recorded`` answers that name a kind of call, and the ``call_type`` value that marks it.
+NEVER_RECORDED_TYPES = {"private_calls": "private", "union_representative_calls": "union_representative",
+                        "occupational_health_calls": "occupational_health"}
+
+
+def _type_key(value: str) -> str:
+    """A call_type value as compared: ``private``, ``private_call`` and ``private_calls`` are one type."""
+    v = value.casefold()
+    for suffix in ("_calls", "_call"):
+        if v.endswith(suffix):
+            return v[: -len(suffix)]
+    return v
+
+
+def training_group_warnings(limits: Limits, teams: list[str], agents: list[str]) -> list[dict[str, Any]]:
+    """A warning for each training-period group that names no team and no agent of the log.
+
+    A typo (``suport`` for ``support``) would otherwise silently turn every recording of that
+    team's training into a breach "outside a training period".
+    """
+    if not limits.checks_training_periods:
+        return []
+    known = {x.casefold() for x in teams} | {x.casefold() for x in agents}
+    out, seen = [], set()
+    for tp in limits.training_periods:
+        g = tp.group.casefold()
+        if g in ("*", "all") or g in known or g in seen:
+            continue
+        seen.add(g)
+        out.append({"key": "warn_training_group_unmatched",
+                    "args": {"group": tp.group, "teams": ", ".join(sorted(teams)) or "-"}})
+    return out
 
 
 def _records(df: pd.DataFrame) -> list[dict[str, Any]]:
@@ -324,6 +361,39 @@ def analyse(log: CallLog, limits: Limits, now: datetime | None = None, tz: str =
                                    KINDS["declined_recorded"], agent=log.agents[int(a)], team=team_on(int(a), int(r["min"])),
                                    calls=int(r["size"])))
 
+    # 7b. callers never asked, where the callers' basis is consent: no consent, so no basis for the recording
+    if limits.callers_basis == "consent":
+        checks["not_asked_recorded"] = _check("checked", limit=0)
+        not_asked = log.consent[ri] == 2
+        if not_asked.any():
+            g = pd.DataFrame({"a": ragent[not_asked], "d": rday[not_asked]}).groupby("a")["d"].agg(["size", "min", "max"])
+            for a, r in g.iterrows():
+                breaches.append(Breach("not_asked_recorded", _date(r["min"]), _date(r["max"]), int(r["size"]), 0,
+                                       KINDS["not_asked_recorded"], agent=log.agents[int(a)],
+                                       team=team_on(int(a), int(r["min"])), calls=int(r["size"])))
+    elif limits.callers_basis is None:
+        checks["not_asked_recorded"] = _check("not_declared", question="context.legal_basis_callers")
+    else:
+        checks["not_asked_recorded"] = _check("not_applicable", question="context.legal_basis_callers",
+                                              basis=limits.callers_basis)
+
+    # 7c. calls the assessment says are never recorded (private, union representative, occupational health)
+    forbidden = {NEVER_RECORDED_TYPES[x] for x in limits.never_recorded if x in NEVER_RECORDED_TYPES}
+    if not forbidden:
+        checks["never_recorded_type"] = _check("not_declared", question="periods.never_recorded")
+    elif log.call_type is None:
+        checks["never_recorded_type"] = _check("no_column", question="call_type", column="call_type")
+    else:
+        checks["never_recorded_type"] = _check("checked", limit=0, types=sorted(forbidden))
+        bad_codes = [i for i, v in enumerate(log.call_types) if _type_key(v) in forbidden]
+        hit = np.isin(log.call_type[ri], bad_codes) if bad_codes else np.zeros(ri.size, dtype=bool)
+        if hit.any():
+            g = pd.DataFrame({"a": ragent[hit], "d": rday[hit]}).groupby("a")["d"].agg(["size", "min", "max"])
+            for a, r in g.iterrows():
+                breaches.append(Breach("never_recorded_type", _date(r["min"]), _date(r["max"]), int(r["size"]), 0,
+                                       KINDS["never_recorded_type"], agent=log.agents[int(a)],
+                                       team=team_on(int(a), int(r["min"])), calls=int(r["size"])))
+
     # 8. summary tables
     acalls = np.bincount(log.agent, minlength=A)
     arec = np.bincount(ragent, minlength=A)
@@ -405,7 +475,8 @@ def analyse(log: CallLog, limits: Limits, now: datetime | None = None, tz: str =
         "breaches": len(breaches),
     }
     return PeriodReport(limits=limits, breaches=sort_breaches(breaches), overview=overview, agents=agents,
-                        teams=teams, agent_days=agent_days, runs=runs, retention_ages=retention_ages, checks=checks)
+                        teams=teams, agent_days=agent_days, runs=runs, retention_ages=retention_ages, checks=checks,
+                        warnings=training_group_warnings(limits, [str(x) for x in log.teams], [str(x) for x in log.agents]))
 
 
 def _check(status: str, **info: Any) -> dict[str, Any]:

@@ -23,10 +23,13 @@ KINDS: dict[str, str] = {
     "retention_exceeded": "days",
     "withdrawal_not_deleted": "days",
     "declined_recorded": "calls",
+    "not_asked_recorded": "calls",
+    "never_recorded_type": "calls",
 }
 
 #: Kinds measured per agent (the breach names the agent and, for filtering, its team).
-AGENT_KINDS = frozenset({"consecutive_days", "whole_week", "days_per_month", "outside_training_period", "declined_recorded"})
+AGENT_KINDS = frozenset({"consecutive_days", "whole_week", "days_per_month", "outside_training_period", "declined_recorded",
+                         "not_asked_recorded", "never_recorded_type"})
 #: Kinds measured per team.
 TEAM_KINDS = frozenset({"share_recorded", "retention_exceeded", "withdrawal_not_deleted"})
 

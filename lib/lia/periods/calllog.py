@@ -36,11 +36,14 @@ import pyarrow.compute as pc
 
 from lia.errors import InputError, excerpt
 
-__all__ = ["CallLog", "read_call_log", "from_table", "COLUMNS", "CONSENT_VALUES", "NAT"]
+__all__ = ["CallLog", "read_call_log", "from_table", "COLUMNS", "OPTIONAL_COLUMNS", "CONSENT_VALUES", "NAT"]
 
 #: The required columns, in the documented order.
 COLUMNS = ("call_id", "agent", "team", "start", "duration_s", "recorded", "caller_consent",
            "deleted_at", "consent_withdrawn_at")
+#: Columns read when present (case-insensitive); a log without them is complete. ``call_type``: free
+#: text such as private, union_representative, occupational_health, customer (compared lower-case).
+OPTIONAL_COLUMNS = ("call_type",)
 #: caller_consent values; their position is the code stored in CallLog.consent.
 CONSENT_VALUES = ("yes", "no", "not_asked")
 #: The int64 that stands for "no time" (not deleted, never withdrawn).
@@ -96,6 +99,9 @@ class CallLog:
     deleted_at: np.ndarray
     withdrawn_at: np.ndarray
     meta: dict[str, Any] = field(default_factory=dict)
+    #: Codes into ``call_types`` (-1: empty), or None when the log has no ``call_type`` column.
+    call_type: np.ndarray | None = None
+    call_types: list[str] = field(default_factory=list)
 
     def __len__(self) -> int:
         return int(self.start.size)
@@ -139,7 +145,8 @@ def read_call_log(path: str | Path) -> CallLog:
 def from_table(table: pa.Table, source: str = "<table>") -> CallLog:
     """Validate an in-memory Arrow table with the call-log columns (as read from Parquet)."""
     cols = _match_columns(table.column_names, source, "column")
-    table = table.select([cols[c] for c in COLUMNS]).rename_columns(list(COLUMNS))
+    opt = _optional(table.column_names)
+    table = table.select([cols[c] for c in COLUMNS] + list(opt.values())).rename_columns(list(COLUMNS) + list(opt))
     return _build(table, source, "table", lambda idx: [f"row {i + 1}" for i in idx])
 
 
@@ -162,6 +169,7 @@ def _read_csv(p: Path, head: bytes) -> CallLog:
     delim = max((",", ";", "\t"), key=header_line.count)
     header = next(csv.reader(io.StringIO(header_line), delimiter=delim), [])
     cols = _match_columns(header, str(p), "header", where="line 1 (header)")
+    opt = _optional(header)
     bad_shape: list[Any] = []
 
     def on_invalid(row: Any) -> str:
@@ -174,8 +182,8 @@ def _read_csv(p: Path, head: bytes) -> CallLog:
             read_options=pcsv.ReadOptions(block_size=16 << 20),
             parse_options=pcsv.ParseOptions(delimiter=delim, newlines_in_values=True, invalid_row_handler=on_invalid),
             convert_options=pcsv.ConvertOptions(
-                column_types={cols[c]: pa.string() for c in COLUMNS},
-                include_columns=[cols[c] for c in COLUMNS],
+                column_types={**{cols[c]: pa.string() for c in COLUMNS}, **{v: pa.string() for v in opt.values()}},
+                include_columns=[cols[c] for c in COLUMNS] + list(opt.values()),
                 strings_can_be_null=False, quoted_strings_can_be_null=False),
         )
     except (pa.ArrowInvalid, pa.ArrowException) as e:
@@ -190,7 +198,7 @@ def _read_csv(p: Path, head: bytes) -> CallLog:
         raise InputError(
             f"{n} row{'s' if n != 1 else ''} with the wrong number of fields (expected {len(header)}, as in the "
             f"header); first {min(n, _SHOW)}: {shown}. Nothing was imported.", file=p, where=first_where)
-    table = table.select([cols[c] for c in COLUMNS]).rename_columns(list(COLUMNS))
+    table = table.select([cols[c] for c in COLUMNS] + list(opt.values())).rename_columns(list(COLUMNS) + list(opt))
     return _build(table, str(p), "csv", lambda idx: _csv_lines(p, delim, cols, idx, table))
 
 
@@ -290,12 +298,13 @@ def _read_parquet(p: Path) -> CallLog:
         raise InputError(f"is not a readable Parquet file ({_reason(str(e))}); expected a Parquet file "
                          "with the call-log columns, or a CSV file", file=p) from None
     cols = _match_columns(schema.names, str(p), "column")
+    opt = _optional(schema.names)
     try:
-        table = pf.read(columns=[cols[c] for c in COLUMNS], use_threads=True)
+        table = pf.read(columns=[cols[c] for c in COLUMNS] + list(opt.values()), use_threads=True)
     except (pa.ArrowException, OSError) as e:
         raise InputError(f"could not be read as Parquet ({_reason(str(e))}); the file may be truncated "
                          "or damaged", file=p) from None
-    table = table.rename_columns(list(COLUMNS))
+    table = table.rename_columns(list(COLUMNS) + list(opt))
     return _build(table, str(p), "parquet", lambda idx: [f"row {int(i) + 1}" for i in idx])
 
 
@@ -318,6 +327,28 @@ def _match_columns(names: list[str], source: str, what: str, where: str | None =
     return {c: norm[c] for c in COLUMNS}
 
 
+def _optional(names: list[str]) -> dict[str, str]:
+    """The optional columns present, each mapped to the file's own spelling (case and spaces ignored)."""
+    norm: dict[str, str] = {}
+    for n in names:
+        norm.setdefault(str(n).strip().lower(), n)
+    return {c: norm[c] for c in OPTIONAL_COLUMNS if c in norm}
+
+
+def _call_types(a: pa.Array) -> tuple[np.ndarray, list[str]]:
+    """``call_type`` as codes (-1 for empty) and the distinct values, lower-case, spaces and hyphens as ``_``."""
+    import pyarrow.compute as pc
+
+    if pa.types.is_dictionary(a.type):
+        a = a.dictionary_decode()
+    s = pc.cast(a, pa.string())
+    s = pc.replace_substring_regex(pc.utf8_lower(pc.utf8_trim_whitespace(s)), r"[\s-]+", "_")
+    s = pc.if_else(pc.equal(s, ""), pa.scalar(None, pa.string()), s)
+    enc = pc.dictionary_encode(s).combine_chunks() if isinstance(s, pa.ChunkedArray) else pc.dictionary_encode(s)
+    codes = pc.fill_null(enc.indices, -1).to_numpy(zero_copy_only=False).astype(np.int64)
+    return codes, [str(x) for x in enc.dictionary.to_pylist()]
+
+
 def _build(table: pa.Table, source: str, fmt: str, label: Callable[[np.ndarray], list[str]]) -> CallLog:
     problems: list[_Problem] = []
     table = table.unify_dictionaries() if any(pa.types.is_dictionary(f.type) for f in table.schema) else table
@@ -325,6 +356,10 @@ def _build(table: pa.Table, source: str, fmt: str, label: Callable[[np.ndarray],
         f"column {c} has type {table.schema.field(c).type}; expected {_TYPE_EXPECT[c]}"
         for c in COLUMNS if not _type_ok(c, table.schema.field(c).type)
     ]
+    has_type = "call_type" in table.column_names
+    if has_type and not (_type_ok("caller_consent", table.schema.field("call_type").type)
+                         or pa.types.is_null(table.schema.field("call_type").type)):
+        type_problems.append(f"column call_type has type {table.schema.field('call_type').type}; expected text")
     if type_problems:
         k = len(type_problems)
         raise InputError(f"{k} column{' has' if k == 1 else 's have'} the wrong type; nothing was imported.\n  - "
@@ -347,9 +382,10 @@ def _build(table: pa.Table, source: str, fmt: str, label: Callable[[np.ndarray],
             problems.append(dup)
     if problems:
         raise _report(problems, source, label, n)
+    call_type, call_types = _call_types(table["call_type"].combine_chunks()) if has_type else (None, [])
     return CallLog(source=source, format=fmt, agents=agents, teams=teams, agent=agent, team=team, start=start,
                    duration_s=duration, recorded=recorded, consent=consent, deleted_at=deleted,
-                   withdrawn_at=withdrawn, meta={"rows": n})
+                   withdrawn_at=withdrawn, meta={"rows": n}, call_type=call_type, call_types=call_types)
 
 
 def _type_ok(col: str, t: pa.DataType) -> bool:

@@ -19,7 +19,7 @@ from ..i18n import t
 from .analysis import PeriodReport
 
 __all__ = ["timeline", "weekly_share", "retention_ages", "all_charts", "to_svg", "to_png", "export", "team_days",
-           "team_timeline", "share_heatmap", "ages_histogram", "file_part"]
+           "team_timeline", "share_heatmap", "ages_histogram", "file_part", "caption"]
 
 _OVER, _WITHIN, _SHADE = "#c0392b", "#2e86c1", "#d5f5e3"
 
@@ -58,7 +58,8 @@ def timeline(report: PeriodReport, by: str = "agent", team: str | None = None, s
         })
         members = rep.agent_days[["agent", "team"]].drop_duplicates().rename(columns={"agent": "who"})
     else:
-        return team_timeline(team_days(rep), rep.limits, rep.overview, start=start, end=end, lang=lang)
+        over = rep.runs[rep.runs["over_limit"].astype(bool)] if len(rep.runs) else None
+        return team_timeline(team_days(rep), rep.limits, rep.overview, start=start, end=end, lang=lang, over_runs=over)
     shade = _period_rows(rep.limits, rep.overview, members, start, end)
     title = alt.TitleParams(
         _tr("timeline_title_" + by, lang),
@@ -101,8 +102,12 @@ def team_days(report: PeriodReport) -> pd.DataFrame:
 
 
 def team_timeline(td: pd.DataFrame, limits: Any, overview: dict[str, Any], start: date | None = None,
-                  end: date | None = None, lang: str = "en") -> Any:
-    """Agents recorded per day per team (from a :func:`team_days` table), training periods shaded."""
+                  end: date | None = None, lang: str = "en", over_runs: pd.DataFrame | None = None) -> Any:
+    """Agents recorded per day per team (from a :func:`team_days` table), training periods shaded.
+
+    ``over_runs`` (agent, team, start, end, days: the runs over the consecutive-day limit) are drawn
+    in red on their team's row.
+    """
     import altair as alt
 
     if len(td):
@@ -122,9 +127,25 @@ def team_timeline(td: pd.DataFrame, limits: Any, overview: dict[str, Any], start
     y = alt.Y("who:N", title=_tr("axis_team", lang), sort="ascending")
     bars = alt.Chart(data).mark_rect().encode(
         x=alt.X("start:T", scale=alt.Scale(type="utc"), title=_tr("axis_date", lang)), x2="end:T", y=y,
-        color=alt.Color("agents:Q", title=_tr("axis_agents_recorded", lang), scale=alt.Scale(scheme="blues")),
+        color=alt.Color("agents:Q", title=_tr("axis_agents_recorded", lang), scale=alt.Scale(scheme="blues"),
+                        legend=alt.Legend(orient="bottom", direction="horizontal", titleLimit=400)),
         tooltip=["who:N", alt.Tooltip("start:T", format="%Y-%m-%d"), "agents:Q"])
-    return _timeline_layers(shade, bars, y, data, title, lang)
+    chart = _timeline_layers(shade, bars, y, data, title, lang)
+    if over_runs is not None and len(over_runs):
+        # the runs over the limit, drawn in red on their team's row: what the subtitle promises
+        lo, hi = start or date.min, end or date.max
+        r = over_runs[(over_runs["end"] >= lo) & (over_runs["start"] <= hi)]
+        red = pd.DataFrame({"who": [str(x) for x in r["team"]], "start": [_iso(max(d, lo)) for d in r["start"]],
+                            "end": [_iso(min(d, hi) + timedelta(days=1)) for d in r["end"]],
+                            "agent": [str(x) for x in r["agent"]], "days": [int(x) for x in r["days"]],
+                            "status": _tr("run_over", lang)})
+        if len(red):
+            chart = alt.layer(*chart.layer, alt.Chart(red).mark_rect(opacity=0.85, height=6).encode(
+                x=alt.X("start:T", scale=alt.Scale(type="utc")), x2="end:T", y=y,
+                color=alt.value(_OVER), tooltip=["who:N", "agent:N", "days:Q",
+                                                 alt.Tooltip("start:T", format="%Y-%m-%d")])).properties(
+                title=chart.title, width=chart.width, height=chart.height)
+    return chart
 
 
 def _period_rows(limits: Any, overview: dict[str, Any], members: pd.DataFrame, start: date | None,
@@ -170,12 +191,31 @@ def share_heatmap(ad: pd.DataFrame, who: str, limits: Any, lang: str = "en") -> 
         g = pd.DataFrame({"who": [], "week": [], "calls": [], "rec": [], "share": []})
     S = limits.share_recorded_percent
     title = alt.TitleParams(_tr("heatmap_title", lang), subtitle=_tr("heatmap_subtitle", lang, limit=f"{S:g}") if S is not None else "")
-    return alt.Chart(g).mark_rect().encode(
-        x=alt.X("week:O", title=_tr("axis_week", lang), axis=alt.Axis(labelAngle=-60)),
-        y=alt.Y("who:N", title=_tr("axis_agent" if who == "agent" else "axis_team", lang)),
-        color=alt.Color("share:Q", title=_tr("axis_share", lang), scale=alt.Scale(scheme="orangered", domainMin=0)),
-        tooltip=["who:N", "week:O", "share:Q", "calls:Q", "rec:Q"],
-    ).properties(title=title, width=720, height=min(18 * max(1, g["who"].nunique() if len(g) else 1), 900))
+    x = alt.X("week:O", title=_tr("axis_week", lang), axis=alt.Axis(labelAngle=-60))
+    y = alt.Y("who:N", title=_tr("axis_agent" if who == "agent" else "axis_team", lang))
+    tip = ["who:N", "week:O", "share:Q", "calls:Q", "rec:Q"]
+    height = min(18 * max(1, g["who"].nunique() if len(g) else 1), 900)
+    if S is None:  # nothing to measure against: a plain 0-100 % scale
+        return alt.Chart(g).mark_rect().encode(
+            x=x, y=y, tooltip=tip,
+            color=alt.Color("share:Q", title=_tr("axis_share", lang), scale=alt.Scale(scheme="blues", domain=[0, 100])),
+        ).properties(title=title, width=720, height=height)
+    # bands measured against the declared limit: blues up to it, reds beyond it, so an
+    # over-limit week stands out whatever the largest share in the log is
+    half, double = S / 2, S * 2
+    bands = [_tr("band_low", lang, a="0", b=f"{half:g}"), _tr("band_mid", lang, a=f"{half:g}", b=f"{S:g}"),
+             _tr("band_over", lang, a=f"{S:g}", b=f"{double:g}"), _tr("band_far", lang, a=f"{double:g}")]
+    share = g["share"].astype(float) if len(g) else pd.Series([], dtype=float)
+    g = g.assign(band=[bands[0] if v <= half else bands[1] if v <= S else bands[2] if v <= double else bands[3]
+                       for v in share], over=share > S)
+    cells = alt.Chart(g).mark_rect().encode(
+        x=x, y=y, tooltip=tip,
+        color=alt.Color("band:N", title=_tr("legend_share_limit", lang, limit=f"{S:g}"),
+                        scale=alt.Scale(domain=bands, range=["#deebf7", "#6baed6", "#f4a582", _OVER]),
+                        sort=bands, legend=alt.Legend(orient="bottom", direction="vertical", titleLimit=600, labelLimit=400)))
+    outline = alt.Chart(g[g["over"]] if len(g) else g).mark_rect(fill=None, stroke="#7b1d12", strokeWidth=1.5).encode(
+        x=x, y=y, tooltip=tip)
+    return alt.layer(cells, outline).properties(title=title, width=720, height=height)
 
 
 def retention_ages(report: PeriodReport, team: str | None = None, lang: str = "en", bin_days: int = 7) -> Any:
@@ -205,15 +245,24 @@ def ages_histogram(ages: pd.DataFrame, limits: Any, lang: str = "en", bin_days: 
     bars = alt.Chart(g).mark_bar().encode(
         x=alt.X("age:Q", title=_tr("axis_age_days", lang), bin="binned"), x2="age_end:Q",
         y=alt.Y("sum(recordings):Q", title=_tr("axis_recordings", lang), stack=True,
-                scale=alt.Scale(type="symlog")),  # a few recordings kept too long stay visible beside thousands
+                scale=alt.Scale(type="linear", zero=True)),  # a linear axis: bar heights compare as counts
         color=alt.Color("status:N", title=_tr("axis_recordings", lang),
-                        scale=alt.Scale(domain=[within, over], range=[_WITHIN, _OVER])),
+                        scale=alt.Scale(domain=[within, over], range=[_WITHIN, _OVER]),
+                        legend=alt.Legend(orient="bottom", direction="vertical", labelLimit=400)),
         tooltip=["status:N", "age:Q", "recordings:Q"])
     layers = [bars]
+    if len(g) and (g["status"] == over).any():
+        # on a linear axis a few recordings kept too long beside thousands are a sliver: say how many
+        o = g[g["status"] == over]
+        layers.append(alt.Chart(o).mark_text(color=_OVER, dy=-8, fontWeight="bold").encode(
+            x=alt.X("mid:Q"), y=alt.Y("recordings:Q"), text=alt.Text("recordings:Q")).transform_calculate(
+            mid="(datum.age + datum.age_end) / 2"))
     if limit is not None:
         rule = pd.DataFrame({"limit": [limit], "label": [f"{_tr('limit', lang)}: {limit:g}"]})
         layers.append(alt.Chart(rule).mark_rule(color=_OVER, strokeWidth=2, strokeDash=[6, 3]).encode(
             x="limit:Q", tooltip=["label:N"]))
+        layers.append(alt.Chart(rule).mark_text(color=_OVER, align="right", dx=-4, baseline="top", fontWeight="bold")
+                      .encode(x="limit:Q", y=alt.value(2), text="label:N"))
     return alt.layer(*layers).properties(title=title, width=720, height=300)
 
 
@@ -225,6 +274,23 @@ def all_charts(report: PeriodReport, team: str | None = None, start: date | None
         "weekly_share": weekly_share(report, team=team, start=start, end=end, lang=lang),
         "retention": retention_ages(report, team=team, lang=lang),
     }
+
+
+def caption(name: str, report: PeriodReport, team: str | None = None, lang: str = "en") -> str:
+    """The sentence under a chart saying what it shows and what its red marks mean (the page and the report)."""
+    L, S, R = report.limits.max_consecutive_days, report.limits.share_recorded_percent, report.limits.retention
+    if name == "timeline":
+        key = "caption_timeline_agent" if team else "caption_timeline_team"
+        limit = _tr("caption_runs_limit", lang, limit=L) if L is not None else _tr("caption_no_limit", lang)
+        return _tr(key, lang, limit=limit)
+    if name == "weekly_share":
+        limit = _tr("caption_share_limit", lang, limit=f"{S:g}") if S is not None else _tr("caption_no_limit", lang)
+        return _tr("caption_weekly_share_" + ("agent" if team else "team"), lang, limit=limit)
+    if name == "retention":
+        limit = (_tr("caption_retention_limit", lang, limit=f"{round(R.nominal_days, 1):g}") if R is not None
+                 else _tr("caption_no_limit", lang))
+        return _tr("caption_retention", lang, limit=limit)
+    raise ValueError(f"unknown chart {name!r}; expected timeline, weekly_share or retention")
 
 
 def to_svg(chart: Any, lang: str = "en") -> str:

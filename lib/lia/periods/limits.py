@@ -82,6 +82,9 @@ class Limits:
     continuous: bool | None = None
     retention: Duration | None = None
     never_recorded: tuple[str, ...] = ()
+    #: The callers' legal basis (``context.legal_basis_callers``); with ``consent``, recording a caller
+    #: who was never asked is a breach.
+    callers_basis: str | None = None
     #: Whole ISO weeks (all five working days) recorded in a row allowed per agent.
     #: 0 follows the Swedish guidance (IMY/Datainspektionen): not whole weeks in a row.
     max_whole_weeks: int = 0
@@ -115,6 +118,8 @@ class Limits:
                 None if a.get("retention.period") in (None, "") else parse_duration(a["retention.period"])
             ),
             never_recorded=tuple(_list(a.get("periods.never_recorded"), "periods.never_recorded")),
+            callers_basis=(str(a["context.legal_basis_callers"]) if a.get("context.legal_basis_callers") not in (None, "")
+                           else None),
         )
         kw.update(overrides)
         return cls(**kw)

@@ -531,7 +531,8 @@ def _jurisdiction(ctx: Context, code: str) -> bool:
 #: Breach kinds of the call-log analysis (``lia periods``), then older names still accepted.
 EVIDENCE_KINDS: tuple[str, ...] = (
     "consecutive_days", "whole_week", "days_per_month", "outside_training_period", "share_recorded",
-    "declined_recorded", "retention_exceeded", "withdrawal_not_deleted",
+    "declined_recorded", "retention_exceeded", "withdrawal_not_deleted", "not_asked_recorded",
+    "never_recorded_type",
     "consecutive_days_exceeded", "whole_weeks", "days_per_month_exceeded", "recorded_outside_training_period",
     "share_recorded_exceeded", "kept_past_retention",
     # access-log analysis (lia.access.breaches.KINDS, issue 16)
