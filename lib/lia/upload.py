@@ -215,7 +215,7 @@ def _handler_class() -> Any:
             self._answer(201, name=final.name, size=self.received)
 
         async def get(self) -> None:
-            self.xsrf_token  # sets the _xsrf cookie the page sends back with its PUT
+            _ = self.xsrf_token  # reading it sets the _xsrf cookie the page sends back with its PUT
             self._answer(200)
 
     _HANDLER = LogUploadHandler
