@@ -121,6 +121,7 @@ def _handler_class() -> Any:
     import tempfile
 
     import tornado.web
+    from tornado.http1connection import HTTP1Connection
     from jupyter_server.base.handlers import JupyterHandler
 
     @tornado.web.stream_request_body
@@ -169,12 +170,14 @@ def _handler_class() -> Any:
                 declared = -1
             if self.refused is None and declared > self.limit:
                 self.refused = (413, "too_large")
+            conn = self.request.connection
+            assert isinstance(conn, HTTP1Connection)  # tornado's HTTP/1 server: the limit is per connection
             if self.refused is not None:
                 # answer at once; the rest of the body is never read
                 self._answer(self.refused[0], error=self.refused[1])
-                self.request.connection.close()
+                conn.close()
                 return
-            self.request.connection.set_max_body_size(self.limit + 1)
+            conn.set_max_body_size(self.limit + 1)
             folder = self.home / "logs"
             folder.mkdir(parents=True, exist_ok=True)
             fd, tmp = tempfile.mkstemp(dir=folder, prefix=".upload-", suffix=".part")
@@ -206,6 +209,7 @@ def _handler_class() -> Any:
                 os.fsync(self.fh.fileno())
                 self.fh.close()
                 self.fh = None
+                assert self.tmp is not None and self.name is not None  # set when the body started
                 final = _store(self.tmp, self.home / "logs", self.name)
                 self.tmp = None
             except OSError:

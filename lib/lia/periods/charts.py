@@ -58,8 +58,9 @@ def timeline(report: PeriodReport, by: str = "agent", team: str | None = None, s
         })
         members = rep.agent_days[["agent", "team"]].drop_duplicates().rename(columns={"agent": "who"})
     else:
-        over = rep.runs[rep.runs["over_limit"].astype(bool)] if len(rep.runs) else None
-        return team_timeline(team_days(rep), rep.limits, rep.overview, start=start, end=end, lang=lang, over_runs=over)
+        over_runs = rep.runs[rep.runs["over_limit"].astype(bool)] if len(rep.runs) else None
+        return team_timeline(team_days(rep), rep.limits, rep.overview, start=start, end=end, lang=lang,
+                             over_runs=over_runs)
     shade = _period_rows(rep.limits, rep.overview, members, start, end)
     title = alt.TitleParams(
         _tr("timeline_title_" + by, lang),

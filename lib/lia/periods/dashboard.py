@@ -690,10 +690,11 @@ class WorksCouncilApp:
                 self._notice = (f"<div class='lia-msg ok lia-wc-uploaded'>{html.escape(t('periods', 'wc_uploaded', self.lang, file=given, name=name, size=human_size(int(msg.get('size') or 0))))}</div>")
                 self.w_status.value = self._notice
             return
-        key = {"too_large": "wc_upload_too_large", "bad_name": "wc_upload_bad_name"}.get(msg.get("error"), "wc_upload_failed")
-        err = PageMessage("periods", key, file=given, limit=human_size(upload_limit()), status=msg.get("status", ""))
-        self._error = err
-        self.show_error(err)
+        key = {"too_large": "wc_upload_too_large", "bad_name": "wc_upload_bad_name"}.get(
+            str(msg.get("error") or ""), "wc_upload_failed")
+        refusal = PageMessage("periods", key, file=given, limit=human_size(upload_limit()), status=msg.get("status", ""))
+        self._error = refusal
+        self.show_error(refusal)
 
     def export(self, fmt: str) -> list[Path]:
         """Write the shown charts as SVG or PNG to ``reports/periods/`` in the workspace."""
