@@ -93,7 +93,8 @@ def _imports(folder: Path) -> set[str]:
                 found.update(a.name.split(".")[0] for a in node.names)
             elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
                 found.add(node.module.split(".")[0])
-    return found - set(sys.stdlib_module_names) - {"lia", "__future__"}
+    local = {p.stem for p in folder.glob("*.py")}  # sibling modules (bench_visitors imports bench_wizard)
+    return found - set(sys.stdlib_module_names) - {"lia", "__future__"} - local
 
 
 def _distributions(modules: set[str]) -> dict[str, str]:

@@ -125,6 +125,9 @@ def fingerprint():
     return _hashlib.sha256(_json.dumps(state, sort_keys=True).encode()).hexdigest()
 
 def snapshot():
+    global KEEP
+    if KEEP:  # what the kept modules import at start is kept too, and checked like them
+        KEEP = tuple(sorted(set(KEEP) | {m for m in _sys.modules if m == "lia" or m.startswith("lia.")}))
     _BASE["cwd"] = _os.getcwd()
     _BASE["sys_path"] = list(_sys.path)
     _BASE["environ"] = dict(_os.environ)
