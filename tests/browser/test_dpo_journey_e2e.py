@@ -17,7 +17,7 @@ from typing import Any, Iterator
 import pytest
 from playwright.sync_api import expect
 
-from .conftest import LiaServer, screenshot
+from .conftest import SCREENSHOTS, LiaServer, screenshot
 
 pytestmark = pytest.mark.browser
 
@@ -44,6 +44,12 @@ def journey(tmp_path_factory: pytest.TempPathFactory, browser_env: dict[str, str
 
 
 # ------------------------------------------------------------------ answering through the widgets
+
+def part(locator: Any, name: str) -> None:
+    """A screenshot of one part of the page (tests/output/screenshots/<name>.png)."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    locator.screenshot(path=str(SCREENSHOTS / f"{name}.png"))
+
 
 def _settle(page: Any) -> None:
     page.wait_for_timeout(150)
@@ -126,6 +132,7 @@ def test_dpo_finishes_in_the_browser_in_swedish(journey: tuple[LiaServer, Path],
     # nothing is "done" on a brand-new assessment; the verdict is not "villkorat"
     expect(page.locator("button.lia-step.done")).to_have_count(0)
     expect(page.locator("button.lia-step", has_text="✓")).to_have_count(0)
+    part(page.locator(".lia-progress"), "dpo-journey-sv-00-progress-new")
 
     # details
     meta = page.locator(".lia-meta")
@@ -199,27 +206,37 @@ def test_dpo_finishes_in_the_browser_in_swedish(journey: tuple[LiaServer, Path],
     expect(bar.locator(".lia-sign-feedback")).to_contain_text("Signerad av Ingrid Solheim (dpo)", timeout=60_000)
     expect(bar.locator(".lia-report-info")).to_contain_text("signerad av Ingrid Solheim (dpo)")
     expect(bar.locator(".lia-passphrase input")).to_have_value("")
+    expect(page.locator(".lia-status-feedback")).not_to_contain_text("giltig signatur")  # no longer true
     screenshot(page, "dpo-journey-sv-03-signed")
+    part(page.locator(".lia-meta"), "dpo-journey-sv-03-details-status")
+    part(bar, "dpo-journey-sv-03-report-sign")
 
     # the new parts in English and Norwegian too
     for lang, label in (("en", "English"), ("nb", "Norsk bokmål")):
         page.locator(".lia-lang button", has_text=label).click()
         expect(page.locator(".lia-meta .lia-status-badge")).to_have_text(
             {"en": "Status: In review", "nb": "Status: Under gjennomgang"}[lang])
-        screenshot(page, f"dpo-journey-{lang}-03-signed")
+        expect(bar.locator(".lia-render")).to_have_text({"en": "Render report", "nb": "Lag rapport"}[lang])
+        part(page.locator(".lia-meta"), f"dpo-journey-{lang}-03-details-status")
+        part(bar, f"dpo-journey-{lang}-03-report-sign")
+        part(page.locator(".lia-progress"), f"dpo-journey-{lang}-03-progress-done")
     page.locator(".lia-lang button", has_text="Svenska").click()
     expect(page.locator(".lia-meta .lia-status-badge")).to_have_text("Status: Under granskning")
 
-    # the viewer shows the new signature as valid and current
-    href = bar.locator(".lia-report-info a.lia-viewer-link").get_attribute("href")
+    # the viewer, opened from the page, shows the new signature as valid and current
+    link = bar.locator(".lia-report-info a.lia-viewer-link")
+    href = link.get_attribute("href")
     assert href and "lang=sv" in href and f"assessment={AID}" in href
-    page.goto(server.url("voila/render/" + href))
-    sig = page.locator(".lia-signature .lia-sig")
+    with page.context.expect_page() as opened:
+        link.click()
+    viewer = opened.value
+    sig = viewer.locator(".lia-signature .lia-sig")
     sig.wait_for(timeout=120_000)
-    expect(page.locator(".lia-sig-current")).to_be_visible()
+    expect(viewer.locator(".lia-sig-current")).to_be_visible()
     expect(sig).to_contain_text("Giltig")
     expect(sig).to_contain_text("Ingrid Solheim")
-    screenshot(page, "dpo-journey-sv-04-viewer")
+    screenshot(viewer, "dpo-journey-sv-04-viewer")
+    viewer.close()
 
     # the portfolio shows the report current
     page.goto(server.url("voila/render/portfolio.ipynb") + "?lang=sv")

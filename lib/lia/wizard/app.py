@@ -152,7 +152,8 @@ button.lia-link { background: none !important; border: none !important; color: #
 .lia-spin { display: inline-block; width: 120px; height: 6px; background: #e4e7eb; border-radius: 3px; overflow: hidden; vertical-align: middle; margin-right: 8px; }
 .lia-spin > div { width: 40%; height: 6px; background: #3b82c4; animation: lia-slide 1.2s linear infinite; }
 @keyframes lia-slide { from { margin-left: -40%; } to { margin-left: 100%; } }
-a.lia-viewer-link { font-weight: 600; color: #1f5f99; }
+a.lia-viewer-link { font-weight: 600; color: #1f5f99; white-space: nowrap; }
+a.lia-viewer-new { display: inline-block; margin-left: 8px; padding: 2px 10px; border-radius: 4px; background: #1f5f99; color: #fff !important; text-decoration: none; }
 </style>
 """
 
@@ -726,7 +727,8 @@ class WizardApp:
         url = viewer_url(task.aid, task.number, task.dir, self.state.lang)
         self.render_progress.value = (
             f'<span class="lia-msg ok lia-rendered">{_esc(t("rendered", name=task.dir.name, s=round(task.elapsed)))} '
-            f'<a class="lia-viewer-link" href="{_esc(url)}" target="_blank" rel="noopener">{_esc(t("open_viewer"))}</a></span>'
+            f'<a class="lia-viewer-link lia-viewer-new" href="{_esc(url)}" target="_blank" rel="noopener">'
+            f'{_esc(t("open_viewer"))} ↗</a></span>'
         )
         self._refresh_reportbar()
 
@@ -767,6 +769,7 @@ class WizardApp:
         finally:
             passphrase = ""
         self._show_report_info()
+        self.status_feedback.value = ""  # a refusal "needs a DPO signature" shown earlier no longer holds
         self._sign_say(t("signed", name=info["name"], role=info["role"], report=self.report_dir.name), "ok")
         return info
 
