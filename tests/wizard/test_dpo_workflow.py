@@ -336,3 +336,17 @@ def test_next_focuses_the_top_of_the_next_section(ws: Path) -> None:
     app.next_button.click()
     assert app.state.section_index == 1
     assert sent == [app.steps.children[1]]
+
+
+def test_switching_language_relabels_the_report_bar_and_its_messages(ws: Path, dpo_key: Path) -> None:
+    app = example_app(ws, lang="sv")
+    fake_report(ws, EXAMPLE_ID, app.state.base_number)
+    app.open(EXAMPLE_ID)
+    app.passphrase.value = "correct horse"
+    app.sign_report()
+    assert "Signerad av" in app.sign_feedback.value
+    app.set_language("nb")
+    assert app.render_button.description == "Lag rapport"
+    assert "Signerad" not in app.sign_feedback.value
+    assert "signert av Ingrid Solheim (dpo)" in app.report_info.value
+    assert "Under gjennomgang" in app.status_badge.value

@@ -466,6 +466,7 @@ class WizardApp:
             cb.description = t("jur_" + j)
         self.meta_inputs["owner"].placeholder = t("owner_placeholder")
         self.meta_inputs["controller"].placeholder = t("controller_placeholder")
+        self.status_feedback.value = ""
 
     def _refresh_meta(self) -> None:
         st, t = self.state, self.t
@@ -625,6 +626,9 @@ class WizardApp:
         self.key_label.value = f"<b>{_esc(t('sign_key'))}</b>"
         self.passphrase_label.value = _esc(t("passphrase"))
         self.sign_button.description = t("sign")
+        self.sign_feedback.value = ""  # said in the language before; the report line below says it anew
+        if self.render_task is not None:
+            self._render_changed(self.render_task)
 
     def _refresh_reportbar(self) -> None:
         st, t = self.state, self.t
