@@ -81,9 +81,9 @@ def sign(ws: Any, report_dir: Path, key_path: Path, passphrase: str | None) -> d
     report (its answers, questionnaires, rules, template or library changed since
     rendering), a missing or wrong passphrase, a key that is not trusted.
     """
+    from lia.report import stale_reasons
     from lia.signing import (check_subjects, keyid_of, load_private_key, load_statement, load_trusted_keys,
                              sign_report, trusted_keys_path)
-    from lia.report import stale_reasons
 
     report_dir = Path(report_dir)
     _, st = load_statement(report_dir)

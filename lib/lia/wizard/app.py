@@ -469,7 +469,7 @@ class WizardApp:
         self.status_feedback.value = ""
 
     def _refresh_meta(self) -> None:
-        st, t = self.state, self.t
+        st = self.state
         has = st.assessment_id is not None
         self.meta_box.layout.display = "" if has else "none"
         if not has:
@@ -585,7 +585,6 @@ class WizardApp:
     def _status_say(self, text: str, kind: str) -> None:
         self.status_feedback.value = f'<div class="lia-msg {kind}">{_esc(text)}</div>'
         self._say(text, kind)
-        return None
 
     # ------------------------------------------------------------ render and sign
 
@@ -779,7 +778,6 @@ class WizardApp:
 
     def _sign_say(self, text: str, kind: str) -> None:
         self.sign_feedback.value = f'<div class="lia-msg {kind}">{_esc(text)}</div>'
-        return None
 
     # ============================================================ refresh
 
