@@ -43,6 +43,16 @@ def journey(tmp_path_factory: pytest.TempPathFactory, browser_env: dict[str, str
         server.stop()
 
 
+@pytest.fixture(autouse=True)
+def patient_expect() -> Iterator[None]:
+    """Each click is a round trip to a kernel on a shared machine: wait up to 30 s, not Playwright's 5 s."""
+    expect.set_options(timeout=30_000)
+    try:
+        yield
+    finally:
+        expect.set_options(timeout=5_000)
+
+
 # ------------------------------------------------------------------ answering through the widgets
 
 def part(locator: Any, name: str) -> None:
