@@ -28,6 +28,10 @@ __all__ = [
     "missing_required",
     "parse_duration_days",
     "format_value",
+    "REVIEW_REQUIRED",
+    "STATUS_MOVES",
+    "review_missing",
+    "status_move_problems",
 ]
 
 ASSESSMENT_ID_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
@@ -289,6 +293,54 @@ def missing_required(qset: QuestionnaireSet, answers: dict[str, Any]) -> list[Pr
         if q.required and qset.is_shown(q, answers) and _is_empty(answers.get(q.id)):
             out.append(Problem(q.id, f"required answer missing ({q.text['en']})", "missing"))
     return out
+
+
+#: Answers needed before an assessment goes to review, besides the questionnaire's required ones:
+#: the assessor's conclusion and the DPO's opinion (GDPR Art. 35(2): the DPO's advice is sought).
+REVIEW_REQUIRED = ("conclusion.assessor_verdict", "conclusion.dpo_opinion")
+
+#: The status moves a person may make: draft -> in review -> approved -> superseded,
+#: and back from review to draft (the reviewer sends it back).
+STATUS_MOVES: dict[str, tuple[str, ...]] = {
+    "draft": ("in_review",),
+    "in_review": ("draft", "approved"),
+    "approved": ("superseded",),
+    "superseded": (),
+}
+
+
+def review_missing(qset: QuestionnaireSet, answers: dict[str, Any]) -> list[Problem]:
+    """What an assessment lacks before review: every required answer, the conclusion and the DPO opinion."""
+    out = missing_required(qset, answers)
+    listed = {p.where for p in out}
+    for qid in REVIEW_REQUIRED:
+        q = qset.get(qid)
+        if q is not None and qid not in listed and qset.is_shown(q, answers) and _is_empty(answers.get(qid)):
+            out.append(Problem(qid, f"required before review ({q.text['en']})", "missing"))
+    return out
+
+
+def status_move_problems(current: str, target: str, qset: QuestionnaireSet, answers: dict[str, Any],
+                         dpo_signed: bool = False) -> list[Problem]:
+    """Why *current* cannot move to *target* (empty: it can).
+
+    In review and approved need every required answer, the conclusion and the DPO opinion;
+    approved also needs a valid DPO signature on a current report of the version in review
+    (*dpo_signed*, found by the caller, who knows where reports are).
+    """
+    if target not in STATUSES:
+        return [Problem("assessment.status", f"unknown status {target!r}; expected one of {', '.join(STATUSES)}", "move")]
+    allowed = STATUS_MOVES.get(current, ())
+    if target not in allowed:
+        then = f"from {current} it can move to {', '.join(allowed)}" if allowed else f"{current} is final"
+        return [Problem("assessment.status", f"cannot move from {current} to {target}; {then}", "move")]
+    problems: list[Problem] = []
+    if target in ("in_review", "approved"):
+        problems.extend(review_missing(qset, answers))
+    if target == "approved" and not dpo_signed:
+        problems.append(Problem("assessment.status", "approval needs a valid DPO signature on a current report "
+                                "of the version in review", "signature"))
+    return problems
 
 
 def format_value(q: Question | None, value: Any, lang: str = "en") -> str:

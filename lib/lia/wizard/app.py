@@ -8,6 +8,7 @@ the reasoning engine (through :mod:`lia.wizard.reasoning`).
 
 from __future__ import annotations
 
+import dataclasses
 import html
 import os
 from pathlib import Path
@@ -19,7 +20,7 @@ import ipywidgets as W
 from lia.wizard import reasoning as _reasoning
 from lia.wizard.schema import Form, label
 from lia.wizard.state import JURISDICTIONS, WORKING, Problem, WizardState
-from lia.i18n import mark_page_language
+from lia.i18n import format_time, mark_page_language
 from lia.messages import translate_error
 from lia.wizard.strings import LANGS, LANGUAGE_NAMES, Strings
 from lia.wizard.widgets import QuestionBlock, button_widget, format_value, html_widget, shared_layout
@@ -34,7 +35,7 @@ _VERDICT_CLASS = {
     "fail": "bad", "no": "bad",
     "needs_refinement": "warn", "needs_scope_reduction": "warn", "pass_with_measures": "warn",
     "conditional": "warn",
-    "unlawful": "bad", "not_assessed": "none", "not_reached": "none", "not_applicable": "none",
+    "unlawful": "bad", "not_assessed": "none", "not_reached": "none", "not_applicable": "none", "incomplete": "none",
     "other_basis": "none", "consent_valid": "good", "consent_invalid": "bad", "consent_not_assessed": "none",
 }
 #: a group's or purpose's result (lia.rules.verdict RESULT_RANK) -> badge class
@@ -136,6 +137,27 @@ button.lia-link { background: none !important; border: none !important; color: #
 .lia-dtable td.before { background: #fdf0f0; }
 .lia-dtable td.after { background: #eef8f0; }
 .lia-compare { align-items: center; gap: 8px; margin-top: 10px; }
+.lia-meta { margin: 10px 20px 0 20px; padding: 10px 16px; background: #f7fafc; border: 1px solid #d5dee8; border-radius: 6px; }
+.lia-meta-grid { flex-wrap: wrap; gap: 6px 18px; align-items: flex-end; }
+.lia-meta-field { min-width: 0; }
+.lia-meta-field .lia-meta-label { font-size: 12px; font-weight: 600; color: #52606d; }
+.lia-meta-head { align-items: center; gap: 10px; flex-wrap: wrap; margin-bottom: 6px; }
+.lia-meta-head h3 { font-size: 15px; margin: 0; color: #17324d; }
+.lia-status-badge { font-size: 13px; font-weight: 600; padding: 2px 10px; border-radius: 12px; border: 1px solid #cbd2d9; background: #edf0f3; color: #52606d; }
+.lia-status-badge.st-in_review { background: #fff1d6; color: #8a5300; border-color: #f0c36d; }
+.lia-status-badge.st-approved { background: #e3f4e8; color: #1b6b34; border-color: #9fd3ae; }
+.lia-status-badge.st-superseded { background: #edf0f3; color: #7b8794; text-decoration: line-through; }
+.lia-status-help { font-size: 12px; color: #52606d; }
+.lia-status-feedback ul { margin: 4px 0; padding-left: 20px; font-size: 13px; }
+.lia-reportbar { background: #f7fafc; border-top: 1px solid #d5dee8; padding: 10px 20px; }
+.lia-reportbar h3 { font-size: 15px; margin: 0 0 6px 0; color: #17324d; }
+.lia-reportbar .lia-row { align-items: center; gap: 10px; flex-wrap: wrap; margin: 4px 0; }
+.lia-render-progress { font-size: 13px; }
+.lia-spin { display: inline-block; width: 120px; height: 6px; background: #e4e7eb; border-radius: 3px; overflow: hidden; vertical-align: middle; margin-right: 8px; }
+.lia-spin > div { width: 40%; height: 6px; background: #3b82c4; animation: lia-slide 1.2s linear infinite; }
+@keyframes lia-slide { from { margin-left: -40%; } to { margin-left: 100%; } }
+a.lia-viewer-link { font-weight: 600; color: #1f5f99; white-space: nowrap; }
+a.lia-viewer-new { display: inline-block; margin-left: 8px; padding: 2px 10px; border-radius: 4px; background: #1f5f99; color: #fff !important; text-decoration: none; }
 </style>
 """
 
@@ -300,7 +322,7 @@ class WizardApp:
         self.section_intro = html_widget()
         self.questions_box = W.VBox()
         self.back_button = self._button("lia-back", lambda _b: self.goto_section(self.state.section_index - 1))
-        self.next_button = self._button("lia-next", lambda _b: self.goto_section(self.state.section_index + 1), "primary")
+        self.next_button = self._button("lia-next", lambda _b: self.next_section(), "primary")
         self.section_counter = html_widget()
         nav = W.HBox([self.back_button, self.section_counter, W.HBox(layout=W.Layout(flex="1 1 auto")), self.next_button])
         nav.add_class("lia-nav")
@@ -350,9 +372,12 @@ class WizardApp:
         self.history_box.children[2].add_class("lia-compare")
         self.history_box.add_class("lia-history")
 
+        self._build_meta()
+        self._build_reportbar()
         self.root = W.VBox(
-            [html_widget(_CSS), header, toolbar, self.new_form, self.notice, self.steps,
-             self.progress_text, body, savebar, self.conflict_box, self.problems_html, self.history_box]
+            [html_widget(_CSS), header, toolbar, self.new_form, self.notice, self.meta_box, self.steps,
+             self.progress_text, body, savebar, self.conflict_box, self.problems_html, self.reportbar,
+             self.history_box]
         )
         self.root.add_class("lia-app")
         mark_page_language(self.root, self.state.lang)
@@ -390,6 +415,374 @@ class WizardApp:
         self.diff_labels[2].value = _esc(t("diff_to"))
         self.diff_button.description = t("show_diff")
         self.findings_title.value = f"<h3>{_esc(t('findings'))}</h3>"
+        self._relabel_meta()
+        self._relabel_reportbar()
+
+    # ============================================================ details, status, report
+
+    def _build_meta(self) -> None:
+        """The assessment's details (owner, controller, ...) and its status, with the moves it may make."""
+        self.meta_title = html_widget()
+        self.status_badge = html_widget()
+        self.status_help = html_widget()
+        self.status_buttons = W.HBox(layout=W.Layout(align_items="center"))
+        self.status_buttons.add_class("lia-status-moves")
+        self.status_feedback = html_widget()
+        self.status_feedback.add_class("lia-status-feedback")
+        head = W.HBox([self.meta_title, self.status_badge, self.status_buttons, self.status_help])
+        head.add_class("lia-meta-head")
+        self.meta_inputs: dict[str, W.Widget] = {}
+        self.meta_labels: dict[str, W.HTML] = {}
+        fields = []
+        for name, width in (("title", "320px"), ("owner", "200px"), ("controller", "240px"),
+                            ("processing_activity", "300px")):
+            w = W.Text(layout=W.Layout(width=width), continuous_update=False)
+            w.observe(lambda ch, name=name: self._on_meta(name, ch["new"]), "value")
+            self.meta_inputs[name] = w
+        self.meta_date = W.DatePicker(layout=W.Layout(width="170px"))
+        self.meta_date.observe(lambda ch: self._on_meta("review_date", ch["new"]), "value")
+        self.meta_inputs["review_date"] = self.meta_date
+        self.meta_jur = {j: W.Checkbox(value=(j == "EU"), indent=False, layout=W.Layout(width="auto", margin="0 10px 0 0"))
+                         for j in JURISDICTIONS}
+        self.meta_jur["EU"].disabled = True  # EU law always applies
+        for j, cb in self.meta_jur.items():
+            cb.add_class("lia-meta-jur-" + j)
+            cb.observe(lambda _ch: self._on_meta("jurisdictions", [k for k, c in self.meta_jur.items() if c.value]), "value")
+        for name in ("title", "owner", "controller", "processing_activity", "review_date", "jurisdictions"):
+            self.meta_labels[name] = lab = html_widget()
+            control = W.HBox(list(self.meta_jur.values())) if name == "jurisdictions" else self.meta_inputs[name]
+            box = W.VBox([lab, control])
+            box.add_class("lia-meta-field")
+            box.add_class("lia-meta-" + name.replace("_", "-"))
+            fields.append(box)
+        grid = W.HBox(fields)
+        grid.add_class("lia-meta-grid")
+        self.meta_box = W.VBox([head, grid, self.status_feedback], layout=W.Layout(display="none"))
+        self.meta_box.add_class("lia-meta")
+        self._muted_meta = False
+
+    def _relabel_meta(self) -> None:
+        t = self.t
+        self.meta_title.value = f"<h3>{_esc(t('details'))}</h3>"
+        for name, lab in self.meta_labels.items():
+            lab.value = f'<span class="lia-meta-label">{_esc(t("meta_" + name))}</span>'
+        for j, cb in self.meta_jur.items():
+            cb.description = t("jur_" + j)
+        self.meta_inputs["owner"].placeholder = t("owner_placeholder")
+        self.meta_inputs["controller"].placeholder = t("controller_placeholder")
+        self.status_feedback.value = ""
+
+    def _refresh_meta(self) -> None:
+        st = self.state
+        has = st.assessment_id is not None
+        self.meta_box.layout.display = "" if has else "none"
+        if not has:
+            return
+        a = st.assessment
+        self._muted_meta = True
+        try:
+            for name in ("title", "owner", "controller", "processing_activity"):
+                self.meta_inputs[name].value = str(a.get(name) or "")
+            from lia.wizard.schema import to_date
+
+            self.meta_date.value = to_date(a.get("review_date"))
+            jur = set(a.get("jurisdictions") or ["EU"])
+            for j, cb in self.meta_jur.items():
+                cb.value = j == "EU" or j in jur
+        finally:
+            self._muted_meta = False
+        self._refresh_status_moves()
+
+    def _refresh_status_moves(self) -> None:
+        st, t = self.state, self.t
+        status = st.status
+        self.status_badge.value = (f'<span class="lia-status-badge st-{_esc(status)}">'
+                                   f'{_esc(t("meta_status"))}: {_esc(t("status_" + status))}</span>')
+        for old in self.status_buttons.children:
+            old.close()
+        buttons = []
+        for target in st.status_moves():
+            b = button_widget(description=t("move_" + target), layout=shared_layout(width="auto"),
+                              button_style="primary" if target in ("in_review", "approved") else "")
+            b.add_class("lia-move")
+            b.add_class("lia-move-" + target)
+            b.on_click(lambda _b, target=target: self.move_status(target))
+            buttons.append(b)
+        self.status_buttons.children = buttons
+        self.status_help.value = f'<span class="lia-status-help">{_esc(t("status_help_" + status))}</span>'
+
+    def _on_meta(self, name: str, value: Any) -> None:
+        from lia.errors import LiaError
+        from lia.wizard.schema import from_date
+
+        if self._muted_meta or self.state.assessment_id is None:
+            return
+        if name == "review_date":
+            value = from_date(value) if value is not None else None
+        try:
+            self.state.set_meta(name, value)
+        except LiaError as err:
+            self.status_feedback.value = f'<div class="lia-msg error">{_esc(translate_error(err, self.state.lang))}</div>'
+            return
+        self.status_feedback.value = ""
+        self._refresh_status()
+        if name == "jurisdictions":  # other rules apply
+            self._refresh_reasoning()
+
+    def move_status(self, target: str) -> Any:
+        """Move the open assessment to *target* and save that as a version by the author; None if refused."""
+        from lia.errors import ConflictError, LiaError, ValidationError
+
+        st, t = self.state, self.t
+        self.status_feedback.value = ""
+        author = self.author.value.strip()
+        if not author:
+            self.author.add_class("lia-missing")
+            return self._status_say(t("save_needs_author"), "error")
+        invalid = [p for p in st.problems() if p.key != "problem_required"]
+        if invalid:
+            self._show_problems(invalid, "invalid_answers")
+            return self._status_say(t("not_saved_see_below"), "error")
+        signed = False
+        if target == "approved" and st.base is not None:
+            from lia.wizard.actions import dpo_signed
+
+            signed = dpo_signed(st.store.ws, st.assessment_id, int(st.base.number)) and not st.dirty
+        problems = st.status_problems(target, dpo_signed=signed)
+        if problems:
+            items = "".join(f"<li>{_esc(self._status_problem_text(p))}</li>" for p in problems[:8])
+            more = f"<li>… (+{len(problems) - 8})</li>" if len(problems) > 8 else ""
+            self.status_feedback.value = (f'<div class="lia-msg error"><b>{_esc(t("status_refused", status=t("status_" + target)))}'
+                                          f"</b><ul>{items}{more}</ul></div>")
+            for p in problems:
+                block = self.blocks.get(p.question)
+                if block is not None:
+                    block.show_problem(self._problem_text(p, with_question=False))
+            return None
+        message = self.message.value.strip() or t("status_message", before=t("status_" + st.status),
+                                                  after=t("status_" + target))
+        try:
+            version = st.move_status(target, author, message, dpo_signed=signed)
+        except ConflictError:
+            self.clash_choices = {}
+            self._refresh_conflict()
+            self._refresh_status()
+            c = st.conflict
+            assert c is not None  # a refused save always leaves its conflict on the state
+            return self._status_say(t("conflict_short", author=c.head.author, head=int(c.head.number)), "error")
+        except ValidationError as err:
+            self._show_validation_error(err)
+            return self._status_say(t("not_saved_see_below"), "error")
+        except LiaError as err:
+            return self._status_say(t("save_failed", error=translate_error(err, st.lang)), "error")
+        self._after_save(version, t("status_moved", status=t("status_" + target), n=int(version.number)))
+        self._status_say(t("status_moved", status=t("status_" + target), n=int(version.number)), "ok")
+        return version
+
+    def _status_problem_text(self, p: Problem) -> str:
+        if p.question == "assessment.status":
+            values = dict(p.values)
+            if "current" in values:
+                values = {"current": self.t("status_" + values["current"]), "target": self.t("status_" + values["target"])}
+            return self.t(p.key, **values)
+        return self._problem_text(p)
+
+    def _status_say(self, text: str, kind: str) -> None:
+        self.status_feedback.value = f'<div class="lia-msg {kind}">{_esc(text)}</div>'
+        self._say(text, kind)
+
+    # ------------------------------------------------------------ render and sign
+
+    def _build_reportbar(self) -> None:
+        """Render the open version as a report (in the background) and sign it with a key of the user's own."""
+        self.report_title = html_widget()
+        self.render_button = self._button("lia-render", self._on_render, "primary")
+        self.render_pdf = W.Checkbox(value=True, indent=False, layout=W.Layout(width="auto"))
+        self.render_pdf.add_class("lia-render-pdf")
+        self.render_progress = html_widget()
+        self.render_progress.add_class("lia-render-progress")
+        self.report_info = html_widget()
+        self.report_info.add_class("lia-report-info")
+        self.key_label = html_widget()
+        self.key_chooser = W.Dropdown(layout=W.Layout(width="260px"))
+        self.key_chooser.add_class("lia-key")
+        self.passphrase_label = html_widget()
+        self.passphrase = W.Password(layout=W.Layout(width="200px"))
+        self.passphrase.add_class("lia-passphrase")
+        self.sign_button = self._button("lia-sign", self._on_sign, "success")
+        self.sign_feedback = html_widget()
+        self.sign_feedback.add_class("lia-sign-feedback")
+        row1 = W.HBox([self.render_button, self.render_pdf, self.render_progress])
+        row1.add_class("lia-row")
+        row2 = W.HBox([self.key_label, self.key_chooser, self.passphrase_label, self.passphrase, self.sign_button])
+        row2.add_class("lia-row")
+        self.reportbar = W.VBox([self.report_title, row1, self.report_info, row2, self.sign_feedback],
+                                layout=W.Layout(display="none"))
+        self.reportbar.add_class("lia-reportbar")
+        self.render_task: Any = None
+        self.report_dir: Path | None = None
+
+    def _relabel_reportbar(self) -> None:
+        t = self.t
+        self.report_title.value = f"<h3>{_esc(t('report_title'))}</h3>"
+        self.render_button.description = t("render")
+        self.render_pdf.description = t("render_pdf")
+        self.key_label.value = f"<b>{_esc(t('sign_key'))}</b>"
+        self.passphrase_label.value = _esc(t("passphrase"))
+        self.sign_button.description = t("sign")
+        self.sign_feedback.value = ""  # said in the language before; the report line below says it anew
+        if self.render_task is not None:
+            self._render_changed(self.render_task)
+
+    def _refresh_reportbar(self) -> None:
+        st, t = self.state, self.t
+        saved = st.assessment_id is not None and st.base is not None
+        self.reportbar.layout.display = "" if saved else "none"
+        if not saved:
+            return
+        from lia.wizard.actions import key_folder, list_keys, report_for
+
+        keys = list_keys()
+        options = [(p.stem, str(p)) for p in keys] or [(t("no_keys"), "")]
+        if [o[1] for o in self.key_chooser.options] != [o[1] for o in options]:
+            self.key_chooser.options = options
+        if self.key_chooser.value not in [o[1] for o in options]:
+            self.key_chooser.value = options[0][1]
+        self.key_chooser.disabled = not keys
+        self.sign_button.disabled = not keys or (self.render_task is not None and self.render_task.running)
+        self.render_button.disabled = self.render_task is not None and self.render_task.running
+        if not keys:
+            self.sign_feedback.value = f'<div class="lia-muted">{_esc(t("no_keys_help", folder=str(key_folder())))}</div>'
+        self.report_dir = report_for(st.store.ws, st.assessment_id, int(st.base.number))
+        self._show_report_info()
+
+    def _show_report_info(self) -> None:
+        st, t = self.state, self.t
+        if st.base is None:
+            return
+        n = int(st.base.number)
+        if self.report_dir is None:
+            self.report_info.value = f'<div class="lia-muted">{_esc(t("report_none", n=n))}</div>'
+            return
+        from lia.errors import LiaError
+        from lia.wizard.actions import verify, viewer_url
+
+        try:
+            v = verify(st.store.ws, self.report_dir)
+            signers = [f"{s.name} ({s.role})" for s in v.signers if s.valid]
+            from lia.signing import ENVELOPE_FILE
+
+            unsigned = not (self.report_dir / ENVELOPE_FILE).exists()
+            problems = [p for p in v.problems if not (unsigned and p[0] == ENVELOPE_FILE)]
+            if problems:
+                state = t("report_failing")
+            elif v.stale:
+                state = t("report_stale")
+            else:
+                state = t("report_current")
+            who = t("report_signed_by", names=", ".join(signers)) if signers else t("report_unsigned")
+        except LiaError as err:
+            state, who = t("report_failing"), translate_error(err, st.lang)
+        url = viewer_url(st.assessment_id, n, self.report_dir, st.lang)
+        self.report_info.value = (
+            f'<div class="lia-report-state">{_esc(t("report_of", name=self.report_dir.name, n=n))}: '
+            f"<b>{_esc(state)}</b>; {_esc(who)}. "
+            f'<a class="lia-viewer-link" href="{_esc(url)}" target="_blank" rel="noopener">{_esc(t("open_viewer"))}</a></div>'
+        )
+
+    def _on_render(self, _b: Any) -> None:
+        self.render_report()
+
+    def render_report(self, wait: bool = False) -> Any:
+        """Render the open, saved version in the background; progress and the viewer link appear on the page."""
+        st, t = self.state, self.t
+        if st.assessment_id is None or st.base is None:
+            self.render_progress.value = f'<span class="lia-msg error">{_esc(t("render_needs_save"))}</span>'
+            return None
+        if st.dirty:
+            self.render_progress.value = f'<span class="lia-msg error">{_esc(t("render_unsaved"))}</span>'
+            return None
+        if self.render_task is not None and self.render_task.running:
+            return self.render_task
+        from lia.wizard.actions import RenderTask
+
+        self.sign_feedback.value = ""
+        self.render_task = task = RenderTask(st.store.ws, st.assessment_id, int(st.base.number), lang=st.lang,
+                                             pdf=bool(self.render_pdf.value), on_change=self._render_changed)
+        self.render_button.disabled = True
+        self.sign_button.disabled = True
+        task.start()
+        if wait:
+            task.join()
+        return task
+
+    def _render_changed(self, task: Any) -> None:
+        t = self.t
+        if task is not self.render_task:
+            return
+        if task.state == "running":
+            what = t("rendering_pdf" if task.pdf else "rendering", s=int(task.elapsed))
+            self.render_progress.value = f'<span class="lia-rendering"><span class="lia-spin"><div></div></span>{_esc(what)}</span>'
+            return
+        self.render_button.disabled = False
+        if task.state == "failed":
+            self.render_progress.value = (f'<span class="lia-msg error lia-render-failed">'
+                                          f'{_esc(t("render_failed", error=self._translated(task.error or "")))}</span>')
+            self._refresh_reportbar()
+            return
+        from lia.wizard.actions import viewer_url
+
+        url = viewer_url(task.aid, task.number, task.dir, self.state.lang)
+        self.render_progress.value = (
+            f'<span class="lia-msg ok lia-rendered">{_esc(t("rendered", name=task.dir.name, s=round(task.elapsed)))} '
+            f'<a class="lia-viewer-link lia-viewer-new" href="{_esc(url)}" target="_blank" rel="noopener">'
+            f'{_esc(t("open_viewer"))} ↗</a></span>'
+        )
+        self._refresh_reportbar()
+
+    def _translated(self, text: str) -> str:
+        from lia.messages import translate
+
+        try:
+            return translate(text, self.state.lang)
+        except Exception:  # noqa: BLE001 - an untranslated message is still better than none
+            return text
+
+    def _on_sign(self, _b: Any) -> None:
+        self.sign_report()
+
+    def sign_report(self) -> Any:
+        """Sign the newest report of the open version with the chosen key; the passphrase is cleared at once."""
+        from lia.errors import LiaError
+
+        st, t = self.state, self.t
+        passphrase, self.passphrase.value = self.passphrase.value, ""
+        self.sign_feedback.value = ""
+        if st.assessment_id is None or st.base is None or self.report_dir is None:
+            return self._sign_say(t("sign_needs_report"), "error")
+        from lia.wizard.actions import key_folder, sign
+
+        if not self.key_chooser.value:
+            return self._sign_say(t("no_keys_help", folder=str(key_folder())), "error")
+
+        from lia.wizard.actions import SignRefused
+
+        try:
+            info = sign(st.store.ws, self.report_dir, Path(self.key_chooser.value), passphrase or None)
+        except SignRefused as err:
+            details = "; ".join(self._translated(d) for d in err.details)
+            return self._sign_say(t("sign_refused_" + err.reason, details=details), "error")
+        except LiaError as err:
+            return self._sign_say(t("sign_refused", error=translate_error(err, st.lang)), "error")
+        finally:
+            passphrase = ""
+        self._show_report_info()
+        self.status_feedback.value = ""  # a refusal "needs a DPO signature" shown earlier no longer holds
+        self._sign_say(t("signed", name=info["name"], role=info["role"], report=self.report_dir.name), "ok")
+        return info
+
+    def _sign_say(self, text: str, kind: str) -> None:
+        self.sign_feedback.value = f'<div class="lia-msg {kind}">{_esc(text)}</div>'
 
     # ============================================================ refresh
 
@@ -402,6 +795,8 @@ class WizardApp:
         self._refresh_history()
         self._refresh_conflict()
         self._refresh_status()
+        self._refresh_meta()
+        self._refresh_reportbar()
 
     def _refresh_chooser(self) -> None:
         ids = self.state.ids()
@@ -461,7 +856,7 @@ class WizardApp:
             self.steps.children = buttons
         for p, b in zip(progress, self.steps.children):
             section = st.form.sections[p.index]
-            mark = "✓ " if p.complete and p.required else ""
+            mark = "✓ " if p.complete else ""
             count = f" {p.answered}/{p.required}" if p.required else ""
             b.description = f"{mark}{p.index + 1} {label(section.title, st.lang)}{count}"
             state = "current" if p.index == st.section_index else ("done" if p.complete else "todo")
@@ -470,8 +865,8 @@ class WizardApp:
                     b.remove_class(cls)
             if state not in b._dom_classes:
                 b.add_class(state)
-        answered = sum(p.answered for p in progress)
-        required = sum(p.required for p in progress)
+        answered = sum(p.answered for p in progress if not p.all_count)
+        required = sum(p.required for p in progress if not p.all_count)
         pct = 100 if required == 0 else round(100 * answered / required)
         self.progress_text.value = (
             f'<div class="lia-progress-text">{_esc(t("progress", answered=answered, required=required))}</div>'
@@ -483,7 +878,8 @@ class WizardApp:
             section = self.state.form.sections[index]
             blocks = []
             for q in section.questions:
-                block = QuestionBlock(q, self.t, self._on_answer, value=self.state.answers.get(q.id))
+                shown = q if q.required or not self.state.required(q) else dataclasses.replace(q, required=True)
+                block = QuestionBlock(shown, self.t, self._on_answer, value=self.state.answers.get(q.id))
                 self.blocks[q.id] = block
                 blocks.append(block.box)
             self._section_views[index] = W.VBox(blocks)
@@ -777,7 +1173,7 @@ class WizardApp:
             self.history_table.value = f'<div class="lia-muted">{_esc(t("no_history"))}</div>'
         else:
             rows = "".join(
-                f'<tr class="lia-hrow"><td>{int(v.number)}</td><td>{_esc(_short_time(v.time))}</td>'
+                f'<tr class="lia-hrow"><td>{int(v.number)}</td><td>{_esc(format_time(v.time, t.lang))}</td>'
                 f"<td>{_esc(v.author)}</td><td>{_esc(v.message)}</td></tr>"
                 for v in reversed(versions)
             )
@@ -809,7 +1205,7 @@ class WizardApp:
         if c.base_number is None:
             text = t("conflict_new", id=st.assessment_id, head=head)
         else:
-            text = t("conflict", author=c.head.author, head=head, time=_short_time(c.head.time), base=c.base_number)
+            text = t("conflict", author=c.head.author, head=head, time=format_time(c.head.time, t.lang), base=c.base_number)
         self.conflict_text.value = f"<b>{_esc(text)}</b>"
         m = c.merge
         items = []
@@ -901,6 +1297,17 @@ class WizardApp:
         for block in self.blocks.values():
             block.highlight(False)
         self._refresh_page()
+
+    def next_section(self) -> None:
+        """"Next": show the next section from its top.
+
+        The section's step in the progress row, just above its title, gets the keyboard
+        focus, so the browser scrolls up to it instead of leaving the reader at the bottom.
+        """
+        self.goto_section(self.state.section_index + 1)
+        steps = self.steps.children
+        if 0 <= self.state.section_index < len(steps):
+            steps[self.state.section_index].focus()
 
     def goto_question(self, question_id: str) -> None:
         """Show the section of *question_id*, highlight the question and focus its input."""
@@ -1129,6 +1536,8 @@ class WizardApp:
         self._refresh_versions()
         self._refresh_history()
         self._refresh_status()
+        self._refresh_meta()
+        self._refresh_reportbar()
 
     def _show_validation_error(self, err: Any) -> None:
         t = self.t
@@ -1281,14 +1690,6 @@ def _reason_text(x: Any) -> str:
     if isinstance(x, Mapping):
         return str(x.get("message") or x.get("text") or x.get("label") or x.get("id") or "")
     return str(x)
-
-
-def _short_time(value: Any) -> str:
-    s = str(value or "")
-    if "T" not in s:
-        return s
-    day, clock = s.split("T", 1)
-    return f"{day} {clock[:5]}" + (" UTC" if s.endswith("Z") else "")
 
 
 def build_app(

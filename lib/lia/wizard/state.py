@@ -15,7 +15,7 @@ from typing import Any, Iterable
 
 from lia.wizard.schema import Field, Form, is_answered, is_visible
 
-__all__ = ["WizardState", "Conflict", "DiffRow", "Problem", "SectionProgress", "WORKING", "ID_PATTERN"]
+__all__ = ["WizardState", "Conflict", "DiffRow", "Problem", "SectionProgress", "WORKING", "ID_PATTERN", "META_FIELDS"]
 
 #: Assessment ids the wizard accepts when creating one (also a safe folder name).
 ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
@@ -24,6 +24,9 @@ ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
 WORKING = "working"
 
 JURISDICTIONS = ("EU", "SE", "NO")
+
+#: Metadata the page edits (besides the id, which names the folder, and the status, which moves by rules).
+META_FIELDS = ("title", "owner", "controller", "processing_activity", "jurisdictions", "review_date")
 
 
 @dataclass
@@ -62,17 +65,23 @@ class Problem:
 
 @dataclass(frozen=True)
 class SectionProgress:
-    """Required questions answered in one section."""
+    """Questions answered in one section, of those that count.
+
+    What counts: the required questions (and the conclusion and DPO opinion, required
+    before review); in a section without any, every shown question that is not free text
+    (a screening answered "no" is an answer, an empty one is not) - *all_count* is then True.
+    """
 
     index: int
     section: str
     answered: int
     required: int
+    all_count: bool = False
 
     @property
     def complete(self) -> bool:
-        """All required questions of the section are answered."""
-        return self.answered >= self.required
+        """Done: the questions that count are answered (a section with nothing to answer is not "done")."""
+        return self.required > 0 and self.answered >= self.required
 
 
 class WizardState:
@@ -183,10 +192,20 @@ class WizardState:
         """Per section: required (and shown) questions answered / required."""
         out = []
         for i, s in enumerate(self.form.sections):
-            req = [q for q in s.questions if q.required and self.visible(q)]
+            shown = [q for q in s.questions if self.visible(q)]
+            req = [q for q in shown if self.required(q)]
+            all_count = not req
+            if all_count:
+                req = [q for q in shown if q.type != "text"] or shown
             done = sum(1 for q in req if is_answered(self.answers.get(q.id)))
-            out.append(SectionProgress(i, s.id, done, len(req)))
+            out.append(SectionProgress(i, s.id, done, len(req), all_count))
         return out
+
+    def required(self, question: Field) -> bool:
+        """Required by the questionnaire, or before review (the conclusion and the DPO opinion)."""
+        from lia.model import REVIEW_REQUIRED
+
+        return bool(question.required) or question.id in REVIEW_REQUIRED
 
     def problems(self) -> list[Problem]:
         """Everything that keeps the answers from being complete and valid, in form order."""
@@ -197,11 +216,92 @@ class WizardState:
                     continue
                 value = self.answers.get(q.id)
                 if not is_answered(value):
-                    if q.required:
+                    if self.required(q):
                         out.append(Problem(q.id, "problem_required"))
                     continue
                 out.extend(_value_problems(q, value))
         return out
+
+    # -------------------------------------------------------------- metadata
+
+    def set_meta(self, name: str, value: Any) -> None:
+        """Change one metadata field of the open assessment (saved with the next version).
+
+        Raises LiaError naming the field and what was expected; the field then keeps its value.
+        """
+        from lia.errors import LiaError
+        from lia.model import _valid_date
+
+        if self.assessment_id is None:
+            raise LiaError("no assessment is open")
+        if name not in META_FIELDS:
+            raise LiaError(f"unknown metadata field {name!r}; expected one of {', '.join(META_FIELDS)}")
+        if name == "jurisdictions":
+            value = [j for j in JURISDICTIONS if j == "EU" or j in set(value or [])]
+        elif name == "review_date":
+            value = (str(value).strip() if value else "") or None
+            if value is not None and not _valid_date(value):
+                raise LiaError(f"review date {value!r}: expected a date as YYYY-MM-DD")
+        else:
+            value = str(value or "").strip()
+            if name == "title" and not value:
+                raise LiaError("a title is required")
+            if len(value) > 300:
+                raise LiaError(f"{name}: at most 300 characters, got {len(value)}")
+        self.assessment[name] = value
+
+    # ---------------------------------------------------------------- status
+
+    @property
+    def status(self) -> str:
+        """Status of the open assessment (draft when none is given)."""
+        return str(self.assessment.get("status") or "draft")
+
+    def status_moves(self) -> tuple[str, ...]:
+        """The statuses the open assessment may move to next (lia.model.STATUS_MOVES)."""
+        from lia.model import STATUS_MOVES
+
+        return STATUS_MOVES.get(self.status, ()) if self.assessment_id is not None else ()
+
+    def status_problems(self, target: str, dpo_signed: bool = False) -> list[Problem]:
+        """Why the open assessment cannot move to *target* now, as UI problems (empty: it can).
+
+        The rules are the model's (:func:`lia.model.status_move_problems`), applied to the
+        answers on screen.
+        """
+        from lia.model import status_move_problems
+        from lia.questionnaire import load_questionnaires
+
+        out: list[Problem] = []
+        for p in status_move_problems(self.status, target, load_questionnaires(), self.answers_to_save(), dpo_signed):
+            if p.kind == "missing":
+                out.append(Problem(p.where, "problem_required"))
+            elif p.kind == "signature":
+                out.append(Problem("assessment.status", "status_needs_signature"))
+            else:
+                out.append(Problem("assessment.status", "status_move_not_allowed",
+                                   {"current": self.status, "target": target}))
+        return out
+
+    def move_status(self, target: str, author: str, message: str, dpo_signed: bool = False) -> Any:
+        """Move to *target* and save that as a new version by *author* (with the answers on screen).
+
+        Refused with a ValidationError listing :meth:`status_problems`; on any failure the
+        status stays as it was.
+        """
+        from lia.errors import Problem as ErrorProblem, ValidationError
+
+        problems = self.status_problems(target, dpo_signed)
+        if problems:
+            raise ValidationError([ErrorProblem(p.question, p.key, "status") for p in problems],
+                                  heading=f"cannot move {self.assessment_id!r} from {self.status} to {target}")
+        before = self.status
+        self.assessment["status"] = target
+        try:
+            return self.save(author, message)
+        except Exception:
+            self.assessment["status"] = before
+            raise
 
     # ------------------------------------------------------------------ save
 
