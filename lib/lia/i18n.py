@@ -48,10 +48,17 @@ def _load_catalogue(path: str, mtime: float) -> dict[str, dict[str, str]]:
 
 
 def catalogue(area: str, templates: Path | None = None) -> dict[str, dict[str, str]]:
-    """The message catalogue ``templates/i18n/<area>.yaml``."""
-    from .paths import templates_dir
+    """The message catalogue ``templates/i18n/<area>.yaml``.
+
+    From ``templates`` (default: the templates folder, ``$LIA_TEMPLATES`` included); a folder
+    that has no such catalogue (a set of test or custom questionnaires) falls back to the
+    workbench's own, as the pages' other texts do.
+    """
+    from .paths import repo_root, templates_dir
 
     path = (templates or templates_dir()) / "i18n" / f"{area}.yaml"
+    if not path.is_file():
+        path = repo_root() / "templates" / "i18n" / f"{area}.yaml"
     return _load_catalogue(str(path), path.stat().st_mtime)
 
 
