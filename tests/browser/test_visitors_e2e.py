@@ -16,7 +16,10 @@ from typing import Any, Callable
 
 import pytest
 
-from .conftest import LiaServer, guarded_page
+from .conftest import ROOT, LiaServer, guarded_page
+
+#: the Voila apps lia serve preheats a kernel for (one pool each)
+PAGES = len(list((ROOT / "notebooks").glob("*.ipynb")))
 
 pytestmark = pytest.mark.browser
 
@@ -90,7 +93,7 @@ def test_a_closed_or_left_page_releases_its_kernel(small_server: LiaServer, brow
     from lia.wizard import READY_MESSAGE
 
     server = small_server
-    pools = 4  # wizard, portfolio, viewer, works council
+    pools = PAGES  # one preheated kernel per page: wizard, portfolio, viewer, works council, access
     wait_until("the pools hold one kernel per page", lambda: kernels(server) == pools)
     for visit, leave in enumerate(("navigate away", "close the tab"), start=2):
         context, page = guarded_page(browser, external_requests)
@@ -120,7 +123,7 @@ def test_a_page_gone_without_a_word_is_culled(tmp_path: Path, browser: Any, brow
                        args=["--wizard-pool-size", "1", "--pool-size", "1", "--cull-after", "5"]).start()
     try:
         ready_pools(server, 1)
-        pools = 4
+        pools = PAGES
         wait_until("the pools hold one kernel per page", lambda: kernels(server) == pools)
         context, page = guarded_page(browser, external_requests)
         page.add_init_script("navigator.sendBeacon = () => true;")  # the page says nothing as it goes
