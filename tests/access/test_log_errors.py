@@ -161,7 +161,9 @@ def test_a_huge_line_is_refused_with_its_line_in_bounded_memory(tmp_path):
             "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024)\n")
     env = dict(os.environ, PYTHONPATH=str(Path(__file__).resolve().parents[2] / "lib"))
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=300)
-    where_msg, peak = out.stdout.strip().splitlines()
+    lines = out.stdout.strip().splitlines()
+    assert out.returncode == 0 and len(lines) >= 2, out.stdout + out.stderr
+    where_msg, peak = lines[-2], lines[-1]
     assert where_msg.startswith("line 3 |"), out.stdout + out.stderr
     assert "longer than" in where_msg
     assert int(peak) < 600, f"peak memory {peak} MiB for a 40 MiB line"
