@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from conftest import MINI_TEMPLATES, run_lia
-from lia.errors import MAX_LISTED, InputError, Problem, ValidationError, excerpt
+from lia.errors import MAX_LISTED, InputError, Message, Problem, ValidationError, excerpt
 from lia.loaders import load_data_file, open_user_file, read_user_file
 
 SECRET = "root:$y$j9T$abcdefghijklmnopqrstuvwxyz0123456789ABCDEFGHIJ:19000:0:99999:7:::"
@@ -144,11 +144,14 @@ def test_validate_of_many_unknown_keys_is_capped(tmp_path: Path) -> None:
 def test_refusals_read_in_swedish_and_norwegian() -> None:
     from lia.messages import translate_error
 
-    err = _in_time(lambda: pytest.raises(InputError, read_user_file, "/dev/zero", what="answers file").value)
+    # what the file should be is a code too (lia.answers_file passes it so), rendered in the reader's language
+    err = _in_time(lambda: pytest.raises(InputError, read_user_file, "/dev/zero", what=Message("errors.what_answers")).value)
+    assert str(err) == "/dev/zero: is not a regular file (a device, pipe or socket); expected a answers file"
     assert translate_error(err, "sv") == "/dev/zero: är ingen vanlig fil (en enhet, en pipe eller en socket); väntade en svarsfil"
     assert translate_error(err, "nb").endswith("forventet en svarfil")
     many = ValidationError([Problem(f"k{i}", "x") for i in range(60)], source="a.yaml")
     assert "  - og 10 til" in translate_error(many, "nb")
+    assert translate_error(many, "sv").startswith("a.yaml: 60 problem hittades:\n")
 
 
 def test_the_command_line_never_prints_terminal_escapes(monkeypatch: pytest.MonkeyPatch, capsys, tmp_path: Path) -> None:

@@ -3,14 +3,23 @@
 Every failure caused by user input is a :class:`LiaError`. The command line
 prints its message (one paragraph, no traceback) and exits with its
 ``exit_code``; notebooks show the message in the page.
+
+An error says *what* went wrong as a stable code and its parameters (a :class:`Message`), as
+pandera's SchemaError carries a reason code: ``InputError(Message("errors.file_missing",
+what=...), file=p)``. ``err.code`` and ``err.params`` are that code and those values;
+``str(err)`` is the English text rendered from the catalogue (``templates/i18n/<area>.yaml``,
+the code being ``<area>.<key>``), and :func:`lia.messages.translate_error` renders the same code
+in Swedish or Norwegian Bokmål. The wording is data; the code is the API.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 __all__ = [
+    "Message",
     "LiaError",
     "InputError",
     "Problem",
@@ -65,14 +74,59 @@ def shown_name(name: str | Path) -> str:
     return excerpt(str(name), 300)
 
 
+class Message(str):
+    """A text with a stable code and its parameters; as a ``str`` it is the English text.
+
+    ``Message("errors.file_missing", what=Message("errors.what_answers"))``: the code names a
+    catalogue entry (``<area>.<key>`` in ``templates/i18n/<area>.yaml``) with en, sv and nb texts;
+    the parameters fill its ``{placeholders}`` (a parameter that is itself a Message is rendered in
+    the same language; counts choose ``{n|one|other}`` forms by CLDR plural rules). Because it is
+    a ``str``, code that prints, joins, stores or JSON-dumps messages keeps working unchanged;
+    :meth:`text` (or :func:`lia.messages.translate`) gives it in another language.
+    """
+
+    code: str
+    params: dict[str, Any]
+
+    def __new__(cls, code: str, /, **params: Any) -> "Message":
+        from .messages import render_code
+
+        obj = super().__new__(cls, render_code(code, params, "en"))
+        obj.code = code
+        obj.params = params
+        return obj
+
+    def text(self, lang: str = "en") -> str:
+        """This message in ``lang`` (en, sv or nb)."""
+        from .messages import render_code
+
+        return render_code(self.code, self.params, lang)
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (_message, (self.code, self.params))
+
+
+def _message(code: str, params: dict[str, Any]) -> Message:
+    return Message(code, **params)
+
+
 class LiaError(Exception):
-    """A failure the user can act on; ``str(err)`` is the whole message."""
+    """A failure the user can act on; ``str(err)`` is the whole message.
+
+    ``code`` and ``params``: the stable code of what went wrong and its values, when the message
+    is a :class:`Message` (``None`` and ``{}`` for a message not yet converted to a code: those
+    pages still translate by matching the English, see :mod:`lia.messages`).
+    """
 
     exit_code = 2
 
     def __init__(self, message: str) -> None:
         super().__init__(message)
-        self.message = message
+        self.message = str(message)
+        #: what was said: a Message (with its code) or a plain English str
+        self.said: str = message
+        self.code: str | None = message.code if isinstance(message, Message) else None
+        self.params: dict[str, Any] = dict(message.params) if isinstance(message, Message) else {}
 
     def __str__(self) -> str:
         return self.message
@@ -93,7 +147,9 @@ class InputError(LiaError):
             prefix = self.file + (f", {where}" if where else "") + ": "
         elif where:
             prefix = f"{where}: "
-        super().__init__(prefix + message)
+        super().__init__(message)
+        self.message = prefix + str(message)
+        self.args = (self.message,)
         self.detail = message
 
 
@@ -110,20 +166,26 @@ class Problem:
 
 
 class ValidationError(LiaError):
-    """Several problems, collected and reported together."""
+    """Several problems, collected and reported together.
+
+    Its code is the heading's (``errors.problems_found`` / ``errors.problems_found_in``, with
+    ``n`` and ``source``); each :class:`Problem` carries its own message (a Message where converted).
+    """
 
     def __init__(self, problems: list[Problem], source: str | None = None, heading: str | None = None) -> None:
         self.problems = list(problems)
         self.source = source
         n = len(self.problems)
         shown_source = shown_name(source) if source else None
-        head = heading or (
-            f"{shown_source}: {n} problem{'s' if n != 1 else ''} found" if source else f"{n} problem{'s' if n != 1 else ''} found"
-        )
+        head: str = heading or (Message("errors.problems_found_in", source=shown_source, n=n) if source
+                                else Message("errors.problems_found", n=n))
+        self.heading = head
         lines = [head + ":"] + [f"  - {excerpt(p.where, 48)}: {p.message}" for p in self.problems[:MAX_LISTED]]
         if n > MAX_LISTED:
-            lines.append(f"  - and {n - MAX_LISTED} more")
-        super().__init__("\n".join(lines))
+            lines.append("  - " + Message("errors.and_more", n=n - MAX_LISTED))
+        super().__init__(head)
+        self.message = "\n".join(lines)
+        self.args = (self.message,)
 
 
 class ConflictError(LiaError):

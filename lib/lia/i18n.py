@@ -2,10 +2,17 @@
 
 Data files hold texts as mappings ``{en: ..., sv: ..., nb: ...}``. User-interface strings
 live in ``templates/i18n/<area>.yaml`` as ``key: {en, sv, nb}``.
+
+:data:`LANGS` is the one definition of the languages (argument choices, language switches and
+catalogue checks read it). Plural forms, dates, months and decimal separators come from CLDR
+through Babel (:func:`plural_form`, :func:`format_date`, :func:`babel_locale`), not hand-written
+forms. A text that is missing is one behaviour everywhere (:func:`missing_text`): it raises
+:class:`MissingText` in tests and shows a visible marker ``⟦area.key⟧`` otherwise.
 """
 
 from __future__ import annotations
 
+import os
 import re
 from functools import lru_cache
 from pathlib import Path
@@ -13,10 +20,50 @@ from typing import Any, Mapping
 
 __all__ = ["LANGS", "LANG_NAMES", "text", "catalogue", "t", "check_lang", "mark_page_language", "PAGE_LANG_CLASS",
            "format_duration", "format_date", "format_time", "report_zone",
-           "shipped_text"]
+           "shipped_text", "MissingText", "missing_text", "plural_form", "babel_locale"]
 
+#: The languages of the workbench: the one list (argparse choices, switches and checks read it).
 LANGS: tuple[str, ...] = ("en", "sv", "nb")
 LANG_NAMES = {"en": "English", "sv": "Svenska", "nb": "Norsk bokmål"}
+#: The CLDR locale of each language (British English: day-month-year dates, as the pages had).
+BABEL_LOCALES = {"en": "en_GB", "sv": "sv_SE", "nb": "nb_NO"}
+
+
+class MissingText(LookupError):
+    """A UI text or message code without a catalogue entry (or a placeholder without a value)."""
+
+
+def strict_texts() -> bool:
+    """Whether a missing text raises: under pytest, or with ``LIA_STRICT_TEXTS=1``."""
+    return os.environ.get("LIA_STRICT_TEXTS", "") == "1" or "PYTEST_CURRENT_TEST" in os.environ
+
+
+def missing_text(key: str) -> str:
+    """The one behaviour for a missing text ``key`` (``area.key``): a test fails (:class:`MissingText`
+    under pytest or ``LIA_STRICT_TEXTS=1``); a user sees the marker ``⟦area.key⟧``, visibly not a
+    sentence, so a reader can report it, and the page still works."""
+    if strict_texts():
+        raise MissingText(f"no text for {key} in templates/i18n/")
+    return f"\u27e6{key}\u27e7"
+
+
+@lru_cache(maxsize=None)
+def babel_locale(lang: str) -> Any:
+    """The Babel locale of ``lang`` (English for an unknown language)."""
+    from babel import Locale
+
+    return Locale.parse(BABEL_LOCALES.get(lang, "en_GB"))
+
+
+def plural_form(count: Any, lang: str) -> str:
+    """The CLDR plural category (``one``, ``other``, ...) of ``count`` in ``lang``; not a number: ``other``."""
+    try:
+        number = count if isinstance(count, (int, float)) and not isinstance(count, bool) else float(str(count))
+    except ValueError:
+        return "other"
+    if isinstance(number, float) and number.is_integer():
+        number = int(number)
+    return str(babel_locale(lang).plural_form(abs(number)))
 
 
 def check_lang(lang: str) -> str:
@@ -66,7 +113,7 @@ def t(area: str, key: str, lang: str = "en", **fmt: object) -> str:
     """A UI string from the ``area`` catalogue in ``lang``, formatted with ``fmt``."""
     entry = catalogue(area).get(key)
     if entry is None:
-        return key
+        return missing_text(f"{area}.{key}")
     s = text(entry, lang)
     return s.format(**fmt) if fmt else s
 
@@ -115,7 +162,9 @@ def shipped_text(area: str, key: str, lang: str = "en", templates: Path | None =
         from .paths import repo_root
 
         entry = catalogue(area, repo_root() / "templates").get(key)
-    s = text(entry, lang) if entry else key
+    if not entry:
+        return missing_text(f"{area}.{key}")
+    s = text(entry, lang)
     return s.format(**fmt) if fmt else s
 
 
@@ -129,13 +178,18 @@ def format_duration(value: Any, lang: str = "en", templates: Path | None = None)
     if not isinstance(value, str) or not _DURATION_FULL.match(value.strip()):
         return "" if value is None else str(value)
     names = {"Y": "year", "M": "month", "W": "week", "D": "day"}
-    return " ".join(f"{int(n)} {_value_text('unit.' + names[u] + ('' if int(n) == 1 else 's'), lang, templates)}"
-                    for n, u in _DURATION_PART.findall(value.strip()))
+    # CLDR's own duration units are not ours (Swedish "dygn" is 24 hours, not a calendar day):
+    # the words are the catalogue's, the singular/plural choice is CLDR's rule for the language
+    return " ".join(
+        f"{int(n)} {_value_text('unit.' + names[u] + ('' if plural_form(int(n), lang) == 'one' else 's'), lang, templates)}"
+        for n, u in _DURATION_PART.findall(value.strip()))
 
 
 def format_date(value: Any, lang: str = "en", templates: Path | None = None) -> str:
     """A date for people: ``2026-11-30`` -> "30 Nov 2026" / "30 nov. 2026" / "30. nov. 2026".
-    Accepts ``YYYY-MM-DD`` strings and :class:`datetime.date`; anything else is returned as it is."""
+    Accepts ``YYYY-MM-DD`` strings and :class:`datetime.date`; anything else is returned as it is.
+    The form and the month names are CLDR's medium date of the language (Babel); ``templates``
+    is accepted for the callers that pass it and no longer used."""
     import datetime as _dt
 
     day = value
@@ -146,9 +200,9 @@ def format_date(value: Any, lang: str = "en", templates: Path | None = None) -> 
             return value
     if not isinstance(day, _dt.date):
         return "" if value is None else str(value)
-    months = _value_text("value.months", lang, templates).split()
-    month = months[day.month - 1] if len(months) == 12 else f"{day.month:02d}"
-    return _value_text("value.date", lang, templates, day=day.day, month=month, year=day.year)
+    from babel.dates import format_date as _babel_date
+
+    return str(_babel_date(day, "medium", locale=babel_locale(lang)))
 
 
 def format_time(value: Any, lang: str = "en", tz: Any = None, templates: Path | None = None) -> str:

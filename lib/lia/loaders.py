@@ -18,7 +18,7 @@ import stat
 from pathlib import Path
 from typing import IO, Any
 
-from .errors import InputError
+from .errors import InputError, Message
 
 __all__ = ["load_data_file", "parse_yaml", "parse_json", "read_user_file", "open_user_file", "MAX_FILE_BYTES"]
 
@@ -50,15 +50,11 @@ def _strict_loader() -> Any:
     def compose_node(self: Any, parent: Any, index: Any) -> Any:
         if self.check_event(yaml.AliasEvent):
             event = self.peek_event()
-            raise yaml.MarkedYAMLError(
-                None, None, "aliases (*name) are not accepted; write the value out", event.start_mark
-            )
+            raise yaml.MarkedYAMLError(None, None, Message("errors.yaml_alias"), event.start_mark)
         event = self.peek_event()
         anchor = getattr(event, "anchor", None)
         if anchor is not None:
-            raise yaml.MarkedYAMLError(
-                None, None, "anchors (&name) are not accepted; write the value out", event.start_mark
-            )
+            raise yaml.MarkedYAMLError(None, None, Message("errors.yaml_anchor"), event.start_mark)
         return yaml.SafeLoader.compose_node(self, parent, index)
 
     def construct_mapping(self: Any, node: Any, deep: bool = False) -> Any:
@@ -68,11 +64,9 @@ def _strict_loader() -> Any:
             try:
                 hash(key)
             except TypeError:
-                raise yaml.MarkedYAMLError(None, None, "a mapping key must be a plain value", key_node.start_mark)
+                raise yaml.MarkedYAMLError(None, None, Message("errors.yaml_key_not_plain"), key_node.start_mark)
             if key in seen:
-                raise yaml.MarkedYAMLError(
-                    None, None, f"the key {key!r} is given twice; give each key once", key_node.start_mark
-                )
+                raise yaml.MarkedYAMLError(None, None, Message("errors.key_twice", key=repr(key)), key_node.start_mark)
             seen.add(key)
         return yaml.SafeLoader.construct_mapping(self, node, deep=deep)
 
@@ -90,40 +84,53 @@ def parse_yaml(text: str, file: str | Path = "<text>") -> Any:
         return yaml.load(text, Loader=_strict_loader())  # noqa: S506 - strict SafeLoader subclass
     except yaml.MarkedYAMLError as err:
         mark = err.problem_mark or err.context_mark
-        where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else None
-        what = err.problem or err.context or "not valid YAML"
-        raise InputError(f"{what} (expected valid YAML)", file=file, where=where) from None
+        where = Message("errors.where_line_column", line=mark.line + 1, column=mark.column + 1) if mark else None
+        problem = err.problem or err.context or "not valid YAML"  # PyYAML's own problems are English
+        raise InputError(Message("errors.yaml_invalid", problem=problem), file=file, where=where) from None
     except yaml.YAMLError as err:
-        raise InputError(f"not valid YAML: {err}", file=file) from None
+        raise InputError(Message("errors.yaml_unreadable", error=str(err)), file=file) from None
     except RecursionError:
-        raise InputError("nested too deeply to be a data file", file=file) from None
+        raise InputError(Message("errors.file_too_deep"), file=file) from None
 
 
 def parse_json(text: str, file: str | Path = "<text>") -> Any:
     """Parse JSON refusing duplicate keys and NaN/Infinity; errors name file, line and column."""
 
+    class Refused(ValueError):
+        def __init__(self, message: Message) -> None:
+            super().__init__(message)
+            self.said = message
+
     def pairs(items: list[tuple[str, Any]]) -> dict:
         out: dict = {}
         for key, value in items:
             if key in out:
-                raise ValueError(f"the key {key!r} is given twice; give each key once")
+                raise Refused(Message("errors.key_twice", key=repr(key)))
             out[key] = value
         return out
 
     def no_constant(name: str) -> Any:
-        raise ValueError(f"{name} is not a JSON number; give a finite number")
+        raise Refused(Message("errors.json_constant", name=name))
 
     try:
         return json.loads(text, object_pairs_hook=pairs, parse_constant=no_constant)
     except json.JSONDecodeError as err:
-        raise InputError(f"{err.msg} (expected valid JSON)", file=file, where=f"line {err.lineno}, column {err.colno}") from None
+        raise InputError(Message("errors.json_invalid", problem=err.msg), file=file,
+                         where=Message("errors.where_line_column", line=err.lineno, column=err.colno)) from None
+    except Refused as err:
+        raise InputError(err.said, file=file) from None
     except ValueError as err:
         raise InputError(str(err), file=file) from None
     except RecursionError:
-        raise InputError("nested too deeply to be a data file", file=file) from None
+        raise InputError(Message("errors.file_too_deep"), file=file) from None
 
 
-def open_user_file(path: str | Path, *, what: str = "file") -> IO[bytes]:
+def _what(what: str | None, default: str) -> str:
+    """What a file should be, for a message: a caller's text, else the Message ``default``."""
+    return Message(default) if what is None else what
+
+
+def open_user_file(path: str | Path, *, what: str | None = None) -> IO[bytes]:
     """Open a file the user named for binary reading, refusing anything but a regular file.
 
     A folder, a device (``/dev/zero``), a FIFO or a socket gives an :class:`InputError` naming the
@@ -133,20 +140,21 @@ def open_user_file(path: str | Path, *, what: str = "file") -> IO[bytes]:
     The caller closes the returned file (``with open_user_file(...) as fh``).
     """
     p = Path(path)
+    what = _what(what, "errors.what_file")
     try:
         fd = os.open(p, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
     except FileNotFoundError:
-        raise InputError(f"no such file (expected a {what})", file=p) from None
+        raise InputError(Message("errors.file_missing", what=what), file=p) from None
     except IsADirectoryError:
-        raise InputError(f"is a folder (expected a {what})", file=p) from None
+        raise InputError(Message("errors.file_folder", what=what), file=p) from None
     except OSError as err:
-        raise InputError(f"cannot be read ({err.strerror})", file=p) from None
+        raise InputError(Message("errors.file_unreadable", reason=str(err.strerror)), file=p) from None
     try:
         mode = os.fstat(fd).st_mode
         if stat.S_ISDIR(mode):
-            raise InputError(f"is a folder (expected a {what})", file=p)
+            raise InputError(Message("errors.file_folder", what=what), file=p)
         if not stat.S_ISREG(mode):
-            raise InputError(f"is not a regular file (a device, pipe or socket); expected a {what}", file=p)
+            raise InputError(Message("errors.file_not_regular", what=what), file=p)
         os.set_blocking(fd, True)
         return os.fdopen(fd, "rb")
     except BaseException:
@@ -154,7 +162,7 @@ def open_user_file(path: str | Path, *, what: str = "file") -> IO[bytes]:
         raise
 
 
-def read_user_file(path: str | Path, *, what: str = "file", max_bytes: int = MAX_FILE_BYTES) -> bytes:
+def read_user_file(path: str | Path, *, what: str | None = None, max_bytes: int = MAX_FILE_BYTES) -> bytes:
     """The bytes of a file the user gave (answers, evidence, keys, passphrases, logs to import).
 
     The single reader for user-given files: only regular files are read (see
@@ -163,36 +171,38 @@ def read_user_file(path: str | Path, *, what: str = "file", max_bytes: int = MAX
     file and what was expected.
     """
     p = Path(path)
+    what = _what(what, "errors.what_file")
     with open_user_file(p, what=what) as fh:
         size = os.fstat(fh.fileno()).st_size
         if size > max_bytes:
-            raise InputError(f"is {size} bytes; expected a {what} of at most {max_bytes} bytes", file=p)
+            raise InputError(Message("errors.file_too_big", size=size, what=what, max=max_bytes), file=p)
         try:
             data = fh.read(max_bytes + 1)
         except OSError as err:
-            raise InputError(f"cannot be read ({err.strerror})", file=p) from None
+            raise InputError(Message("errors.file_unreadable", reason=str(err.strerror)), file=p) from None
     if len(data) > max_bytes:
-        raise InputError(f"is more than {max_bytes} bytes; expected a {what} of at most {max_bytes} bytes", file=p)
+        raise InputError(Message("errors.file_too_big_read", what=what, max=max_bytes), file=p)
     return data
 
 
-def load_data_file(path: str | Path, *, what: str = "data file") -> Any:
+def load_data_file(path: str | Path, *, what: str | None = None) -> Any:
     """Read a YAML (``.yaml``/``.yml``) or JSON file the user gave, safely.
 
     Refuses missing files, folders, devices and pipes, files over 20 MiB, binary or non-UTF-8 content, with a
     message naming the file and what was expected.
     """
     p = Path(path)
+    what = _what(what, "errors.what_data_file")
     raw = read_user_file(p, what=what)
     if b"\x00" in raw:
-        raise InputError(f"contains binary data (expected a {what} in UTF-8 text, YAML or JSON)", file=p)
+        raise InputError(Message("errors.file_binary", what=what), file=p)
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as err:
         line = raw[: err.start].count(b"\n") + 1
-        raise InputError("is not UTF-8 text (save it as UTF-8)", file=p, where=f"line {line}") from None
+        raise InputError(Message("errors.file_not_utf8"), file=p, where=Message("errors.where_line", line=line)) from None
     if not text.strip():
-        raise InputError(f"is empty (expected a {what})", file=p)
+        raise InputError(Message("errors.file_empty", what=what), file=p)
     if p.suffix.lower() == ".json":
         return parse_json(text, p)
     return parse_yaml(text, p)

@@ -1,33 +1,118 @@
-"""Library messages in the reader's language.
+"""Library messages and errors in the reader's language.
 
-lia.signing, lia.report, lia.store, lia.periods and lia.dashboards.viewer write their findings
-and errors in English (the CLI, JSON and statements keep them so, stable for other tools).
-The pages show them in the reader's language: :func:`translate` finds the English template a
-message was made from (``templates/i18n/status.yaml`` for verification and staleness,
-``errors.yaml`` for files and stored versions), takes the values of its placeholders, and
-writes the same message in Swedish or Norwegian Bokmål. :func:`translate_error` does the same
-for a :class:`~lia.errors.LiaError`, with the file and the place in it. A message it does not
-know is shown as it is (never dropped).
+One mechanism: a message is a stable **code** and its **parameters**
+(:class:`lia.errors.Message`; a :class:`~lia.errors.LiaError` carries them as ``code`` and
+``params``). The code ``<area>.<key>`` names an entry of ``templates/i18n/<area>.yaml`` with
+its English, Swedish and Norwegian Bokmål texts; :func:`render_code` writes it in a language.
+The command line, JSON and statements show the English rendering (``str(message)``), the pages
+the reader's language (:func:`translate`, :func:`translate_error`).
 
 Template syntax, beyond ``{name}`` placeholders:
 
-* ``{n|row|rows}`` - a word that follows a count. The English text says which form the library
-  wrote; the translation takes the form in the same position (singular or plural).
-* keys starting ``frag_`` are fragments: only used for placeholders that hold a piece of a
-  message (``where``, ``expected``, ``reason``, ...), never matched against a whole message.
-* a message of several lines (``head:\\n  - item``) is translated line by line.
+* ``{n|row|rows}`` - a word that follows a count: the form is chosen by the CLDR plural rule
+  of the language (Babel's ``Locale.plural_form``) for the value of ``n``;
+* a parameter that is itself a Message is rendered in the same language; a float is written
+  with the language's decimal separator (Babel ``format_decimal``), a date as
+  :func:`lia.i18n.format_date` writes it.
+
+**Legacy fallback (to be deleted).** Messages that library modules not yet converted still write
+as English f-strings are translated by matching the English template (a regex built from the
+catalogue entry). Only the entries listed in :data:`LEGACY` are ever compiled to a regex; the
+fallback goes when that list is empty. Converting a writer: replace its f-string with
+``Message("<area>.<key>", **values)`` and remove its keys from :data:`LEGACY`. A message nobody
+can translate is shown as it is (never dropped).
 """
 
 from __future__ import annotations
 
 import re
 from functools import lru_cache
-from .i18n import LANGS, catalogue
+from typing import Any
 
-__all__ = ["translate", "translate_problem", "translate_error", "CATALOGUES"]
+from .i18n import LANGS, catalogue, missing_text, plural_form
 
-#: The catalogues under templates/i18n/ whose messages are translated here.
+__all__ = ["render_code", "translate", "translate_problem", "translate_error", "CATALOGUES", "LEGACY"]
+
+#: The catalogues under templates/i18n/ whose messages are rendered here.
 CATALOGUES = ("status", "errors")
+
+#: The catalogue entries still matched against English text, by key prefix, with the library
+#: files that still write them as English f-strings (the legacy fallback; see the module text).
+#: A key not matching these is a code only: it is rendered from its code and never made a regex.
+LEGACY: dict[str, dict[str, str]] = {
+    "errors": {
+        "frag_": "pieces of the messages below (places in a file, what was expected, why)",
+        "calllog_": "lia/periods/calllog.py",
+        "limits_": "lia/periods/limits.py",
+        "store_": "lia/store.py",
+        "portfolio_": "lia/dashboards/portfolio.py",
+        "wc_": "lia/periods/dashboard.py",
+        "charts_": "lia/periods/charts.py",
+        "evidence_": "lia/periods/evidence.py",
+    },
+    # verification and staleness findings, the viewer's and the key log's messages
+    "status": {"": "lia/signing.py, lia/report.py (lia/reports/), lia/dashboards/viewer.py"},
+}
+
+
+def is_legacy(area: str, key: str) -> bool:
+    """Whether ``area``'s entry ``key`` is still matched against English text (see :data:`LEGACY`)."""
+    return any(key.startswith(prefix) for prefix in LEGACY.get(area, {}))
+
+
+def _shipped(area: str) -> dict[str, dict[str, str]]:
+    """The message catalogue ``area`` that ships with lia (codes are the library's, not a template's)."""
+    from .paths import repo_root
+
+    return catalogue(area, repo_root() / "templates")
+
+
+def render_code(code: str, params: dict[str, Any], lang: str = "en") -> str:
+    """The message ``code`` (``<area>.<key>``) in ``lang``, its placeholders filled from ``params``.
+
+    An unknown code, or a placeholder without a parameter, is a missing text
+    (:func:`lia.i18n.missing_text`: it raises in tests, shows a visible marker otherwise).
+    """
+    area, _, key = code.partition(".")
+    entry = _shipped(area).get(key) if area in CATALOGUES and key else None
+    if entry is None:
+        return missing_text(code)
+    template = entry.get(lang) or entry["en"]
+    out: list[str] = []
+    for tok in tokens(template):
+        if tok[0] == "text":
+            out.append(tok[1])
+        elif tok[1] not in params:
+            out.append(missing_text(f"{code}{{{tok[1]}}}"))
+        elif tok[0] == "field":
+            out.append(_value(tok[1], params[tok[1]], lang))
+        else:
+            out.append(tok[2] if plural_form(params[tok[1]], lang) == "one" else tok[3])
+    return "".join(out)
+
+
+def _value(name: str, value: Any, lang: str) -> str:
+    """A parameter as a message shows it in ``lang``."""
+    import datetime as _dt
+
+    from .errors import Message
+
+    if isinstance(value, Message):
+        return value.text(lang)
+    if isinstance(value, float):
+        from babel.numbers import format_decimal
+
+        from .i18n import babel_locale
+
+        return format_decimal(value, locale=babel_locale(lang))
+    if isinstance(value, _dt.date) and not isinstance(value, _dt.datetime):
+        from .i18n import format_date
+
+        return format_date(value, lang)
+    text = str(value)
+    if isinstance(value, str) and name in _FRAGMENT and lang in LANGS and lang != "en":
+        return _fragment(text, lang)  # legacy: an English piece from a caller not yet passing a Message
+    return text
 
 #: Placeholders whose value is itself a whole message (translated with the whole catalogue).
 _NESTED = {"problem"}
@@ -39,17 +124,11 @@ _SHOWN = {"shown"}
 _TOKEN = re.compile(r"\{(\w+)(?:\|([^|{}]*)\|([^|{}]*))?\}")
 
 
-def _catalogue() -> dict[str, dict[str, str]]:
-    """The message catalogues of $LIA_TEMPLATES, else the checkout's own (UI texts ship with lia)."""
-    from .errors import LiaError
-    from .paths import repo_root
-
+def _legacy_entries() -> dict[str, dict[str, str]]:
+    """The :data:`LEGACY` entries of the shipped catalogues (the only ones ever made a regex)."""
     out: dict[str, dict[str, str]] = {}
     for area in CATALOGUES:
-        try:
-            out.update(catalogue(area))
-        except (OSError, LiaError):
-            out.update(catalogue(area, repo_root() / "templates"))
+        out.update({key: entry for key, entry in _shipped(area).items() if is_legacy(area, key)})
     return out
 
 
@@ -116,7 +195,7 @@ def _patterns() -> tuple[list[_Pattern], list[_Pattern]]:
     """
     whole: list[_Pattern] = []
     frags: list[_Pattern] = []
-    for key, entry in _catalogue().items():
+    for key, entry in _legacy_entries().items():
         ones = [tok[2] for tok in tokens(entry["en"]) if tok[0] == "plural"]
         (frags if key.startswith("frag_") else whole).append((_compile(entry["en"]), entry, ones))
     for lst in (whole, frags):
@@ -172,7 +251,12 @@ def _shown(value: str, lang: str) -> str:
 
 
 def translate(message: str, lang: str) -> str:
-    """*message* (as lia wrote it in English) in *lang*; unknown messages unchanged."""
+    """*message* in *lang*: a Message from its code; an English str through the legacy fallback
+    (unknown messages unchanged)."""
+    from .errors import Message
+
+    if isinstance(message, Message):
+        return message.text(lang if lang in LANGS else "en")
     if lang not in LANGS or lang == "en" or not message:
         return message
     out = _match(message, _patterns()[0], lang)
@@ -192,20 +276,34 @@ def translate_problem(file: str, message: str, lang: str) -> str:
     return f"{file}: {translate(message, lang)}"
 
 
-def translate_error(err: BaseException, lang: str) -> str:
-    """What a page shows for *err*: a LiaError's message in *lang*, with its file and place.
+def _where(where: str, lang: str) -> str:
+    """A place in a file (a Message, or a legacy English piece) in *lang*."""
+    from .errors import Message
 
-    Anything else is a bug, not bad input: its class name and text, as they are.
+    return where.text(lang) if isinstance(where, Message) else _fragment(where, lang)
+
+
+def translate_error(err: BaseException, lang: str) -> str:
+    """What a page shows for *err*: a LiaError rendered from its code in *lang*, with its file and place.
+
+    Several problems (a :class:`~lia.errors.ValidationError`) are rendered one by one. Anything
+    else is a bug, not bad input: its class name and text, as they are.
     """
-    from .errors import InputError, LiaError
+    from .errors import MAX_LISTED, InputError, LiaError, Message, ValidationError, excerpt
 
     if not isinstance(err, LiaError):
         return f"{type(err).__name__}: {err}"
     if lang not in LANGS or lang == "en":
         return str(err)
+    if isinstance(err, ValidationError):
+        lines = [translate(err.heading, lang) + ":"]
+        lines += [f"  - {excerpt(_where(p.where, lang), 48)}: {translate(p.message, lang)}"
+                  for p in err.problems[:MAX_LISTED]]
+        if len(err.problems) > MAX_LISTED:
+            lines.append("  - " + Message("errors.and_more", n=len(err.problems) - MAX_LISTED).text(lang))
+        return "\n".join(lines)
     if isinstance(err, InputError) and (err.file or err.where):
-        where = _fragment(err.where, lang) if err.where else None
+        where = _where(err.where, lang) if err.where else None
         prefix = (err.file + (f", {where}" if where else "")) if err.file else str(where)
         return f"{prefix}: {translate(err.detail, lang)}"
-    return translate(str(err), lang)
-
+    return translate(err.said, lang)
