@@ -69,9 +69,9 @@ def plural_form(count: Any, lang: str) -> str:
 def check_lang(lang: str) -> str:
     """Return ``lang`` if known, else raise a LiaError listing the known languages."""
     if lang not in LANGS:
-        from .errors import LiaError
+        from .errors import LiaError, Message
 
-        raise LiaError(f"unknown language {lang!r}; expected one of: {', '.join(LANGS)}")
+        raise LiaError(Message("errors.unknown_language", lang=repr(lang), known=", ".join(LANGS)))
     return lang
 
 

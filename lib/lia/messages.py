@@ -74,7 +74,10 @@ def render_code(code: str, params: dict[str, Any], lang: str = "en") -> str:
     (:func:`lia.i18n.missing_text`: it raises in tests, shows a visible marker otherwise).
     """
     area, _, key = code.partition(".")
-    entry = _shipped(area).get(key) if area in CATALOGUES and key else None
+    try:
+        entry = _shipped(area).get(key) if area in CATALOGUES and key else None
+    except (OSError, RecursionError, ValueError) as err:  # the catalogue itself unreadable: say the code
+        return f"{code} {params} ({type(err).__name__})"
     if entry is None:
         return missing_text(code)
     template = entry.get(lang) or entry["en"]

@@ -15,7 +15,7 @@ from typing import Any, Callable, Literal, Optional
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError as PydanticValidationError, field_validator
 
-from .errors import InputError, Problem, ValidationError
+from .errors import InputError, Message, Problem, ValidationError
 from .questionnaire import Column, Question, QuestionnaireSet
 
 __all__ = [
@@ -48,10 +48,7 @@ def check_assessment_id(aid: Any) -> str:
         extra = ""
         if isinstance(aid, str) and ("/" in aid or "\\" in aid or ".." in aid):
             extra = " Path separators and '..' are never allowed: an id names a folder inside assessments/."
-        raise InputError(
-            f"the assessment id {shown} is not allowed; expected 1 to 63 characters of lower-case letters a-z, "
-            f"digits and '-', starting with a letter or digit (for example contact-centre-2026).{extra}"
-        )
+        raise InputError(Message("errors.assessment_id_path" if extra else "errors.assessment_id", id=shown))
     return aid
 
 
@@ -96,7 +93,7 @@ class AssessmentMeta(BaseModel):
     def parse(cls, data: Any, source: str = "assessment metadata") -> "AssessmentMeta":
         """Validate metadata, reporting every problem together."""
         if not isinstance(data, dict):
-            raise InputError("expected a mapping of metadata fields (id, title, jurisdictions, ...)", file=source)
+            raise InputError(Message("errors.meta_not_mapping"), file=source)
         try:
             return cls.model_validate(data)
         except PydanticValidationError as err:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from .errors import LiaError
+from .errors import LiaError, Message
 
 __all__ = ["templates_dir", "repo_root", "notebooks_dir", "packaged_data_dir"]
 
@@ -40,12 +40,7 @@ def templates_dir() -> Path:
     env = os.environ.get("LIA_TEMPLATES")
     path = Path(env) if env else repo_root() / "templates"
     if not path.is_dir():
-        where = "set by LIA_TEMPLATES" if env else "that lia looks for next to its code"
-        raise LiaError(
-            f"The templates folder {path} ({where}) does not exist. Set LIA_TEMPLATES to the folder that "
-            "holds questionnaires/ and rules/, or reinstall lia (a wheel carries its templates in lia/_data/; "
-            "a source checkout needs pip install -e .)."
-        )
+        raise LiaError(Message("errors.templates_missing_env" if env else "errors.templates_missing", path=str(path)))
     return path
 
 

@@ -17,7 +17,7 @@ from typing import Any, Literal, Optional
 from pydantic import BaseModel, ConfigDict, Field, ValidationError as PydanticValidationError, field_validator, model_validator
 
 from .canonical import digest_obj
-from .errors import InputError, Problem, ValidationError
+from .errors import InputError, Message, Problem, ValidationError
 from .i18n import LANGS
 from .loaders import load_data_file
 
@@ -227,13 +227,13 @@ def _pydantic_problems(err: PydanticValidationError, data: Any) -> list[Problem]
 
 @lru_cache(maxsize=64)
 def _load_cached(path: str, mtime_ns: int, size: int) -> Questionnaire:
-    data = load_data_file(path, what="questionnaire")
+    data = load_data_file(path, what=Message("errors.what_questionnaire"))
     if not isinstance(data, dict):
-        raise InputError("expected a mapping with kind, id, version, title and sections at the top level", file=path)
+        raise InputError(Message("errors.questionnaire_not_mapping"), file=path)
     # Strip loader-only fields a user should not set.
     for key in ("digest", "path"):
         if key in data:
-            raise InputError(f"the key {key!r} is computed by the workbench and must not be written", file=path)
+            raise InputError(Message("errors.questionnaire_computed_key", key=repr(key)), file=path)
     try:
         q = Questionnaire.model_validate(data)
     except PydanticValidationError as err:
@@ -252,7 +252,7 @@ def load_questionnaire(path: str | Path) -> Questionnaire:
     try:
         st = p.stat()
     except OSError:
-        raise InputError("no such questionnaire file", file=p) from None
+        raise InputError(Message("errors.questionnaire_missing"), file=p) from None
     return _load_cached(str(p), st.st_mtime_ns, st.st_size)
 
 
@@ -328,7 +328,7 @@ def load_questionnaires(folder: str | Path | None = None) -> QuestionnaireSet:
     qdir = base / "questionnaires" if (base / "questionnaires").is_dir() else base
     files = sorted(qdir.glob("*.yaml"))
     if not files:
-        raise InputError("holds no questionnaire (*.yaml) files", file=qdir)
+        raise InputError(Message("errors.questionnaire_none"), file=qdir)
     problems: list[str] = []
     loaded = []
     for f in files:

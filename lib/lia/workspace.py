@@ -6,7 +6,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from .errors import LiaError
+from .errors import LiaError, Message, shown_name
 
 __all__ = ["Workspace"]
 
@@ -22,12 +22,9 @@ class Workspace:
             home = os.environ.get("LIA_HOME") or "."
         path = Path(home).expanduser()
         if not path.exists():
-            raise LiaError(
-                f"The workspace {path} does not exist. Give an existing folder with --home or LIA_HOME "
-                "(it holds assessments/ and reports/), or create it first."
-            )
+            raise LiaError(Message("errors.workspace_missing", path=shown_name(path)))
         if not path.is_dir():
-            raise LiaError(f"The workspace {path} is a file, not a folder. Give a folder with --home or LIA_HOME.")
+            raise LiaError(Message("errors.workspace_is_file", path=shown_name(path)))
         object.__setattr__(self, "home", path.resolve())
 
     @property

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 
+from ..i18n import LANGS
 from ._common import positive_int, print_json
 
 HELP = "show question by question what changed between two versions"
@@ -14,7 +15,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("a", type=positive_int, help="the older version number")
     p.add_argument("b", type=positive_int, help="the newer version number")
     p.add_argument("--json", action="store_true", help="print as JSON")
-    p.add_argument("--lang", choices=["en", "sv", "nb"], default="en", help="language of the output (texts, values)")
+    p.add_argument("--lang", choices=LANGS, default="en", help="language of the output (texts, values)")
 
 
 def run(args: argparse.Namespace, ws) -> int:

@@ -42,20 +42,20 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 
 
 def _choices(items: list[str]) -> dict[str, str]:
-    from ..errors import InputError
+    from ..errors import InputError, Message
 
     out: dict[str, str] = {}
     for item in items:
         where, sep, side = item.partition("=")
         if not sep or not where.strip() or side.strip() not in ("mine", "theirs"):
-            raise InputError(f"--choose {item!r}: expected QUESTION=mine or QUESTION=theirs, e.g. --choose retention.period=theirs")
+            raise InputError(Message("errors.save_bad_choice", item=repr(item)))
         out[where.strip()] = side.strip()
     return out
 
 
 def run(args: argparse.Namespace, ws) -> int:
     from ..answers_file import read_answers_version
-    from ..errors import InputError
+    from ..errors import InputError, Message
     from ..store import Store
 
     store = Store(ws)
@@ -64,37 +64,30 @@ def run(args: argparse.Namespace, ws) -> int:
     message, author = args.message, args.author
     if args.conflict:
         if args.answers or args.merge or args.force:
-            raise InputError("--merge-from-conflict takes the answers from the conflict file: give it without --answers, --merge or --force")
+            raise InputError(Message("errors.save_conflict_alone"))
         kept = args.conflict
         data = store.read_conflict(kept)
         answers, meta, parent = data["answers"], data["assessment"], data["parent"]
         if args.parent and args.parent != parent:
-            raise InputError(f"the conflict file says its answers were edited from version {parent}, not {args.parent}; drop --parent", file=kept)
+            raise InputError(Message("errors.save_conflict_parent", parent=parent, given=args.parent), file=kept)
         message = message or data["message"]
         author = author or data.get("author")
     else:
         if not args.answers:
-            raise InputError("say which answers to save: --answers FILE (or --merge-from-conflict FILE to finish a refused save)")
+            raise InputError(Message("errors.save_no_answers"))
         answers, meta, number, digest = read_answers_version(args.answers)
         if number is not None:
             read = store.load(args.id, number)
             if digest and digest != read.digest:
-                raise InputError(
-                    f"the file says it is version {number} of {args.id!r} ({digest[:19]}…), but that version is "
-                    f"{read.digest[:19]}…: it comes from another assessment or workspace",
-                    file=args.answers,
-                )
+                raise InputError(Message("errors.save_other_version", n=number, id=repr(args.id), digest=digest[:19],
+                                         actual=read.digest[:19]), file=args.answers)
             if args.parent and args.parent != number:
-                raise InputError(
-                    f"the file says it was edited from version {number} (its `number:`), but --parent {args.parent} was "
-                    "given; drop --parent, or the file's number",
-                    file=args.answers,
-                )
+                raise InputError(Message("errors.save_parent_clash", n=number, given=args.parent), file=args.answers)
         parent = args.parent or number or store.head_number(args.id)  # the version read, never "whatever is newest later"
         if args.merge:
             answers = {**store.load(args.id, parent).answers, **answers}
     if not (message or "").strip():
-        raise InputError("a save needs a message saying what changed and why (--message)")
+        raise InputError(Message("errors.store_needs_message"))
     if args.force:
         head = store.head_number(args.id)
         v = store.save(args.id, answers, assessment=meta, author=author, message=message, parent=parent, force=True)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 
+from ..i18n import LANGS
 from ._common import add_version_arg, print_json
 
 HELP = "show a version of an assessment: metadata and answers"
@@ -13,7 +14,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("id", help="assessment id")
     add_version_arg(p)
     p.add_argument("--json", action="store_true", help="print the stored version record as JSON")
-    p.add_argument("--lang", choices=["en", "sv", "nb"], default="en", help="language of question texts")
+    p.add_argument("--lang", choices=LANGS, default="en", help="language of question texts")
 
 
 def run(args: argparse.Namespace, ws) -> int:

@@ -6,9 +6,10 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from lia.i18n import LANGS  # the one list of languages
+
 __all__ = ["LANGS", "Strings", "load_strings", "template_file"]
 
-LANGS: tuple[str, ...] = ("en", "sv", "nb")
 
 #: Names shown on the language switch; each in its own language on purpose.
 LANGUAGE_NAMES: dict[str, str] = {"en": "English", "sv": "Svenska", "nb": "Norsk bokmål"}
