@@ -31,7 +31,7 @@ from typing import Any
 
 from .i18n import LANGS, catalogue, missing_text, plural_form
 
-__all__ = ["render_code", "translate", "translate_problem", "translate_error", "CATALOGUES", "LEGACY"]
+__all__ = ["render_code", "codes", "code_problems", "is_legacy", "translate", "translate_problem", "translate_error", "CATALOGUES", "LEGACY"]
 
 #: The catalogues under templates/i18n/ whose messages are rendered here.
 CATALOGUES = ("status", "errors")
@@ -58,6 +58,29 @@ LEGACY: dict[str, dict[str, str]] = {
 def is_legacy(area: str, key: str) -> bool:
     """Whether ``area``'s entry ``key`` is still matched against English text (see :data:`LEGACY`)."""
     return any(key.startswith(prefix) for prefix in LEGACY.get(area, {}))
+
+
+def code_problems(entries: dict[str, dict[str, str]]) -> list[str]:
+    """What is wrong with message codes ``{code: {en, sv, nb}}``: a language missing or empty, or a
+    text naming other parameters (placeholders or plural counts) than the English one."""
+    problems = []
+    for code, entry in entries.items():
+        if not isinstance(entry, dict) or set(entry) != set(LANGS):
+            problems.append(f"{code}: expected texts for exactly {', '.join(LANGS)}")
+            continue
+        names = {tok[1] for tok in tokens(str(entry["en"])) if tok[0] != "text"}
+        for lang in LANGS:
+            if not str(entry[lang]).strip():
+                problems.append(f"{code}: the {lang} text is empty")
+            elif {tok[1] for tok in tokens(str(entry[lang])) if tok[0] != "text"} != names:
+                problems.append(f"{code}: the {lang} text names other parameters than the English one")
+    return problems
+
+
+def codes() -> dict[str, dict[str, str]]:
+    """Every message code (``<area>.<key>``, not legacy) with its texts."""
+    return {f"{area}.{key}": entry for area in CATALOGUES for key, entry in _shipped(area).items()
+            if not is_legacy(area, key)}
 
 
 def _shipped(area: str) -> dict[str, dict[str, str]]:

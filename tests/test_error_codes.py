@@ -1,0 +1,194 @@
+"""Errors are codes with parameters, rendered in en, sv and nb from one catalogue (issue 13 item 3).
+
+A DPO reading a Swedish or Norwegian page must see every error in that language; the English
+wording is data in templates/i18n/, not an API matched by regexes. These tests fail when a code
+lacks its Swedish or Norwegian text, when a text names other parameters than the library passes,
+and when a page would fall back to matching English for a message that has a code.
+"""
+
+from __future__ import annotations
+
+import ast
+import datetime as dt
+import json
+import pickle
+import re
+from pathlib import Path
+
+import pytest
+
+from lia.errors import InputError, LiaError, Message, Problem, ValidationError
+from lia.i18n import LANGS, MissingText, catalogue, format_date, format_duration, missing_text, plural_form, t
+from lia import messages
+from lia.messages import (CATALOGUES, LEGACY, _patterns, code_problems, codes, is_legacy, render_code, tokens,
+                          translate, translate_error)
+
+ROOT = Path(__file__).resolve().parents[1]
+LIB = ROOT / "lib" / "lia"
+
+#: every entry that is a code only (rendered from its code, never matched as English)
+CODES = sorted(f"{area}.{key}" for area in CATALOGUES for key in catalogue(area, ROOT / "templates")
+               if not is_legacy(area, key))
+
+
+def _names(template: str) -> set[str]:
+    """The parameters a template uses: its placeholders and the counts its plural words follow."""
+    return {tok[1] for tok in tokens(template) if tok[0] in ("field", "plural")}
+
+
+def _entry(code: str) -> dict[str, str]:
+    area, _, key = code.partition(".")
+    return catalogue(area, ROOT / "templates")[key]
+
+
+def _message_calls() -> list[tuple[str, int, str, set[str]]]:
+    """Every ``Message("area.key", name=...)`` in lib/lia: (file, line, code, the parameter names passed)."""
+    out = []
+    for path in sorted(LIB.rglob("*.py")):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            if (isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "Message"
+                    and node.args and isinstance(node.args[0], ast.Constant) and isinstance(node.args[0].value, str)):
+                assert all(k.arg for k in node.keywords), f"{path}:{node.lineno}: pass a Message's parameters by name"
+                out.append((str(path.relative_to(ROOT)), node.lineno, node.args[0].value, {k.arg for k in node.keywords}))
+    return out
+
+
+CALLS = _message_calls()
+
+
+def test_the_library_raises_codes() -> None:
+    assert len(CALLS) >= 40, "the loaders, answers files, workspace, questionnaires and saves raise codes"
+
+
+@pytest.mark.parametrize("code", CODES)
+def test_every_code_has_english_swedish_and_norwegian_with_the_same_parameters(code: str) -> None:
+    assert code_problems({code: _entry(code)}) == []
+
+
+def test_a_code_without_swedish_or_norwegian_text_fails() -> None:
+    entry = dict(_entry("errors.file_missing"))
+    assert code_problems({"errors.file_missing": {k: v for k, v in entry.items() if k != "sv"}}) == [
+        "errors.file_missing: expected texts for exactly en, sv, nb"]
+    assert code_problems({"errors.file_missing": {**entry, "nb": " "}}) == ["errors.file_missing: the nb text is empty"]
+    assert code_problems({"errors.file_missing": {**entry, "sv": "filen finns inte"}}) == [
+        "errors.file_missing: the sv text names other parameters than the English one"]
+    assert sorted(codes()) == CODES
+
+
+@pytest.mark.parametrize("where,line,code,passed", CALLS, ids=[f"{c[2]}@{Path(c[0]).name}:{c[1]}" for c in CALLS])
+def test_each_raise_site_passes_exactly_the_parameters_of_its_code(where: str, line: int, code: str,
+                                                                    passed: set[str]) -> None:
+    area, _, key = code.partition(".")
+    assert area in CATALOGUES and key in catalogue(area, ROOT / "templates"), f"{where}:{line}: no text for {code}"
+    assert passed == _names(_entry(code)["en"]), f"{where}:{line}: {code} takes {sorted(_names(_entry(code)['en']))}"
+
+
+def test_no_regex_is_built_from_a_code() -> None:
+    """Only the legacy entries (writers not yet converted, listed in lia.messages.LEGACY) become regexes."""
+    whole, frags = _patterns()
+    legacy = [entry["en"] for area in CATALOGUES for key, entry in catalogue(area, ROOT / "templates").items()
+              if is_legacy(area, key)]
+    assert sorted(p.pattern for p, _, _ in whole + frags) == sorted(messages._compile(en).pattern for en in legacy)
+    assert all(LEGACY[area] for area in LEGACY)
+
+
+def test_pages_render_errors_from_their_code_not_from_the_english(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    from lia.loaders import load_data_file
+
+    bad = tmp_path / "answers.yaml"
+    bad.write_text("a: 1\na: 2\n", encoding="utf-8")
+    with pytest.raises(InputError) as ei:
+        load_data_file(bad, what=Message("errors.what_answers"))
+    err = ei.value
+    assert err.code == "errors.yaml_invalid" and err.params["problem"].code == "errors.key_twice"
+    # the English the command line prints is unchanged ...
+    assert str(err) == f"{bad}, line 2, column 1: the key 'a' is given twice; give each key once (expected valid YAML)"
+
+    # ... and no English is matched to show it in Swedish or Norwegian
+    def no_regex(*a: object, **k: object) -> None:
+        raise AssertionError("a coded error went through the regex fallback")
+
+    monkeypatch.setattr(messages, "_match", no_regex)
+    assert translate_error(err, "sv") == (f"{bad}, rad 2, kolumn 1: nyckeln 'a' anges två gånger; ange varje nyckel "
+                                          "en gång (väntade giltig YAML)")
+    assert translate_error(err, "nb") == (f"{bad}, linje 2, kolonne 1: nøkkelen 'a' er gitt to ganger; gi hver nøkkel "
+                                          "én gang (forventet gyldig YAML)")
+    assert translate_error(err, "en") == str(err)
+
+
+@pytest.mark.parametrize("lang", ["sv", "nb"])
+def test_every_error_a_users_file_can_cause_reads_in_the_readers_language(lang: str, tmp_path: Path) -> None:
+    from lia.answers_file import read_answers_file, read_answers_version
+    from lia.workspace import Workspace
+
+    cases = {"empty.yaml": "", "list.yaml": "- a\n", "meta.yaml": "answers: {}\nassessment: 3\n",
+             "extra.yaml": "answers: {}\nother: 1\n", "num.json": '{"answers": {}, "number": 0}',
+             "nan.json": '{"a": NaN}', "bin.yaml": "a\x00b"}
+    for name, text in cases.items():
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    errors = []
+    for name in cases:
+        with pytest.raises(LiaError) as ei:
+            read_answers_version(tmp_path / name) if name == "num.json" else read_answers_file(tmp_path / name)
+        errors.append(ei.value)
+    with pytest.raises(LiaError) as ei:
+        Workspace(tmp_path / "nowhere")
+    errors.append(ei.value)
+    for err in errors:
+        assert err.code, f"no code: {err}"
+        shown = translate_error(err, lang)
+        body = render_code(err.code, err.params, lang)
+        assert shown.endswith(body) and body != render_code(err.code, err.params, "en"), shown
+        assert "⟦" not in shown
+
+
+def test_several_problems_are_counted_with_the_languages_plural_rules() -> None:
+    one = ValidationError([Problem("q1", "x")], source="a.yaml")
+    two = ValidationError([Problem("q1", "x"), Problem("q2", "y")])
+    assert str(one).startswith("a.yaml: 1 problem found:\n") and str(two).startswith("2 problems found:\n")
+    assert translate_error(one, "nb").startswith("a.yaml: 1 problem funnet:\n")
+    assert translate_error(two, "nb").startswith("2 problemer funnet:\n  - q1: x")
+    assert plural_form(1, "sv") == "one" and plural_form(2, "sv") == plural_form(0, "nb") == "other"
+    assert plural_form("3", "en") == "other" and plural_form("n/a", "en") == "other"
+
+
+def test_dates_and_durations_come_from_cldr() -> None:
+    day = dt.date(2026, 5, 3)
+    assert [format_date(day, lang) for lang in LANGS] == ["3 May 2026", "3 maj 2026", "3. mai 2026"]
+    assert format_date("2026-11-30", "nb") == "30. nov. 2026"
+    assert [format_duration("P1Y6M", lang) for lang in LANGS] == ["1 year 6 months", "1 år 6 månader", "1 år 6 måneder"]
+    assert render_code("errors.file_too_big", {"size": 2.5, "what": "x", "max": 1}, "sv").startswith("är 2,5 byte")
+
+
+def test_a_message_is_its_english_text_everywhere_a_string_goes() -> None:
+    m = Message("errors.file_empty", what=Message("errors.what_answers"))
+    assert m == "is empty (expected a answers file)" and json.dumps([m]) == '["is empty (expected a answers file)"]'
+    back = pickle.loads(pickle.dumps(m))
+    assert (back.code, back.text("sv")) == ("errors.file_empty", "är tom (väntade en svarsfil)")
+    assert translate(m, "nb") == "er tom (forventet en svarfil)"
+
+
+def test_a_missing_text_fails_in_tests_and_shows_a_marker_to_users(monkeypatch: pytest.MonkeyPatch) -> None:
+    """One behaviour for every UI text and message code: a test fails; a page shows ⟦area.key⟧."""
+    with pytest.raises(MissingText):
+        t("dashboards", "no_such_text_anywhere")
+    with pytest.raises(MissingText):
+        Message("errors.no_such_code")
+    with pytest.raises(MissingText):
+        Message("errors.file_empty")  # its {what} not given
+    monkeypatch.delenv("PYTEST_CURRENT_TEST", raising=False)
+    monkeypatch.delenv("LIA_STRICT_TEXTS", raising=False)
+    assert t("dashboards", "no_such_text_anywhere", "sv") == "⟦dashboards.no_such_text_anywhere⟧"
+    assert str(Message("errors.no_such_code")) == "⟦errors.no_such_code⟧"
+    assert missing_text("x.y") == "⟦x.y⟧"
+
+
+def test_one_list_of_languages() -> None:
+    """The languages are defined once (lia.i18n.LANGS); the rest import it."""
+    literal = re.compile(r"""[\[(]\s*["']en["']\s*,\s*["']sv["']\s*,\s*["']nb["']\s*[\])]""")
+    found = sorted(str(p.relative_to(ROOT)) for p in LIB.rglob("*.py") if literal.search(p.read_text(encoding="utf-8")))
+    # the argument choices of commands owned elsewhere this session, still to read lia.i18n.LANGS
+    not_yet = {"lib/lia/commands/access.py", "lib/lia/commands/render.py", "lib/lia/commands/evaluate.py",
+               "lib/lia/commands/periods.py"}
+    assert set(found) - not_yet == {"lib/lia/i18n.py"}
