@@ -167,6 +167,31 @@ def test_a_message_is_its_english_text_everywhere_a_string_goes() -> None:
     back = pickle.loads(pickle.dumps(m))
     assert (back.code, back.text("sv")) == ("errors.file_empty", "är tom (väntade en svarsfil)")
     assert translate(m, "nb") == "er tom (forventet en svarfil)"
+    # a JSON cache keeps the code, so a page reading findings back still renders them in its language
+    again = Message.from_data(json.loads(json.dumps(m.as_data())))
+    assert (again, again.code, again.text("sv")) == (m, m.code, "är tom (väntade en svarsfil)")
+    assert Message.from_data("plain English") == "plain English"
+
+
+def test_answer_problems_read_in_the_readers_language() -> None:
+    """A save refused on the wizard page lists its problems in the DPO's language, question texts included."""
+    from lia.model import validate_answers
+    from lia.questionnaire import load_questionnaires
+
+    qset = load_questionnaires(ROOT / "templates")
+    real = next(iter(qset.questions))
+    problems = validate_answers(qset, {real[:-1]: "x"}, complete=True)
+    err = ValidationError(problems, source="answers.yaml")
+    assert all(getattr(p.message, "code", None) for p in problems)
+    assert f"unknown question id; did you mean {real}" in str(err)
+    sv, nb = translate_error(err, "sv"), translate_error(err, "nb")
+    assert f"okänt fråge-id; menade du {real}" in sv and f"ukjent spørsmåls-id; mente du {real}" in nb
+    missing = next(p for p in problems if p.kind == "missing")
+    question = qset.get(missing.where).text
+    assert f"{missing.where}: obligatoriskt svar saknas ({question['sv']})" in sv
+    assert f"{missing.where}: obligatorisk svar mangler ({question['nb']})" in nb
+    assert f"{missing.where}: required answer missing ({question['en']})" in str(err)
+    assert sv.startswith(f"answers.yaml: {len(problems)} problem hittades:")
 
 
 def test_a_missing_text_fails_in_tests_and_shows_a_marker_to_users(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -105,6 +105,19 @@ class Message(str):
     def __reduce__(self) -> tuple[Any, ...]:
         return (_message, (self.code, self.params))
 
+    def as_data(self) -> dict[str, Any]:
+        """``{"code": ..., "params": {...}}`` for a JSON cache or index (nested Messages included), so a
+        page that reads findings back still renders them from their code; see :meth:`from_data`."""
+        return {"code": self.code, "params": {k: v.as_data() if isinstance(v, Message) else v
+                                               for k, v in self.params.items()}}
+
+    @staticmethod
+    def from_data(data: Any) -> Any:
+        """The Message :meth:`as_data` wrote; anything else (a plain English text) as it is."""
+        if isinstance(data, dict) and set(data) == {"code", "params"} and isinstance(data["code"], str):
+            return Message(data["code"], **{k: Message.from_data(v) for k, v in dict(data["params"]).items()})
+        return data
+
 
 def _message(code: str, params: dict[str, Any]) -> Message:
     return Message(code, **params)

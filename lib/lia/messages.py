@@ -125,6 +125,10 @@ def _value(name: str, value: Any, lang: str) -> str:
 
     if isinstance(value, Message):
         return value.text(lang)
+    if isinstance(value, dict):  # a data text {en, sv, nb} (a question's text)
+        from .i18n import text
+
+        return text(value, lang)
     if isinstance(value, float):
         from babel.numbers import format_decimal
 

@@ -141,58 +141,58 @@ def _is_number(v: Any) -> bool:
 
 def _check_text(q: Any, v: Any) -> Optional[str]:
     if not isinstance(v, str):
-        return f"expected text, got {_kind(v)}"
+        return Message("errors.answer_text_type", kind=_kind(v))
     if len(v) > 100_000:
-        return "text longer than 100000 characters"
+        return Message("errors.answer_text_long")
     return None
 
 
 def _check_choice(q: Any, v: Any) -> Optional[str]:
     if not isinstance(v, str) or v not in q.choice_ids():
-        return f"expected one of {', '.join(q.choice_ids())}, got {v!r}"
+        return Message("errors.answer_choice", choices=", ".join(q.choice_ids()), value=repr(v))
     return None
 
 
 def _check_multi(q: Any, v: Any) -> Optional[str]:
     if not isinstance(v, list):
-        return f"expected a list of some of {', '.join(q.choice_ids())}, got {_kind(v)}"
+        return Message("errors.answer_multi_type", choices=", ".join(q.choice_ids()), kind=_kind(v))
     bad = [x for x in v if not isinstance(x, str) or x not in q.choice_ids()]
     if bad:
-        return f"{', '.join(map(repr, bad))} not allowed; expected some of {', '.join(q.choice_ids())}"
+        return Message("errors.answer_multi_bad", bad=", ".join(map(repr, bad)), choices=", ".join(q.choice_ids()))
     if len(set(v)) != len(v):
-        return "a choice is listed twice; list each once"
+        return Message("errors.answer_multi_twice")
     return None
 
 
 def _check_yes_no(q: Any, v: Any) -> Optional[str]:
     if not isinstance(v, bool):
-        return f"expected true or false, got {v!r}"
+        return Message("errors.answer_yes_no", value=repr(v))
     return None
 
 
 def _check_number(q: Any, v: Any) -> Optional[str]:
     if not _is_number(v):
-        return f"expected a number, got {_kind(v)}"
+        return Message("errors.answer_number_type", kind=_kind(v))
     if abs(v) > 2**53 - 1:
-        return f"expected a number between -{2**53 - 1} and {2**53 - 1}, got {v}"
+        return Message("errors.answer_number_huge", limit=2**53 - 1, value=str(v))
     if q.integer and not float(v).is_integer():
-        return f"expected a whole number, got {v}"
+        return Message("errors.answer_number_whole", value=str(v))
     if q.min is not None and v < q.min:
-        return f"expected at least {_num(q.min)}, got {v}"
+        return Message("errors.answer_number_min", min=_num(q.min), value=str(v))
     if q.max is not None and v > q.max:
-        return f"expected at most {_num(q.max)}, got {v}"
+        return Message("errors.answer_number_max", max=_num(q.max), value=str(v))
     return None
 
 
 def _check_date(q: Any, v: Any) -> Optional[str]:
     if not _valid_date(v):
-        return f"expected a date as YYYY-MM-DD, got {v!r}"
+        return Message("errors.answer_date", value=repr(v))
     return None
 
 
 def _check_duration(q: Any, v: Any) -> Optional[str]:
     if not isinstance(v, str) or not _DURATION_RE.match(v):
-        return f"expected an ISO 8601 duration such as P90D (90 days), P3M (3 months) or P1Y, got {v!r}"
+        return Message("errors.answer_duration", value=repr(v))
     return None
 
 
@@ -211,12 +211,26 @@ def _num(x: float) -> str:
     return str(int(x)) if float(x).is_integer() else str(x)
 
 
+_KINDS = {bool: "errors.kind_bool", int: "errors.kind_number", float: "errors.kind_number", str: "errors.kind_text",
+          list: "errors.kind_list", dict: "errors.kind_mapping"}
+
+
 def _kind(v: Any) -> str:
+    """What a value is, for a message: "a number 5", "a list", "nothing (null)" (a Message)."""
     if v is None:
-        return "nothing (null)"
-    return {bool: "true/false", int: "a number", float: "a number", str: "text", list: "a list", dict: "a mapping"}.get(
-        type(v), type(v).__name__
-    ) + (f" {v!r}" if isinstance(v, (bool, int, float, str)) and len(repr(v)) < 40 else "")
+        return Message("errors.kind_null")
+    kind = Message(_KINDS[type(v)]) if type(v) in _KINDS else type(v).__name__
+    if isinstance(v, (bool, int, float, str)) and len(repr(v)) < 40:
+        return Message("errors.kind_value", kind=kind, value=repr(v))
+    return kind
+
+
+def _either(ids: list[str]) -> str:
+    """``a or b or c`` (a Message: "or" in the reader's language)."""
+    out: str = ids[-1]
+    for x in reversed(ids[:-1]):
+        out = Message("errors.either", a=x, b=out)
+    return out
 
 
 def _is_empty(v: Any) -> bool:
@@ -225,18 +239,19 @@ def _is_empty(v: Any) -> bool:
 
 def _check_table(q: Question, rows: Any) -> list[Problem]:
     if not isinstance(rows, list):
-        return [Problem(q.id, f"expected a table: a list of rows, each a mapping of {', '.join(c.id for c in q.columns)}", "type")]
+        return [Problem(q.id, Message("errors.answer_table_type", columns=", ".join(c.id for c in q.columns)), "type")]
     problems: list[Problem] = []
     cols: dict[str, Column] = {c.id: c for c in q.columns}
     for i, row in enumerate(rows, start=1):
         where = f"{q.id}[{i}]"
         if not isinstance(row, dict):
-            problems.append(Problem(where, f"expected a row mapping {', '.join(cols)} to values, got {_kind(row)}", "type"))
+            problems.append(Problem(where, Message("errors.answer_row_type", columns=", ".join(cols), kind=_kind(row)), "type"))
             continue
         for key, value in row.items():
             col = cols.get(key)
             if col is None:
-                problems.append(Problem(f"{where}.{key}", f"unknown column; expected one of {', '.join(cols)}", "unknown"))
+                problems.append(Problem(f"{where}.{key}", Message("errors.answer_unknown_column", columns=", ".join(cols)),
+                                        "unknown"))
                 continue
             if _is_empty(value):
                 continue
@@ -245,7 +260,7 @@ def _check_table(q: Question, rows: Any) -> list[Problem]:
                 problems.append(Problem(f"{where}.{key}", msg, "type"))
         for col in q.columns:
             if col.required and _is_empty(row.get(col.id)):
-                problems.append(Problem(f"{where}.{col.id}", "required column is empty", "missing"))
+                problems.append(Problem(f"{where}.{col.id}", Message("errors.answer_column_empty"), "missing"))
     return problems
 
 
@@ -256,7 +271,7 @@ def validate_answers(qset: QuestionnaireSet, answers: Any, *, complete: bool = F
     unanswered is a problem too; drafts are saved without that check.
     """
     if not isinstance(answers, dict):
-        return [Problem("answers", f"expected a mapping of question ids to answers, got {_kind(answers)}", "type")]
+        return [Problem("answers", Message("errors.answers_type", kind=_kind(answers)), "type")]
     problems: list[Problem] = []
     unknown = 0
     for qid, value in answers.items():
@@ -265,8 +280,8 @@ def validate_answers(qset: QuestionnaireSet, answers: Any, *, complete: bool = F
             unknown += 1  # hints only for the ids a message shows (lia.errors.MAX_LISTED); a million cost minutes
             close = (difflib.get_close_matches(str(qid)[:200], list(qset.questions), n=3, cutoff=0.6)
                      if unknown <= 50 else [])
-            hint = f"; did you mean {' or '.join(close)}?" if close else "; see `lia show` or the questionnaire for the ids"
-            problems.append(Problem(str(qid), f"unknown question id{hint}", "unknown"))
+            problems.append(Problem(str(qid), Message("errors.answer_unknown_id_close", close=_either(close)) if close
+                                    else Message("errors.answer_unknown_id"), "unknown"))
             continue
         if _is_empty(value) and q.type != "table":
             continue  # an empty answer is the same as no answer
@@ -288,7 +303,7 @@ def missing_required(qset: QuestionnaireSet, answers: dict[str, Any]) -> list[Pr
     out = []
     for q in qset.questions.values():
         if q.required and qset.is_shown(q, answers) and _is_empty(answers.get(q.id)):
-            out.append(Problem(q.id, f"required answer missing ({q.text['en']})", "missing"))
+            out.append(Problem(q.id, Message("errors.answer_missing", question=dict(q.text)), "missing"))
     return out
 
 
@@ -313,7 +328,7 @@ def review_missing(qset: QuestionnaireSet, answers: dict[str, Any]) -> list[Prob
     for qid in REVIEW_REQUIRED:
         q = qset.get(qid)
         if q is not None and qid not in listed and qset.is_shown(q, answers) and _is_empty(answers.get(qid)):
-            out.append(Problem(qid, f"required before review ({q.text['en']})", "missing"))
+            out.append(Problem(qid, Message("errors.answer_review_missing", question=dict(q.text)), "missing"))
     return out
 
 
@@ -326,17 +341,18 @@ def status_move_problems(current: str, target: str, qset: QuestionnaireSet, answ
     (*dpo_signed*, found by the caller, who knows where reports are).
     """
     if target not in STATUSES:
-        return [Problem("assessment.status", f"unknown status {target!r}; expected one of {', '.join(STATUSES)}", "move")]
+        return [Problem("assessment.status", Message("errors.status_unknown", status=repr(target), known=", ".join(STATUSES)),
+                        "move")]
     allowed = STATUS_MOVES.get(current, ())
     if target not in allowed:
-        then = f"from {current} it can move to {', '.join(allowed)}" if allowed else f"{current} is final"
-        return [Problem("assessment.status", f"cannot move from {current} to {target}; {then}", "move")]
+        said = (Message("errors.status_move", current=current, target=target, allowed=", ".join(allowed)) if allowed
+                else Message("errors.status_final", current=current, target=target))
+        return [Problem("assessment.status", said, "move")]
     problems: list[Problem] = []
     if target in ("in_review", "approved"):
         problems.extend(review_missing(qset, answers))
     if target == "approved" and not dpo_signed:
-        problems.append(Problem("assessment.status", "approval needs a valid DPO signature on a current report "
-                                "of the version in review", "signature"))
+        problems.append(Problem("assessment.status", Message("errors.status_needs_dpo"), "signature"))
     return problems
 
 
