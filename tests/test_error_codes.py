@@ -217,3 +217,13 @@ def test_one_list_of_languages() -> None:
     not_yet = {"lib/lia/commands/access.py", "lib/lia/commands/render.py", "lib/lia/commands/evaluate.py",
                "lib/lia/commands/periods.py"}
     assert set(found) - not_yet == {"lib/lia/i18n.py"}
+
+
+def test_the_command_line_speaks_english_or_its_lang(tmp_path: Path) -> None:
+    from conftest import run_lia
+
+    gone = tmp_path / "gone"
+    r = run_lia("--home", str(gone), "show", "cc")
+    assert r.returncode == 2 and r.stderr.startswith(f"lia: error: The workspace {gone} does not exist.")
+    r = run_lia("--home", str(gone), "show", "cc", "--lang", "nb")
+    assert r.returncode == 2 and r.stderr.startswith(f"lia: error: Arbeidsområdet {gone} finnes ikke.")

@@ -68,7 +68,11 @@ def main(argv: Sequence[str] | None = None) -> int:
             ws = Workspace(args.home)
         return int(args._run(args, ws) or 0)
     except LiaError as err:
-        print(f"lia: error: {terminal_safe(str(err))}", file=sys.stderr)
+        from .messages import translate_error
+
+        # English, or the language a command was asked to speak (--lang): rendered from the error's code
+        said = translate_error(err, getattr(args, "lang", None) or "en")
+        print(f"lia: error: {terminal_safe(said)}", file=sys.stderr)
         return err.exit_code
     except KeyboardInterrupt:
         print("lia: interrupted; nothing half-written was kept.", file=sys.stderr)
