@@ -18,7 +18,8 @@ from pathlib import Path
 import pytest
 
 from lia.errors import InputError, LiaError, Message, Problem, ValidationError
-from lia.i18n import LANGS, MissingText, catalogue, format_date, format_duration, missing_text, plural_form, t
+from lia.i18n import (LANGS, MissingText, catalogue, format_date, format_duration, lookup, missing_text, plural_form,
+                      t)
 from lia import messages
 from lia.messages import (CATALOGUES, LEGACY, _patterns, code_problems, codes, is_legacy, render_code, tokens,
                           translate, translate_error)
@@ -199,6 +200,9 @@ def test_a_missing_text_fails_in_tests_and_shows_a_marker_to_users(monkeypatch: 
     with pytest.raises(MissingText):
         t("dashboards", "no_such_text_anywhere")
     with pytest.raises(MissingText):
+        lookup({"a": {"en": "A"}}, "reports", "b", "sv")
+    assert lookup({"a": {"en": "A {n}", "sv": ""}}, "reports", "a", "sv", n=1) == "A 1"  # empty sv: English
+    with pytest.raises(MissingText):
         Message("errors.no_such_code")
     with pytest.raises(MissingText):
         Message("errors.file_empty")  # its {what} not given
@@ -207,6 +211,7 @@ def test_a_missing_text_fails_in_tests_and_shows_a_marker_to_users(monkeypatch: 
     assert t("dashboards", "no_such_text_anywhere", "sv") == "⟦dashboards.no_such_text_anywhere⟧"
     assert str(Message("errors.no_such_code")) == "⟦errors.no_such_code⟧"
     assert missing_text("x.y") == "⟦x.y⟧"
+    assert lookup({}, "reports", "b", "nb") == "⟦reports.b⟧"
 
 
 def test_one_list_of_languages() -> None:

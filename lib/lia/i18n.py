@@ -20,7 +20,7 @@ from typing import Any, Mapping
 
 __all__ = ["LANGS", "LANG_NAMES", "text", "catalogue", "t", "check_lang", "mark_page_language", "PAGE_LANG_CLASS",
            "format_duration", "format_date", "format_time", "report_zone",
-           "shipped_text", "MissingText", "missing_text", "plural_form", "babel_locale"]
+           "shipped_text", "lookup", "MissingText", "missing_text", "plural_form", "babel_locale"]
 
 #: The languages of the workbench: the one list (argparse choices, switches and checks read it).
 LANGS: tuple[str, ...] = ("en", "sv", "nb")
@@ -109,13 +109,23 @@ def catalogue(area: str, templates: Path | None = None) -> dict[str, dict[str, s
     return _load_catalogue(str(path), path.stat().st_mtime)
 
 
-def t(area: str, key: str, lang: str = "en", **fmt: object) -> str:
-    """A UI string from the ``area`` catalogue in ``lang``, formatted with ``fmt``."""
-    entry = catalogue(area).get(key)
-    if entry is None:
+def lookup(entries: Mapping[str, Any], area: str, key: str, lang: str = "en", **fmt: object) -> str:
+    """The one lookup of a UI text: ``entries[key]`` (a catalogue of ``area``, as :func:`catalogue`
+    returns it) in ``lang`` (English where that language's text is empty), formatted with ``fmt``.
+
+    A key that is not there is :func:`missing_text` (a test fails; a user sees ``⟦area.key⟧``).
+    The page, report and wizard helpers that hold a catalogue of their own call this.
+    """
+    entry = entries.get(key)
+    if not entry:
         return missing_text(f"{area}.{key}")
     s = text(entry, lang)
     return s.format(**fmt) if fmt else s
+
+
+def t(area: str, key: str, lang: str = "en", **fmt: object) -> str:
+    """A UI string from the ``area`` catalogue in ``lang``, formatted with ``fmt``."""
+    return lookup(catalogue(area), area, key, lang, **fmt)
 
 
 # d3 locales for chart numbers and dates (d3-format has no nb-NO: the Norwegian number format inline).
@@ -157,15 +167,12 @@ def shipped_text(area: str, key: str, lang: str = "en", templates: Path | None =
     from .errors import LiaError
 
     try:
-        entry = catalogue(area, templates).get(key)
+        entries = catalogue(area, templates)
     except (OSError, LiaError):
         from .paths import repo_root
 
-        entry = catalogue(area, repo_root() / "templates").get(key)
-    if not entry:
-        return missing_text(f"{area}.{key}")
-    s = text(entry, lang)
-    return s.format(**fmt) if fmt else s
+        entries = catalogue(area, repo_root() / "templates")
+    return lookup(entries, area, key, lang, **fmt)
 
 
 def _value_text(key: str, lang: str, templates: Path | None = None, **fmt: object) -> str:
