@@ -24,6 +24,8 @@ __all__ = ["HELP", "DESCRIPTION", "add_arguments", "run", "format_report"]
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
+    from ..i18n import LANGS
+
     p.add_argument("id", help="assessment id (its answers hold the declared access policy)")
     p.add_argument("--log", metavar="FILE", help="the access log, CSV or Parquet (required unless --detach)")
     p.add_argument("--calls", metavar="FILE", help="the call log (CSV or Parquet, as for lia periods) the recording ids refer to")
@@ -32,7 +34,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--detach", action="store_true", help="remove the assessment's attached access-log evidence")
     add_version_arg(p)
     p.add_argument("--json", action="store_true", help='print {"summary": ..., "breaches": [...]} as JSON')
-    p.add_argument("--lang", choices=["en", "sv", "nb"], default="en", help="language of the summary")
+    p.add_argument("--lang", choices=LANGS, default="en", help="language of the summary")
     p.add_argument("--tz", default="Europe/Stockholm", metavar="ZONE",
                    help="time zone whose calendar days and months count (default Europe/Stockholm)")
 

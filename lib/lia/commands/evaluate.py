@@ -21,10 +21,12 @@ Exit code 0 whatever the verdict; 2 when the assessment cannot be evaluated
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
+    from ..i18n import LANGS
+
     p.add_argument("id", help="assessment id")
     add_version_arg(p)
     p.add_argument("--json", action="store_true", help="print the evaluation as JSON")
-    p.add_argument("--lang", choices=["en", "sv", "nb"], default="en", help="language of verdicts and findings")
+    p.add_argument("--lang", choices=LANGS, default="en", help="language of verdicts and findings")
     p.add_argument("--evidence", metavar="FILE",
                    help="breaches found in call logs (JSON/YAML: a list, or the output of `lia periods --json`); "
                         "default: the evidence attached with `lia periods ID --log FILE --attach`, if any")

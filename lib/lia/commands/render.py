@@ -20,9 +20,11 @@ and verdicts changed since the last signed report of that assessment.
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
+    from ..i18n import LANGS
+
     p.add_argument("id", nargs="?", help="assessment id")
     p.add_argument("--version", type=positive_int, metavar="N", help="answers version (default: the newest)")
-    p.add_argument("--lang", choices=["en", "sv", "nb"], default=None, help="report language (default en; "
+    p.add_argument("--lang", choices=LANGS, default=None, help="report language (default en; "
                    "with --stale, each report's own language)")
     p.add_argument("--stale", action="store_true", help="re-render every stale report")
     p.add_argument("--workers", type=positive_int, metavar="N", help="parallel kernels (default: CPU cores)")
