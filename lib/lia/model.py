@@ -102,11 +102,11 @@ class AssessmentMeta(BaseModel):
                 where = ".".join(str(x) for x in e["loc"]) or "metadata"
                 msg = e["msg"].removeprefix("Value error, ")
                 if e["type"] == "extra_forbidden":
-                    msg = "unknown field; expected one of " + ", ".join(cls.model_fields)
+                    msg = Message("errors.meta_unknown_field", known=", ".join(cls.model_fields))
                 elif e["type"] == "literal_error" and "status" in where:
-                    msg = f"expected one of {', '.join(STATUSES)}"
+                    msg = Message("errors.expected_one_of", known=", ".join(STATUSES))
                 elif e["type"] == "literal_error":
-                    msg = f"expected one of {', '.join(JURISDICTIONS)}"
+                    msg = Message("errors.expected_one_of", known=", ".join(JURISDICTIONS))
                 problems.append(Problem(f"assessment.{where}", msg))
             raise ValidationError(problems, source=source) from None
 

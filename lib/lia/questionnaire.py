@@ -270,16 +270,16 @@ class QuestionnaireSet:
                 for q in s.questions:
                     if q.id in self.questions:
                         other = self.questions[q.id]
-                        problems.append(
-                            Problem(q.id, f"question id used twice (in {other.questionnaire}/{other.section} and {qn.id}/{s.id})")
-                        )
+                        problems.append(Problem(q.id, Message("errors.questionnaire_id_twice",
+                                                              first=f"{other.questionnaire}/{other.section}",
+                                                              second=f"{qn.id}/{s.id}")))
                     self.questions[q.id] = q
         for q in self.questions.values():
             if q.show_if is None:
                 continue
             target = self.questions.get(q.show_if.question)
             if target is None:
-                problems.append(Problem(q.id, f"show_if names the unknown question {q.show_if.question!r}"))
+                problems.append(Problem(q.id, Message("errors.show_if_unknown", question=repr(q.show_if.question))))
                 continue
             allowed: list[Any]
             if target.type in ("choice", "multi_choice"):
@@ -287,15 +287,14 @@ class QuestionnaireSet:
             elif target.type == "yes_no":
                 allowed = [True, False]
             else:
-                problems.append(Problem(q.id, f"show_if must name a choice, multi_choice or yes_no question, not {target.type}"))
+                problems.append(Problem(q.id, Message("errors.show_if_type", type=target.type)))
                 continue
             bad = [v for v in q.show_if.in_ if v not in allowed]
             if bad:
-                problems.append(
-                    Problem(q.id, f"show_if values {bad} are not answers of {target.id}; expected some of {allowed}")
-                )
+                problems.append(Problem(q.id, Message("errors.show_if_values", bad=str(bad), question=target.id,
+                                                      allowed=str(allowed))))
         if problems:
-            raise ValidationError(problems, heading="The questionnaires do not fit together")
+            raise ValidationError(problems, heading=Message("errors.questionnaires_clash"))
 
     @property
     def sections(self) -> list[tuple[Questionnaire, Section]]:
