@@ -229,3 +229,19 @@ def test_the_command_line_speaks_english_or_its_lang(tmp_path: Path) -> None:
     assert r.returncode == 2 and r.stderr.startswith(f"lia: error: The workspace {gone} does not exist.")
     r = run_lia("--home", str(gone), "show", "cc", "--lang", "nb")
     assert r.returncode == 2 and r.stderr.startswith(f"lia: error: Arbeidsområdet {gone} finnes ikke.")
+
+
+def test_verification_findings_can_be_codes_today(monkeypatch: pytest.MonkeyPatch) -> None:
+    """How lia.signing / lia.report convert: a finding written as Message("status.<key>", ...) reads the same
+    in English (statements, JSON, the CLI) and is rendered on a page from its code, with no English matched."""
+    stale = Message("status.newer_answers", head=3, n=2)
+    problem = Message("status.signature_by", who="Karin Lindqvist (dpo)", problem=Message("status.untrusted_key"))
+    assert stale == "newer answers version 3 (report has version 2)"
+    assert problem == "signature by Karin Lindqvist (dpo): key is not in the trusted keys"
+
+    def no_regex(*a: object, **k: object) -> None:
+        raise AssertionError("a coded finding went through the regex fallback")
+
+    monkeypatch.setattr(messages, "_match", no_regex)
+    assert translate(stale, "sv") == "nyare svarsversion 3 (rapporten bygger på version 2)"
+    assert translate(problem, "nb") == "signatur av Karin Lindqvist (dpo): nøkkelen er ikke blant de betrodde nøklene"
