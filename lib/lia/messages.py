@@ -126,9 +126,9 @@ def _value(name: str, value: Any, lang: str) -> str:
     if isinstance(value, Message):
         return value.text(lang)
     if isinstance(value, dict):  # a data text {en, sv, nb} (a question's text)
-        from .i18n import text
+        from .i18n import text as data_text
 
-        return text(value, lang)
+        return data_text(value, lang)
     if isinstance(value, float):
         from babel.numbers import format_decimal
 
@@ -139,10 +139,10 @@ def _value(name: str, value: Any, lang: str) -> str:
         from .i18n import format_date
 
         return format_date(value, lang)
-    text = str(value)
+    shown = str(value)
     if isinstance(value, str) and name in _FRAGMENT and lang in LANGS and lang != "en":
-        return _fragment(text, lang)  # legacy: an English piece from a caller not yet passing a Message
-    return text
+        return _fragment(shown, lang)  # legacy: an English piece from a caller not yet passing a Message
+    return shown
 
 #: Placeholders whose value is itself a whole message (translated with the whole catalogue).
 _NESTED = {"problem"}
