@@ -129,7 +129,7 @@ def attach(ws: Any, aid: str, report: Any, *, version: Any, source: str | Path, 
     When the log changed since ``read_stat`` was taken, nothing is written. Atomic: on any
     error the previous evidence stays as it was.
     """
-    from ..store import atomic_write
+    from ..fsio import atomic_write
 
     path = evidence_path(ws, aid)
     if not (path.parent.parent / "versions").is_dir():
@@ -158,10 +158,9 @@ def detach(ws: Any, aid: str) -> AccessEvidence | None:
         old = load_evidence(ws, aid)
     except InputError:
         old = None
-    path.unlink()
-    from ..store import _fsync_dir
+    from ..fsio import remove
 
-    _fsync_dir(path.parent)
+    remove(path)
     return old
 
 

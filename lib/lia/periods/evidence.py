@@ -230,7 +230,7 @@ def attach(ws: Any, aid: str, report: Any, *, version: Any, source: str | Path, 
     was analysed). Writes atomically; on any error the previous evidence stays.
     Returns the evidence as :func:`load_evidence` will read it.
     """
-    from ..store import atomic_write
+    from ..fsio import atomic_write
 
     path = evidence_path(ws, aid)
     if not (path.parent.parent / "versions").is_dir():
@@ -274,10 +274,9 @@ def detach(ws: Any, aid: str) -> Evidence | None:
         old = load_evidence(ws, aid)
     except (InputError, IntegrityError):
         old = None
-    path.unlink()
-    from ..store import _fsync_dir
+    from ..fsio import remove
 
-    _fsync_dir(path.parent)
+    remove(path)
     return old
 
 
