@@ -34,6 +34,7 @@ from typing import Any, Mapping, Optional
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from ..levels import RISK_LEVELS, risk_level, risk_number
 from ..loaders import load_data_file
 from ..paths import templates_dir
 from .packs import RulePackError, Texts
@@ -53,7 +54,8 @@ __all__ = [
     "load_criteria",
 ]
 
-LEVELS = ("negligible", "limited", "significant", "maximum")
+#: The severity / likelihood scale (:data:`lia.levels.RISK_LEVELS`), kept under its older name here.
+LEVELS = RISK_LEVELS
 FEARED_EVENTS = ("illegitimate_access", "unwanted_modification", "disappearance")
 #: WP248 rev.01: "in most cases ... meeting two criteria would require a DPIA".
 DPIA_THRESHOLD = 2
@@ -230,7 +232,7 @@ def screen(ctx: Context, templates: Path | None = None) -> DpiaResult:
 
 
 def _level(v: Any) -> Optional[int]:
-    return LEVELS.index(v) + 1 if v in LEVELS else None
+    return risk_number(v)
 
 
 def residual_high(severity: int, likelihood: int) -> bool:
@@ -264,7 +266,7 @@ class RiskResult:
         return s is not None and lk is not None and residual_high(s, lk)
 
     def to_json(self) -> dict[str, Any]:
-        name = lambda n: LEVELS[n - 1] if n else None  # noqa: E731
+        name = risk_level
         s, lk = self.residual
         return {
             "ref": self.ref,

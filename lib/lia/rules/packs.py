@@ -24,6 +24,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, field_validator
 
 from ..errors import InputError
+from ..levels import Weight
 from ..loaders import parse_yaml
 from ..paths import templates_dir
 from .predicates import QUESTION_ID, ExpressionError, Node, compile_expr
@@ -108,7 +109,7 @@ class Rule(BaseModel):
     when: Any
     weighs: Optional[Literal["for", "against"]] = None
     #: how much the finding weighs in the balance (balancing rules): low | medium | high | severe
-    weight: Optional[Literal["low", "medium", "high", "severe"]] = None
+    weight: Optional[Weight] = None
     #: the data-subject groups whose balance it weighs in (balancing rules)
     groups: Optional[list[Literal["callers", "agents", "third_parties"]]] = None
     sources: list[str] = Field(min_length=1)

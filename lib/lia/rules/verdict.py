@@ -42,6 +42,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Mapping
 
+from ..levels import IMPACT_LEVELS, lower_impact, weight_label
 from .packs import FACTORS, CompiledRule
 from .texts import ui
 from .weighing import Weighing
@@ -68,7 +69,6 @@ __all__ = [
 SEVERITY_WEIGHT = {"blocker": 3, "warning": 2, "info": 1}
 #: Factors shown in the balancing chart as weighing; purpose and necessity come from their steps.
 WEIGHED_FACTORS = tuple(f for f in FACTORS if f not in ("purpose", "necessity"))
-IMPACT_LEVELS = ("low", "medium", "high")
 #: How bad a test result is; the overall verdict is the worst.
 RESULT_RANK = {"unlawful": 6, "no": 5, "not_assessed": 4, "conditional": 3, "yes": 2, "other_basis": 1}
 
@@ -282,12 +282,12 @@ class Balance:
             "group": self.group,
             "purpose": self.purpose,
             "interest": {"purpose": self.purpose, "label": self.labels.purpose(self.purpose, lang),
-                         "level": self.interest_level, "level_label": ui(f"weight.{self.interest_level}", lang),
+                         "level": self.interest_level, "level_label": weight_label(self.interest_level, lang),
                          "points": self.interest_points, "demonstrated": self.interest_demonstrated},
             "impacts": [{"factor": i.factor, "label": ui(f"factor.{i.factor}", lang), "dimension": i.dimension,
                          "dimension_label": d.dimension_labels[i.dimension].get(lang) if i.dimension in d.dimension_labels else i.dimension,
                          "level_before": i.level_before, "level": i.level,
-                         "level_label": ui(f"weight.{i.level}", lang),
+                         "level_label": weight_label(i.level, lang),
                          "points": d.impact_points.get(i.level) if i.level != "severe" else None,
                          "lowered_by": [f.id for f in i.lowered_by],
                          "findings": [{"rule": f.id, "weight": f.rule.rule.weight, "text": f.rule.rule.message.get(lang)}
@@ -309,7 +309,7 @@ class Balance:
         d = self.model.data
         parts = [ui("weighing.interest", lang, group=self.labels.group(self.group, lang),
                     purpose=self.labels.purpose(self.purpose, lang),
-                    level=ui(f"weight.{self.interest_level}", lang), points=self.interest_points)]
+                    level=weight_label(self.interest_level, lang), points=self.interest_points)]
         if not self.interest_demonstrated:
             parts.append(ui("weighing.interest_not_demonstrated", lang))
         if self.impacts:
@@ -320,12 +320,12 @@ class Balance:
                 dim = d.dimension_labels[i.dimension].get(lang) if i.dimension in d.dimension_labels else i.dimension
                 if i.level != i.level_before:
                     items.append(ui("weighing.impact_lowered", lang, factor=label, dimension=dim,
-                                    before=ui(f"weight.{i.level_before}", lang), level=ui(f"weight.{i.level}", lang),
+                                    before=weight_label(i.level_before, lang), level=weight_label(i.level, lang),
                                     why=why, by=", ".join(_first_sentence(f.rule.rule.message.get(lang)).rstrip(".")
                                                           for f in i.lowered_by)))
                 else:
                     items.append(ui("weighing.impact", lang, factor=label, dimension=dim,
-                                    level=ui(f"weight.{i.level}", lang), why=why))
+                                    level=weight_label(i.level, lang), why=why))
             parts.append(ui("weighing.against", lang) + " " + " ".join(items))
         else:
             parts.append(ui("weighing.nothing_against", lang))
@@ -356,11 +356,6 @@ def _first_sentence(text: str) -> str:
     return text
 
 
-def _lower(level: str) -> str:
-    i = IMPACT_LEVELS.index(level)
-    return IMPACT_LEVELS[max(0, i - 1)]
-
-
 def weigh(group: str, purpose: str | None, findings: list[Finding], answers: Mapping[str, Any],
           model: Weighing, labels: Labels) -> Balance:
     """The balance for one group and purpose (see the module docstring)."""
@@ -388,7 +383,7 @@ def weigh(group: str, purpose: str | None, findings: list[Finding], answers: Map
         for lowered_factor in d.safeguards[s.id]:
             imp = impacts.get(lowered_factor)
             if imp is not None:
-                lowered = _lower(imp.level)
+                lowered = lower_impact(imp.level)
                 if lowered != imp.level:
                     imp.level = lowered
                     imp.lowered_by.append(s)
@@ -398,7 +393,7 @@ def weigh(group: str, purpose: str | None, findings: list[Finding], answers: Map
     level = d.interests.get(purpose or "", "medium")
     demonstrated = not (_empty(answers.get("purpose.benefit")) and _empty(answers.get("purpose.consequence_if_not")))
     if not demonstrated:
-        level = _lower(level)
+        level = lower_impact(level)
     interest_points = d.interest_points[level]
     impact_points = sum(d.impact_points[i.level] for i in ordered)
     if severe:

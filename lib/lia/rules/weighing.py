@@ -14,6 +14,7 @@ from typing import Any, Literal, Optional
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from ..levels import IMPACT_LEVELS, WEIGHTS
 from ..loaders import parse_yaml
 from ..paths import templates_dir
 from .packs import FACTORS, RulePackError, Texts
@@ -21,9 +22,9 @@ from .predicates import Node, compile_expr, ExpressionError
 
 __all__ = ["Weighing", "WeighingModel", "load_weighing", "LEVELS", "GROUPS"]
 
-LEVELS = ("low", "medium", "high", "severe")
+#: The weights of balancing findings (:data:`lia.levels.WEIGHTS`), kept under its older name here.
+LEVELS = WEIGHTS
 GROUPS = ("callers", "agents", "third_parties")
-Level = Literal["low", "medium", "high"]
 
 
 class Group(BaseModel):
@@ -59,7 +60,7 @@ class WeighingModel(BaseModel):
     kind: Literal["weighing"]
     id: Literal["weighing"]
     version: str = Field(pattern=r"^\d+\.\d+\.\d+$")
-    # Keys are checked against LEVELS / GROUPS / the steps by the validators below; typed as str
+    # Keys are checked against IMPACT_LEVELS / GROUPS / the steps by the validators below; typed as str
     # so the engine can look them up with the plain strings the rule packs give.
     impact_points: dict[str, int]
     interest_points: dict[str, int]
@@ -78,14 +79,14 @@ class WeighingModel(BaseModel):
     @field_validator("impact_points", "interest_points")
     @classmethod
     def _known_levels(cls, v: dict[str, int]) -> dict[str, int]:
-        return _keys_in(v, LEVELS[:3], "points")
+        return _keys_in(v, IMPACT_LEVELS, "points")
 
     @field_validator("interests")
     @classmethod
     def _known_interest_levels(cls, v: dict[str, str]) -> dict[str, str]:
-        bad = sorted(k for k, level in v.items() if level not in LEVELS[:3])
+        bad = sorted(k for k, level in v.items() if level not in IMPACT_LEVELS)
         if bad:
-            raise ValueError(f"interests {', '.join(bad)}: expected one of {', '.join(LEVELS[:3])}")
+            raise ValueError(f"interests {', '.join(bad)}: expected one of {', '.join(IMPACT_LEVELS)}")
         return v
 
     @field_validator("step_facts")
