@@ -28,7 +28,6 @@ Consistency of the register:
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from functools import lru_cache
 from pathlib import Path
 from typing import Any, Mapping, Optional
 
@@ -37,7 +36,8 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from ..levels import RISK_LEVELS, risk_level, risk_number
 from ..loaders import load_data_file
 from ..paths import templates_dir
-from .packs import RulePackError, Texts
+from .files import FileCache, Texts
+from .packs import RulePackError
 from .predicates import Context, ExpressionError, Node, compile_expr, register
 
 __all__ = [
@@ -98,9 +98,7 @@ class Criteria:
     path: Path
 
 
-@lru_cache(maxsize=8)
-def _load_criteria(path: str, mtime: int) -> Criteria:
-    p = Path(path)
+def _load_criteria(p: Path) -> Criteria:
     try:
         data = CriteriaFile.model_validate(load_data_file(p, what="DPIA criteria file"))
     except ValidationError as exc:
@@ -115,14 +113,13 @@ def _load_criteria(path: str, mtime: int) -> Criteria:
     return Criteria(data=data, nodes=nodes, path=p)
 
 
+_CACHE: FileCache[Criteria] = FileCache(_load_criteria)
+
+
 def load_criteria(templates: Path | None = None) -> Criteria:
-    """Load ``templates/rules/dpia_criteria.yaml`` (cached by modification time)."""
+    """Load ``templates/rules/dpia_criteria.yaml`` (cached by path, mtime and size)."""
     p = (Path(templates) if templates is not None else templates_dir()) / "rules" / "dpia_criteria.yaml"
-    try:
-        mtime = p.stat().st_mtime_ns
-    except OSError:
-        raise RulePackError("DPIA criteria file not found", file=p) from None
-    return _load_criteria(str(p), mtime)
+    return _CACHE.get(p, RulePackError("DPIA criteria file not found", file=p))
 
 
 # --------------------------------------------------------------------------- screening

@@ -17,7 +17,8 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from ..levels import IMPACT_LEVELS, WEIGHTS
 from ..loaders import parse_yaml
 from ..paths import templates_dir
-from .packs import FACTORS, RulePackError, Texts
+from .files import FileCache, Texts, problem_report, validation_problems
+from .packs import FACTORS, RulePackError
 from .predicates import Node, compile_expr, ExpressionError
 
 __all__ = ["Weighing", "WeighingModel", "load_weighing", "LEVELS", "GROUPS"]
@@ -118,31 +119,21 @@ class Weighing:
         return next(g for g in self.data.groups if g.id == gid)
 
 
-_CACHE: dict[tuple[str, int, int], Weighing] = {}
-
-
 def load_weighing(templates: Path | None = None) -> Weighing:
-    """Load ``rules/weighing.yaml``; raises :class:`RulePackError` listing every problem."""
+    """Load ``rules/weighing.yaml`` (cached by path, mtime and size); raises :class:`RulePackError` listing every problem."""
     root = Path(templates) if templates is not None else templates_dir()
     path = root / "rules" / "weighing.yaml"
-    try:
-        st = path.stat()
-    except OSError:
-        raise RulePackError("the weighing model is missing (expected kind: weighing)", file=path) from None
-    key = (str(path.resolve()), st.st_mtime_ns, st.st_size)
-    if key in _CACHE:
-        return _CACHE[key]
+    return _CACHE.get(path, RulePackError("the weighing model is missing (expected kind: weighing)", file=path))
+
+
+def _load(path: Path) -> Weighing:
     raw = path.read_bytes()
     data = parse_yaml(raw.decode("utf-8", errors="replace"), path)
     problems: list[str] = []
     try:
         model = WeighingModel.model_validate(data)
     except ValidationError as exc:
-        for err in exc.errors():
-            loc = ".".join(str(p) for p in err["loc"]) or "(top level)"
-            problems.append(f"{loc}: {err['msg']} (got {err.get('input')!r})")
-        raise RulePackError(f"{len(problems)} problem(s) in the weighing model\n" + "\n".join(f"  - {p}" for p in problems),
-                            file=path) from None
+        raise RulePackError(problem_report("the weighing model", validation_problems(exc.errors())), file=path) from None
     for fid, factors in model.safeguards.items():
         for f in factors:
             if f not in FACTORS:
@@ -162,8 +153,8 @@ def load_weighing(templates: Path | None = None) -> Weighing:
         except ExpressionError as exc:
             problems.append(f"groups.{g.id}.present_if: {exc.path}: {exc}")
     if problems:
-        raise RulePackError(f"{len(problems)} problem(s) in the weighing model\n" + "\n".join(f"  - {p}" for p in problems),
-                            file=path)
-    w = Weighing(model, present, path, "sha256:" + hashlib.sha256(raw).hexdigest())
-    _CACHE[key] = w
-    return w
+        raise RulePackError(problem_report("the weighing model", problems), file=path)
+    return Weighing(model, present, path, "sha256:" + hashlib.sha256(raw).hexdigest())
+
+
+_CACHE: FileCache[Weighing] = FileCache(_load)
