@@ -15,6 +15,7 @@ from typing import Any, Callable, Literal, Optional
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError as PydanticValidationError, field_validator
 
+from . import duration as _duration
 from .errors import InputError, Message, Problem, ValidationError
 from .questionnaire import Column, Question, QuestionnaireSet
 
@@ -37,7 +38,6 @@ __all__ = [
 ASSESSMENT_ID_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
 STATUSES = ("draft", "in_review", "approved", "superseded")
 JURISDICTIONS = ("EU", "SE", "NO")
-_DURATION_RE = re.compile(r"^P(?=\d)(?:(\d+)Y)?(?:(\d+)M)?(?:(\d+)W)?(?:(\d+)D)?$")
 _DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
@@ -125,12 +125,8 @@ def _valid_date(v: Any) -> bool:
 
 
 def parse_duration_days(v: str) -> float:
-    """Approximate length in days of an ISO 8601 date duration (``P90D``, ``P3M``, ``P1Y2M``, ``P2W``)."""
-    m = _DURATION_RE.match(v or "")
-    if not m:
-        raise ValueError(f"expected an ISO 8601 duration such as P90D, P3M or P1Y, got {v!r}")
-    y, mo, w, d = (int(x) if x else 0 for x in m.groups())
-    return y * 365.25 + mo * 30.4375 + w * 7 + d
+    """Length in days of an ISO 8601 date duration (:attr:`lia.duration.Duration.nominal_days`)."""
+    return _duration.Duration.parse(v).nominal_days
 
 
 # --- value checks, one per question type: return None when fine, else what was expected -------
@@ -191,7 +187,7 @@ def _check_date(q: Any, v: Any) -> Optional[str]:
 
 
 def _check_duration(q: Any, v: Any) -> Optional[str]:
-    if not isinstance(v, str) or not _DURATION_RE.match(v):
+    if not isinstance(v, str) or _duration.parse_or_none(v) is None:
         return Message("errors.answer_duration", value=repr(v))
     return None
 

@@ -8,7 +8,6 @@ question ids are unique across them.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -342,5 +341,3 @@ def load_questionnaires(folder: str | Path | None = None) -> QuestionnaireSet:
     loaded.sort(key=lambda q: (_ORDER.get(q.id, 99), q.id))
     return QuestionnaireSet(loaded)
 
-
-_DURATION_RE = re.compile(r"^P(?=\d)(?:(\d+)Y)?(?:(\d+)M)?(?:(\d+)W)?(?:(\d+)D)?$")

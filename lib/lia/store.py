@@ -25,6 +25,7 @@ from typing import Any, Iterable, Optional
 
 from .canonical import digest_obj, pretty_json
 from .errors import ConflictError, IntegrityError, InputError, LiaError, NotFoundError, Problem, ValidationError
+from .fsio import atomic_write
 from .workspace import Workspace
 
 __all__ = ["FORMAT", "Version", "Change", "Saved", "Store", "default_author", "atomic_write"]
@@ -47,52 +48,6 @@ def default_author() -> str:
         return getpass.getuser()
     except Exception:  # pragma: no cover - no login name in some containers
         return "unknown"
-
-
-def _fsync_dir(path: Path) -> None:
-    try:
-        fd = os.open(path, os.O_RDONLY)
-    except OSError:  # pragma: no cover - platforms without directory fds
-        return
-    try:
-        os.fsync(fd)
-    except OSError:  # pragma: no cover
-        pass
-    finally:
-        os.close(fd)
-
-
-def _write_temp(folder: Path, data: bytes) -> Path:
-    folder.mkdir(parents=True, exist_ok=True)
-    tmp = folder / f".tmp-{os.getpid()}-{secrets.token_hex(6)}"
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
-    return tmp
-
-
-def atomic_write(path: Path, data: bytes | str, *, exclusive: bool = False) -> None:
-    """Write ``path`` all at once: temp file, fsync, then rename (or link when ``exclusive``).
-
-    With ``exclusive=True`` an existing ``path`` is never replaced: FileExistsError is raised.
-    """
-    if isinstance(data, str):
-        data = data.encode("utf-8")
-    tmp = _write_temp(path.parent, data)
-    try:
-        if exclusive:
-            os.link(tmp, path)
-        else:
-            os.replace(tmp, path)
-    finally:
-        tmp.unlink(missing_ok=True)
-    _fsync_dir(path.parent)
 
 
 @dataclass(frozen=True)

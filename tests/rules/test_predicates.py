@@ -29,9 +29,18 @@ def test_multi_choice_predicates() -> None:
     assert holds({"only": ["a.b", ["x", "y", "z"]]}, a) and not holds({"only": ["a.b", ["x"]]}, a)
 
 
-@pytest.mark.parametrize("text, days", [("P90D", 90), ("P3M", 90), ("P2W", 14), ("P1Y", 365), ("P1Y2M", 425)])
+# One month length everywhere (lia.duration): a month is 365.25 / 12 = 30.4375 days, a year 365.25.
+# The rules used to count a month as 30 days and a year as 365 while the limits showed 30.44.
+@pytest.mark.parametrize("text, days", [("P90D", 90), ("P3M", 91.3125), ("P2W", 14), ("P1Y", 365.25),
+                                        ("P1Y2M", 426.125)])
 def test_durations(text, days) -> None:
     assert duration_days(text) == days
+
+
+def test_months_compare_with_days_as_on_the_calendar() -> None:
+    # six months are longer than 180 days (181 to 184 on any calendar); with 30-day months they were equal
+    assert holds({"duration_gt": ["r.p", "P180D"]}, {"r.p": "P6M"})
+    assert not holds({"duration_le": ["r.p", "P90D"]}, {"r.p": "P3M"})
 
 
 def test_duration_comparisons() -> None:

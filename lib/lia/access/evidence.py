@@ -14,16 +14,16 @@ analysis is refused, not weighed.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from ..errors import InputError, LiaError, NotFoundError
-from ..periods.evidence import _V, evidence_path as _periods_path, parse_bytes, source_fingerprint
+from ..errors import InputError
+from .. import evidence as _ev
+from ..evidence import Validator as _V
+from ..periods.evidence import evidence_path as _periods_path
 from .breaches import KINDS, AccessBreach
 
 __all__ = ["KIND", "FORMAT", "FILE_NAME", "RELATIVE_PATH", "AccessEvidence", "attach", "detach", "evidence_path",
@@ -34,6 +34,7 @@ FORMAT = 1
 FILE_NAME = "access.json"
 RELATIVE_PATH = f"evidence/{FILE_NAME}"
 MAX_BYTES = 64 * 1024 * 1024
+COMMAND = "lia access --attach"
 ROLE_MONTH_COLUMNS = ["role", "month", "action", "accesses", "users"]
 AGENT_USER_COLUMNS = ["agent", "team", "user", "role", "recordings", "accesses"]
 
@@ -81,10 +82,6 @@ def evidence_path(ws: Any, aid: str) -> Path:
     return _periods_path(ws, aid).with_name(FILE_NAME)
 
 
-def _now() -> str:
-    return datetime.now(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
-
-
 def build_document(report: Any, *, aid: str, version: Any, source: dict[str, Any], calls_source: dict[str, Any] | None,
                    tz: str, analysed_at: str | None = None) -> dict[str, Any]:
     """The evidence document for an :class:`~lia.access.analysis.AccessReport` (JSON-ready, with its digest)."""
@@ -98,7 +95,7 @@ def build_document(report: Any, *, aid: str, version: Any, source: dict[str, Any
                           "sha256": str(calls_source["sha256"])} if calls_source else None),
         "rows": int(report.overview.get("events") or 0),
         "tz": tz,
-        "analysed_at": analysed_at or _now(),
+        "analysed_at": analysed_at or _ev.now(),
         "limits": report.limits.to_dict(),
         "summary": json.loads(json.dumps(report.summary(), default=str)),
         "breaches": [b.to_dict() for b in report.breaches],
@@ -109,19 +106,6 @@ def build_document(report: Any, *, aid: str, version: Any, source: dict[str, Any
     return doc
 
 
-def _dumps(doc: dict[str, Any]) -> bytes:
-    tables = doc.get("tables") or {}
-    head = {k: v for k, v in doc.items() if k != "tables"}
-    text = json.dumps(head, indent=2, ensure_ascii=False, allow_nan=False)
-    parts = []
-    for name, tbl in tables.items():
-        rows = ",\n".join("      " + json.dumps(r, ensure_ascii=False, allow_nan=False) for r in tbl["rows"])
-        parts.append(f'    {json.dumps(name)}: {{\n      "columns": {json.dumps(tbl["columns"])},\n'
-                     f'      "rows": [\n{rows}\n      ]\n    }}' if tbl["rows"] else
-                     f'    {json.dumps(name)}: {{"columns": {json.dumps(tbl["columns"])}, "rows": []}}')
-    return (text[:-2] + ',\n  "tables": {\n' + ",\n".join(parts) + "\n  }\n}\n").encode("utf-8")
-
-
 def attach(ws: Any, aid: str, report: Any, *, version: Any, source: str | Path, calls: str | Path | None, tz: str,
            read_stat: os.stat_result | None = None, analysed_at: str | None = None) -> AccessEvidence:
     """Store ``report`` (of the access log ``source``, checked against ``calls``) as the access evidence of ``aid``.
@@ -129,52 +113,22 @@ def attach(ws: Any, aid: str, report: Any, *, version: Any, source: str | Path, 
     When the log changed since ``read_stat`` was taken, nothing is written. Atomic: on any
     error the previous evidence stays as it was.
     """
-    from ..store import atomic_write
+    def build(fp: dict[str, Any]) -> dict[str, Any]:
+        return build_document(report, aid=aid, version=version, source=fp,
+                              calls_source=_ev.fingerprint(calls, what="call log") if calls else None, tz=tz, analysed_at=analysed_at)
 
-    path = evidence_path(ws, aid)
-    if not (path.parent.parent / "versions").is_dir():
-        raise NotFoundError(f"there is no assessment {aid!r} in {ws.assessments_dir}; save it before attaching evidence")
-    fp = source_fingerprint(source)
-    if read_stat is not None:
-        st = os.stat(source)
-        if (st.st_size, st.st_mtime_ns) != (read_stat.st_size, read_stat.st_mtime_ns):
-            raise LiaError(f"{source}: the access log changed while it was analysed; nothing was attached. "
-                           "Run the command again when the file is complete.")
-    doc = build_document(report, aid=aid, version=version, source=fp,
-                         calls_source=source_fingerprint(calls) if calls else None, tz=tz, analysed_at=analysed_at)
-    data = _dumps(doc)
-    ev = _validate(parse_bytes(data, path), path, hashlib.sha256(data).hexdigest(), aid)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    atomic_write(path, data)
-    return ev
+    return _ev.attach_document(ws, aid, evidence_path(ws, aid), build, lambda d, p, sha: _validate(d, p, sha, aid),
+                               source=source, log="access log", command=COMMAND, read_stat=read_stat)
 
 
 def detach(ws: Any, aid: str) -> AccessEvidence | None:
     """Remove the attached access evidence (a damaged file too); returns what was removed, or None."""
-    path = evidence_path(ws, aid)
-    if not path.exists():
-        return None
-    try:
-        old = load_evidence(ws, aid)
-    except InputError:
-        old = None
-    path.unlink()
-    from ..store import _fsync_dir
-
-    _fsync_dir(path.parent)
-    return old
+    return _ev.remove_evidence(evidence_path(ws, aid), lambda: load_evidence(ws, aid))
 
 
 def evidence_digest(ws: Any, aid: str) -> str | None:
     """Hex SHA-256 of the attached access evidence file, or None (the file is not parsed; for staleness)."""
-    path = evidence_path(ws, aid)
-    if not path.is_file():
-        return None
-    h = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
+    return _ev.file_sha256(evidence_path(ws, aid))
 
 
 def load_evidence(ws: Any, aid: str) -> AccessEvidence | None:
@@ -186,14 +140,8 @@ def load_evidence(ws: Any, aid: str) -> AccessEvidence | None:
 
 
 def read_evidence(path: str | Path, aid: str | None = None) -> AccessEvidence:
-    p = Path(path)
-    if not p.is_file():
-        raise InputError("is not a regular file; expected the evidence file written by `lia access --attach`", file=p)
-    size = p.stat().st_size
-    if size > MAX_BYTES:
-        raise InputError(f"is {size} bytes; an access evidence file is at most {MAX_BYTES} bytes", file=p)
-    raw = p.read_bytes()
-    return _validate(parse_bytes(raw, p), p, hashlib.sha256(raw).hexdigest(), aid)
+    """Read and validate an access evidence file; ``aid``, when given, must be the assessment it belongs to."""
+    return _ev.read_document(path, lambda d, p, sha: _validate(d, p, sha, aid), COMMAND, MAX_BYTES)
 
 
 def _validate(doc: Any, path: Path, sha: str, aid: str | None) -> AccessEvidence:
@@ -201,14 +149,7 @@ def _validate(doc: Any, path: Path, sha: str, aid: str | None) -> AccessEvidence
 
     v = _V(path)
     d = v.obj(doc, "top level")
-    if d.get("kind") != KIND:
-        raise v.fail("kind", f"{KIND!r} (a file written by `lia access --attach`)", d.get("kind"))
-    fmt = v.key(d, "format", "")
-    if fmt != FORMAT:
-        if isinstance(fmt, int) and not isinstance(fmt, bool) and fmt > FORMAT:
-            raise InputError(f"format {fmt} was written by a newer lia; this one reads format {FORMAT}",
-                             file=path, where="format")
-        raise v.fail("format", str(FORMAT), fmt)
+    v.format(d, KIND, FORMAT, COMMAND)
     stored = v.text(v.key(d, "analysis_digest", ""), "analysis_digest")
     body = {k: x for k, x in d.items() if k != "analysis_digest"}
     if digest_obj(body) != stored:

@@ -27,7 +27,8 @@ from zoneinfo import ZoneInfo
 import numpy as np
 import pyarrow as pa
 
-from ..periods.synth import SynthLog, write_table_atomic
+from ..fsio import atomic_write_with
+from ..periods.synth import SynthLog
 from .breaches import AccessBreach, sort_breaches
 
 __all__ = ["AccessSpec", "AccessSynth", "generate_access", "INJECTABLE"]
@@ -88,7 +89,7 @@ class AccessSynth:
     def write_parquet(self, path: str | Path) -> Path:
         import pyarrow.parquet as pq
 
-        return write_table_atomic(path, lambda tmp: pq.write_table(self.table, tmp, compression="zstd"))
+        return atomic_write_with(path, lambda tmp: pq.write_table(self.table, str(tmp), compression="zstd"))
 
     def write_csv(self, path: str | Path) -> Path:
         """CSV with local timestamps and their UTC offset (atomically)."""
@@ -104,7 +105,7 @@ class AccessSynth:
                 col = col.cast(pa.string())
             cols[name] = col
         out = pa.table(cols)
-        return write_table_atomic(path, lambda tmp: pcsv.write_csv(out, tmp, write_options=pcsv.WriteOptions(quoting_style="needed")))
+        return atomic_write_with(path, lambda tmp: pcsv.write_csv(out, str(tmp), write_options=pcsv.WriteOptions(quoting_style="needed")))
 
 
 def generate_access(calls: SynthLog, spec: AccessSpec | None = None, **overrides: Any) -> AccessSynth:

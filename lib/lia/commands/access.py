@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import argparse
 
-from ._common import add_version_arg, print_json
+from . import _evidence
+from ._common import add_version_arg
 
 HELP = "check a recording platform's access log (who listened, downloaded, shared) against the assessment"
 DESCRIPTION = """\
@@ -40,10 +41,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace, ws) -> int:
-    import os
-    import sys
-    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
-
+    from ..access import evidence
     from ..access.analysis import analyse, load_calls
     from ..access.limits import AccessLimits
     from ..access.log import read_access_log
@@ -53,19 +51,13 @@ def run(args: argparse.Namespace, ws) -> int:
     if args.detach:
         if args.log or args.attach or args.calls:
             raise LiaError("--detach removes the attached evidence; give it without --log, --calls and --attach")
-        return _detach(args, ws)
+        return _evidence.detach(args, ws, "access", evidence)
     if not args.log:
         raise LiaError("give the access log with --log FILE (or --detach to remove attached evidence)")
-    try:
-        ZoneInfo(args.tz)
-    except (ZoneInfoNotFoundError, ValueError):
-        raise LiaError(f"unknown time zone {args.tz!r}; expected an IANA name such as Europe/Stockholm or Europe/Oslo") from None
+    _evidence.check_zone(args.tz)
     version = Store(ws).load(args.id, args.version)
     limits = AccessLimits.from_answers(version.answers)
-    try:
-        read_stat = os.stat(args.log)
-    except OSError:
-        read_stat = None
+    read_stat = _evidence.read_stat(args.log)
     if args.calls:  # validated first, so its arrays are freed before DuckDB fills its buffers (lower peak)
         from ..periods.calllog import read_call_log
 
@@ -79,41 +71,9 @@ def run(args: argparse.Namespace, ws) -> int:
         log.close()
     attached = None
     if args.attach:
-        from ..access.evidence import attach
-
-        attached = attach(ws, args.id, report, version=version, source=args.log, calls=args.calls, tz=args.tz,
-                          read_stat=read_stat)
-    if args.json:
-        out = {"assessment": {"id": args.id, "version": version.number, "digest": version.digest}}
-        out.update(report.to_dict())
-        print_json(out)
-    else:
-        print(format_report(report, args.id, version.number, args.lang))
-    if attached is not None:
-        from ..i18n import t
-
-        print(t("access", "attached", args.lang, path=attached.path, n=len(attached.breaches),
-                source=attached.source["name"], sha=attached.source["sha256"][:12]),
-              file=sys.stderr if args.json else sys.stdout)
-    return 0
-
-
-def _detach(args: argparse.Namespace, ws) -> int:
-    from ..access.evidence import detach, evidence_path
-    from ..i18n import t
-    from ..store import Store
-
-    Store(ws).folder(args.id)
-    path = evidence_path(ws, args.id)
-    existed = path.exists()
-    old = detach(ws, args.id)
-    if not existed:
-        print(t("access", "detach_none", args.lang, id=args.id))
-    elif old is None:
-        print(t("access", "detached_damaged", args.lang, path=path))
-    else:
-        print(t("access", "detached", args.lang, path=path, source=old.source["name"], when=old.analysed_at))
-    return 0
+        attached = evidence.attach(ws, args.id, report, version=version, source=args.log, calls=args.calls, tz=args.tz,
+                                   read_stat=read_stat)
+    return _evidence.print_result(args, version, report, attached, "access", format_report)
 
 
 def format_report(report, aid: str, version: int, lang: str = "en") -> str:

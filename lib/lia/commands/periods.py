@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import argparse
 
-from ._common import add_version_arg, print_json
+from . import _evidence
+from ._common import add_version_arg
 
 HELP = "check a recording system's call log against the assessment's recording-period limits"
 DESCRIPTION = """\
@@ -41,12 +42,10 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace, ws) -> int:
-    import os
-    import sys
     from datetime import datetime
-    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
     from ..errors import InputError, LiaError, excerpt
+    from ..periods import evidence
     from ..periods.analysis import analyse
     from ..periods.calllog import read_call_log
     from ..periods.limits import Limits
@@ -55,16 +54,10 @@ def run(args: argparse.Namespace, ws) -> int:
     if args.detach:
         if args.log or args.attach:
             raise LiaError("--detach removes the attached evidence; give it without --log and --attach")
-        return _detach(args, ws)
+        return _evidence.detach(args, ws, "periods", evidence)
     if not args.log:
         raise LiaError("give the call log with --log FILE (or --detach to remove attached evidence)")
-    try:
-        if len(args.tz) > 64:  # longer than any IANA name; the zone database would fail on the file name
-            raise ValueError(args.tz)
-        ZoneInfo(args.tz)
-    except (ZoneInfoNotFoundError, ValueError, OSError):
-        raise LiaError(f"unknown time zone '{excerpt(args.tz)}' (--tz); expected an IANA name such as "
-                       "Europe/Stockholm or Europe/Oslo") from None
+    _evidence.check_zone(args.tz)
     now = None
     if args.now:
         try:
@@ -76,48 +69,14 @@ def run(args: argparse.Namespace, ws) -> int:
                              where="--now")
     version = Store(ws).load(args.id, args.version)
     limits = Limits.from_answers(version.answers)
-    try:
-        read_stat = os.stat(args.log)
-    except OSError:
-        read_stat = None  # read_call_log says what is wrong with the path
+    read_stat = _evidence.read_stat(args.log)
     log = read_call_log(args.log)
     report = analyse(log, limits, now=now, tz=args.tz)
     attached = None
     if args.attach:
-        from ..periods.evidence import attach
-
-        attached = attach(ws, args.id, report, version=version, source=args.log, tz=args.tz, read_stat=read_stat)
-    if args.json:
-        out = {"assessment": {"id": args.id, "version": version.number, "digest": version.digest}}
-        out.update(report.to_dict())
-        print_json(out)
-    else:
-        print(format_report(report, args.id, version.number, args.lang))
-    if attached is not None:
-        from ..i18n import t
-
-        msg = t("periods", "attached", args.lang, path=attached.path, n=len(attached.breaches),
-                source=attached.source["name"], sha=attached.source["sha256"][:12])
-        print(msg, file=sys.stderr if args.json else sys.stdout)
-    return 0
-
-
-def _detach(args: argparse.Namespace, ws) -> int:
-    from ..i18n import t
-    from ..periods.evidence import detach, evidence_path
-    from ..store import Store
-
-    Store(ws).folder(args.id)  # checks the id
-    path = evidence_path(ws, args.id)
-    existed = path.exists()
-    old = detach(ws, args.id)
-    if not existed:
-        print(t("periods", "detach_none", args.lang, id=args.id))
-    elif old is None:
-        print(t("periods", "detached_damaged", args.lang, path=path))
-    else:
-        print(t("periods", "detached", args.lang, path=path, source=old.source["name"], when=old.analysed_at))
-    return 0
+        attached = evidence.attach(ws, args.id, report, version=version, source=args.log, tz=args.tz,
+                                   read_stat=read_stat)
+    return _evidence.print_result(args, version, report, attached, "periods", format_report)
 
 
 def format_report(report, aid: str, version: int, lang: str = "en") -> str:

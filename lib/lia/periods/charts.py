@@ -339,7 +339,7 @@ def export(charts: dict[str, Any], folder: str | Path, fmt: str = "svg", prefix:
     before anything is written.
     """
     from ..errors import LiaError
-    from .synth import write_table_atomic
+    from ..fsio import atomic_write
 
     if fmt not in ("svg", "png"):
         raise ValueError(f"fmt must be 'svg' or 'png', got {fmt!r}")
@@ -355,9 +355,5 @@ def export(charts: dict[str, Any], folder: str | Path, fmt: str = "svg", prefix:
     out = []
     for name, chart in charts.items():
         data = to_svg(chart, lang).encode("utf-8") if fmt == "svg" else to_png(chart, lang=lang)
-
-        def write(tmp: str, data: bytes = data) -> None:
-            Path(tmp).write_bytes(data)
-
-        out.append(write_table_atomic(paths[name], write))
+        out.append(atomic_write(paths[name], data))
     return out

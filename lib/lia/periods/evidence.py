@@ -22,16 +22,17 @@ staleness with :func:`evidence_digest`, which only hashes the file).
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import re
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import date
 from pathlib import Path
 from typing import Any
 
-from ..errors import InputError, IntegrityError, LiaError, NotFoundError, excerpt, shown_name
+from .. import evidence as _ev
+from ..errors import InputError, IntegrityError, LiaError, excerpt, shown_name
+from ..evidence import Validator as _V
 from .breaches import KINDS
 from .limits import Limits, TrainingPeriod, parse_duration
 
@@ -53,6 +54,7 @@ TEAM_DAYS_COLUMNS = ["team", "date", "agents_recorded", "calls", "recorded_calls
 AGES_COLUMNS = ["team", "age_days", "recordings"]
 _HEX64 = re.compile(r"^[0-9a-f]{64}$")
 _ID = re.compile(r"^[a-z0-9][a-z0-9_-]{0,62}$")
+COMMAND = "lia periods --attach"
 
 
 # --------------------------------------------------------------------------- the loaded evidence
@@ -157,21 +159,7 @@ def limits_to_dict(limits: Limits) -> dict[str, Any]:
 
 def source_fingerprint(path: str | Path) -> dict[str, Any]:
     """Name (without folders), size and SHA-256 of the analysed file."""
-    from ..loaders import open_user_file
-
-    p = Path(path)
-    h = hashlib.sha256()
-    with open_user_file(p, what="call log") as fh:
-        try:
-            for chunk in iter(lambda: fh.read(1 << 20), b""):
-                h.update(chunk)
-        except OSError as err:
-            raise InputError(f"cannot be read to compute its SHA-256 ({err.strerror})", file=p) from None
-    return {"name": p.name, "size": p.stat().st_size, "sha256": h.hexdigest()}
-
-
-def _now() -> str:
-    return datetime.now(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
+    return _ev.fingerprint(path, what="call log")
 
 
 def build_document(report: Any, *, aid: str, version: Any, source: dict[str, Any], tz: str,
@@ -190,7 +178,7 @@ def build_document(report: Any, *, aid: str, version: Any, source: dict[str, Any
         "rows": int(report.overview.get("calls") or 0),
         "tz": tz,
         "now": report.overview.get("now"),
-        "analysed_at": analysed_at or _now(),
+        "analysed_at": analysed_at or _ev.now(),
         "limits": limits_to_dict(report.limits),
         "summary": summary,
         "breaches": [b.to_dict() for b in report.breaches],
@@ -205,21 +193,6 @@ def build_document(report: Any, *, aid: str, version: Any, source: dict[str, Any
     }
 
 
-def _dumps(doc: dict[str, Any]) -> bytes:
-    """JSON with one table row per line: readable, and small."""
-    tables = doc.get("tables") or {}
-    head = {k: v for k, v in doc.items() if k != "tables"}
-    text = json.dumps(head, indent=2, ensure_ascii=False, allow_nan=False)
-    parts = []
-    for name, tbl in tables.items():
-        rows = ",\n".join("      " + json.dumps(r, ensure_ascii=False, allow_nan=False) for r in tbl["rows"])
-        parts.append(f'    {json.dumps(name)}: {{\n      "columns": {json.dumps(tbl["columns"])},\n'
-                     f'      "rows": [\n{rows}\n      ]\n    }}' if tbl["rows"] else
-                     f'    {json.dumps(name)}: {{"columns": {json.dumps(tbl["columns"])}, "rows": []}}')
-    body = text[:-2] + ',\n  "tables": {\n' + ",\n".join(parts) + "\n  }\n}\n"
-    return body.encode("utf-8")
-
-
 def attach(ws: Any, aid: str, report: Any, *, version: Any, source: str | Path, tz: str,
            read_stat: os.stat_result | None = None, analysed_at: str | None = None) -> Evidence:
     """Store the analysis ``report`` of the log ``source`` as the evidence of assessment ``aid``.
@@ -230,24 +203,13 @@ def attach(ws: Any, aid: str, report: Any, *, version: Any, source: str | Path, 
     was analysed). Writes atomically; on any error the previous evidence stays.
     Returns the evidence as :func:`load_evidence` will read it.
     """
-    from ..store import atomic_write
+    def build(fp: dict[str, Any]) -> dict[str, Any]:
+        doc = build_document(report, aid=aid, version=version, source=fp, tz=tz, analysed_at=analysed_at)
+        doc["digest"] = content_digest(json.loads(_ev.dumps(doc)))  # over the values exactly as they will be read
+        return doc
 
-    path = evidence_path(ws, aid)
-    if not (path.parent.parent / "versions").is_dir():
-        raise NotFoundError(f"there is no assessment {aid!r} in {ws.assessments_dir}; save it before attaching evidence")
-    fp = source_fingerprint(source)
-    if read_stat is not None:
-        now_stat = os.stat(source)
-        if (now_stat.st_size, now_stat.st_mtime_ns) != (read_stat.st_size, read_stat.st_mtime_ns):
-            raise LiaError(f"{source}: the call log changed while it was analysed; nothing was attached. "
-                           "Run the command again when the file is complete.")
-    doc = build_document(report, aid=aid, version=version, source=fp, tz=tz, analysed_at=analysed_at)
-    doc["digest"] = content_digest(json.loads(_dumps(doc)))  # over the values exactly as they will be read
-    data = _dumps(doc)
-    ev = _validate(parse_bytes(data, path), path, hashlib.sha256(data).hexdigest(), aid)  # we must read what we write
-    path.parent.mkdir(parents=True, exist_ok=True)
-    atomic_write(path, data)
-    return ev
+    return _ev.attach_document(ws, aid, evidence_path(ws, aid), build, lambda d, p, sha: _validate(d, p, sha, aid),
+                               source=source, log="call log", command=COMMAND, read_stat=read_stat)
 
 
 def content_digest(doc: dict[str, Any]) -> str:
@@ -267,32 +229,14 @@ def detach(ws: Any, aid: str) -> Evidence | None:
 
     A damaged file is removed as well (then None is returned).
     """
-    path = evidence_path(ws, aid)
-    if not path.exists():
-        return None
-    try:
-        old = load_evidence(ws, aid)
-    except (InputError, IntegrityError):
-        old = None
-    path.unlink()
-    from ..store import _fsync_dir
-
-    _fsync_dir(path.parent)
-    return old
+    return _ev.remove_evidence(evidence_path(ws, aid), lambda: load_evidence(ws, aid), (InputError, IntegrityError))
 
 
 # --------------------------------------------------------------------------- reading
 
 def evidence_digest(ws: Any, aid: str) -> str | None:
     """Hex SHA-256 of the attached evidence file, or None when none is attached (the file is not parsed)."""
-    path = evidence_path(ws, aid)
-    if not path.is_file():
-        return None
-    h = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
+    return _ev.file_sha256(evidence_path(ws, aid))
 
 
 def load_evidence(ws: Any, aid: str) -> Evidence | None:
@@ -305,111 +249,13 @@ def load_evidence(ws: Any, aid: str) -> Evidence | None:
 
 def read_evidence(path: str | Path, aid: str | None = None) -> Evidence:
     """Read and validate an evidence file; ``aid``, when given, must be the assessment it belongs to."""
-    from ..loaders import read_user_file
-
-    p = Path(path)
-    raw = read_user_file(p, what="evidence file written by `lia periods --attach`", max_bytes=MAX_BYTES)
-    return _validate(parse_bytes(raw, p), p, hashlib.sha256(raw).hexdigest(), aid)
-
-
-def parse_bytes(raw: bytes, path: Path) -> Any:
-    """Decode and parse the JSON bytes of an evidence file (errors name file, line and column)."""
-    from ..loaders import parse_json
-
-    if not raw.strip():
-        raise InputError("is empty; expected the evidence file written by `lia periods --attach`", file=path)
-    if b"\x00" in raw:
-        raise InputError("contains binary data; expected JSON text written by `lia periods --attach`", file=path)
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as err:
-        line = raw[: err.start].count(b"\n") + 1
-        raise InputError("is not UTF-8 text; expected JSON written by `lia periods --attach`", file=path,
-                         where=f"line {line}") from None
-    return parse_json(text, path)
-
-
-class _V:
-    """Small typed accessors that raise InputError naming the file and the JSON path."""
-
-    def __init__(self, path: Path) -> None:
-        self.path = path
-
-    def fail(self, where: str, expected: str, got: Any) -> InputError:
-        shown = repr(got)
-        if len(shown) > 80:
-            shown = shown[:77] + "..."
-        return InputError(f"expected {expected}, found {shown}", file=self.path, where=where)
-
-    def obj(self, v: Any, where: str) -> dict[str, Any]:
-        if not isinstance(v, dict):
-            raise self.fail(where, "an object", v)
-        return v
-
-    def key(self, d: dict[str, Any], k: str, where: str) -> Any:
-        if k not in d:
-            raise InputError(f"the key {k!r} is missing", file=self.path, where=where or "top level")
-        return d[k]
-
-    def text(self, v: Any, where: str, optional: bool = False) -> Any:
-        if v is None and optional:
-            return None
-        if not isinstance(v, str) or not v or len(v) > 10_000:
-            raise self.fail(where, "a non-empty text", v)
-        return v
-
-    def int(self, v: Any, where: str, lo: int = 0, optional: bool = False) -> Any:
-        if v is None and optional:
-            return None
-        if isinstance(v, bool) or not isinstance(v, int) or v < lo:
-            raise self.fail(where, f"a whole number >= {lo}", v)
-        return v
-
-    def num(self, v: Any, where: str, optional: bool = False) -> Any:
-        if v is None and optional:
-            return None
-        if isinstance(v, bool) or not isinstance(v, (int, float)):
-            raise self.fail(where, "a number", v)
-        return v
-
-    def day(self, v: Any, where: str, optional: bool = False) -> Any:
-        if v is None and optional:
-            return None
-        try:
-            if isinstance(v, str) and len(v) == 10:
-                return date.fromisoformat(v)
-        except ValueError:
-            pass
-        raise self.fail(where, "a date YYYY-MM-DD", v)
-
-    def time(self, v: Any, where: str) -> str:
-        try:
-            if isinstance(v, str) and datetime.fromisoformat(v.replace("Z", "+00:00")).tzinfo is not None:
-                return v
-        except ValueError:
-            pass
-        raise self.fail(where, "an ISO 8601 time with an offset, e.g. 2025-07-01T00:00:00Z", v)
-
-    def list(self, v: Any, where: str) -> list[Any]:
-        if not isinstance(v, list):
-            raise self.fail(where, "a list", v)
-        return v
+    return _ev.read_document(path, lambda d, p, sha: _validate(d, p, sha, aid), COMMAND, MAX_BYTES)
 
 
 def _validate(doc: Any, path: Path, sha: str, aid: str | None) -> Evidence:
     v = _V(path)
     d = v.obj(doc, "top level")
-    if d.get("kind") != KIND:
-        raise v.fail("kind", f"{KIND!r} (a file written by `lia periods --attach`)", d.get("kind"))
-    fmt = v.key(d, "format", "")
-    if fmt != FORMAT:
-        if isinstance(fmt, int) and not isinstance(fmt, bool) and fmt > FORMAT:
-            raise InputError(f"format {fmt} was written by a newer lia; this one reads format {FORMAT}. "
-                             "Update lia or attach the log again", file=path, where="format")
-        if fmt == 1:
-            raise InputError("format 1 carries no digest, so changes to it cannot be detected; attach the log "
-                             "again with `lia periods ID --log FILE --attach`", file=path, where="format")
-        raise v.fail("format", str(FORMAT), fmt)
+    v.format(d, KIND, FORMAT, COMMAND, again="lia periods ID --log FILE --attach")
 
     a = v.obj(v.key(d, "assessment", ""), "assessment")
     assessment = {"id": v.text(v.key(a, "id", "assessment"), "assessment.id"),

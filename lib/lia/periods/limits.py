@@ -7,50 +7,21 @@ check is not run and the summary says so.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, Mapping
 
+from lia.duration import Duration
 from lia.errors import InputError
 
 __all__ = ["Limits", "TrainingPeriod", "Duration", "parse_duration"]
 
-_DURATION = re.compile(r"^P(?!$)(?:(\d+)Y)?(?:(\d+)M)?(?:(\d+)W)?(?:(\d+)D)?$")
 _ALL_GROUPS = frozenset({"*", "all"})
 
 
-@dataclass(frozen=True)
-class Duration:
-    """An ISO 8601 date duration (``P90D``, ``P3M``, ``P2W``, ``P1Y6M``)."""
-
-    years: int = 0
-    months: int = 0
-    days: int = 0  # weeks are folded into days
-
-    @property
-    def nominal_days(self) -> float:
-        """Length in days, months counted as 30.44 and years as 365.25 days (for display)."""
-        return self.days + self.months * 30.436875 + self.years * 365.2425
-
-    def iso(self) -> str:
-        """The ISO 8601 text of this duration."""
-        s = "P" + (f"{self.years}Y" if self.years else "") + (f"{self.months}M" if self.months else "")
-        s += f"{self.days}D" if self.days or s == "P" else ""
-        return s
-
-
 def parse_duration(value: str, where: str = "retention.period") -> Duration:
-    """Parse an ISO 8601 date duration; raise InputError naming ``where`` otherwise."""
-    m = _DURATION.match(value.strip().upper()) if isinstance(value, str) else None
-    if not m:
-        raise InputError(
-            f"{value!r} is not an ISO 8601 date duration; expected for example P90D (90 days), "
-            "P2W (2 weeks), P3M (3 months) or P1Y (1 year)",
-            where=where,
-        )
-    y, mo, w, d = (int(g) if g else 0 for g in m.groups())
-    return Duration(years=y, months=mo, days=d + 7 * w)
+    """:meth:`lia.duration.Duration.parse`, naming the retention question by default."""
+    return Duration.parse(value, where=where)
 
 
 @dataclass(frozen=True)

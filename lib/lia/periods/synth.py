@@ -15,8 +15,6 @@ Vectorised with numpy: ten million calls take a few seconds.
 
 from __future__ import annotations
 
-import os
-import tempfile
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
@@ -26,7 +24,11 @@ from zoneinfo import ZoneInfo
 import numpy as np
 import pyarrow as pa
 
+from ..fsio import atomic_write_with
 from .breaches import KINDS, Breach, sort_breaches
+
+#: :func:`lia.fsio.atomic_write_with` under its older name (periods/dashboard.py and access/dashboard.py import it).
+write_table_atomic = atomic_write_with
 
 __all__ = ["SynthSpec", "SynthLog", "generate", "INJECTABLE", "write_table_atomic"]
 
@@ -92,7 +94,7 @@ class SynthLog:
         """Write the log as Parquet (atomically: temporary file, fsync, rename)."""
         import pyarrow.parquet as pq
 
-        return write_table_atomic(path, lambda tmp: pq.write_table(self.table, tmp, compression="zstd"))
+        return atomic_write_with(path, lambda tmp: pq.write_table(self.table, str(tmp), compression="zstd"))
 
     def write_csv(self, path: str | Path) -> Path:
         """Write the log as CSV with local timestamps and their UTC offset (atomically)."""
@@ -113,24 +115,7 @@ class SynthLog:
             cols[name] = col
         out = pa.table(cols)
         opts = pcsv.WriteOptions(quoting_style="needed")
-        return write_table_atomic(path, lambda tmp: pcsv.write_csv(out, tmp, write_options=opts))
-
-
-def write_table_atomic(path: str | Path, writer: Any) -> Path:
-    """Call ``writer(tmp_path)``, fsync, then rename to ``path``; never leaves a partial file."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=path.suffix, dir=path.parent)
-    os.close(fd)
-    try:
-        writer(tmp)
-        with open(tmp, "rb+") as f:
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return path
+        return atomic_write_with(path, lambda tmp: pcsv.write_csv(out, str(tmp), write_options=opts))
 
 
 def generate(spec: SynthSpec | None = None, **overrides: Any) -> SynthLog:

@@ -18,7 +18,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from .dpia import LEVELS, residual_high
+from ..levels import RISK_LEVELS, risk_label
+from .dpia import residual_high
 from .packs import FACTORS
 from .texts import ui
 
@@ -135,7 +136,7 @@ def risk_map_chart(evaluation: Any, lang: str = "en") -> Any:
     """
     import altair as alt
 
-    levels = [ui(f"level.{lv}", lang) for lv in LEVELS]
+    levels = [risk_label(lv, lang) for lv in RISK_LEVELS]
     high = [{"x": lk - 0.5, "x2": lk + 0.5, "y": sv - 0.5, "y2": sv + 0.5}
             for sv in range(1, 5) for lk in range(1, 5) if residual_high(sv, lk)]
     risks = evaluation.risks.risks

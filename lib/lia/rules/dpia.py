@@ -28,15 +28,16 @@ Consistency of the register:
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from functools import lru_cache
 from pathlib import Path
 from typing import Any, Mapping, Optional
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from ..levels import RISK_LEVELS, risk_level, risk_number
 from ..loaders import load_data_file
 from ..paths import templates_dir
-from .packs import RulePackError, Texts
+from .files import FileCache, Texts
+from .packs import RulePackError
 from .predicates import Context, ExpressionError, Node, compile_expr, register
 
 __all__ = [
@@ -53,7 +54,8 @@ __all__ = [
     "load_criteria",
 ]
 
-LEVELS = ("negligible", "limited", "significant", "maximum")
+#: The severity / likelihood scale (:data:`lia.levels.RISK_LEVELS`), kept under its older name here.
+LEVELS = RISK_LEVELS
 FEARED_EVENTS = ("illegitimate_access", "unwanted_modification", "disappearance")
 #: WP248 rev.01: "in most cases ... meeting two criteria would require a DPIA".
 DPIA_THRESHOLD = 2
@@ -96,9 +98,7 @@ class Criteria:
     path: Path
 
 
-@lru_cache(maxsize=8)
-def _load_criteria(path: str, mtime: int) -> Criteria:
-    p = Path(path)
+def _load_criteria(p: Path) -> Criteria:
     try:
         data = CriteriaFile.model_validate(load_data_file(p, what="DPIA criteria file"))
     except ValidationError as exc:
@@ -113,14 +113,13 @@ def _load_criteria(path: str, mtime: int) -> Criteria:
     return Criteria(data=data, nodes=nodes, path=p)
 
 
+_CACHE: FileCache[Criteria] = FileCache(_load_criteria)
+
+
 def load_criteria(templates: Path | None = None) -> Criteria:
-    """Load ``templates/rules/dpia_criteria.yaml`` (cached by modification time)."""
+    """Load ``templates/rules/dpia_criteria.yaml`` (cached by path, mtime and size)."""
     p = (Path(templates) if templates is not None else templates_dir()) / "rules" / "dpia_criteria.yaml"
-    try:
-        mtime = p.stat().st_mtime_ns
-    except OSError:
-        raise RulePackError("DPIA criteria file not found", file=p) from None
-    return _load_criteria(str(p), mtime)
+    return _CACHE.get(p, RulePackError("DPIA criteria file not found", file=p))
 
 
 # --------------------------------------------------------------------------- screening
@@ -230,7 +229,7 @@ def screen(ctx: Context, templates: Path | None = None) -> DpiaResult:
 
 
 def _level(v: Any) -> Optional[int]:
-    return LEVELS.index(v) + 1 if v in LEVELS else None
+    return risk_number(v)
 
 
 def residual_high(severity: int, likelihood: int) -> bool:
@@ -264,7 +263,7 @@ class RiskResult:
         return s is not None and lk is not None and residual_high(s, lk)
 
     def to_json(self) -> dict[str, Any]:
-        name = lambda n: LEVELS[n - 1] if n else None  # noqa: E731
+        name = risk_level
         s, lk = self.residual
         return {
             "ref": self.ref,

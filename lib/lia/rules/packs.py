@@ -24,8 +24,10 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, field_validator
 
 from ..errors import InputError
+from ..levels import Weight
 from ..loaders import parse_yaml
 from ..paths import templates_dir
+from .files import FileCache, Texts, problem_report
 from .predicates import QUESTION_ID, ExpressionError, Node, compile_expr
 from .sources import Registry, SourceRef, SourceRegistryError, covers, load_registry, registry, render_refs
 
@@ -78,19 +80,6 @@ class RulePackError(InputError):
     """A rule pack that cannot be used; the message lists every problem found."""
 
 
-class Texts(BaseModel):
-    """A text in the three languages, each non-empty."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
-    en: str = Field(min_length=1)
-    sv: str = Field(min_length=1)
-    nb: str = Field(min_length=1)
-
-    def get(self, lang: str) -> str:
-        """The text in ``lang`` (en, sv or nb)."""
-        return getattr(self, lang)
-
-
 class Rule(BaseModel):
     """One rule as written in a pack."""
 
@@ -108,7 +97,7 @@ class Rule(BaseModel):
     when: Any
     weighs: Optional[Literal["for", "against"]] = None
     #: how much the finding weighs in the balance (balancing rules): low | medium | high | severe
-    weight: Optional[Literal["low", "medium", "high", "severe"]] = None
+    weight: Optional[Weight] = None
     #: the data-subject groups whose balance it weighs in (balancing rules)
     groups: Optional[list[Literal["callers", "agents", "third_parties"]]] = None
     sources: list[str] = Field(min_length=1)
@@ -403,21 +392,10 @@ def _expected(err: dict[str, Any]) -> str:
 
 
 def _report(path: Path, problems: list[str]) -> str:
-    head = f"{len(problems)} problem(s) in this rule pack"
-    return "\n".join([head] + [f"  - {p}" for p in problems])
+    return problem_report("this rule pack", problems)
 
 
-_CACHE: dict[tuple[str, int, int], Pack] = {}
-
-
-def _cached(path: Path) -> Pack:
-    st = path.stat()
-    key = (str(path.resolve()), st.st_mtime_ns, st.st_size)
-    pack = _CACHE.get(key)
-    if pack is None:
-        pack = load_pack(path)
-        _CACHE[key] = pack
-    return pack
+_CACHE: FileCache[Pack] = FileCache(load_pack)
 
 
 def packs_for(jurisdictions: Iterable[str], templates: Path | None = None) -> list[Pack]:
@@ -427,9 +405,7 @@ def packs_for(jurisdictions: Iterable[str], templates: Path | None = None) -> li
     out = []
     for code in wanted:
         path = root / "rules" / f"{code.lower()}.yaml"
-        if not path.exists():
-            raise RulePackError(f"rule pack for jurisdiction {code} not found", file=path)
-        out.append(_cached(path))
+        out.append(_CACHE.get(path, RulePackError(f"rule pack for jurisdiction {code} not found", file=path)))
     return out
 
 

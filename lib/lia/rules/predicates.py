@@ -28,6 +28,8 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable, Mapping, Sequence
 
+from ..duration import parse_or_none
+
 __all__ = [
     "PREDICATES",
     "PredicateSpec",
@@ -44,7 +46,6 @@ __all__ = [
 
 QUESTION_ID = re.compile(r"^[a-z][a-z0-9_]*(\.[a-z0-9_]+)+$")
 COLUMN_ID = re.compile(r"^[a-z][a-z0-9_]*$")
-DURATION = re.compile(r"^P(?:(\d+)Y)?(?:(\d+)M)?(?:(\d+)W)?(?:(\d+)D)?$")
 
 #: Argument kinds a predicate can declare. ``expr``/``exprs`` are sub-expressions.
 ARG_KINDS = frozenset(
@@ -316,17 +317,10 @@ def compile_expr(tree: Any, path: str = "when") -> Node:
 
 
 def duration_days(value: Any) -> float | None:
-    """Approximate length in days of an ISO 8601 date duration (Y=365, M=30, W=7, D=1).
-
-    Returns None for anything that is not such a duration.
-    """
-    if not isinstance(value, str):
-        return None
-    m = DURATION.match(value.strip())
-    if not m or not any(m.groups()):
-        return None
-    y, mo, w, d = (int(g) if g else 0 for g in m.groups())
-    return y * 365 + mo * 30 + w * 7 + d
+    """Length in days of an ISO 8601 date duration without a date (:attr:`lia.duration.Duration.nominal_days`:
+    a month is 30.4375 days, a year 365.25). None for anything that is not such a duration."""
+    d = parse_or_none(value)
+    return None if d is None else d.nominal_days
 
 
 def is_empty(value: Any) -> bool:

@@ -32,6 +32,7 @@ from ..errors import InputError
 from ..i18n import check_lang
 from ..loaders import parse_yaml
 from ..paths import templates_dir
+from .files import FileCache, Texts, problem_report, validation_problems
 
 __all__ = [
     "SOURCE_KINDS",
@@ -63,22 +64,12 @@ class SourceRegistryError(InputError):
     """A source registry, or a reference into it, that cannot be used."""
 
 
-class _Texts(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-    en: str = Field(min_length=1)
-    sv: str = Field(min_length=1)
-    nb: str = Field(min_length=1)
-
-    def get(self, lang: str) -> str:
-        return getattr(self, lang)
-
-
 class Provision(BaseModel):
     """An article, section or paragraph of a source."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
     ref: str = Field(min_length=1)
-    title: _Texts
+    title: Texts
     #: applies from this date (where the source is in force), if later than the source itself
     from_: Optional[dt.date] = Field(default=None, alias="from")
     url: Optional[str] = None
@@ -92,8 +83,8 @@ class Source(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
     id: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
     kind: Literal["law", "case", "decision", "guidance"]
-    short: _Texts
-    instrument: _Texts
+    short: Texts
+    instrument: Texts
     in_force: dict[Literal["EU", "SE", "NO"], dt.date] = Field(min_length=1)
     until: Optional[dt.date] = None
     url: str = Field(pattern=r"^https://")
@@ -242,9 +233,7 @@ def load_registry(path: Path) -> Registry:
         try:
             src = Source.model_validate(raw)
         except ValidationError as exc:
-            for e in exc.errors():
-                loc = ".".join(str(x) for x in e["loc"])
-                problems.append(f"{label}: {loc}: {e['msg']} (got {e.get('input')!r})")
+            problems += validation_problems(exc.errors(), label)
             continue
         if src.id in sources:
             problems.append(f"{label}: duplicate source id")
@@ -255,25 +244,15 @@ def load_registry(path: Path) -> Registry:
                 problems.append(f"{label}: provision {p.ref}: an unverified provision needs a note")
         sources[src.id] = src
     if problems:
-        raise SourceRegistryError(f"{len(problems)} problem(s) in the source registry\n"
-                                  + "\n".join(f"  - {p}" for p in problems), file=path)
+        raise SourceRegistryError(problem_report("the source registry", problems), file=path)
     return Registry(header.version, sources, path)
 
 
-_CACHE: dict[tuple[str, int, int], Registry] = {}
+_CACHE: FileCache[Registry] = FileCache(load_registry)
 
 
 def registry(templates: Path | None = None) -> Registry:
     """The registry of ``templates/rules/sources.yaml`` (cached by path, mtime and size)."""
     root = Path(templates) if templates is not None else templates_dir()
     path = root / "rules" / "sources.yaml"
-    try:
-        st = path.stat()
-    except OSError:
-        raise SourceRegistryError("the source registry is missing", file=path) from None
-    key = (str(path.resolve()), st.st_mtime_ns, st.st_size)
-    reg = _CACHE.get(key)
-    if reg is None:
-        reg = load_registry(path)
-        _CACHE[key] = reg
-    return reg
+    return _CACHE.get(path, SourceRegistryError("the source registry is missing", file=path))

@@ -14,16 +14,18 @@ from typing import Any, Literal, Optional
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from ..levels import IMPACT_LEVELS, WEIGHTS
 from ..loaders import parse_yaml
 from ..paths import templates_dir
-from .packs import FACTORS, RulePackError, Texts
+from .files import FileCache, Texts, problem_report, validation_problems
+from .packs import FACTORS, RulePackError
 from .predicates import Node, compile_expr, ExpressionError
 
 __all__ = ["Weighing", "WeighingModel", "load_weighing", "LEVELS", "GROUPS"]
 
-LEVELS = ("low", "medium", "high", "severe")
+#: The weights of balancing findings (:data:`lia.levels.WEIGHTS`), kept under its older name here.
+LEVELS = WEIGHTS
 GROUPS = ("callers", "agents", "third_parties")
-Level = Literal["low", "medium", "high"]
 
 
 class Group(BaseModel):
@@ -59,7 +61,7 @@ class WeighingModel(BaseModel):
     kind: Literal["weighing"]
     id: Literal["weighing"]
     version: str = Field(pattern=r"^\d+\.\d+\.\d+$")
-    # Keys are checked against LEVELS / GROUPS / the steps by the validators below; typed as str
+    # Keys are checked against IMPACT_LEVELS / GROUPS / the steps by the validators below; typed as str
     # so the engine can look them up with the plain strings the rule packs give.
     impact_points: dict[str, int]
     interest_points: dict[str, int]
@@ -78,14 +80,14 @@ class WeighingModel(BaseModel):
     @field_validator("impact_points", "interest_points")
     @classmethod
     def _known_levels(cls, v: dict[str, int]) -> dict[str, int]:
-        return _keys_in(v, LEVELS[:3], "points")
+        return _keys_in(v, IMPACT_LEVELS, "points")
 
     @field_validator("interests")
     @classmethod
     def _known_interest_levels(cls, v: dict[str, str]) -> dict[str, str]:
-        bad = sorted(k for k, level in v.items() if level not in LEVELS[:3])
+        bad = sorted(k for k, level in v.items() if level not in IMPACT_LEVELS)
         if bad:
-            raise ValueError(f"interests {', '.join(bad)}: expected one of {', '.join(LEVELS[:3])}")
+            raise ValueError(f"interests {', '.join(bad)}: expected one of {', '.join(IMPACT_LEVELS)}")
         return v
 
     @field_validator("step_facts")
@@ -117,31 +119,21 @@ class Weighing:
         return next(g for g in self.data.groups if g.id == gid)
 
 
-_CACHE: dict[tuple[str, int, int], Weighing] = {}
-
-
 def load_weighing(templates: Path | None = None) -> Weighing:
-    """Load ``rules/weighing.yaml``; raises :class:`RulePackError` listing every problem."""
+    """Load ``rules/weighing.yaml`` (cached by path, mtime and size); raises :class:`RulePackError` listing every problem."""
     root = Path(templates) if templates is not None else templates_dir()
     path = root / "rules" / "weighing.yaml"
-    try:
-        st = path.stat()
-    except OSError:
-        raise RulePackError("the weighing model is missing (expected kind: weighing)", file=path) from None
-    key = (str(path.resolve()), st.st_mtime_ns, st.st_size)
-    if key in _CACHE:
-        return _CACHE[key]
+    return _CACHE.get(path, RulePackError("the weighing model is missing (expected kind: weighing)", file=path))
+
+
+def _load(path: Path) -> Weighing:
     raw = path.read_bytes()
     data = parse_yaml(raw.decode("utf-8", errors="replace"), path)
     problems: list[str] = []
     try:
         model = WeighingModel.model_validate(data)
     except ValidationError as exc:
-        for err in exc.errors():
-            loc = ".".join(str(p) for p in err["loc"]) or "(top level)"
-            problems.append(f"{loc}: {err['msg']} (got {err.get('input')!r})")
-        raise RulePackError(f"{len(problems)} problem(s) in the weighing model\n" + "\n".join(f"  - {p}" for p in problems),
-                            file=path) from None
+        raise RulePackError(problem_report("the weighing model", validation_problems(exc.errors())), file=path) from None
     for fid, factors in model.safeguards.items():
         for f in factors:
             if f not in FACTORS:
@@ -161,8 +153,8 @@ def load_weighing(templates: Path | None = None) -> Weighing:
         except ExpressionError as exc:
             problems.append(f"groups.{g.id}.present_if: {exc.path}: {exc}")
     if problems:
-        raise RulePackError(f"{len(problems)} problem(s) in the weighing model\n" + "\n".join(f"  - {p}" for p in problems),
-                            file=path)
-    w = Weighing(model, present, path, "sha256:" + hashlib.sha256(raw).hexdigest())
-    _CACHE[key] = w
-    return w
+        raise RulePackError(problem_report("the weighing model", problems), file=path)
+    return Weighing(model, present, path, "sha256:" + hashlib.sha256(raw).hexdigest())
+
+
+_CACHE: FileCache[Weighing] = FileCache(_load)

@@ -13,10 +13,11 @@ durations, dates, "is this answered", and ``show_if``.
 from __future__ import annotations
 
 import datetime as _dt
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable, Mapping
+
+from ..duration import parse_or_none
 
 __all__ = [
     "Choice",
@@ -39,8 +40,6 @@ QUESTION_TYPES = ("text", "choice", "multi_choice", "yes_no", "number", "date", 
 
 #: ISO 8601 date-duration designators in the order they are offered.
 DURATION_UNITS = ("D", "W", "M", "Y")
-
-_DURATION_RE = re.compile(r"^P(\d+)([DWMY])$")
 
 
 def _plain(obj: Any) -> Any:
@@ -226,13 +225,11 @@ def _same(a: Any, b: Any) -> bool:
 
 
 def parse_duration(value: Any) -> tuple[int, str] | None:
-    """``"P90D"`` -> ``(90, "D")``; None for empty or malformed values."""
-    if not isinstance(value, str):
-        return None
-    m = _DURATION_RE.match(value.strip())
-    if not m:
-        return None
-    return int(m.group(1)), m.group(2)
+    """An answer as the duration control's amount and unit: ``"P90D"`` -> ``(90, "D")``,
+    ``"P1Y6M"`` -> ``(18, "M")``, ``"P1W3D"`` -> ``(10, "D")`` (:meth:`lia.duration.Duration.in_one_unit`).
+    None for empty or malformed values, and for one no single unit holds exactly (``P1M15D``)."""
+    d = parse_or_none(value)
+    return None if d is None else d.in_one_unit()
 
 
 def format_duration(amount: int | None, unit: str) -> str | None:
