@@ -68,7 +68,16 @@ def t(area: str, key: str, lang: str = "en", **fmt: object) -> str:
     if entry is None:
         return key
     s = text(entry, lang)
+    if "|" in s:  # {n|one|other}: the word after a count, as in lia.messages; plural unless fmt's n is 1
+        s = _PLURAL.sub(lambda m: m.group(2) if _is_one(fmt.get(m.group(1))) else m.group(3), s)
     return s.format(**fmt) if fmt else s
+
+
+_PLURAL = re.compile(r"\{(\w+)\|([^|{}]*)\|([^|{}]*)\}")
+
+
+def _is_one(v: object) -> bool:
+    return not isinstance(v, bool) and (v == 1 if isinstance(v, (int, float)) else str(v).strip() == "1")
 
 
 # d3 locales for chart numbers and dates (d3-format has no nb-NO: the Norwegian number format inline).
