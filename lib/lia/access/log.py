@@ -518,8 +518,8 @@ def _load(con: Any, src: str, cols: dict[str, str], source: str, label: Any) -> 
     con.execute(f"""CREATE TABLE events AS SELECT recording_id, ts,
         CAST("user" AS {_ENUMS[0]}) AS "user", CAST(lower(role) AS {_ENUMS[1]}) AS role_key,
         CAST(action AS {_ENUMS[2]}) AS action,
-        CAST(CASE WHEN reason IS NULL THEN NULL WHEN {purpose} IN ({', '.join(repr(p) for p in PURPOSES)})
-                  THEN {purpose} ELSE '{OTHER_PURPOSE}' END AS {_ENUMS[3]}) AS purpose
+        CASE WHEN reason IS NOT NULL THEN coalesce(TRY_CAST({purpose} AS {_ENUMS[3]}),
+                                                   '{OTHER_PURPOSE}'::{_ENUMS[3]}) END AS purpose
         FROM {typed}""")
     return n
 
