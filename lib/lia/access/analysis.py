@@ -144,8 +144,11 @@ _BIAS_DAYS = 719_162
 _EPOCH = date(1970, 1, 1)
 
 
-def _offsets(con: Any, tz: str) -> list[tuple[int, int]]:
-    """(from epoch microsecond, UTC offset in microseconds) of ``tz`` over the events' time range."""
+def _offsets(con: Any, tz: str) -> list[tuple[int, int]] | None:
+    """(from epoch microsecond, UTC offset in microseconds) of ``tz`` over the events' time range.
+
+    None when the events span more than a century (the time zone's own rules are then applied per row).
+    """
     from datetime import datetime, timezone
     from zoneinfo import ZoneInfo
 
@@ -159,8 +162,10 @@ def _offsets(con: Any, tz: str) -> list[tuple[int, int]]:
         o = dt.utcoffset()
         return int(o.total_seconds()) * 1_000_000 if o is not None else 0
 
+    step = 24 * 3600 * 1_000_000  # zones change their offset at most a few times a year, never twice a day
+    if hi - lo > 100 * 366 * step:
+        return None
     out = [(lo, off(lo))]
-    step = 6 * 3600 * 1_000_000  # zones change their offset at most a few times a year
     t = lo
     while t < hi:
         nxt = min(t + step, hi)
@@ -177,8 +182,10 @@ def _offsets(con: Any, tz: str) -> list[tuple[int, int]]:
     return out
 
 
-def _day_sql(offsets: list[tuple[int, int]], col: str = "ts") -> str:
+def _day_sql(offsets: list[tuple[int, int]] | None, col: str = "ts") -> str:
     """SQL: the local calendar day of ``col`` as days since 1970-01-01, without per-row time-zone lookups."""
+    if offsets is None:  # the connection's TimeZone is the analysis's
+        return f"(CAST({col} AS DATE) - DATE '1970-01-01')::INTEGER"
     us = f"epoch_us({col})"
     if len(offsets) == 1:
         o = str(offsets[0][1])
