@@ -759,7 +759,8 @@ def access_evidence_html(d: ReportData) -> str:
         for b in ev.breaches[:MAX_BREACH_ROWS]:
             who = ", ".join(str(x) for x in (b.get("user"), b.get("role")) if x)
             per = b["period"]
-            unit = lambda n: A("unit_" + str(b.get("unit", "accesses")), n=n)  # noqa: E731 - "1 access"
+            key = "unit_" + str(b.get("unit", "accesses"))
+            unit = lambda n, key=key: A(key, n=n)  # noqa: E731 - "1 access", "2 accesses"
             trs.append([e(A("kind_" + b["kind"])), f"<code>{e(who)}</code>", f"<code>{e(b.get('agent') or '—')}</code>",
                         e(per["start"] if per["start"] == per["end"] else f'{per["start"]} – {per["end"]}'),
                         f'{_num(b["value"])} {e(unit(b["value"]))}', f'{_num(b["limit"])} {e(unit(b["limit"]))}'])

@@ -85,7 +85,7 @@ def breaches_html(report: Any, lang: str = "en") -> str:
     rows = []
     for b in report.breaches:
         d = b.to_dict()
-        unit = lambda n: t("access", "unit_" + b.unit, lang, n=n)  # noqa: E731 - "1 access", "2 accesses"
+        unit = lambda n, u=b.unit: t("access", "unit_" + u, lang, n=n)  # noqa: E731 - "1 access", "2 accesses"
         per = d["period"]
         cells = [t("access", "kind_" + b.kind, lang), ", ".join(x for x in (b.user, b.role) if x), b.agent or "—",
                  per["start"] if per["start"] == per["end"] else f"{per['start']} – {per['end']}",
