@@ -120,12 +120,27 @@ def lookup(entries: Mapping[str, Any], area: str, key: str, lang: str = "en", **
     if not entry:
         return missing_text(f"{area}.{key}")
     s = text(entry, lang)
+    if "|" in s:  # {n|one|other}: the word after a count, as in lia.messages; plural unless fmt's n is 1
+        s = _PLURAL.sub(lambda m: m.group(2) if _is_one(fmt.get(m.group(1)), lang) else m.group(3), s)
     return s.format(**fmt) if fmt else s
 
 
 def t(area: str, key: str, lang: str = "en", **fmt: object) -> str:
     """A UI string from the ``area`` catalogue in ``lang``, formatted with ``fmt``."""
     return lookup(catalogue(area), area, key, lang, **fmt)
+
+
+_PLURAL = re.compile(r"\{(\w+)\|([^|{}]*)\|([^|{}]*)\}")
+
+
+def _is_one(v: object, lang: str = "en") -> bool:
+    """Whether the count ``v`` takes the singular in ``lang`` (CLDR's plural rules, via Babel)."""
+    if isinstance(v, bool) or v is None:
+        return False
+    try:
+        return plural_form(v, lang) == "one"
+    except (TypeError, ValueError):
+        return False
 
 
 # d3 locales for chart numbers and dates (d3-format has no nb-NO: the Norwegian number format inline).

@@ -759,10 +759,11 @@ def access_evidence_html(d: ReportData) -> str:
         for b in ev.breaches[:MAX_BREACH_ROWS]:
             who = ", ".join(str(x) for x in (b.get("user"), b.get("role")) if x)
             per = b["period"]
-            unit = A("unit_" + str(b.get("unit", "accesses")))
+            key = "unit_" + str(b.get("unit", "accesses"))
+            unit = lambda n, key=key: A(key, n=n)  # noqa: E731 - "1 access", "2 accesses"
             trs.append([e(A("kind_" + b["kind"])), f"<code>{e(who)}</code>", f"<code>{e(b.get('agent') or '—')}</code>",
                         e(per["start"] if per["start"] == per["end"] else f'{per["start"]} – {per["end"]}'),
-                        f'{_num(b["value"])} {e(unit)}', f'{_num(b["limit"])} {e(unit)}'])
+                        f'{_num(b["value"])} {e(unit(b["value"]))}', f'{_num(b["limit"])} {e(unit(b["limit"]))}'])
         body.append(_h(4, A("breaches_head", n=len(ev.breaches))))
         body.append(_table([e(A(c)) for c in ("col_kind", "col_who", "col_agent", "col_period", "col_value", "col_limit")],
                            trs, "access-breaches"))

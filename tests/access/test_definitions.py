@@ -68,3 +68,18 @@ def test_roles_match_case_insensitively_and_listen_and_download_rights_are_check
     assert set(found) == {("download_not_allowed", "u1"), ("listen_not_allowed", "u2"), ("undeclared_role", "intern")}
     assert found[("download_not_allowed", "u1")].role == "Trainer"
     assert rep.overview["events_without_call"] == 1
+
+
+def test_local_days_follow_daylight_saving_and_the_time_zone(tmp_path):
+    """A day is the local calendar day: 23:30 UTC on 30 March 2025 is 31 March in Stockholm (summer time)."""
+    calls = ["C1,A1,support,2025-01-10T10:00:00+01:00,60,yes,yes,,"]
+    events = ["E1,C1,u1,trainer,share,2025-03-29T22:30:00Z,",   # 23:30 in Stockholm (winter time): 29 March
+              "E2,C1,u1,trainer,share,2025-03-30T22:30:00Z,",   # 00:30 in Stockholm (summer time): 31 March
+              "E3,C1,u2,trainer,share,1900-01-01T12:00:00Z,",   # a century and more apart: the zone's own rules
+              "E4,C1,u2,trainer,share,2025-10-26T23:30:00Z,"]   # 00:30 on 27 October (winter time again)
+    found, _ = run(tmp_path, calls, events[:2], {"access.roles": ROLES})
+    b = found[("download_not_allowed", "u1")]
+    assert (b.start.isoformat(), b.end.isoformat()) == ("2025-03-29", "2025-03-31")
+    found, _ = run(tmp_path, calls, events[2:], {"access.roles": ROLES})
+    b = found[("download_not_allowed", "u2")]
+    assert (b.start.isoformat(), b.end.isoformat()) == ("1900-01-01", "2025-10-27")

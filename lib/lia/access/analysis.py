@@ -41,7 +41,7 @@ from typing import Any
 from ..errors import InputError
 from .breaches import AccessBreach, sort_breaches
 from .limits import DOWNLOAD_ACTIONS, LISTEN_ACTIONS, PURPOSES, AccessLimits
-from .log import AccessLog, _ident, _sql_str
+from .log import OTHER_PURPOSE, AccessLog, _ident, _sql_str
 
 __all__ = ["AccessReport", "analyse", "load_calls", "CHECKS", "DEFAULT_TZ"]
 
@@ -120,8 +120,15 @@ def load_calls(con: Any, path: str | Path, validate: bool = True) -> int:
     rt = types.get(cols["recorded"], "VARCHAR")
     recorded = (c("recorded") if rt == "BOOLEAN" else f"({c('recorded')} = 1)" if "INT" in rt
                 else f"lower(trim({c('recorded')})) IN ('yes', 'true', '1')")
-    con.execute(f"""CREATE OR REPLACE TABLE calls AS SELECT CAST({c('call_id')} AS VARCHAR) AS id,
-        trim(CAST({c('agent')} AS VARCHAR)) AS agent, trim(CAST({c('team')} AS VARCHAR)) AS team,
+    # agents and teams as ENUMs (a small integer per call): 10 million calls and their join stay in memory
+    con.execute("DROP TABLE IF EXISTS calls")
+    for name, col in (("lia_access_agent", "agent"), ("lia_access_team", "team")):
+        con.execute(f"DROP TYPE IF EXISTS {name}")
+        con.execute(f"""CREATE TYPE {name} AS ENUM (SELECT DISTINCT v FROM (SELECT trim(CAST({c(col)} AS VARCHAR)) AS v
+                        FROM {src}) WHERE v IS NOT NULL ORDER BY v)""")
+    con.execute(f"""CREATE TABLE calls AS SELECT CAST({c('call_id')} AS VARCHAR) AS id,
+        CAST(trim(CAST({c('agent')} AS VARCHAR)) AS lia_access_agent) AS agent,
+        CAST(trim(CAST({c('team')} AS VARCHAR)) AS lia_access_team) AS team,
         {ts('start')} AS start, {recorded} AS recorded, lower(trim(CAST({c('caller_consent')} AS VARCHAR))) = 'no' AS declined,
         {ts('deleted_at')} AS deleted_at, {ts('consent_withdrawn_at')} AS withdrawn_at FROM {src}""")
     return int(con.execute("SELECT count(*) FROM calls").fetchone()[0])
@@ -131,37 +138,104 @@ def _check(status: str, **info: Any) -> dict[str, Any]:
     return {"status": status, **info}
 
 
-def _day(v: Any) -> date:
-    return v if isinstance(v, date) and not hasattr(v, "hour") else v.date() if hasattr(v, "date") else date.fromisoformat(str(v)[:10])
+_DAY_US = 86_400_000_000
+#: Days are counted from 0001-01-01 so that the integer division in SQL never sees a negative number.
+_BIAS_DAYS = 719_162
+_EPOCH = date(1970, 1, 1)
+
+
+def _offsets(con: Any, tz: str) -> list[tuple[int, int]] | None:
+    """(from epoch microsecond, UTC offset in microseconds) of ``tz`` over the events' time range.
+
+    None when the events span more than a century (the time zone's own rules are then applied per row).
+    """
+    from datetime import datetime, timezone
+    from zoneinfo import ZoneInfo
+
+    zone = ZoneInfo(tz)
+    lo, hi = con.execute("SELECT epoch_us(min(ts)), epoch_us(max(ts)) FROM events").fetchone()
+    if lo is None:
+        return [(0, 0)]
+
+    def off(us: int) -> int:
+        dt = datetime.fromtimestamp(us / 1e6, timezone.utc).astimezone(zone)
+        o = dt.utcoffset()
+        return int(o.total_seconds()) * 1_000_000 if o is not None else 0
+
+    step = 24 * 3600 * 1_000_000  # zones change their offset at most a few times a year, never twice a day
+    if hi - lo > 100 * 366 * step:
+        return None
+    out = [(lo, off(lo))]
+    t = lo
+    while t < hi:
+        nxt = min(t + step, hi)
+        if off(nxt) != out[-1][1]:
+            a, b = t, nxt  # the change lies in (a, b]: bisect to the second
+            while b - a > 1_000_000:
+                m = (a + b) // 2
+                if off(m) == out[-1][1]:
+                    a = m
+                else:
+                    b = m
+            out.append((b, off(b)))
+        t = nxt
+    return out
+
+
+def _day_sql(offsets: list[tuple[int, int]] | None, col: str = "ts") -> str:
+    """SQL: the local calendar day of ``col`` as days since 1970-01-01, without per-row time-zone lookups."""
+    if offsets is None:  # the connection's TimeZone is the analysis's
+        return f"(CAST({col} AS DATE) - DATE '1970-01-01')::INTEGER"
+    us = f"epoch_us({col})"
+    if len(offsets) == 1:
+        o = str(offsets[0][1])
+    else:
+        o = "CASE " + " ".join(f"WHEN {us} < {t} THEN {prev}" for (t, _), (_, prev) in zip(offsets[1:], offsets)) \
+            + f" ELSE {offsets[-1][1]} END"
+    return f"(({us} + {o} + {_BIAS_DAYS * _DAY_US}::BIGINT) // {_DAY_US} - {_BIAS_DAYS})::INTEGER"
+
+
+def _date(days: int) -> date:
+    return _EPOCH + timedelta(days=int(days))
 
 
 def analyse(log: AccessLog, limits: AccessLimits, *, calls: bool = False, tz: str = DEFAULT_TZ) -> AccessReport:
     """Run every check on ``log.con``'s ``events`` (and ``calls`` when ``calls`` is true)."""
+    from zoneinfo import ZoneInfo
+
     con = log.con
     try:
+        ZoneInfo(tz)
         con.execute(f"SET TimeZone = '{_sql_str(tz)}'")
-    except Exception:  # noqa: BLE001 - duckdb raises its own error types
+    except Exception:  # noqa: BLE001 - duckdb and zoneinfo raise their own error types
         raise InputError(f"unknown time zone {tz!r}; expected an IANA name such as Europe/Stockholm", where="--tz") from None
     L = limits
     breaches: list[AccessBreach] = []
     checks: dict[str, dict[str, Any]] = {}
     declared = {r.key: r for r in L.roles}
+    day = _day_sql(_offsets(con, tz))
+    names = dict(con.execute("SELECT role_key, role FROM access_roles").fetchall())
     # -- step 1: one pass over the events, down to users x roles x actions x months x purposes
-    ua = con.execute("""
-        SELECT "user", role_key, any_value(role) AS role, action, strftime(CAST(ts AS DATE), '%Y-%m') AS month,
-               CASE WHEN reason IS NULL THEN NULL ELSE lower(trim(split_part(reason, ':', 1))) END AS purpose,
-               count(*) AS n, CAST(min(ts) AS DATE) AS first, CAST(max(ts) AS DATE) AS last
-        FROM events GROUP BY ALL""").fetchall()
+    ua = con.execute(f"""
+        SELECT "user", role_key, action, strftime(month, '%Y-%m'), purpose, n, first, last FROM (
+            SELECT "user", role_key, action, date_trunc('month', DATE '1970-01-01' + d) AS month, purpose,
+                   count(*) AS n, min(d) AS first, max(d) AS last
+            FROM (SELECT "user", role_key, action, purpose, {day} AS d FROM events) GROUP BY ALL)""").fetchall()
     roles_seen: dict[str, dict[str, Any]] = {}
     per_user: dict[tuple[str, str, str], list[Any]] = {}  # (check, user, role_key) -> [n, first, last]
     users_month: dict[tuple[str, str], set[str]] = {}
     role_month: dict[tuple[str, str, str], int] = {}
+    users_all: set[str] = set()
     first_day, last_day = None, None
-    for user, rk, role, action, month, purpose, n, first, last in ua:
-        r = roles_seen.setdefault(rk, {"role": declared[rk].name if rk in declared else role, "accesses": 0,
+    for user, rk, action, month, purpose, n, first, last in ua:
+        first, last = _date(first), _date(last)
+        if purpose == OTHER_PURPOSE:
+            purpose = ""  # a reason that names no purpose id: not judged, but not missing either
+        r = roles_seen.setdefault(rk, {"role": declared[rk].name if rk in declared else names[rk], "accesses": 0,
                                        "users": set(), "first": first, "last": last, "declared": rk in declared})
         r["accesses"] += n
         r["users"].add(user)
+        users_all.add(user)
         r["first"], r["last"] = min(r["first"], first), max(r["last"], last)
         first_day = first if first_day is None else min(first_day, first)
         last_day = last if last_day is None else max(last_day, last)
@@ -212,13 +286,12 @@ def analyse(log: AccessLog, limits: AccessLimits, *, calls: bool = False, tz: st
     agent_users: list[list[Any]] = []
     overview_calls: dict[str, Any] = {}
     if calls:
-        breaches += _with_calls(con, L, checks, roles_seen, agent_users, overview_calls, tz)
+        breaches += _with_calls(con, L, checks, roles_seen, agent_users, overview_calls, day, tz)
     else:
         for k in _LIFE + ("agent_concentration", "listened_outside_training"):
             checks[k] = _check("no_call_log")
-    users_total = con.execute('SELECT count(DISTINCT "user") FROM events').fetchone()[0]
     overview = {
-        "source": Path(log.source).name, "events": log.rows, "users": int(users_total), "roles": len(roles_seen),
+        "source": Path(log.source).name, "events": log.rows, "users": len(users_all), "roles": len(roles_seen),
         "first_day": first_day.isoformat() if first_day else None,
         "last_day": last_day.isoformat() if last_day else None, "time_zone": tz, **overview_calls,
     }
@@ -238,9 +311,10 @@ def analyse(log: AccessLog, limits: AccessLimits, *, calls: bool = False, tz: st
 def _concentration(con: Any, N: int, days: int, roles_seen: dict, tz: str) -> list[AccessBreach]:
     """Per user and agent, the most distinct recordings first opened within ``days`` calendar-length days.
 
-    DuckDB reduces to one row per user, agent and recording (only pairs with more than N
-    recordings in all); the sliding window then runs in numpy over one sort (a window
-    function over millions of small partitions is several times slower).
+    A window of ``days`` days lies within two consecutive ``days``-long buckets, so only the user
+    and agent pairs with more than N uses in some two neighbouring buckets can breach (a count
+    per user, agent and bucket, over small integers). For those, DuckDB reduces to one row per
+    user, agent and recording, and the sliding window runs in numpy over one sort.
     """
     from datetime import datetime
     from zoneinfo import ZoneInfo
@@ -248,17 +322,23 @@ def _concentration(con: Any, N: int, days: int, roles_seen: dict, tz: str) -> li
     import numpy as np
     import pyarrow.compute as pc
 
+    width = days * _DAY_US
     tbl = con.sql(f"""
-        WITH cand AS (SELECT "user", agent FROM au GROUP BY ALL HAVING sum(recs) > {N})
-        SELECT "user", agent, min(role_key) AS rk, epoch(min(t_first))::BIGINT AS t, sum(n_use)::BIGINT AS n
-        FROM fo SEMI JOIN cand USING ("user", agent) WHERE n_use > 0
-        GROUP BY "user", agent, recording_id""").to_arrow_table()
+        WITH b AS (SELECT "user", agent, epoch_us(ts) // {width} AS k, count(*) AS n FROM j
+                   WHERE use GROUP BY ALL),
+        cand AS (SELECT DISTINCT b."user", b.agent FROM b LEFT JOIN b AS b2
+                 ON b2."user" = b."user" AND b2.agent = b.agent AND b2.k = b.k + 1
+                 WHERE b.n + coalesce(b2.n, 0) > {N})
+        SELECT "user"::VARCHAR AS "user", agent::VARCHAR AS agent, min(role_key)::VARCHAR AS rk,
+               (epoch_us(min(ts)) + 500000) // 1000000 AS t, count(*)::BIGINT AS n
+        FROM j SEMI JOIN cand USING ("user", agent) WHERE use
+        GROUP BY "user", agent, rec""").to_arrow_table()
     if tbl.num_rows == 0:
         return []
     u = pc.dictionary_encode(tbl["user"]).combine_chunks()
     a = pc.dictionary_encode(tbl["agent"]).combine_chunks()
     pair = u.indices.to_numpy().astype(np.int64) * len(a.dictionary) + a.indices.to_numpy()
-    t = tbl["t"].to_numpy()
+    t = tbl["t"].to_numpy()  # seconds, as the window is counted
     n = tbl["n"].to_numpy()
     order = np.lexsort((t, pair))
     pair, t, n = pair[order], t[order], n[order]
@@ -271,8 +351,6 @@ def _concentration(con: Any, N: int, days: int, roles_seen: dict, tz: str) -> li
     hits = np.flatnonzero(k > N)
     if hits.size == 0:
         return []
-    zone = ZoneInfo(tz)
-    out: list[AccessBreach] = []
     best: dict[int, int] = {}
     for i in hits.tolist():  # the first row with the highest count per pair
         p = int(pair[i])
@@ -281,10 +359,13 @@ def _concentration(con: Any, N: int, days: int, roles_seen: dict, tz: str) -> li
     rk = tbl["rk"].to_numpy(zero_copy_only=False)[order]
     uu, aa = u.dictionary.to_pylist(), a.dictionary.to_pylist()
     nd = len(aa)
+    zone = ZoneInfo(tz)
+    out: list[AccessBreach] = []
     for p, i in sorted(best.items()):
         day = lambda s: datetime.fromtimestamp(int(s), zone).date()  # noqa: E731
-        out.append(AccessBreach("agent_concentration", day(t[lo[i]]), day(t[i]), int(k[i]), N,
-                                role=roles_seen[rk[i]]["role"], user=uu[p // nd], agent=aa[p % nd], accesses=int(acc[i])))
+        out.append(AccessBreach("agent_concentration", day(t[lo[i]]), day(t[i]),
+                                int(k[i]), N, role=roles_seen[rk[i]]["role"], user=uu[p // nd], agent=aa[p % nd],
+                                accesses=int(acc[i])))
     return out
 
 
@@ -293,50 +374,51 @@ def _interval(d: Any) -> str:
 
 
 def _with_calls(con: Any, L: AccessLimits, checks: dict, roles_seen: dict, agent_users: list, ov: dict,
-                tz: str) -> list[AccessBreach]:
+                day: str, tz: str) -> list[AccessBreach]:
     out: list[AccessBreach] = []
     la = ", ".join(repr(a) for a in LISTEN_ACTIONS)
-    ret = f"WHEN e.ts > c.start + {_interval(L.retention)} THEN 'after_retention'" if L.retention is not None else ""
-    # the events joined with the calls, reduced at once to users x roles x recordings (few aggregates: each
-    # FILTER aggregate costs a pass's worth of work at this size)
-    con.execute(f"""CREATE OR REPLACE TEMP TABLE fo AS
-        SELECT e."user", e.role_key, e.recording_id, any_value(c.agent) AS agent, any_value(c.team) AS team,
-               bool_or(c.id IS NULL) AS unknown, count(*) AS n,
-               count(*) FILTER (WHERE e.action IN ({la})) AS n_use,
-               min(e.ts) FILTER (WHERE e.action IN ({la})) AS t_first
-        FROM events e LEFT JOIN calls c ON e.recording_id = c.id GROUP BY e."user", e.role_key, e.recording_id""")
-    unknown, = con.execute("SELECT coalesce(sum(n) FILTER (WHERE unknown), 0) FROM fo").fetchone()
+    if L.retention is not None:
+        d = L.retention
+        # a cheap bound first (a month is at least 28 days; two days' margin for daylight saving), then the
+        # calendar arithmetic in the time zone only for the events near or past the end
+        bound = max(0, d.years * 365 + d.months * 28 + d.days - 2) * _DAY_US
+        ret = (f"WHEN epoch_us(e.ts) - epoch_us(c.start) > {bound} AND e.ts > c.start + {_interval(d)} "
+               f"THEN {_LIFE.index('after_retention') + 1}")
+    else:
+        ret = ""
+    life = {k: _LIFE.index(k) + 1 for k in _LIFE}
+    # the one join of events and calls: a narrow table of small integers (ENUMs, the call's row id, the
+    # lifecycle breach if any), from which every check below counts
+    con.execute(f"""CREATE OR REPLACE TEMP TABLE j AS
+        SELECT e."user", e.role_key, e.action IN ({la}) AS use, e.action, e.ts, c.rowid AS rec, c.agent, c.team,
+            CASE WHEN c.id IS NULL OR e.action = 'delete' THEN 0
+                 WHEN c.declined THEN {life['declined_caller']}
+                 WHEN NOT c.recorded THEN {life['not_recorded']}
+                 WHEN e.ts > c.deleted_at THEN {life['after_deletion']}
+                 WHEN e.ts > c.withdrawn_at THEN {life['after_withdrawal']}
+                 {ret} ELSE 0 END::UTINYINT AS life
+        FROM events e LEFT JOIN calls c ON e.recording_id = c.id""")
+    unknown, = con.execute("SELECT count(*) FILTER (WHERE rec IS NULL) FROM j").fetchone()
     ov["calls_in_log"] = int(con.execute("SELECT count(*) FROM calls").fetchone()[0])
     ov["events_without_call"] = int(unknown)
     for k in _LIFE:
         checks[k] = _check("checked", limit=0)
     if L.retention is None:
         checks["after_retention"] = _check("not_declared", question="retention.period")
-    # recordings that should not exist or should be gone: one pass, only the offending events leave it
+    # recordings that should not exist or should be gone: only the offending events are counted
     rows = con.execute(f"""
-        WITH j AS (SELECT e."user", e.role_key, e.ts, c.agent,
-            CASE WHEN e.action = 'delete' OR c.id IS NULL THEN NULL
-                 WHEN c.declined THEN 'declined_caller'
-                 WHEN NOT c.recorded THEN 'not_recorded'
-                 WHEN e.ts > c.deleted_at THEN 'after_deletion'
-                 WHEN e.ts > c.withdrawn_at THEN 'after_withdrawal'
-                 {ret} END AS life
-            FROM events e LEFT JOIN calls c ON e.recording_id = c.id)
-        SELECT life, "user", role_key, count(*), CAST(min(ts) AS DATE), CAST(max(ts) AS DATE),
-               count(DISTINCT agent), any_value(agent)
-        FROM j WHERE life IS NOT NULL GROUP BY ALL""").fetchall()
-    for life, user, rk, n, first, last, n_agents, agent in rows:
-        out.append(AccessBreach(life, first, last, n, 0, role=roles_seen[rk]["role"], user=user,
+        SELECT life, "user", role_key, count(*), min({day}), max({day}), count(DISTINCT agent), any_value(agent)
+        FROM j WHERE life > 0 GROUP BY ALL""").fetchall()
+    for lf, user, rk, n, first, last, n_agents, agent in rows:
+        out.append(AccessBreach(_LIFE[lf - 1], _date(first), _date(last), n, 0, role=roles_seen[rk]["role"], user=user,
                                 agent=agent if n_agents == 1 else None, accesses=int(n)))
     # who opened which agent's recordings
-    con.execute("""CREATE OR REPLACE TEMP TABLE au AS SELECT agent, any_value(team) AS team, "user", role_key,
-            count(*) AS recs, sum(n_use) AS n FROM fo WHERE agent IS NOT NULL AND n_use > 0
-            GROUP BY agent, "user", role_key""")
-    for agent, team, user, rk, recs, n in con.execute(
-            'SELECT * FROM au ORDER BY agent, "user", role_key').fetchall():
+    for agent, team, user, rk, recs, n in con.execute("""
+            SELECT agent, any_value(team), "user", role_key, count(DISTINCT rec), count(*) FROM j
+            WHERE use AND agent IS NOT NULL GROUP BY agent, "user", role_key
+            ORDER BY agent::VARCHAR, "user"::VARCHAR, role_key::VARCHAR""").fetchall():
         agent_users.append([agent, team, user, roles_seen[rk]["role"], int(recs), int(n)])
-    # one user, many recordings of one agent in a short time: only pairs with more than N recordings in all
-    # can breach; for those, a window over the first opening of each recording
+    # one user, many recordings of one agent in a short time
     if L.max_recordings_per_agent is not None and L.agent_window_days is not None:
         N = int(L.max_recordings_per_agent)
         checks["agent_concentration"] = _check("checked", limit=N, days=L.agent_window_days)
@@ -354,21 +436,46 @@ def _with_calls(con: Any, L: AccessLimits, checks: dict, roles_seen: dict, agent
         checks["listened_outside_training"] = _check("not_declared", question="periods.training_periods")
     else:
         checks["listened_outside_training"] = _check("checked", limit=0, roles=[r.name for r in L.roles if r.training_periods_only])
-        con.execute("CREATE OR REPLACE TEMP TABLE tp (g VARCHAR, s DATE, e DATE)")
-        con.executemany("INSERT INTO tp VALUES (?, ?, ?)",
-                        [[p.group.strip().lower(), p.start, p.end] for p in L.training_periods])
-        tr = ", ".join(f"'{_sql_str(k)}'" for k in troles)
-        rows = con.execute(f"""
-            WITH x AS (SELECT e."user", e.role_key, c.agent, c.team, CAST(e.ts AS DATE) AS d
-                       FROM events e JOIN calls c ON e.recording_id = c.id
-                       WHERE e.role_key IN ({tr}) AND e.action IN ({la}))
-            SELECT "user", role_key, agent, count(*), min(d), max(d) FROM x
-            WHERE NOT EXISTS (SELECT 1 FROM tp WHERE (tp.g IN ('*', 'all') OR tp.g = lower(x.team) OR tp.g = lower(x.agent))
-                              AND x.d BETWEEN tp.s AND tp.e)
-            GROUP BY ALL""").fetchall()
-        for user, rk, agent, n, d0, d1 in rows:
-            out.append(AccessBreach("listened_outside_training", d0, d1, n, 0, role=roles_seen[rk]["role"], user=user,
-                                    agent=agent, accesses=n))
-    con.execute("DROP TABLE IF EXISTS fo")
-    con.execute("DROP TABLE IF EXISTS au")
+        out += _outside_training(con, L, troles, roles_seen, day)
+    con.execute("DROP TABLE IF EXISTS j")
     return out
+
+
+def _outside_training(con: Any, L: AccessLimits, troles: list[str], roles_seen: dict, day: str) -> list[AccessBreach]:
+    """Uses by training-only roles on a day outside every training period of the agent's team (or the agent).
+
+    The uses are first counted per user, role, agent, team and day (few rows); the periods become one row
+    per group and day, so "inside a period" is three equality joins (everyone, the team, the agent).
+    """
+    star: set[int] = set()
+    per_group: set[tuple[str, int]] = set()
+    for p in L.training_periods:
+        g = p.group.strip().lower()
+        d0, d1 = (p.start - _EPOCH).days, (p.end - _EPOCH).days
+        if g in ("*", "all"):
+            star.update(range(d0, d1 + 1))
+        else:
+            per_group.update((g, d) for d in range(d0, d1 + 1))
+    con.execute("CREATE OR REPLACE TEMP TABLE tp_day (g VARCHAR, d INTEGER)")
+    con.execute("CREATE OR REPLACE TEMP TABLE tp_star (d INTEGER)")
+    if per_group:
+        con.execute("INSERT INTO tp_day SELECT unnest(?::VARCHAR[]), unnest(?::INTEGER[])",
+                    [[g for g, _ in per_group], [d for _, d in per_group]])
+    if star:
+        con.execute("INSERT INTO tp_star SELECT unnest(?::INTEGER[])", [sorted(star)])
+    codes = ", ".join(f"'{_sql_str(k)}'" for k in troles if k in roles_seen)
+    if not codes:
+        return []
+    rows = con.execute(f"""
+        WITH x AS (SELECT "user", role_key, agent, team, {day} AS d, count(*) AS n FROM j
+                   WHERE use AND agent IS NOT NULL AND role_key IN ({codes}) GROUP BY ALL),
+        y AS (SELECT *, lower(team::VARCHAR) AS tk, lower(agent::VARCHAR) AS ak FROM x
+              ANTI JOIN tp_star s ON s.d = x.d)
+        SELECT "user", role_key, agent, sum(n)::BIGINT, min(d), max(d) FROM y
+        WHERE NOT EXISTS (SELECT 1 FROM tp_day t WHERE t.g = y.tk AND t.d = y.d)
+          AND NOT EXISTS (SELECT 1 FROM tp_day t WHERE t.g = y.ak AND t.d = y.d)
+        GROUP BY ALL""").fetchall()
+    con.execute("DROP TABLE IF EXISTS tp_day")
+    con.execute("DROP TABLE IF EXISTS tp_star")
+    return [AccessBreach("listened_outside_training", _date(d0), _date(d1), n, 0, role=roles_seen[rk]["role"],
+                         user=user, agent=agent, accesses=n) for user, rk, agent, n, d0, d1 in rows]

@@ -85,11 +85,11 @@ def breaches_html(report: Any, lang: str = "en") -> str:
     rows = []
     for b in report.breaches:
         d = b.to_dict()
-        unit = t("access", "unit_" + b.unit, lang)
+        unit = lambda n, u=b.unit: t("access", "unit_" + u, lang, n=n)  # noqa: E731 - "1 access", "2 accesses"
         per = d["period"]
         cells = [t("access", "kind_" + b.kind, lang), ", ".join(x for x in (b.user, b.role) if x), b.agent or "—",
                  per["start"] if per["start"] == per["end"] else f"{per['start']} – {per['end']}",
-                 f"{d['value']} {unit}", f"{d['limit']} {unit}"]
+                 f"{d['value']} {unit(d['value'])}", f"{d['limit']} {unit(d['limit'])}"]
         rows.append("<tr>" + "".join(f"<td style='padding:2px 8px'>{_e(c)}</td>" for c in cells) + "</tr>")
     return f"<table class='lia-access-breaches'><thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
 

@@ -1,4 +1,4 @@
-"""Import of a recording platform's access log (CSV or Parquet) into DuckDB.
+"""Import of a recording platform's access log (CSV, Parquet, or a folder of Parquet files) into DuckDB.
 
 One row per access event. Columns (names case-insensitive, extra columns ignored):
 
@@ -18,7 +18,12 @@ with a memory limit: a file of any size is read in bounded memory. Every problem
 is collected per column (count, the first ten with their line and value, and
 what was expected) and the file is refused as a whole when anything is wrong.
 CSV places are line numbers as an editor counts them (header = line 1, quoted
-line breaks counted); Parquet places are row numbers (first data row = row 1).
+line breaks counted); Parquet places are row numbers (first data row = row 1); in a
+folder of Parquet files (one log, files in name order) a place is a file and a row.
+
+The file is read twice and never held whole: one pass counts the problems, one writes
+the validated events as a narrow table of small integers (ENUMs), so 20 million events
+take about 600 MB of DuckDB's memory.
 """
 
 from __future__ import annotations
@@ -34,7 +39,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import InputError
-from .limits import ACTIONS
+from .limits import ACTIONS, PURPOSES
 
 __all__ = ["COLUMNS", "OPTIONAL", "AccessLog", "read_access_log", "connect", "MAX_LINE"]
 
@@ -83,10 +88,14 @@ def _ident(s: str) -> str:
 
 @dataclass
 class AccessLog:
-    """A validated access log: the DuckDB table ``events`` on ``con``.
+    """A validated access log: the DuckDB tables ``events`` and ``access_roles`` on ``con``.
 
-    ``events`` has ``recording_id``, ``user``, ``role`` (trimmed), ``role_key`` (lower case),
-    ``action`` (lower case), ``ts`` (TIMESTAMPTZ, the ``at`` column) and ``reason`` (NULL when empty).
+    ``events`` has ``recording_id`` (trimmed text), ``ts`` (TIMESTAMPTZ, the ``at`` column) and,
+    as ENUMs (a small integer per row, so millions of events stay within the memory limit),
+    ``user`` (trimmed), ``role_key`` (trimmed, lower case), ``action`` (lower case) and
+    ``purpose``: the purpose id a ``reason`` starts with, ``OTHER_PURPOSE`` for a reason that
+    names none, NULL for no reason. ``access_roles`` maps each ``role_key`` to the role as
+    written in the log.
     """
 
     source: str
@@ -102,7 +111,7 @@ class AccessLog:
     def close(self) -> None:
         """Drop the table and remove the temporary folder (the connection stays the caller's)."""
         try:
-            self.con.execute("DROP TABLE IF EXISTS events")
+            _drop(self.con)
         except Exception:  # noqa: BLE001 - closing never fails the caller
             pass
         if self.tmp:
@@ -111,32 +120,51 @@ class AccessLog:
 
 
 def read_access_log(path: str | Path, con: Any = None, *, memory_limit: str = "2GB", threads: int = 2) -> AccessLog:
-    """Read and validate a CSV or Parquet access log into ``con`` (a new bounded connection if None).
+    """Read and validate a CSV or Parquet access log, or a folder of Parquet files, into ``con``.
 
-    Raises :class:`~lia.errors.InputError` listing every problem (file, line or row,
-    column, value, what was expected); nothing is kept when anything is wrong.
+    ``con`` is a new bounded connection if None. A folder's ``*.parquet`` files (in name order)
+    are one log; a place in it is named by file and row. Raises :class:`~lia.errors.InputError`
+    listing every problem (file, line or row, column, value, what was expected); nothing is
+    kept when anything is wrong.
     """
     p = Path(path)
     try:
         st = os.stat(p)
     except OSError:
-        raise InputError("the access log does not exist (expected a CSV or Parquet file)", file=p) from None
-    if not stat.S_ISREG(st.st_mode):
-        kind = ("a folder" if stat.S_ISDIR(st.st_mode) else "a named pipe (FIFO)" if stat.S_ISFIFO(st.st_mode)
+        raise InputError("the access log does not exist (expected a CSV or Parquet file, or a folder of Parquet "
+                         "files)", file=p) from None
+    files: list[Path] | None = None
+    if stat.S_ISDIR(st.st_mode):
+        files = _parquet_folder(p)
+    elif not stat.S_ISREG(st.st_mode):
+        kind = ("a named pipe (FIFO)" if stat.S_ISFIFO(st.st_mode)
                 else "a device" if stat.S_ISCHR(st.st_mode) or stat.S_ISBLK(st.st_mode) else "not a regular file")
         raise InputError(f"is {kind}, not a file; expected a CSV or Parquet access log saved as a regular file", file=p)
-    with open(p, "rb") as f:
-        head = f.read(65536)
-    if st.st_size == 0 or not head.strip():
-        raise InputError("the file is empty; expected a CSV file whose first line names the columns "
-                         + ", ".join(COLUMNS) + " (and optionally reason), or a Parquet file with those columns", file=p)
+    head = b"PAR1"
+    if files is None:
+        with open(p, "rb") as f:
+            head = f.read(65536)
+        if st.st_size == 0 or not head.strip():
+            raise InputError("the file is empty; expected a CSV file whose first line names the columns "
+                             + ", ".join(COLUMNS) + " (and optionally reason), or a Parquet file with those columns",
+                             file=p)
     tmp = tempfile.mkdtemp(prefix="lia-access-")
     own = con is None
     if own:
         con = connect(memory_limit, threads, temp_dir=os.path.join(tmp, "spill"))
+    fmt = "parquet"
     try:
-        if head[:4] == b"PAR1":
-            parquet, fmt, cols, delim = str(p), "parquet", _parquet_columns(p), None
+        if files is not None:
+            cols = _folder_columns(files)
+            names = [str(f) for f in files]
+            src = (f"(SELECT *, (list_position({_sql_list(names)}, filename)::BIGINT << {_FILE_SHIFT}) "
+                   f"+ file_row_number + 1 AS __lia_rn FROM read_parquet({_sql_list(names)}, file_row_number = true, "
+                   "filename = true, union_by_name = true))")
+            label = lambda rows: _folder_labels(files, rows)  # noqa: E731
+        elif head[:4] == b"PAR1":
+            cols = _parquet_columns(p)
+            src = (f"(SELECT *, file_row_number + 1 AS __lia_rn FROM read_parquet('{_sql_str(str(p))}', "
+                   "file_row_number = true))")
             label = _row_labels
         else:
             if p.suffix.lower() in (".parquet", ".pq"):
@@ -148,11 +176,13 @@ def read_access_log(path: str | Path, con: Any = None, *, memory_limit: str = "2
             _csv_to_parquet(p, delim, cols, parquet)
             fmt = "csv"
             cols = {c: c for c in cols}  # the temporary file uses the documented names
+            src = (f"(SELECT *, file_row_number + 1 AS __lia_rn FROM read_parquet('{_sql_str(parquet)}', "
+                   "file_row_number = true))")
             label = lambda rows: _csv_lines(p, delim, rows)  # noqa: E731
-        n = _load(con, parquet, cols, str(p), fmt, label)
+        n = _load(con, src, cols, str(p), label)
     except BaseException:
         try:
-            con.execute("DROP TABLE IF EXISTS events")
+            _drop(con)
         except Exception:  # noqa: BLE001
             pass
         shutil.rmtree(tmp, ignore_errors=True)
@@ -162,7 +192,8 @@ def read_access_log(path: str | Path, con: Any = None, *, memory_limit: str = "2
             os.unlink(os.path.join(tmp, "log.parquet"))
         except OSError:
             pass
-    return AccessLog(source=str(p), format=fmt, rows=n, con=con, tmp=tmp, meta={"own_connection": own})
+    return AccessLog(source=str(p), format=fmt, rows=n, con=con, tmp=tmp,
+                     meta={"own_connection": own, **({"files": len(files)} if files is not None else {})})
 
 
 # -- columns and CSV ---------------------------------------------------------------------------
@@ -320,6 +351,52 @@ def _row_labels(rows: list[int]) -> dict[int, str]:
     return {r: f"row {r}" for r in rows}
 
 
+# -- a folder of Parquet files -----------------------------------------------------------------
+
+#: A row of a folder's log is numbered (file number << _FILE_SHIFT) + row in that file.
+_FILE_SHIFT = 40
+
+
+def _sql_list(items: list[str]) -> str:
+    return "[" + ", ".join(f"'{_sql_str(i)}'" for i in items) + "]"
+
+
+def _parquet_folder(p: Path) -> list[Path]:
+    try:
+        files = sorted(f for f in p.iterdir() if f.suffix.lower() in (".parquet", ".pq") and f.is_file())
+    except OSError as e:
+        raise InputError(f"is a folder that cannot be listed ({e.strerror}); expected a folder of Parquet files",
+                         file=p) from None
+    if not files:
+        raise InputError("is a folder without Parquet files (*.parquet); expected a CSV or Parquet access log, "
+                         "or a folder of Parquet files that together are one log", file=p)
+    return files
+
+
+def _folder_columns(files: list[Path]) -> dict[str, str]:
+    """Every file has the access-log columns with acceptable types, named alike (case included)."""
+    first = None
+    for f in files:
+        with open(f, "rb") as fh:
+            if fh.read(4) != b"PAR1":
+                raise InputError("does not start with the Parquet marker PAR1; the file may be truncated or "
+                                 "damaged; expected every *.parquet file in the folder to be a Parquet file", file=f)
+        cols = _parquet_columns(f)
+        if first is None:
+            first = (f, cols)
+        elif cols != first[1]:
+            diff = ", ".join(f"{cols.get(c)!r} (not {first[1].get(c)!r})" for c in first[1] if cols.get(c) != first[1].get(c))
+            raise InputError(f"names its columns differently from {first[0].name}: {diff}; expected every file "
+                             "of the folder to have the same column names", file=f)
+    assert first is not None
+    return first[1]
+
+
+def _folder_labels(files: list[Path], rows: list[int]) -> dict[int, str]:
+    mask = (1 << _FILE_SHIFT) - 1
+    return {r: f"{files[(r >> _FILE_SHIFT) - 1].name} row {r & mask}" for r in rows}
+
+
 # -- Parquet -----------------------------------------------------------------------------------
 
 def _parquet_columns(p: Path) -> dict[str, str]:
@@ -353,10 +430,28 @@ def _parquet_columns(p: Path) -> dict[str, str]:
 
 # -- validation in SQL -------------------------------------------------------------------------
 
-def _load(con: Any, parquet: str, cols: dict[str, str], source: str, fmt: str, label: Any) -> int:
+#: The compact ``events`` table's column types: ENUMs (one small integer per row) for the few
+#: distinct users, roles, actions and purposes, so 20 million events fit DuckDB's memory limit.
+_ENUMS = ("lia_access_user", "lia_access_role", "lia_access_action", "lia_access_purpose")
+#: The purpose of a reason that does not start with a known purpose id (never judged).
+OTHER_PURPOSE = "~"
+
+
+def _drop(con: Any) -> None:
+    con.execute("DROP TABLE IF EXISTS events")
+    con.execute("DROP TABLE IF EXISTS access_roles")
+    for e in _ENUMS:
+        con.execute(f"DROP TYPE IF EXISTS {e}")
+
+
+def _load(con: Any, src: str, cols: dict[str, str], source: str, label: Any) -> int:
+    """Validate ``src`` (a SQL source with the raw columns and ``__lia_rn``) and load it into ``events``.
+
+    Two passes over the file: one counts every problem (and collects the distinct users and
+    roles), one writes the compact typed table. Nothing is kept when anything is wrong.
+    """
     import duckdb
 
-    src = f"read_parquet('{_sql_str(parquet)}', file_row_number = true)"
     try:
         types = dict(con.execute(f"SELECT column_name, column_type FROM (DESCRIBE SELECT * FROM {src})").fetchall())
     except duckdb.Error as e:
@@ -373,15 +468,10 @@ def _load(con: Any, parquet: str, cols: dict[str, str], source: str, fmt: str, l
     at_expr = (f"{raw('at')}::TIMESTAMPTZ" if at_t.startswith("TIMESTAMP")
                else f"CASE WHEN regexp_full_match({txt('at')}, '{_TS_RE}') THEN try_cast({txt('at')} AS TIMESTAMPTZ) END")
     reason = f"nullif({txt('reason')}, '')" if "reason" in cols else "NULL::VARCHAR"
-    # one pass over the file: the typed table, every value trimmed; problems are counted on it afterwards
-    try:
-        con.execute(f"""CREATE OR REPLACE TABLE events AS SELECT file_row_number + 1 AS rn,
-            {txt('event_id')} AS event_id, {txt('recording_id')} AS recording_id, {txt('user')} AS "user",
-            {txt('role')} AS role, lower({txt('role')}) AS role_key, lower({txt('action')}) AS action,
-            {at_expr} AS ts, {reason} AS reason FROM {src}""")
-    except duckdb.Error as e:
-        raise InputError(f"could not be read ({str(e).splitlines()[0]}); the file may be truncated or damaged",
-                         file=source) from None
+    # every value trimmed, as the checks see it
+    typed = (f"""(SELECT __lia_rn AS rn, {txt('event_id')} AS event_id, {txt('recording_id')} AS recording_id,
+            {txt('user')} AS "user", {txt('role')} AS role, lower({txt('action')}) AS action, {at_expr} AS ts,
+            {reason} AS reason FROM {src})""")
     flags = {
         **{c: f"coalesce({_ident(c)}, '') = '' OR length({_ident(c)}) > {MAX_FIELD}"
            for c in ("event_id", "recording_id", "user", "role")},
@@ -390,30 +480,52 @@ def _load(con: Any, parquet: str, cols: dict[str, str], source: str, fmt: str, l
     }
     if "reason" in cols:
         flags["reason"] = f"length(reason) > {MAX_FIELD}"
-    counts = con.execute("SELECT count(*), " + ", ".join(f"count_if({f})" for f in flags.values())
-                         + ", count(DISTINCT hash(event_id)) FROM events").fetchone()
+    try:
+        counts = con.execute("SELECT count(*), " + ", ".join(f"count_if({f})" for f in flags.values())
+                             + ", count(DISTINCT hash(event_id)), "
+                             # the users and roles for the ENUMs (used only when no value is bad)
+                             "list(DISTINCT \"user\"), list(DISTINCT role) "
+                             f"FROM {typed}").fetchone()
+    except duckdb.Error as e:
+        raise InputError(f"could not be read ({str(e).splitlines()[0]}); the file may be truncated or damaged",
+                         file=source) from None
     n = int(counts[0])
     if n == 0:
-        con.execute("DROP TABLE events")
         raise InputError("has a header but no access events; expected one row per access event", file=source)
     problems: list[tuple[str, int, list[tuple[int, Any]], str]] = []
-    for (c, f), k in zip(flags.items(), counts[1:-1]):
+    for (c, f), k in zip(flags.items(), counts[1:1 + len(flags)]):
         if k:
-            rns = [r for (r,) in con.execute(f"SELECT rn FROM events WHERE {f} ORDER BY rn LIMIT {_SHOW}").fetchall()]
-            vals = dict(con.execute(f"SELECT file_row_number + 1, CAST({raw(c)} AS VARCHAR) FROM {src} "
-                                    f"WHERE file_row_number + 1 IN ({', '.join(map(str, rns))})").fetchall())
+            rns = [r for (r,) in con.execute(f"SELECT rn FROM {typed} WHERE {f} ORDER BY rn LIMIT {_SHOW}").fetchall()]
+            vals = dict(con.execute(f"SELECT __lia_rn, CAST({raw(c)} AS VARCHAR) FROM {src} "
+                                    f"WHERE __lia_rn IN ({', '.join(map(str, rns))})").fetchall())
             what = " (empty or too long)" if c in ("event_id", "recording_id", "user", "role") else ""
             problems.append((c, int(k), [(r, vals.get(r)) for r in rns], what))
     dups: list[tuple[Any, list[int]]] = []
     n_dup = 0
-    if not any(p[0] == "event_id" for p in problems) and int(counts[-1]) < n:  # equal hashes: compare exactly
-        n_dup = con.execute("SELECT count(*) - count(DISTINCT event_id) FROM events").fetchone()[0]
+    if not any(p[0] == "event_id" for p in problems) and int(counts[1 + len(flags)]) < n:  # equal hashes: compare exactly
+        n_dup = con.execute(f"SELECT count(*) - count(DISTINCT event_id) FROM {typed}").fetchone()[0]
         if n_dup:
             dups = con.execute(f"""SELECT event_id, rns FROM (SELECT event_id, list(rn ORDER BY rn) AS rns,
-                    min(rn) AS first FROM events GROUP BY 1 HAVING count(*) > 1) ORDER BY first LIMIT {_SHOW}""").fetchall()
+                    min(rn) AS first FROM {typed} GROUP BY 1 HAVING count(*) > 1) ORDER BY first LIMIT {_SHOW}""").fetchall()
     if problems or dups:
-        con.execute("DROP TABLE events")
-        raise _report(problems, dups, int(n_dup), source, label, n, con)
+        raise _report(problems, dups, int(n_dup), source, label, n)
+    users, roles = counts[-2], counts[-1]
+    _drop(con)
+    con.execute("CREATE TABLE access_roles AS SELECT lower(r) AS role_key, min(r) AS role FROM unnest(?::VARCHAR[]) t(r) GROUP BY 1",
+                [roles])
+    con.execute("CREATE TEMP TABLE __lia_users AS SELECT unnest(?::VARCHAR[]) AS v", [users])
+    con.execute(f"CREATE TYPE {_ENUMS[0]} AS ENUM (SELECT v FROM __lia_users ORDER BY v)")
+    con.execute("DROP TABLE __lia_users")
+    con.execute(f"CREATE TYPE {_ENUMS[1]} AS ENUM (SELECT role_key FROM access_roles ORDER BY role_key)")
+    con.execute(f"CREATE TYPE {_ENUMS[2]} AS ENUM ({', '.join(repr(a) for a in ACTIONS)})")
+    con.execute(f"CREATE TYPE {_ENUMS[3]} AS ENUM ({', '.join(repr(a) for a in PURPOSES + (OTHER_PURPOSE,))})")
+    purpose = "lower(trim(split_part(reason, ':', 1)))"
+    con.execute(f"""CREATE TABLE events AS SELECT recording_id, ts,
+        CAST("user" AS {_ENUMS[0]}) AS "user", CAST(lower(role) AS {_ENUMS[1]}) AS role_key,
+        CAST(action AS {_ENUMS[2]}) AS action,
+        CASE WHEN reason IS NOT NULL THEN coalesce(TRY_CAST({purpose} AS {_ENUMS[3]}),
+                                                   '{OTHER_PURPOSE}'::{_ENUMS[3]}) END AS purpose
+        FROM {typed}""")
     return n
 
 
@@ -423,7 +535,7 @@ def _short(v: Any) -> str:
 
 
 def _report(problems: list[tuple[str, int, list[tuple[int, Any]], str]], dups: list[tuple[Any, list[int]]],
-            n_dup: int, source: str, label: Any, n: int, con: Any) -> InputError:
+            n_dup: int, source: str, label: Any, n: int) -> InputError:
     rows = sorted({int(r) for _, _, shown, _ in problems for r, _ in shown}
                   | {int(r) for _, rns in dups for r in rns[:_SHOW]})
     names = label(rows)

@@ -106,5 +106,5 @@ def format_report(report, aid: str, version: int, lang: str = "en") -> str:
             who = ", ".join(x for x in (b.user, b.role, b.agent and f"agent {b.agent}") if x)
             lines.append("  - " + t("access", "breach_line", lang, kind=t("access", "kind_" + b.kind, lang), who=who,
                                     start=d["period"]["start"], end=d["period"]["end"], value=d["value"],
-                                    unit=t("access", "unit_" + b.unit, lang), limit=d["limit"]))
+                                    unit=t("access", "unit_" + b.unit, lang, n=d["value"]), limit=d["limit"]))
     return "\n".join(lines)

@@ -1,0 +1,446 @@
+"""Import of a recording platform's access log (CSV or Parquet) into DuckDB.
+
+One row per access event. Columns (names case-insensitive, extra columns ignored):
+
+=============  ==================================================================
+event_id       unique id of the event (text or integer)
+recording_id   the call's ``call_id`` in the call log
+user           pseudonymous id of the person (never a name)
+role           the role the platform granted, matched against ``access.roles``
+action         listen, download, export, share, view_transcript or delete
+at             ISO 8601 timestamp with a UTC offset or Z
+reason         optional: why; may start with a purpose id (``training: session 12``)
+=============  ==================================================================
+
+Validation runs as SQL over the file (a CSV is first streamed into a temporary
+Parquet file in order, so every row keeps its number), in a DuckDB connection
+with a memory limit: a file of any size is read in bounded memory. Every problem
+is collected per column (count, the first ten with their line and value, and
+what was expected) and the file is refused as a whole when anything is wrong.
+CSV places are line numbers as an editor counts them (header = line 1, quoted
+line breaks counted); Parquet places are row numbers (first data row = row 1).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+import shutil
+import stat
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from lia.errors import InputError
+from lia.access.limits import ACTIONS
+
+__all__ = ["COLUMNS", "OPTIONAL", "AccessLog", "read_access_log", "connect", "MAX_LINE"]
+
+COLUMNS = ("event_id", "recording_id", "user", "role", "action", "at")
+OPTIONAL = ("reason",)
+MAX_FIELD = 1000
+#: A longer CSV line is refused (a hostile or broken file), as for call logs.
+MAX_LINE = 16 << 20
+_SHOW = 10
+_TS_RE = r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?([Zz]|[+-]\d{2}(:?\d{2})?)$"
+_EXPECT = {
+    "event_id": "a non-empty event id, unique in the file",
+    "recording_id": "a non-empty recording id (the call's call_id in the call log)",
+    "user": "a non-empty pseudonymous user id such as U0042",
+    "role": "a non-empty role name, as declared in the assessment (access.roles)",
+    "action": "one of " + ", ".join(ACTIONS),
+    "at": "an ISO 8601 timestamp with a UTC offset, e.g. 2025-03-03T09:15:00+01:00 or 2025-03-03T08:15:00Z",
+    "reason": f"empty, or a text of at most {MAX_FIELD} characters",
+}
+_TYPE_EXPECT = {
+    "event_id": "text or integer", "recording_id": "text or integer", "user": "text or integer",
+    "role": "text", "action": "text", "at": "timestamp with time zone, or ISO 8601 text", "reason": "text",
+}
+
+
+def connect(memory_limit: str = "2GB", threads: int = 2, temp_dir: str | None = None) -> Any:
+    """A DuckDB connection with bounded memory and threads (spills to ``temp_dir`` beyond the limit)."""
+    import duckdb
+
+    con = duckdb.connect(config={"memory_limit": memory_limit, "threads": threads,
+                                 "preserve_insertion_order": False})
+    if temp_dir:
+        con.execute(f"SET temp_directory = '{_sql_str(temp_dir)}'")
+    con.execute("SET TimeZone = 'UTC'")
+    con.execute("SET enable_progress_bar = false")
+    return con
+
+
+def _sql_str(s: str) -> str:
+    return str(s).replace("'", "''")
+
+
+def _ident(s: str) -> str:
+    return '"' + str(s).replace('"', '""') + '"'
+
+
+@dataclass
+class AccessLog:
+    """A validated access log: the DuckDB table ``events`` on ``con``.
+
+    ``events`` has ``recording_id``, ``user``, ``role`` (trimmed), ``role_key`` (lower case),
+    ``action`` (lower case), ``ts`` (TIMESTAMPTZ, the ``at`` column) and ``reason`` (NULL when empty).
+    """
+
+    source: str
+    format: str
+    rows: int
+    con: Any
+    tmp: str | None = None
+    meta: dict[str, Any] = field(default_factory=dict)
+
+    def __len__(self) -> int:
+        return self.rows
+
+    def close(self) -> None:
+        """Drop the table and remove the temporary folder (the connection stays the caller's)."""
+        try:
+            self.con.execute("DROP TABLE IF EXISTS events")
+        except Exception:  # noqa: BLE001 - closing never fails the caller
+            pass
+        if self.tmp:
+            shutil.rmtree(self.tmp, ignore_errors=True)
+            self.tmp = None
+
+
+def read_access_log(path: str | Path, con: Any = None, *, memory_limit: str = "2GB", threads: int = 2) -> AccessLog:
+    """Read and validate a CSV or Parquet access log into ``con`` (a new bounded connection if None).
+
+    Raises :class:`~lia.errors.InputError` listing every problem (file, line or row,
+    column, value, what was expected); nothing is kept when anything is wrong.
+    """
+    p = Path(path)
+    try:
+        st = os.stat(p)
+    except OSError:
+        raise InputError("the access log does not exist (expected a CSV or Parquet file)", file=p) from None
+    if not stat.S_ISREG(st.st_mode):
+        kind = ("a folder" if stat.S_ISDIR(st.st_mode) else "a named pipe (FIFO)" if stat.S_ISFIFO(st.st_mode)
+                else "a device" if stat.S_ISCHR(st.st_mode) or stat.S_ISBLK(st.st_mode) else "not a regular file")
+        raise InputError(f"is {kind}, not a file; expected a CSV or Parquet access log saved as a regular file", file=p)
+    with open(p, "rb") as f:
+        head = f.read(65536)
+    if st.st_size == 0 or not head.strip():
+        raise InputError("the file is empty; expected a CSV file whose first line names the columns "
+                         + ", ".join(COLUMNS) + " (and optionally reason), or a Parquet file with those columns", file=p)
+    tmp = tempfile.mkdtemp(prefix="lia-access-")
+    own = con is None
+    if own:
+        con = connect(memory_limit, threads, temp_dir=os.path.join(tmp, "spill"))
+    try:
+        if head[:4] == b"PAR1":
+            parquet, fmt, cols, delim = str(p), "parquet", _parquet_columns(p), None
+            label = _row_labels
+        else:
+            if p.suffix.lower() in (".parquet", ".pq"):
+                raise InputError("is named like a Parquet file but does not start with the Parquet marker PAR1; "
+                                 "the file may be truncated or damaged; expected a Parquet file or a CSV text file",
+                                 file=p)
+            cols, delim = _csv_header(p, head)
+            parquet = os.path.join(tmp, "log.parquet")
+            _csv_to_parquet(p, delim, cols, parquet)
+            fmt = "csv"
+            cols = {c: c for c in cols}  # the temporary file uses the documented names
+            label = lambda rows: _csv_lines(p, delim, rows)  # noqa: E731
+        n = _load(con, parquet, cols, str(p), fmt, label)
+    except BaseException:
+        try:
+            con.execute("DROP TABLE IF EXISTS events")
+        except Exception:  # noqa: BLE001
+            pass
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    if fmt == "csv":
+        try:
+            os.unlink(os.path.join(tmp, "log.parquet"))
+        except OSError:
+            pass
+    return AccessLog(source=str(p), format=fmt, rows=n, con=con, tmp=tmp, meta={"own_connection": own})
+
+
+# -- columns and CSV ---------------------------------------------------------------------------
+
+def _match(names: list[str], source: str, where: str | None) -> dict[str, str]:
+    norm: dict[str, str] = {}
+    for n in names:
+        norm.setdefault(str(n).strip().lower(), n)
+    missing = [c for c in COLUMNS if c not in norm]
+    if missing:
+        found = ", ".join(str(n) for n in names) if names else "nothing"
+        raise InputError(
+            f"missing {'column' if len(missing) == 1 else 'columns'} {', '.join(missing)}; expected the columns "
+            f"{', '.join(COLUMNS)} and optionally reason (extra columns are ignored); found: {found}",
+            file=source, where=where)
+    return {c: norm[c] for c in COLUMNS + OPTIONAL if c in norm}
+
+
+def _csv_header(p: Path, head: bytes) -> tuple[dict[str, str], str]:
+    nul = head.find(b"\x00")
+    if nul >= 0:
+        raise InputError(f"contains binary data (a NUL byte at offset {nul}), not CSV text; "
+                         "expected a UTF-8 CSV file with a header line, or a Parquet file", file=p)
+    text = head[3:] if head.startswith(b"\xef\xbb\xbf") else head
+    first = text.split(b"\n", 1)[0].rstrip(b"\r")
+    try:
+        header_line = first.decode("utf-8")
+    except UnicodeDecodeError as e:
+        raise InputError(f"is not UTF-8 text (byte 0x{first[e.start]:02x} at offset {e.start} of the header); "
+                         "expected a UTF-8 CSV file, or a Parquet file", file=p, where="line 1") from None
+    delim = max((",", ";", "\t"), key=header_line.count)
+    header = next(csv.reader(io.StringIO(header_line), delimiter=delim), [])
+    return _match(header, str(p), "line 1 (header)"), delim
+
+
+def _csv_to_parquet(p: Path, delim: str, cols: dict[str, str], out: str) -> None:
+    """Stream the CSV into a Parquet file of text columns, in file order, a block at a time."""
+    import pyarrow as pa
+    import pyarrow.csv as pcsv
+    import pyarrow.parquet as pq
+
+    bad_shape: list[Any] = []
+
+    def on_invalid(row: Any) -> str:
+        bad_shape.append(row)
+        return "skip"
+
+    names = list(cols)
+    try:
+        reader = pcsv.open_csv(
+            p, read_options=pcsv.ReadOptions(block_size=4 << 20, use_threads=True),
+            parse_options=pcsv.ParseOptions(delimiter=delim, newlines_in_values=True, invalid_row_handler=on_invalid),
+            convert_options=pcsv.ConvertOptions(column_types={cols[c]: pa.string() for c in names},
+                                                include_columns=[cols[c] for c in names],
+                                                strings_can_be_null=False, quoted_strings_can_be_null=False))
+        schema = pa.schema([(c, pa.string()) for c in names])
+        with pq.ParquetWriter(out, schema, compression="lz4") as w:
+            for batch in reader:
+                if bad_shape:
+                    break
+                w.write_table(pa.Table.from_batches([batch]).select([cols[c] for c in names]).rename_columns(names))
+    except (pa.ArrowInvalid, pa.ArrowException) as e:
+        raise _csv_failure(p, e) from None
+    if bad_shape:
+        found = _wrong_width_lines(p, delim)
+        if not found:
+            raise _csv_failure(p, pa.ArrowInvalid("straddling block"))
+        shown = "; ".join(f"line {ln}: {k} field{'s' if k != 1 else ''}" for ln, k, _ in found[:_SHOW])
+        raise InputError(
+            f"rows with the wrong number of fields (expected {found[0][2]}, as in the header); first "
+            f"{min(len(found), _SHOW)}: {shown}; the file may be truncated. Nothing was imported.",
+            file=p, where=f"line {found[0][0]}")
+
+
+def _wrong_width_lines(p: Path, delim: str) -> list[tuple[int, int, int]]:
+    out: list[tuple[int, int, int]] = []
+    limit = csv.field_size_limit()
+    csv.field_size_limit(MAX_LINE)
+    try:
+        with open(p, newline="", encoding="utf-8-sig", errors="replace") as f:
+            reader = csv.reader(f, delimiter=delim)
+            width, line = None, 1
+            for row in reader:
+                if width is None:
+                    width = len(row)
+                elif row and len(row) != width:
+                    out.append((line, len(row), width))
+                    if len(out) >= _SHOW:
+                        break
+                line = reader.line_num + 1
+    except csv.Error:
+        pass
+    finally:
+        csv.field_size_limit(limit)
+    return out
+
+
+def _csv_failure(p: Path, e: Exception) -> InputError:
+    msg = str(e)
+    if "UTF8" in msg or "utf8" in msg.lower():
+        line = _first_line(p, _not_utf8)
+        return InputError("contains bytes that are not UTF-8 text; expected a UTF-8 CSV file. Nothing was imported.",
+                          file=p, where=f"line {line}" if line else None)
+    if "straddling" in msg or "block" in msg:
+        line = _first_line(p, lambda raw: len(raw) > (4 << 20))
+        return InputError("has a line longer than the reader's 4 MiB block (a huge field or a missing line break); "
+                          "expected one access event per line with short values. Nothing was imported.",
+                          file=p, where=f"line {line}" if line else None)
+    return InputError(f"is not a readable CSV file ({msg.splitlines()[0] if msg else type(e).__name__}); expected "
+                      "comma- or semicolon-separated UTF-8 text with a header line. Nothing was imported.", file=p)
+
+
+def _not_utf8(raw: bytes) -> bool:
+    try:
+        raw.decode("utf-8")
+        return False
+    except UnicodeDecodeError:
+        return True
+
+
+def _first_line(p: Path, bad: Any) -> int | None:
+    """The first physical line for which ``bad`` is true; reads at most 64 MiB per line (bounded memory)."""
+    with open(p, "rb") as f:
+        for i, raw in enumerate(iter(lambda: f.readline(64 << 20), b""), start=1):
+            if bad(raw):
+                return i
+    return None
+
+
+def _csv_lines(p: Path, delim: str, rows: list[int]) -> dict[int, str]:
+    """Line numbers (header = line 1) of 1-based data rows, counting quoted line breaks (error path only)."""
+    want = sorted(set(rows))
+    out: dict[int, str] = {}
+    limit = csv.field_size_limit()
+    csv.field_size_limit(MAX_LINE)
+    try:
+        with open(p, newline="", encoding="utf-8-sig", errors="replace") as f:
+            reader = csv.reader(f, delimiter=delim)
+            k, start, i = 0, 1, 0
+            for _row in reader:
+                if k > 0:
+                    while i < len(want) and want[i] == k:
+                        out[k] = f"line {start}"
+                        i += 1
+                    if i >= len(want):
+                        break
+                k += 1
+                start = reader.line_num + 1
+    finally:
+        csv.field_size_limit(limit)
+    return {r: out.get(r, f"row {r}") for r in rows}
+
+
+def _row_labels(rows: list[int]) -> dict[int, str]:
+    return {r: f"row {r}" for r in rows}
+
+
+# -- Parquet -----------------------------------------------------------------------------------
+
+def _parquet_columns(p: Path) -> dict[str, str]:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    try:
+        schema = pq.ParquetFile(p).schema_arrow
+    except (pa.ArrowException, OSError) as e:
+        raise InputError(f"is not a readable Parquet file ({str(e).splitlines()[0]}); the file may be truncated "
+                         "or damaged; expected a Parquet file with the access-log columns, or a CSV file",
+                         file=p) from None
+    cols = _match(schema.names, str(p), None)
+    bad = []
+    for c, name in cols.items():
+        t = schema.field(name).type
+        if pa.types.is_dictionary(t):
+            t = t.value_type
+        text = pa.types.is_string(t) or pa.types.is_large_string(t) or pa.types.is_string_view(t)
+        ok = (text or pa.types.is_null(t) if c == "reason"
+              else text or (pa.types.is_timestamp(t) and t.tz is not None) if c == "at"
+              else text or pa.types.is_integer(t) if c in ("event_id", "recording_id", "user")
+              else text)
+        if not ok:
+            bad.append(f"column {c} has type {t}; expected {_TYPE_EXPECT[c]}")
+    if bad:
+        raise InputError(f"{len(bad)} column{' has' if len(bad) == 1 else 's have'} the wrong type; nothing was "
+                         "imported.\n  - " + "\n  - ".join(bad), file=p)
+    return cols
+
+
+# -- validation in SQL -------------------------------------------------------------------------
+
+def _load(con: Any, parquet: str, cols: dict[str, str], source: str, fmt: str, label: Any) -> int:
+    import duckdb
+
+    src = f"read_parquet('{_sql_str(parquet)}', file_row_number = true)"
+    try:
+        types = dict(con.execute(f"SELECT column_name, column_type FROM (DESCRIBE SELECT * FROM {src})").fetchall())
+    except duckdb.Error as e:
+        raise InputError(f"could not be read ({str(e).splitlines()[0]}); the file may be truncated or damaged",
+                         file=source) from None
+
+    def raw(c: str) -> str:
+        return _ident(cols[c])
+
+    def txt(c: str) -> str:
+        return f"trim(CAST({raw(c)} AS VARCHAR))"
+
+    at_t = types.get(cols["at"], "VARCHAR")
+    at_expr = (f"{raw('at')}::TIMESTAMPTZ" if at_t.startswith("TIMESTAMP")
+               else f"CASE WHEN regexp_full_match({txt('at')}, '{_TS_RE}') THEN try_cast({txt('at')} AS TIMESTAMPTZ) END")
+    reason = f"nullif({txt('reason')}, '')" if "reason" in cols else "NULL::VARCHAR"
+    # one pass over the file: the typed table, every value trimmed; problems are counted on it afterwards
+    try:
+        con.execute(f"""CREATE OR REPLACE TABLE events AS SELECT file_row_number + 1 AS rn,
+            {txt('event_id')} AS event_id, {txt('recording_id')} AS recording_id, {txt('user')} AS "user",
+            {txt('role')} AS role, lower({txt('role')}) AS role_key, lower({txt('action')}) AS action,
+            {at_expr} AS ts, {reason} AS reason FROM {src}""")
+    except duckdb.Error as e:
+        raise InputError(f"could not be read ({str(e).splitlines()[0]}); the file may be truncated or damaged",
+                         file=source) from None
+    flags = {
+        **{c: f"coalesce({_ident(c)}, '') = '' OR length({_ident(c)}) > {MAX_FIELD}"
+           for c in ("event_id", "recording_id", "user", "role")},
+        "action": f"action IS NULL OR action NOT IN ({', '.join(repr(a) for a in ACTIONS)})",
+        "at": "ts IS NULL",
+    }
+    if "reason" in cols:
+        flags["reason"] = f"length(reason) > {MAX_FIELD}"
+    counts = con.execute("SELECT count(*), " + ", ".join(f"count_if({f})" for f in flags.values())
+                         + ", count(DISTINCT hash(event_id)) FROM events").fetchone()
+    n = int(counts[0])
+    if n == 0:
+        con.execute("DROP TABLE events")
+        raise InputError("has a header but no access events; expected one row per access event", file=source)
+    problems: list[tuple[str, int, list[tuple[int, Any]], str]] = []
+    for (c, f), k in zip(flags.items(), counts[1:-1]):
+        if k:
+            rns = [r for (r,) in con.execute(f"SELECT rn FROM events WHERE {f} ORDER BY rn LIMIT {_SHOW}").fetchall()]
+            vals = dict(con.execute(f"SELECT file_row_number + 1, CAST({raw(c)} AS VARCHAR) FROM {src} "
+                                    f"WHERE file_row_number + 1 IN ({', '.join(map(str, rns))})").fetchall())
+            what = " (empty or too long)" if c in ("event_id", "recording_id", "user", "role") else ""
+            problems.append((c, int(k), [(r, vals.get(r)) for r in rns], what))
+    dups: list[tuple[Any, list[int]]] = []
+    n_dup = 0
+    if not any(p[0] == "event_id" for p in problems) and int(counts[-1]) < n:  # equal hashes: compare exactly
+        n_dup = con.execute("SELECT count(*) - count(DISTINCT event_id) FROM events").fetchone()[0]
+        if n_dup:
+            dups = con.execute(f"""SELECT event_id, rns FROM (SELECT event_id, list(rn ORDER BY rn) AS rns,
+                    min(rn) AS first FROM events GROUP BY 1 HAVING count(*) > 1) ORDER BY first LIMIT {_SHOW}""").fetchall()
+    if problems or dups:
+        con.execute("DROP TABLE events")
+        raise _report(problems, dups, int(n_dup), source, label, n, con)
+    return n
+
+
+def _short(v: Any) -> str:
+    s = "" if v is None else str(v)
+    return repr(s[:40]) + f"... ({len(s)} characters)" if len(s) > 40 else repr(s)
+
+
+def _report(problems: list[tuple[str, int, list[tuple[int, Any]], str]], dups: list[tuple[Any, list[int]]],
+            n_dup: int, source: str, label: Any, n: int, con: Any) -> InputError:
+    rows = sorted({int(r) for _, _, shown, _ in problems for r, _ in shown}
+                  | {int(r) for _, rns in dups for r in rns[:_SHOW]})
+    names = label(rows)
+    lines, places = [], []
+    for c, k, shown, what in problems:
+        s = "; ".join(f"{names[int(r)]}: {_short(v)}" for r, v in shown)
+        lines.append(f"column {c}: {k} bad row{'s' if k != 1 else ''}{what}; first {len(shown)}: {s}; "
+                     f"expected {_EXPECT[c]}")
+        places.append((int(shown[0][0]), c))
+    if dups:
+        s = "; ".join(f"{_short(e)} on {', '.join(names[int(r)] for r in rns[:_SHOW])}" for e, rns in dups)
+        lines.append(f"column event_id: {n_dup} duplicate row{'s' if n_dup != 1 else ''}; first {len(dups)} "
+                     f"duplicated id{'s' if len(dups) != 1 else ''}: {s}; expected every event id once")
+        places.append((int(dups[0][1][1]), "event_id"))
+    r0, c0 = min(places)  # the earliest place in the file
+    first = f"{names[r0]}, column {c0}"
+    bad_total = sum(k for _, k, _, _ in problems) + n_dup
+    msg = (f"{len(lines)} problem{'s' if len(lines) != 1 else ''} in {n} row{'s' if n != 1 else ''} "
+           f"({bad_total} bad value{'s' if bad_total != 1 else ''}); nothing was imported.\n  - " + "\n  - ".join(lines))
+    return InputError(msg, file=source, where=first)
