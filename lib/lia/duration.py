@@ -68,10 +68,10 @@ class Duration:
         and ``where`` (a question id, a column, a setting) and the form expected."""
         d = parse_or_none(value)
         if d is None:
-            from .errors import InputError, excerpt
+            from .errors import InputError, Message, excerpt
 
             got = repr(excerpt(value)) if isinstance(value, str) else excerpt(repr(value))
-            raise InputError(f"{got} is not a date duration; expected {EXAMPLES}", file=file, where=where)
+            raise InputError(Message("errors.duration_invalid", value=got), file=file, where=where)
         return d
 
     @property

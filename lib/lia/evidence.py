@@ -26,7 +26,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any, Callable, TypeVar
 
-from .errors import InputError, LiaError, NotFoundError
+from .errors import InputError, LiaError, Message, NotFoundError
 
 __all__ = ["Validator", "attach_document", "dumps", "file_sha256", "fingerprint", "now", "parse_bytes",
            "read_document", "remove_evidence"]
@@ -101,7 +101,7 @@ def read_document(path: str | Path, validate: Callable[[Any, Path, str], T], com
     from .loaders import read_user_file
 
     p = Path(path)
-    raw = read_user_file(p, what=f"evidence file written by `{command}`", max_bytes=max_bytes)
+    raw = read_user_file(p, what=Message("errors.what_evidence", command=command), max_bytes=max_bytes)
     return validate(parse_bytes(raw, p, command), p, hashlib.sha256(raw).hexdigest())
 
 
@@ -168,8 +168,7 @@ class Validator:
                 raise InputError(f"format {got} was written by a newer lia; this one reads format {fmt}. "
                                  "Update lia or attach the log again", file=self.path, where="format")
             if isinstance(got, int) and not isinstance(got, bool) and 0 < got < fmt:
-                raise InputError(f"format {got} carries no digest, so changes to it cannot be detected; attach the log "
-                                 f"again with `{again or command}`",
+                raise InputError(Message("errors.attach_without_digest", format=got, command=again or command),
                                  file=self.path, where="format")
             raise self.fail("format", str(fmt), got)
 
