@@ -214,6 +214,7 @@ class WizardApp:
         #: Delay of the next chart refresh (serve_request sets a longer one while the page loads).
         self._next_chart_delay: float | None = None
         self._shown_charts: tuple[Any, ...] | None = None  # what charts_box shows: (charts, error, lang)
+        self._shown_findings: tuple[Any, ...] | None = None  # what findings_box shows: (findings, lang, ok)
         self._build()
         self._relabel()
         self.refresh_all()
@@ -427,6 +428,7 @@ class WizardApp:
         self.status_help = html_widget()
         self.status_buttons = W.HBox(layout=W.Layout(align_items="center"))
         self.status_buttons.add_class("lia-status-moves")
+        self._move_buttons: dict[str, W.Button] = {}  # target status -> its button (see _refresh_status_moves)
         self.status_feedback = html_widget()
         self.status_feedback.add_class("lia-status-feedback")
         head = W.HBox([self.meta_title, self.status_badge, self.status_buttons, self.status_help])
@@ -498,17 +500,23 @@ class WizardApp:
         status = st.status
         self.status_badge.value = (f'<span class="lia-status-badge st-{_esc(status)}">'
                                    f'{_esc(t("meta_status"))}: {_esc(t("status_" + status))}</span>')
-        for old in self.status_buttons.children:
-            old.close()
+        # One button per target, made once and never closed: every save refreshes this row, and a
+        # click on a button the browser still shows must reach the kernel. A closed widget's click
+        # is dropped there without a word (a move clicked just after "Version 1 saved" was lost).
         buttons = []
         for target in st.status_moves():
-            b = button_widget(description=t("move_" + target), layout=shared_layout(width="auto"),
-                              button_style="primary" if target in ("in_review", "approved") else "")
-            b.add_class("lia-move")
-            b.add_class("lia-move-" + target)
-            b.on_click(lambda _b, target=target: self.move_status(target))
+            b = self._move_buttons.get(target)
+            if b is None:
+                b = button_widget(layout=shared_layout(width="auto"),
+                                  button_style="primary" if target in ("in_review", "approved") else "")
+                b.add_class("lia-move")
+                b.add_class("lia-move-" + target)
+                b.on_click(lambda _b, target=target: self.move_status(target))
+                self._move_buttons[target] = b
+            b.description = t("move_" + target)
             buttons.append(b)
-        self.status_buttons.children = buttons
+        if tuple(buttons) != tuple(self.status_buttons.children):
+            self.status_buttons.children = buttons
         self.status_help.value = f'<span class="lia-status-help">{_esc(t("status_help_" + status))}</span>'
 
     def _on_meta(self, name: str, value: Any) -> None:
@@ -1120,11 +1128,18 @@ class WizardApp:
 
     def _set_findings(self, findings: list[dict[str, Any]]) -> None:
         t = self.t
+        ok = self.state.assessment_id is not None and self.reasoning.available and not self.reasoning.error
+        shown = (repr(findings), t.lang, ok)
+        if shown == self._shown_findings:
+            # most answers leave the findings as they were: keep their "go to question" links open,
+            # a click on one the browser shows must not go to a closed widget (it would be lost)
+            return
+        self._shown_findings = shown
         for old in self.findings_box.children:
             for w in _descendants(old):
                 w.close()
         if not findings:
-            if self.state.assessment_id is not None and self.reasoning.available and not self.reasoning.error:
+            if ok:
                 self.findings_box.children = (html_widget(f'<div class="lia-muted">{_esc(t("no_findings"))}</div>'),)
             else:
                 self.findings_box.children = ()
