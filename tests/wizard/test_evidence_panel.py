@@ -42,6 +42,15 @@ def test_attached_evidence_findings_appear_in_the_side_panel(ws: Path, tmp_path:
     assert "Weighs the call-log evidence calls.parquet (" in app.verdicts.value
     app.lang_toggle.value = "nb"
     assert "Vekter beviset fra samtaleloggen calls.parquet" in app.verdicts.value
+    # when it was analysed: local time with its zone in the page's language, not an ISO stamp
+    from lia.i18n import format_time
+    from lia.periods.evidence import load_evidence
+
+    evidence = load_evidence(w, aid)
+    assert evidence is not None
+    analysed = evidence.analysed_at
+    assert f"analysert {format_time(analysed, 'nb')})" in app.verdicts.value
+    assert analysed not in app.verdicts.value
 
     # a damaged file: the panel says so and keeps reasoning without it
     path = evidence_path(w, aid)

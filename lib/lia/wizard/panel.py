@@ -6,6 +6,7 @@ from typing import Any, Callable, Mapping
 
 import ipywidgets as W
 
+from lia.i18n import format_time
 from lia.wizard import reasoning as _reasoning
 from lia.wizard.page import PageBase, descendants as _descendants, esc as _esc
 from lia.wizard.schema import label
@@ -87,7 +88,7 @@ class PanelMixin(PageBase):
             return f'<div class="lia-muted lia-evidence">{_esc(t("evidence_none"))}</div>'
         src = (ev.get("source") or {}).get("name") or ev.get("file")
         return (f'<div class="lia-muted lia-evidence">'
-                f'{_esc(t("evidence_used", source=src, n=ev.get("breaches", 0), when=ev.get("analysed_at", "")))}</div>')
+                f'{_esc(t("evidence_used", source=src, n=ev.get("breaches", 0), when=format_time(ev.get("analysed_at", ""), t.lang)))}</div>')
 
     def _verdict_badge(self, verdict: Any, text: str | None = None) -> str:
         v = str(verdict or "unknown")

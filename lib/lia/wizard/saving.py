@@ -6,7 +6,7 @@ from typing import Any
 
 import ipywidgets as W
 
-from lia.i18n import format_time
+from lia.i18n import format_date, format_time
 from lia.messages import translate_error
 from lia.wizard.page import PageBase, descendants as _descendants, esc as _esc
 from lia.wizard.schema import label
@@ -130,11 +130,23 @@ class SaveMixin(PageBase):
 
     def _show_validation_error(self, err: Any) -> None:
         t = self.t
-        items = "".join(
-            f"<li>{_esc(self._question_name(str(p.where).split('[')[0]))}: {_esc(p.message)}</li>" for p in err.problems[:30]
-        )
+        items = "".join(f"<li>{_esc(self._validation_text(p))}</li>" for p in err.problems[:30])
         self.problems_html.value = f'<div class="lia-msg error"><b>{_esc(t("invalid_answers"))}</b><ul>{items}</ul></div>'
         self._say_save(t("not_saved_see_below"), "error")
+
+    def _validation_text(self, p: Any) -> str:
+        """One problem the store found (:class:`lia.errors.Problem`, written in English) in the page's language.
+
+        A missing answer is said as the page says it (section › question: "required, not
+        answered"); anything else names the question or field and goes through
+        :func:`lia.messages.translate`.
+        """
+        from lia.messages import translate
+
+        qid = str(p.where).split("[")[0]
+        if getattr(p, "kind", "") == "missing" and qid in self.state.form.questions:
+            return self._problem_text(Problem(qid, "problem_required"))
+        return f"{self._where_name(qid)}: {translate(str(p.message), self.state.lang)}"
 
     def _say_save(self, text: str, kind: str = "info") -> None:
         """Say what a click on Save did, next to the button (where the user is) and in the notice at the top."""
@@ -236,8 +248,15 @@ class SaveMixin(PageBase):
 
         if value is MISSING or value is None:
             return self.t("no_answer")
-        if where.startswith("assessment."):
-            return ", ".join(map(str, value)) if isinstance(value, list) else str(value)
+        if where.startswith("assessment."):  # a detail: dates, statuses and jurisdictions as the page names them
+            name, t = where.split(".", 1)[1], self.t
+            if name == "review_date":
+                return format_date(value, t.lang)
+            if name == "status" and f"status_{value}" in t.catalogue:
+                return t(f"status_{value}")
+            if isinstance(value, list):
+                return ", ".join(t(f"jur_{v}") if f"jur_{v}" in t.catalogue else str(v) for v in value)
+            return str(value)
         return format_value(self.state.form.questions.get(where), value, self.t)
 
     def _set_clashes(self, clashes: list[Any], c: Any = None) -> None:
