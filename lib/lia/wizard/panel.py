@@ -34,7 +34,7 @@ class PanelMixin(PageBase):
         if not r.available:
             parts.append(f'<div class="lia-muted">{_esc(t("reasoning_unavailable"))}</div>')
         elif r.error:
-            parts.append(f'<div class="lia-msg error">{_esc(t("reasoning_failed", error=r.error))}</div>')
+            parts.append(f'<div class="lia-msg error">{_esc(t("reasoning_failed", error=self._translated(r.error)))}</div>')
         else:
             parts.append(self._verdicts_html(r.data))
             parts.append(self._evidence_html(r))
@@ -83,7 +83,7 @@ class PanelMixin(PageBase):
         ev = getattr(r, "evidence", None)
         err = getattr(r, "evidence_error", None)
         if err:
-            return f'<div class="lia-msg error lia-evidence">{_esc(t("evidence_failed", error=err))}</div>'
+            return f'<div class="lia-msg error lia-evidence">{_esc(t("evidence_failed", error=self._translated(err)))}</div>'
         if not ev:
             return f'<div class="lia-muted lia-evidence">{_esc(t("evidence_none"))}</div>'
         src = (ev.get("source") or {}).get("name") or ev.get("file")
@@ -262,7 +262,7 @@ class PanelMixin(PageBase):
             w = html_widget(f'<div class="lia-chart lia-chart-{_esc(key)}">{svg}</div>')
             items.append(w)
         if error:
-            items.append(html_widget(f'<div class="lia-msg error">{_esc(t("chart_failed", error=error))}</div>'))
+            items.append(html_widget(f'<div class="lia-msg error">{_esc(t("chart_failed", error=self._translated(error)))}</div>'))
         self.charts_box.children = items
 
 
