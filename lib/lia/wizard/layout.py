@@ -96,6 +96,8 @@ class LayoutMixin(PageBase):
         self.clash_box.add_class("lia-clashes")
         #: per clashing question (or ``assessment.<field>``): the user's choice, "mine" or "theirs"
         self.clash_choices: dict[str, str] = {}
+        self._shown_clashes: tuple[Any, ...] | None = None  # what clash_box shows (see _set_clashes)
+        self._clash_toggles: dict[str, W.ToggleButtons] = {}
         self.conflict_diff_button = self._button("lia-conflict-diff", self._on_conflict_diff)
         self.conflict_merge_button = self._button("lia-conflict-merge", self._on_conflict_merge, "warning")
         self.conflict_take_button = self._button("lia-conflict-take", self._on_conflict_take)

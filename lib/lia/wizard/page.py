@@ -56,6 +56,8 @@ class PageBase:
     _next_chart_delay: float | None
     _shown_charts: tuple[Any, ...] | None
     _shown_findings: tuple[Any, ...] | None
+    _shown_clashes: tuple[Any, ...] | None
+    _clash_toggles: dict[str, W.ToggleButtons]
 
     if TYPE_CHECKING:
         # A part uses the widgets and methods the other parts define on the same page object;

@@ -260,8 +260,22 @@ class SaveMixin(PageBase):
         return format_value(self.state.form.questions.get(where), value, self.t)
 
     def _set_clashes(self, clashes: list[Any], c: Any = None) -> None:
-        """One row per question both sides changed: mine and theirs side by side, and a choice."""
+        """One row per question both sides changed: mine and theirs side by side, and a choice.
+
+        Every answer typed during a conflict refreshes the panel; rows that would read the same
+        are kept (their choice buttons follow :attr:`clash_choices`), so a choice clicked
+        meanwhile reaches a live widget instead of a closed one, where it would be lost.
+        """
         t = self.t
+        shown = (tuple((x.where, repr(x.mine), repr(x.theirs)) for x in clashes),
+                 None if c is None else (int(c.head.number), str(c.head.author)), t.lang)
+        if shown == self._shown_clashes:
+            for where, toggle in self._clash_toggles.items():
+                if toggle.value != self.clash_choices.get(where):
+                    toggle.value = self.clash_choices.get(where)
+            return
+        self._shown_clashes = shown
+        self._clash_toggles = {}
         for old in self.clash_box.children:
             for w in _descendants(old):
                 w.close()
@@ -274,6 +288,7 @@ class SaveMixin(PageBase):
             )
             choice.add_class("lia-clash-choice")
             choice.observe(lambda change, where=where: self._on_clash_choice(where, change["new"]), "value")
+            self._clash_toggles[where] = choice
             mine = html_widget(
                 f'<div class="lia-clash-who">{_esc(t("clash_mine"))}</div><div>{_esc(self._where_value(where, clash.mine))}</div>'
             )
