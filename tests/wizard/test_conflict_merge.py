@@ -163,3 +163,22 @@ def test_the_merge_shown_follows_edits_made_after_the_conflict(make_app, ws: Pat
     a.conflict_merge_button.click()
     head = Store(ws).load("cc")
     assert head.number == 3 and head.answers["retention.period"] == "P60D" and head.answers["access.roles"][0]["people"] == 3
+
+
+def test_a_choice_clicked_while_the_panel_refreshes_is_kept(make_app, ws: Path) -> None:
+    """Each answer typed during a conflict refreshes the merge panel; it used to remake every
+    choice button, so a choice the browser sent meanwhile went to a closed widget and was lost."""
+    a, b = two_tabs(make_app, ws)
+    retention(b, "30", "D")
+    b.save()
+    retention(a, "1", "Y")
+    a.save_button.click()
+    (row,) = a.clash_box.children
+    choice = row.children[2]  # what the browser shows
+    block(a, "context.description").control.widget.value = "Inbound calls, and callbacks"  # refreshes the panel
+    assert choice.comm is not None, "the choice buttons were closed: the kernel drops a click on them"
+    choice.value = "theirs"
+    a.conflict_merge_button.click()
+    head = Store(ws).load("cc")
+    assert head.number == 3 and head.answers["retention.period"] == "P30D"
+    assert head.answers["context.description"] == "Inbound calls, and callbacks"

@@ -196,6 +196,40 @@ def test_each_status_move_is_a_version_with_its_author(ws: Path) -> None:
     assert "Status In review, saved as version" in app.status_feedback.value
 
 
+def browser_click(button: Any) -> None:
+    """A click in the browser: it reaches the kernel only while the button's widget is open there.
+
+    The kernel drops a message for a closed widget without a word, so a click on a button the
+    page has just replaced - but the browser still shows - is lost.
+    """
+    assert button.comm is not None, f"{button.description!r} was closed: the kernel drops this click"
+    button.click()
+
+
+def test_a_move_clicked_right_after_the_first_save_of_a_new_assessment_is_saved_and_shown(ws: Path) -> None:
+    """Issue 15: on a new assessment, 'send for review' clicked as soon as 'Version 1 saved' showed
+    was lost - every save replaced the move buttons, and the click went to the closed one. The
+    badge stayed 'Draft' (browser journey, one run in two)."""
+    ensure_example(Workspace(ws))
+    answers = dict(Store(ws).load(EXAMPLE_ID).answers)
+    app = build_app(home=ws, reasoner=fake_reasoner, author="Ingrid Solheim", lang="sv")
+    app.new_id.value, app.new_title.value = "kundtjanst-2027", "Inspelning av kundtjänstsamtal 2027"
+    app.create_button.click()
+    for qid, value in answers.items():
+        app._on_answer(qid, value)
+    shown = move_button(app, "in_review")  # what the browser shows while the first save runs
+    assert app.save().number == 1
+    browser_click(shown)
+    head = Store(ws).load("kundtjanst-2027")
+    assert (head.number, head.assessment["status"]) == (2, "in_review")
+    assert app.status_badge.value.endswith("Status: Under granskning</span>")
+    assert [b.description for b in app.status_buttons.children] == ["← Tillbaka till utkast", "Godkänn ✓"]
+    # a click on a button that no longer applies (the old "send for review") is refused in words, not lost
+    browser_click(shown)
+    assert "Under granskning kan inte flyttas till Under granskning" in app.status_feedback.value
+    assert Store(ws).head_number("kundtjanst-2027") == 2
+
+
 def test_status_move_needs_an_author(ws: Path) -> None:
     app = example_app(ws, author="")
     move_button(app, "draft").click()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from lia.example import ensure_example
@@ -42,6 +43,15 @@ def test_attached_evidence_findings_appear_in_the_side_panel(ws: Path, tmp_path:
     assert "Weighs the call-log evidence calls.parquet (" in app.verdicts.value
     app.lang_toggle.value = "nb"
     assert "Vekter beviset fra samtaleloggen calls.parquet" in app.verdicts.value
+    # when it was analysed: local time with its zone in the page's language, not an ISO stamp
+    from lia.i18n import format_time
+    from lia.periods.evidence import load_evidence
+
+    evidence = load_evidence(w, aid)
+    assert evidence is not None
+    analysed = evidence.analysed_at
+    assert f"analysert {format_time(analysed, 'nb')})" in app.verdicts.value
+    assert analysed not in app.verdicts.value
 
     # a damaged file: the panel says so and keeps reasoning without it
     path = evidence_path(w, aid)
@@ -51,3 +61,7 @@ def test_attached_evidence_findings_appear_in_the_side_panel(ws: Path, tmp_path:
     assert "cannot be used" in app.verdicts.value and str(path) in app.verdicts.value
     assert "lia-rule-se-periods-evidence_whole_weeks" not in _rules(app)
     assert "lia-badge" in app.verdicts.value  # verdicts still shown
+    # ... in the page's language, the place in the file included (it said "line 1, column 57")
+    app.lang_toggle.value = "sv"
+    assert "kan inte användas" in app.verdicts.value and str(path) in app.verdicts.value
+    assert re.search(r"rad 1, kolumn \d+", app.verdicts.value), app.verdicts.value

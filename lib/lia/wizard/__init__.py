@@ -1,7 +1,9 @@
 """The assessment wizard: a Voila page that walks a DPO through an assessment.
 
 ``state`` holds the model (no widgets), ``widgets`` one factory per question
-type, ``app`` the page, ``reasoning`` the adapter to :mod:`lia.rules`.
+type, ``app`` the page (joined from its parts: ``layout``, ``meta``, ``saving``,
+``history``, ``panel``, ``reportbar``, over ``page.PageBase``), ``reasoning`` the
+adapter to :mod:`lia.rules`.
 The notebook ``notebooks/wizard.ipynb`` only calls :func:`build_app` and
 :func:`serve_request`.
 """

@@ -75,11 +75,12 @@ def workspace_reasoner(store: Any) -> Reasoner:
     time), so typing in the wizard costs no file parsing. A damaged file does not
     stop the reasoning: it runs without the evidence and ``evidence_error`` says why.
     """
-    cache: dict[str, tuple[Any, Any, str | None]] = {}
+    cache: dict[str, tuple[Any, Any, BaseException | None]] = {}
 
     def run(assessment: dict[str, Any], answers: dict[str, Any], lang: str) -> Reasoning:
         aid = assessment.get("id")
-        ev, err = None, None
+        ev: Any = None
+        err: BaseException | None = None
         if isinstance(aid, str) and aid:
             try:
                 from lia.periods.evidence import evidence_path, load_evidence
@@ -97,12 +98,13 @@ def workspace_reasoner(store: Any) -> Reasoner:
                     try:
                         ev = load_evidence(store.ws, aid) if stamp is not None else None
                     except Exception as exc:  # a damaged file: reason without it, and say so
-                        ev, err = None, str(exc) or type(exc).__name__
+                        ev, err = None, exc
                     cache[aid] = (stamp, ev, err)
             except Exception as exc:  # an id the store refuses, etc.: reason without evidence
-                err = str(exc) or type(exc).__name__
+                err = exc
         r = reason(assessment, answers, lang, ev)
-        r.evidence_error = err
+        # said in the reader's language each time (the cache holds the error, not its words)
+        r.evidence_error = _error_text(err, lang) if err is not None else None
         return r
 
     return run
@@ -132,6 +134,15 @@ def chart_to_svg(chart: Any) -> str:
 
 
 _charts_cache: dict[str, list[tuple[str, str]]] = {}
+
+
+def _error_text(err: Any, lang: str) -> str:
+    """What the page says about *err* in *lang* (a LiaError with its file and place)."""
+    from lia.messages import translate_error
+
+    if isinstance(err, BaseException):
+        return translate_error(err, lang) if str(err) else type(err).__name__
+    return str(err)
 
 
 def chart_svgs(reasoning: Reasoning, lang: str) -> list[tuple[str, str]]:

@@ -509,7 +509,15 @@ def question_block(field: Field, strings: Strings, on_change: Callable[[str, Any
 
 
 def format_value(field: Field | None, value: Any, strings: Strings) -> str:
-    """An answer as readable text (choice labels, Yes/No, durations in words), never a Python repr."""
+    """An answer as readable text in the page's language (choice labels, Yes/No, "90 dagar",
+    "11 jan. 2027"), never an id or a Python repr.
+
+    Durations and dates go through the project's one formatter for them
+    (:func:`lia.i18n.format_duration`, :func:`lia.i18n.format_date`, as
+    :func:`lia.model.format_value` does), so the wizard's diff reads like the reports.
+    """
+    from lia.i18n import format_date, format_duration
+
     lang = strings.lang
     if not is_answered(value):
         return strings("empty_value")
@@ -522,8 +530,9 @@ def format_value(field: Field | None, value: Any, strings: Strings) -> str:
     if field.type == "multi_choice" and isinstance(value, list):
         return ", ".join(field.choice_label(v, lang) for v in value)
     if field.type == "duration":
-        parsed = parse_duration(value)
-        return f"{parsed[0]} {strings('unit_' + parsed[1])}" if parsed else str(value)
+        return format_duration(value, lang)
+    if field.type == "date":
+        return format_date(value, lang)
     if field.type == "number":
         unit = label(field.unit, lang)
         return f"{_number_text(value)} {unit}".strip()

@@ -1,0 +1,65 @@
+"""What the parts of the wizard page share: the state they show, the UI strings, small HTML helpers.
+
+The page (:class:`lia.wizard.app.WizardApp`) is put together from one part per seam, each a mixin
+over :class:`PageBase`: the frame and navigation (:mod:`~lia.wizard.layout`), details and status
+(:mod:`~lia.wizard.meta`), saving and conflicts (:mod:`~lia.wizard.saving`), the history and
+diffs (:mod:`~lia.wizard.history`), the reasoning panel (:mod:`~lia.wizard.panel`) and the report
+bar (:mod:`~lia.wizard.reportbar`). A part builds its own widgets and refreshes them from the
+state; it calls the others only through the page's own methods (``_say``, ``_refresh_status``,
+``refresh_all``, ...).
+"""
+
+from __future__ import annotations
+
+import html
+from typing import TYPE_CHECKING, Any, Callable
+
+import ipywidgets as W
+
+if TYPE_CHECKING:
+    from lia.wizard.state import WizardState
+    from lia.wizard.strings import Strings
+
+__all__ = ["PageBase", "esc", "descendants"]
+
+
+def esc(text: Any) -> str:
+    """*text* as HTML text (every page text goes through this before it reaches an HTML widget)."""
+    return html.escape(str(text))
+
+
+def descendants(widget: W.Widget) -> list[W.Widget]:
+    """*widget* and every widget inside it, innermost first."""
+    out: list[W.Widget] = []
+    for child in getattr(widget, "children", ()) or ():
+        out.extend(descendants(child))
+    out.append(widget)
+    return out
+
+
+class PageBase:
+    """The attributes every part of the page relies on (set by ``WizardApp.__init__``)."""
+
+    state: WizardState
+    t: Strings
+    reasoner: Callable[..., Any]
+    charter: Callable[..., list[tuple[str, str]]]
+    root: W.VBox
+    reasoning: Any  # lia.wizard.reasoning.Reasoning of the answers on screen
+    blocks: dict[str, Any]  # question id -> its QuestionBlock, for the sections built so far
+    _section_views: dict[int, W.VBox]
+    _confirm_discard: bool  # the next open/new throws away unsaved changes
+    clash_choices: dict[str, str]  # after a conflict: question (or assessment.<field>) -> "mine" | "theirs"
+    _show_notes: bool
+    _pending: Any  # the chart refresh waiting on the kernel's loop
+    defer_charts: bool
+    _next_chart_delay: float | None
+    _shown_charts: tuple[Any, ...] | None
+    _shown_findings: tuple[Any, ...] | None
+    _shown_clashes: tuple[Any, ...] | None
+    _clash_toggles: dict[str, W.ToggleButtons]
+
+    if TYPE_CHECKING:
+        # A part uses the widgets and methods the other parts define on the same page object;
+        # for the type checker they are looked up on the page as a whole.
+        def __getattr__(self, name: str) -> Any: ...
