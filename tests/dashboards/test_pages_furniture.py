@@ -15,6 +15,7 @@ from lia.i18n import LANGS
 from lia.pages.furniture import PAGES, PageHeader
 
 from .conftest import TODAY
+from .test_viewer import history_ws  # noqa: F401  (fixture)
 
 #: "Jun 08", "Maj 04": an English-looking capitalised month before the day, which no Swedish or
 #: Norwegian reader writes.
@@ -101,3 +102,38 @@ def test_portfolio_review_chart_names_months_in_the_page_language(portfolio_ws: 
     months = [x for x in ticks if re.fullmatch(r"\S+ 20\d\d", x)]
     assert months and all(m.split()[0] in ("jan.", "feb.", "mars", "apr.", "maj", "juni", "juli", "aug.", "sep.",
                                            "okt.", "nov.", "dec.") for m in months), months
+
+
+def test_viewer_shows_findings_and_their_legal_sources_in_the_page_language(history_ws: Path) -> None:
+    """A report rendered in English lists its findings in English; a Swedish reader of the viewer reads
+    them, their severity and their legal sources in Swedish - unless the rule was reworded since, when
+    the report's own words stay (they are what was signed)."""
+    from lia.dashboards.sources import ReportChanges, Sources
+    from lia.paths import repo_root
+
+    from .fakes import FakeSources
+
+    real = Sources(templates=repo_root() / "templates")
+    rule = "eu.sensitivity.vulnerable_callers"
+    texts = real.finding_texts(rule)
+    assert texts is not None and texts["citation"]["sv"] and texts["message"]["nb"]
+    english = {"rule": rule, "severity": "warning", "message": texts["message"]["en"], "citation": texts["citation"]["en"]}
+    reworded = {"rule": "eu.notice", "severity": "info", "message": "Callers were told in 2019 wording."}
+
+    class Sources_(FakeSources):
+        def changes(self, ws, old_dir, new_dir, lang="en"):
+            base = super().changes(ws, old_dir, new_dir, lang)
+            return ReportChanges(base.old_version, base.new_version, base.verdicts, (english,), (reworded,))
+
+        def finding_texts(self, rule):
+            return real.finding_texts(rule)
+
+    page = pages.build_viewer(history_ws, "sv", sources=Sources_())
+    page.apply_request({"QUERY_STRING": "assessment=cc&version=3"})
+    html = page.changes.value
+    assert texts["message"]["sv"] in html and texts["message"]["en"] not in html
+    assert texts["citation"]["sv"] in html and "varning" in html and ">warning<" not in html
+    assert "Callers were told in 2019 wording." in html  # not the rule's current words
+    page.set_language("nb")
+    html = page.changes.value
+    assert texts["message"]["nb"] in html and texts["citation"]["nb"] in html and "advarsel" in html

@@ -279,7 +279,7 @@ class PortfolioPage:
                               for n, role in r.signers) or '<span class="lia-sub">—</span>'
         ev = r.evaluation
         if ev.error or ev.verdict is None:
-            verdict = f'<span class="lia-sub" title="{_esc(ev.error or "")}">{_esc(s("not_evaluated"))}</span>'
+            verdict = f'<span class="lia-sub" title="{_esc(translate(ev.error, s.lang) if ev.error else "")}">{_esc(s("not_evaluated"))}</span>'
         else:
             verdict = f'<span class="lia-verdict-{_esc(ev.verdict)}">{_esc(s("verdict_" + ev.verdict))}</span>'
         dpia = "—" if r.dpia_required is None else _esc(s("yes") if r.dpia_required else s("no"))

@@ -88,6 +88,7 @@ tr.lia-row.failing td { background: #fff5f5; }
 .lia-ok { color: #1a7f37; font-weight: 700; } .lia-bad { color: #b42318; font-weight: 700; }
 .lia-warn { color: #82071e; font-style: italic; }
 .lia-changes ul { margin: 2px 0 8px 18px; padding: 0; } .lia-changes li { margin: 2px 0; }
+.lia-changes .lia-cite { color: #57606a; font-size: 12px; font-style: italic; }
 .lia-changes h4 { margin: 10px 0 4px 0; font-size: 13.5px; }
 .lia-sev { font-size: 11px; font-weight: 700; text-transform: uppercase; padding: 0 5px; border-radius: 4px; background: #eaeef2; }
 .lia-sev-blocker { background: #b42318; color: #fff; } .lia-sev-warning { background: #fff1c2; color: #7a4b00; }

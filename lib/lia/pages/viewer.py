@@ -298,12 +298,39 @@ class ViewerPage:
         return _esc(v if len(v) <= 120 else v[:117] + "...")
 
     def _finding(self, f: Mapping[str, Any]) -> str:
-        msg = f.get("message")
-        msg = text(msg, self.s.lang) if isinstance(msg, Mapping) else str(msg or "")
+        """One finding: its severity, rule, message and legal sources in the page's language.
+
+        A report keeps its findings in its own language; when its wording is still the rule's
+        (:meth:`Sources.finding_texts`), the page's language is shown, else the report's own words.
+        """
+        lang = self.s.lang
+        texts = self._rule_texts(str(f.get("rule") or ""))
+        msg, cite = f.get("message"), f.get("citation")
+        if isinstance(msg, Mapping):
+            msg = text(msg, lang)
+        elif texts and msg in texts["message"].values():
+            msg = texts["message"][lang]
+        if isinstance(cite, Mapping):
+            cite = text(cite, lang)
+        elif texts and (not cite or cite in texts["citation"].values()):
+            cite = texts["citation"][lang]
         sev = str(f.get("severity") or "")
         label = self._report_label(f"severity.{sev}") or sev  # "varning", not "warning"
+        cite_html = f' <span class="lia-cite">{_esc(cite)}</span>' if cite else ""
         return (f'<span class="lia-sev lia-sev-{_esc(sev)}">{_esc(label)}</span> '
-                f'<code>{_esc(f.get("rule"))}</code> {_esc(msg)}')
+                f'<code>{_esc(f.get("rule"))}</code> {_esc(msg or "")}{cite_html}')
+
+    def _rule_texts(self, rule: str) -> dict[str, dict[str, str]] | None:
+        if not rule:
+            return None
+        cache: dict[str, Any] = self.__dict__.setdefault("_rule_text_cache", {})
+        if rule not in cache:
+            get = getattr(self.sources, "finding_texts", None)
+            try:
+                cache[rule] = get(rule) if get is not None else None
+            except Exception:  # noqa: BLE001  the report's own words stay
+                cache[rule] = None
+        return cache[rule]
 
     def _render(self, view: vw.ReportView) -> None:
         self.signature.value = self.signature_html(view)
