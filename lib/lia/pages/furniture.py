@@ -90,7 +90,7 @@ def lang_switch(lang: str) -> Any:
     import ipywidgets as W
 
     switch = W.ToggleButtons(options=[(LANG_NAMES[code], code) for code in LANGS], value=env_lang(lang),
-                             style={"button_width": "110px"})
+                             style={"button_width": "128px"})
     switch.add_class("lia-lang")
     return switch
 

@@ -151,7 +151,7 @@ class PortfolioPage:
             self._labelled("filter_search", self.search), self._labelled("filter_status", self.f_status),
             self._labelled("filter_owner", self.f_owner), self._labelled("filter_jurisdiction", self.f_jur),
             self._labelled("filter_state", self.f_state), self._labelled("filter_review", self.f_review),
-            self._labelled("sort_by", self.sort), self.desc,
+            self._labelled("sort_by", W.HBox([self.sort, self.desc], layout=W.Layout(align_items="center"))),
         ]
         self.labels = {
             "overdue": s("review_overdue"), "due_soon": s("review_due_soon"), "ok": s("review_ok"),

@@ -12,7 +12,9 @@ __all__ = ["CSS", "style_widget"]
 BASE_CSS = """
 .lia-app { font-family: system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; color: #1f2933; max-width: 1400px; margin: 0 auto; }
 .lia-app .widget-html-content, .lia-app .widget-label { line-height: 1.4; }
-.lia-header { background: #17324d; color: #fff; padding: 12px 20px; border-radius: 8px 8px 0 0; align-items: center; gap: 12px; flex-wrap: wrap; }
+.lia-header { background: #17324d; color: #fff; padding: 12px 20px; border-radius: 8px 8px 0 0; align-items: center; gap: 12px; flex-wrap: nowrap; }
+.lia-header > .lia-lang { flex: 0 0 auto; }
+@media (max-width: 900px) { .lia-header { flex-wrap: wrap; } }
 .lia-header .lia-brand { font-size: 12px; letter-spacing: .04em; text-transform: uppercase; color: #9fb8d0; }
 .lia-header h1 { font-size: 21px; margin: 0; color: #fff; font-weight: 600; }
 .lia-header .lia-sub { font-size: 13px; color: #c7d6e6; }

@@ -99,7 +99,7 @@ class WorksCouncilApp:
         self.page = 0
         ids = self._assessment_ids()
         self.w_assessment = w.Dropdown(options=[DEMO] + ids, value=assessment if assessment in ids else DEMO,
-                                       layout=w.Layout(width="200px"))
+                                       layout=w.Layout(width="260px"))
         # the logs in <home>/logs/, by name: the page never takes a path
         self.w_log = w.Dropdown(options=self._log_options(), value="", layout=w.Layout(width="260px"))
         if log:
