@@ -39,16 +39,16 @@ def test_wizard_root_follows_the_language_switch(tmp_path) -> None:
 
 @pytest.mark.parametrize("builder", ["build_portfolio", "build_viewer"])
 def test_dashboard_roots_follow_the_language_switch(tmp_path, builder) -> None:
-    import lia.dashboards as dashboards
+    import lia.pages as pages
 
-    page = getattr(dashboards, builder)(tmp_path, "en")
+    page = getattr(pages, builder)(tmp_path, "en")
     assert _langs(page.root) == ["en"]
     page.set_language("sv")
     assert _langs(page.root) == ["sv"]
 
 
 def test_works_council_root_follows_the_language_switch(tmp_path) -> None:
-    from lia.periods.dashboard import WorksCouncilApp
+    from lia.pages.works_council import WorksCouncilApp
 
     page = WorksCouncilApp(home=tmp_path, lang="nb")
     assert _langs(page.widget) == ["nb"]

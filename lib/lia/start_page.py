@@ -1,7 +1,7 @@
 """The start page of ``lia serve`` and the pages' titles in the reader's language.
 
-``lia serve`` shows this page at ``/voila/tree`` instead of Voila's file browser: the four pages
-(wizard, portfolio, report viewer, works council), one line each on what it is for, in English,
+``lia serve`` shows this page at ``/voila/tree`` instead of Voila's file browser: the five pages
+(wizard, portfolio, report viewer, works council, access), one line each on what it is for, in English,
 Swedish or Norwegian Bokmål (``?lang=sv``), each linked with the language kept. The page is one
 self-contained HTML document: inline style, no script, nothing loaded from anywhere.
 
@@ -21,7 +21,7 @@ from urllib.parse import quote
 __all__ = ["PAGES", "START_PATH", "TITLES_PATH", "page_title", "page_titles", "start_page_html", "start_handlers"]
 
 #: The apps in notebooks/, in the order the start page lists them.
-PAGES = ("wizard", "portfolio", "report_viewer", "works_council")
+PAGES = ("wizard", "portfolio", "report_viewer", "works_council", "access")
 #: Where the start page and the titles are served (below the server's base URL).
 START_PATH = "voila/tree"
 TITLES_PATH = "lia/page-titles.json"

@@ -115,7 +115,7 @@ def test_portfolio_shows_every_state(dash_server: LiaServer, showcase_ws: Any, p
     assert data.startswith(b"\xef\xbb\xbf") and b"report_state" in data and b"failing" in data
 
     # language
-    page.locator(".lia-lang select").select_option(label="Svenska")
+    page.locator(".lia-header .lia-lang button", has_text="Svenska").click()
     expect(row(page, ids["tampered"]).locator(".lia-state-failing")).to_have_text("Verifiering misslyckas")
     expect(page.locator(".lia-portfolio h1")).to_have_text("Portfölj av bedömningar")
     screenshot(page, "dashboards-02-portfolio-sv")

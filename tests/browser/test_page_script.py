@@ -23,7 +23,7 @@ SCRIPT_BUDGET = 1_500_000
 
 
 @pytest.mark.parametrize("path", ["", "voila/render/portfolio.ipynb", "voila/render/report_viewer.ipynb",
-                                  "voila/render/works_council.ipynb"])
+                                  "voila/render/works_council.ipynb", "voila/render/access.ipynb"])
 def test_every_page_runs_on_the_page_script_alone(lia_server: Any, page: Any, path: str) -> None:
     scripts: list[Any] = []
     page.on("response", lambda r: scripts.append(r) if r.request.resource_type == "script" else None)

@@ -1,7 +1,7 @@
 """In Chromium: `lia serve`'s start page and every page's tab title, in the reader's language.
 
 Issue 15, item 1: the tab said "works_council", and ``/voila/tree`` was Voila's file browser with
-console errors. Now ``/voila/tree`` is a start page listing the four pages with a line each, in
+console errors. Now ``/voila/tree`` is a start page listing the five pages with a line each, in
 en/sv/nb, linked with the language kept; and each page's tab title is in its language, following
 a switch on the page.
 """
@@ -42,7 +42,7 @@ def _console_errors(page: Any) -> list[str]:
     return errors
 
 
-def test_start_page_lists_the_four_pages_in_the_chosen_language(server: LiaServer, browser: Any) -> None:
+def test_start_page_lists_the_five_pages_in_the_chosen_language(server: LiaServer, browser: Any) -> None:
     external: list[str] = []
     context, page = guarded_page(browser, external)
     requests: list[str] = []
@@ -56,7 +56,8 @@ def test_start_page_lists_the_four_pages_in_the_chosen_language(server: LiaServe
         assert links == [["Bedömningsguide", "/voila/render/wizard.ipynb?lang=sv"],
                          ["Portfölj", "/voila/render/portfolio.ipynb?lang=sv"],
                          ["Rapportvisning", "/voila/render/report_viewer.ipynb?lang=sv"],
-                         ["Fackliga företrädare", "/voila/render/works_council.ipynb?lang=sv"]]
+                         ["Fackliga företrädare", "/voila/render/works_council.ipynb?lang=sv"],
+                         ["Vem lyssnar", "/voila/render/access.ipynb?lang=sv"]]
         body = page.inner_text("body")
         assert "Öppna en signerad rapport" in body and "överenskomna gränserna" in body
         screenshot(page, "start-page-sv")
@@ -74,10 +75,10 @@ def test_start_page_lists_the_four_pages_in_the_chosen_language(server: LiaServe
         page.wait_for_url("**/voila/tree?lang=sv")
         page.click("text=Rapportvisning")
         page.wait_for_url("**/voila/render/report_viewer.ipynb?lang=sv")
-        page.wait_for_selector(".lia-viewer .lia-lang select", timeout=120_000)
+        page.wait_for_selector(".lia-viewer .lia-header .lia-lang button", timeout=120_000)
         page.wait_for_function("t => document.title === t", arg=TITLES[("report_viewer", "sv")])
         # switching the language on the page switches the title too
-        page.locator(".lia-lang select").select_option(label="Norsk bokmål")
+        page.locator(".lia-header .lia-lang button", has_text="Norsk bokmål").click()
         page.wait_for_function("t => document.title === t", arg=TITLES[("report_viewer", "nb")])
         assert external == []
     finally:
@@ -99,7 +100,7 @@ def test_every_page_has_its_title_in_its_language(server: LiaServer, browser: An
 
 
 def test_start_page_unit_links_and_offline(tmp_path: Path) -> None:
-    """Without a browser: the page names the four pages in each language and loads nothing."""
+    """Without a browser: the page names the five pages in each language and loads nothing."""
     import re
 
     from lia.start_page import PAGES, page_titles, start_page_html

@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 
 from lia.dashboards import viewer as vw
-from lia.dashboards.widgets import PortfolioPage, ViewerPage
+from lia.pages.portfolio import PortfolioPage
+from lia.pages.viewer import ViewerPage
 from lia.errors import NotFoundError
 
 from .conftest import TODAY, new_assessment
@@ -97,7 +98,7 @@ def test_viewer_page_from_query_string_shows_failing_first(history_ws: Path, fak
     assert 'lia-sig-failing' in sig and "FAILING VERIFICATION" in sig and "Failed: report.html" in sig
     assert "lia-sig-current" not in sig and "Valid" not in sig
     assert "lia-ok" not in sig and "files no longer match" in sig  # no green tick anywhere
-    children = page.root.children
+    children = page.body.children
     assert children.index(page.signature) < children.index(page.content) < children.index(page.changes)
     assert "content failed verification" in page.content.value
 
@@ -144,7 +145,7 @@ def test_portfolio_page_table_filters_and_export(portfolio_ws: Path, fake) -> No
     page.set_language("nb")
     assert (page.f_review.label, page.f_review.value) == ("Forsinket", "overdue")
     page.f_review.value = ""
-    assert "Verifisering feiler" in page.tiles.value and "Portefølje" in page.header.value
+    assert "Verifisering feiler" in page.tiles.value and "Portefølje" in page.header.heading.value
 
 
 def test_portfolio_page_url_filters(portfolio_ws: Path, fake) -> None:
@@ -156,7 +157,7 @@ def test_portfolio_page_url_filters(portfolio_ws: Path, fake) -> None:
 
 
 def test_every_ui_string_has_three_languages() -> None:
-    from lia.dashboards.widgets import Strings
+    from lia.pages.furniture import Strings
 
     cat = Strings("en").catalogue
     assert len(cat) > 80
@@ -165,7 +166,7 @@ def test_every_ui_string_has_three_languages() -> None:
 
 
 def test_serve_request_outside_voila_applies_the_query_now(portfolio_ws: Path, fake, monkeypatch) -> None:
-    import lia.dashboards as dash
+    import lia.pages as dash
 
     monkeypatch.setenv("QUERY_STRING", "state=failing&lang=nb")
     page = PortfolioPage(portfolio_ws, sources=fake, today=TODAY)
@@ -174,7 +175,7 @@ def test_serve_request_outside_voila_applies_the_query_now(portfolio_ws: Path, f
 
 
 def test_serve_request_shows_errors_on_the_page(history_ws: Path, fake) -> None:
-    import lia.dashboards as dash
+    import lia.pages as dash
 
     class Broken(ViewerPage):
         def apply_request(self, env=None):

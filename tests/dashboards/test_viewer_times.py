@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from lia.dashboards.widgets import ViewerPage
+from lia.pages.viewer import ViewerPage
 
 from .conftest import new_assessment
 from .fakes import make_report

@@ -533,7 +533,7 @@ def review_chart(rows: Sequence[PortfolioRow], labels: dict[str, str], today: dt
         alt.Chart(df)
         .mark_bar()
         .encode(
-            x=alt.X("yearmonth(month):T", title=labels["month"], axis=alt.Axis(format="%Y-%m", labelAngle=-45)),
+            x=alt.X("yearmonth(month):T", title=labels["month"], axis=alt.Axis(format="%b %Y", labelAngle=-45)),
             y=alt.Y("n:Q", title=labels["count"], stack="zero"),
             color=alt.Color("review:N", title=labels["review"],
                             scale=alt.Scale(domain=domain, range=["#c62828", "#ef9a00", "#5b8fb9"]),

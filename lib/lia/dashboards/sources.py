@@ -248,6 +248,8 @@ class SourcesLike(Protocol):
 
     def changes(self, ws: Any, old_dir: Path, new_dir: Path, lang: str) -> ReportChanges: ...
 
+    def finding_texts(self, rule: str) -> dict[str, dict[str, str]] | None: ...
+
 
 @dataclass
 class Sources:
@@ -390,6 +392,30 @@ class Sources:
         answers = answer_changes(ws, Path(new_dir).parent.name, a, b, lang)
         return ReportChanges(a, b, tuple(ch.get("verdicts") or ()), tuple(ch.get("added") or ()),
                              tuple(ch.get("removed") or ()), tuple(ch.get("changed") or ()), tuple(answers))
+
+    def finding_texts(self, rule: str) -> dict[str, dict[str, str]] | None:
+        """A rule's ``message``, ``remediation`` and ``citation`` (its legal sources, rendered from the
+        source registry) in every language, ``{field: {lang: text}}``; None for a rule no pack has.
+
+        A report's ``evaluation.json`` holds its findings in the report's language; the viewer shows
+        them in the page's language when the report's wording is still the rule's.
+        """
+        from lia.i18n import LANGS
+
+        try:
+            from lia.rules.packs import load_packs
+
+            packs = load_packs(self._templates())
+        except Exception:  # noqa: BLE001  no rule packs here: the report's own wording stays
+            return None
+        for pack in packs:
+            for compiled in pack.rules:
+                if compiled.id == rule:
+                    r = compiled.rule
+                    return {"message": {lang: r.message.get(lang) for lang in LANGS},
+                            "remediation": {lang: r.remediation.get(lang) for lang in LANGS},
+                            "citation": {lang: r.citation.render(lang) for lang in LANGS}}
+        return None
 
 
 def _file_of(exc: Exception, report_dir: Path) -> str:

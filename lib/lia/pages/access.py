@@ -1,0 +1,253 @@
+"""The access page: who listened, for the works council and the DPO.
+
+notebooks/access.ipynb only creates :class:`AccessApp` and displays its widget;
+everything here is testable without a browser. The summary comes first (events,
+users, roles against what is declared, what each check did), then the two charts
+(accesses per role and month; per agent, the recordings opened and by whom, by
+pseudonymous id) as inline SVG rendered offline by vl-convert, then the breaches.
+Default logs: a demo call log and access log generated on first use under
+``<workspace>/access-demo/``. A log that cannot be read leaves the previous view
+and shows the message (file, place, expected) in the page's language.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import os
+from pathlib import Path
+from typing import Any
+
+from lia.errors import LiaError
+
+from ..i18n import LANGS, mark_page_language, t
+from .furniture import PageHeader
+from .style import style_widget
+
+__all__ = ["AccessApp", "demo_logs", "summary_html", "breaches_html", "serve_request", "DEMO", "READY_MESSAGE"]
+
+READY_MESSAGE = "access page preheated, waiting for a visitor"
+DEMO = "(demo)"
+
+
+def serve_request(app: "AccessApp") -> None:
+    """In a preheated Voila kernel: wait for the browser's request, then apply its query string."""
+    from ..kernel import serve_request as serve
+
+    serve(app.apply_request, READY_MESSAGE, on_error=app.show_error)
+
+
+def demo_logs(home: Path) -> tuple[Path, Path, dict[str, Any]]:
+    """The demo access log, call log and policy under ``home/access-demo/``, generated on first use."""
+    from lia.access.synth import INJECTABLE, generate_access
+    from lia.periods.synth import generate, write_table_atomic
+
+    folder = Path(home) / "access-demo"
+    acc, calls, policy = folder / "demo-access.parquet", folder / "demo-calls.parquet", folder / "demo-policy.json"
+    if not (acc.is_file() and calls.is_file() and policy.is_file()):
+        c = generate(seed=42, weeks=16, inject=("declined_recorded", "withdrawal_not_deleted"))
+        a = generate_access(c, seed=42, inject=INJECTABLE)
+        c.write_parquet(calls)
+        a.write_parquet(acc)
+        write_table_atomic(policy, lambda tmp: Path(tmp).write_text(json.dumps(a.answers, indent=2), encoding="utf-8"))
+    return acc, calls, json.loads(policy.read_text(encoding="utf-8"))
+
+
+def _e(x: Any) -> str:
+    return html.escape(str(x))
+
+
+def summary_html(report: Any, lang: str = "en") -> str:
+    """The summary first: the overview, roles (declared people against users seen) and the checks."""
+    o = report.overview
+    parts = [f"<h3>{_e(t('access', 'summary_title', lang))}</h3>",
+             f"<p class='lia-access-overview'>{_e(t('access', 'summary_events', lang, events=o['events'], users=o['users'], roles=o['roles'], first=o['first_day'], last=o['last_day'], tz=o['time_zone']))}</p>"]
+    if "calls_in_log" in o:
+        parts.append(f"<p>{_e(t('access', 'summary_calls', lang, calls=o['calls_in_log'], without=o['events_without_call']))}</p>")
+    else:
+        parts.append(f"<p>{_e(t('access', 'summary_no_calls', lang))}</p>")
+    n = len(report.breaches)
+    parts.append(f"<p class='lia-access-count'><b>{_e(t('access', 'breaches_head', lang, n=n) if n else t('access', 'breaches_none', lang))}</b></p>")
+    rows = "".join(
+        f"<li>{_e(t('access', 'role_line', lang, role=r['role'], users=r['users'], accesses=r['accesses'], people=r['people'] if r['declared'] else t('access', 'role_undeclared', lang)))}</li>"
+        for r in report.roles)
+    parts.append(f"<p>{_e(t('access', 'summary_roles', lang))}</p><ul>{rows}</ul>")
+    checks = "".join(
+        f"<li>{_e(t('access', 'kind_' + k, lang))}: {_e(t('access', 'check_' + c['status'], lang, question=c.get('question', '')))}</li>"
+        for k, c in report.checks.items())
+    parts.append(f"<details><summary>{_e(t('access', 'summary_checks', lang))}</summary><ul>{checks}</ul></details>")
+    return "".join(parts)
+
+
+def breaches_html(report: Any, lang: str = "en") -> str:
+    """The breaches as an escaped HTML table in ``lang``."""
+    if not report.breaches:
+        return f"<p>{_e(t('access', 'breaches_none', lang))}</p>"
+    cols = ["col_kind", "col_who", "col_agent", "col_period", "col_value", "col_limit"]
+    head = "".join(f"<th style='text-align:left;padding:2px 8px'>{_e(t('access', c, lang))}</th>" for c in cols)
+    rows = []
+    for b in report.breaches:
+        d = b.to_dict()
+        unit = lambda n, u=b.unit: t("access", "unit_" + u, lang, n=n)  # noqa: E731 - "1 access", "2 accesses"
+        per = d["period"]
+        cells = [t("access", "kind_" + b.kind, lang), ", ".join(x for x in (b.user, b.role) if x), b.agent or "—",
+                 per["start"] if per["start"] == per["end"] else f"{per['start']} – {per['end']}",
+                 f"{d['value']} {unit(d['value'])}", f"{d['limit']} {unit(d['limit'])}"]
+        rows.append("<tr>" + "".join(f"<td style='padding:2px 8px'>{_e(c)}</td>" for c in cells) + "</tr>")
+    return f"<table class='lia-access-breaches'><thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
+
+
+class AccessApp:
+    """The Voila app's state and widgets. ``.widget`` is what the notebook displays."""
+
+    #: Logged by a preheated kernel once the page is built and waits for a visitor.
+    READY_MESSAGE = READY_MESSAGE
+
+    def __init__(self, home: str | Path | None = None, lang: str | None = None, log: str | Path | None = None,
+                 calls: str | Path | None = None, assessment: str | None = None) -> None:
+        import ipywidgets as w
+
+        from ..workspace import Workspace
+
+        self.ws = Workspace(home)
+        lang = lang or os.environ.get("LIA_LANG", "en")
+        self.lang = lang if lang in LANGS else "en"
+        self.report: Any = None
+        self.charts: dict[str, Any] = {}
+        self._error: LiaError | None = None
+        ids = self._assessment_ids()
+        self.w_assessment = w.Dropdown(options=[DEMO] + ids, value=assessment if assessment in ids else DEMO)
+        self.w_log = w.Text(value=str(log) if log else "", layout=w.Layout(width="360px"))
+        self.w_calls = w.Text(value=str(calls) if calls else "", layout=w.Layout(width="360px"))
+        self.header = PageHeader("access", self.lang, title="page_title", subtitle="page_intro", area="access",
+                                 assessment=assessment if assessment in ids else None,
+                                 on_language=lambda lang: self._on_lang({"new": lang}))
+        self.w_lang = self.header.switch  # the language switch, where every page has it
+        self.w_title = self.header.heading
+        self.w_show = w.Button(button_style="primary")
+        self.w_show.add_class("lia-access-show")
+        self.w_status = w.HTML()
+        self.w_summary, self.w_breaches = w.HTML(), w.HTML()
+        self.w_charts = w.VBox()
+        self.labels = {k: w.Label() for k in ("assessment", "access_log", "call_log")}
+        self.w_show.on_click(lambda _: self.refresh(reload=True))
+        self.w_assessment.observe(lambda ch: self.header.set_assessment(None if ch["new"] == DEMO else ch["new"]),
+                                  names="value")
+
+        def field(key: str, control: Any) -> Any:  # the label above its control, as on every page
+            box = w.VBox([self.labels[key], control])
+            box.add_class("lia-field")
+            return box
+
+        toolbar = w.HBox([field("assessment", self.w_assessment), field("access_log", self.w_log),
+                          field("call_log", self.w_calls), self.w_show])
+        toolbar.add_class("lia-toolbar")
+        notice = w.Box([self.w_status])
+        notice.add_class("lia-notice")
+        for part in (self.w_summary, self.w_charts, self.w_breaches):
+            part.add_class("lia-section")
+        self.widget = w.VBox([style_widget(), self.header.widget, toolbar, notice, self.w_summary, self.w_charts,
+                              self.w_breaches])
+        self.widget.add_class("lia-app")
+        self.widget.add_class("lia-access")
+        mark_page_language(self.widget, self.lang)
+        self._texts()
+        self.refresh(reload=True)
+
+    def _assessment_ids(self) -> list[str]:
+        from ..store import Store
+
+        try:
+            return Store(self.ws).ids()
+        except LiaError:
+            return []
+
+    def load(self) -> None:
+        """Read and check the chosen logs against the chosen assessment's policy; LiaError on bad input."""
+        from lia.access.analysis import analyse, load_calls
+        from lia.access.limits import AccessLimits
+        from lia.access.log import read_access_log
+
+        from ..store import Store
+
+        demo_acc = demo_calls = None
+        if self.w_assessment.value == DEMO or not self.w_log.value.strip():
+            demo_acc, demo_calls, policy = demo_logs(self.ws.home)
+        answers = policy if self.w_assessment.value == DEMO else Store(self.ws).load(self.w_assessment.value).answers
+        log_path = self.w_log.value.strip() or str(demo_acc)
+        calls_path = self.w_calls.value.strip() or (str(demo_calls) if not self.w_log.value.strip() else "")
+        log = read_access_log(log_path)
+        try:
+            if calls_path:
+                load_calls(log.con, calls_path)
+            self.report = analyse(log, AccessLimits.from_answers(answers), calls=bool(calls_path))
+        finally:
+            log.close()
+
+    def refresh(self, reload: bool = False) -> None:
+        """Re-read (if asked) and redraw; a failure keeps the previous view and shows the message."""
+        try:
+            if reload or self.report is None:
+                self.load()
+                self._error = None
+            self.draw()
+        except LiaError as err:
+            self._error = err
+        if self._error is not None:
+            self.show_error(self._error)
+        else:
+            self.w_status.value = ""
+
+    def show_error(self, err: BaseException) -> None:
+        from ..messages import translate_error
+
+        msg = t("access", "error", self.lang, error=translate_error(err, self.lang))
+        self.w_status.value = f"<div class='lia-msg error'><p class='lia-access-error'>{_e(msg)}</p></div>"
+
+    def draw(self) -> None:
+        """Summary first, then the two charts (inline SVG), then the breaches table."""
+        import ipywidgets as w
+
+        from lia.access.charts import all_charts
+
+        from .charts import chart_svg
+
+        self.w_summary.value = summary_html(self.report, self.lang)
+        self.charts = all_charts(self.report.role_month, self.report.agent_users, self.lang)
+        self.w_charts.children = [w.HTML(f"<h3>{_e(t('access', 'charts_title', self.lang))}</h3>")] + [
+            w.HTML(f"<div class='lia-access-chart'>{chart_svg(c, self.lang)}</div>") for c in self.charts.values()]
+        self.w_breaches.value = (f"<h3>{_e(t('access', 'breaches_table', self.lang))}</h3>"
+                                 + breaches_html(self.report, self.lang))
+
+    def apply_request(self, env: Any = None) -> None:
+        """Use the page's query string: ``?assessment=ID&log=PATH&calls=PATH&lang=en|sv|nb``."""
+        from urllib.parse import parse_qs
+
+        env = os.environ if env is None else env
+        q = {k: v[0] for k, v in parse_qs(env.get("QUERY_STRING", "") or "").items() if v}
+        ids = self._assessment_ids()
+        self.w_assessment.options = [DEMO] + ids
+        if q.get("lang") in LANGS and q["lang"] != self.lang:
+            self.w_lang.value = q["lang"]
+        changed = False
+        if q.get("assessment") in ids:
+            self.w_assessment.value, changed = q["assessment"], True
+        for key, wid in (("log", self.w_log), ("calls", self.w_calls)):
+            if q.get(key):
+                wid.value, changed = q[key], True
+        if changed:
+            self.refresh(reload=True)
+
+    def _on_lang(self, change: Any) -> None:
+        self.lang = change["new"]
+        self.header.set_language(self.lang)
+        mark_page_language(self.widget, self.lang)
+        self._texts()
+        self.refresh(reload=False)
+
+    def _texts(self) -> None:
+        for k, lab in self.labels.items():
+            lab.value = t("access", k, self.lang)
+        self.w_show.description = t("access", "load", self.lang)
+        self.w_log.placeholder = t("access", "demo_log", self.lang)
+        self.w_calls.placeholder = t("access", "demo_log", self.lang)

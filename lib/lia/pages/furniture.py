@@ -1,0 +1,165 @@
+"""The furniture every page shares: the header band, the links between the pages, the language
+switch, the UI strings and the escaping.
+
+One header for every page (issue 15 item 1): the workbench's name, the page's title and a line
+on what it is for, links to the other pages that keep the open assessment (``?assessment=``) and
+the language (``?lang=``), and the language switch - always in the same place (the right of the
+band) and the same form (three toggle buttons). The wizard can use it too::
+
+    header = PageHeader("wizard", lang, on_language=app.set_language,
+                        title=lambda lang: ..., subtitle=lambda lang: ..., extra=[author_box])
+    header.widget                # the band (an HBox with class ``lia-header``)
+    header.set_language("sv")    # relabel (also moves the switch; on_language is not called back)
+    header.set_assessment("id")  # the links now carry ?assessment=id
+
+Texts: ``templates/i18n/dashboards.yaml`` (``app_name``, ``page_title.*``, ``nav.*``).
+"""
+
+from __future__ import annotations
+
+import html as _html
+import os
+from typing import Any, Callable, Sequence
+from urllib.parse import urlencode
+
+from lia.i18n import LANG_NAMES, LANGS, catalogue, text
+
+__all__ = ["PAGES", "PageHeader", "Strings", "esc", "env_lang", "page_link", "nav_html", "lang_switch"]
+
+#: The Voila apps in notebooks/, in the order the header links them (notebook names without .ipynb).
+PAGES = ("wizard", "portfolio", "report_viewer", "works_council", "access")
+
+
+def esc(v: Any) -> str:
+    """``v`` as HTML text (quotes escaped too); None is empty."""
+    return _html.escape("" if v is None else str(v), quote=True)
+
+
+def env_lang(default: str | None = None) -> str:
+    """``default`` when it is a known language, else ``$LIA_LANG``, else English."""
+    for cand in (default, os.environ.get("LIA_LANG")):
+        if cand in LANGS:
+            return str(cand)
+    return "en"
+
+
+class Strings:
+    """UI strings of one catalogue (``templates/i18n/<area>.yaml``) in one language: ``s("key", name=value)``.
+
+    A key the catalogue lacks is shown as the key itself, so a missing text is visible, never an error.
+    """
+
+    def __init__(self, lang: str = "en", area: str = "dashboards") -> None:
+        self.lang = lang if lang in LANGS else "en"
+        self.area = area
+        self.catalogue = catalogue(area)
+
+    def __call__(self, key: str, **fmt: Any) -> str:
+        entry = self.catalogue.get(key)
+        s = text(entry, self.lang) if entry is not None else key
+        return s.format(**fmt) if fmt else s
+
+    def has(self, key: str) -> bool:
+        return key in self.catalogue
+
+
+def page_link(page: str, lang: str, assessment: str | None = None) -> str:
+    """The address of ``page`` relative to the current page (all apps sit in one folder), keeping
+    the language and the open assessment."""
+    query = {"lang": lang}
+    if assessment:
+        query["assessment"] = assessment
+    return f"{page}.ipynb?{urlencode(query)}"
+
+
+def nav_html(current: str, lang: str, assessment: str | None = None) -> str:
+    """The links between the pages; the current page is marked, not linked."""
+    s = Strings(lang)
+    items = []
+    for page in PAGES:
+        label = esc(s(f"page_title.{page}"))
+        if page == current:
+            items.append(f'<span class="lia-nav-link lia-nav-current" aria-current="page" data-page="{page}">{label}</span>')
+        else:
+            items.append(f'<a class="lia-nav-link" data-page="{page}" href="{esc(page_link(page, lang, assessment))}">{label}</a>')
+    return f'<nav class="lia-nav-pages" aria-label="{esc(s("nav.label"))}">{"".join(items)}</nav>'
+
+
+def lang_switch(lang: str) -> Any:
+    """The language switch every page shows at the right of its header: three toggle buttons."""
+    import ipywidgets as W
+
+    switch = W.ToggleButtons(options=[(LANG_NAMES[code], code) for code in LANGS], value=env_lang(lang),
+                             style={"button_width": "128px"})
+    switch.add_class("lia-lang")
+    return switch
+
+
+class PageHeader:
+    """The header band of a page: workbench name, page title and subtitle, links to the other pages,
+    the language switch (and ``extra`` widgets after it, e.g. the wizard's author field).
+
+    ``title`` and ``subtitle`` are catalogue keys of ``area`` or functions of the language.
+    ``on_language(lang)`` is called when the reader switches the language on the page.
+    """
+
+    def __init__(self, page: str, lang: str, *, title: str | Callable[[str], str] | None = None,
+                 subtitle: str | Callable[[str], str] | None = None, area: str = "dashboards",
+                 assessment: str | None = None, on_language: Callable[[str], None] | None = None,
+                 extra: Sequence[Any] = ()) -> None:
+        import ipywidgets as W
+
+        self.page, self.area = page, area
+        self.lang = env_lang(lang)
+        self.assessment = assessment or None
+        self._title = title if title is not None else f"page_title.{page}"
+        self._subtitle = subtitle
+        self._on_language = on_language
+        self.heading = W.HTML()
+        self.heading.add_class("lia-heading")
+        self.nav = W.HTML()
+        self.nav.add_class("lia-nav")
+        self.switch = lang_switch(self.lang)
+        self.switch.observe(self._switched, names="value")
+        left = W.VBox([self.heading, self.nav], layout=W.Layout(flex="1 1 auto", min_width="0"))
+        self.widget = W.HBox([left, self.switch, *extra])
+        self.widget.add_class("lia-header")
+        self._relabel()
+
+    def _text(self, what: str | Callable[[str], str] | None) -> str:
+        if what is None:
+            return ""
+        if callable(what):
+            return what(self.lang)
+        return Strings(self.lang, self.area)(what)
+
+    def _relabel(self) -> None:
+        s = Strings(self.lang)
+        sub = self._text(self._subtitle)
+        self.heading.value = (f'<div class="lia-brand">{esc(s("app_name"))}</div>'
+                              f'<h1>{esc(self._text(self._title))}</h1>'
+                              + (f'<div class="lia-sub">{esc(sub)}</div>' if sub else ""))
+        self.nav.value = nav_html(self.page, self.lang, self.assessment)
+
+    def _switched(self, change: dict[str, Any]) -> None:
+        lang = change["new"]
+        if lang == self.lang:
+            return
+        self.lang = lang
+        self._relabel()
+        if self._on_language is not None:
+            self._on_language(lang)
+
+    def set_language(self, lang: str) -> None:
+        """Show the header in ``lang`` (the page calls this when its language changes another way)."""
+        if lang not in LANGS:
+            return
+        self.lang = lang
+        if self.switch.value != lang:
+            self.switch.value = lang  # _switched sees the language already set: no call back
+        self._relabel()
+
+    def set_assessment(self, assessment: str | None) -> None:
+        """The links to the other pages now open ``assessment`` there."""
+        self.assessment = assessment or None
+        self.nav.value = nav_html(self.page, self.lang, self.assessment)
