@@ -13,7 +13,8 @@ from lia.messages import CATALOGUES, render, tokens, translate, translate_error,
 
 ROOT = Path(__file__).resolve().parents[1]
 # the library files whose English messages each catalogue translates
-WRITERS = {"status": ("signing.py", "report.py", "dashboards/viewer.py"),
+WRITERS = {"status": ("reports/signing.py", "reports/statement.py", "reports/keys.py", "reports/keylog.py",
+                      "reports/provenance.py", "reports/status.py", "dashboards/viewer.py"),
            "errors": ("periods/calllog.py", "periods/limits.py", "store.py", "dashboards/portfolio.py",
                       "loaders.py", "errors.py", "answers_file.py", "periods/evidence.py", "periods/dashboard.py",
                       "periods/charts.py")}
