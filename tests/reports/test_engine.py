@@ -153,3 +153,19 @@ def test_report_headings_follow_the_language(lang: str, example_ws, templates_co
         assert text(labels["section.provenance"], "en") not in html
     finally:
         shutil.rmtree(d)
+
+
+def test_a_warm_kernel_serves_report_after_report_without_being_replaced(tmp_path: Path, templates_copy: Path) -> None:
+    """Rendering a report must leave the kernel's kept lia modules as they were: a kept module whose
+    name was rebound (the tool versions cache once was) made every reset fail, and the batch
+    started a new kernel (seconds of imports) for every report."""
+    from lia.example import EXAMPLE_ID
+    from lia.reports.engine import KernelPool
+
+    from .conftest import make_workspace, render_one
+
+    ws = make_workspace(tmp_path / "ws", templates_copy)
+    with KernelPool(1, preload_templates=templates_copy) as pool:
+        render_one(ws, EXAMPLE_ID, templates_copy, pool, version=3)
+        render_one(ws, EXAMPLE_ID, templates_copy, pool, version=4)
+        assert pool.restarts == 0, [k.last_dirty for k in getattr(pool, "_kernels", [])]
