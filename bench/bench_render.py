@@ -6,7 +6,7 @@ same HTML (notebooks compared after removing papermill's timings and the
 random id of the injected-parameters cell, the same normalisation `lia render`
 applies before writing report.ipynb):
 
-* batch:    lia.report.render_many with the lia-warm engine (a pool of warm
+* batch:    lia.reports.render.render_many with the lia-warm engine (a pool of warm
             kernels, one per core; HTML exporter created once, in-process);
 * baseline: for each assessment, the `papermill` CLI, then
             `jupyter nbconvert --to html` with the same template settings.
@@ -59,7 +59,7 @@ def make_workspace(home: Path, n: int) -> list[str]:
 def normalized_notebook(path: Path) -> bytes:
     import nbformat
 
-    from lia.report import normalize_notebook
+    from lia.reports.exporter import normalize_notebook
 
     nb = nbformat.read(str(path), as_version=4)
     return nbformat.writes(normalize_notebook(nb)).encode()
@@ -73,7 +73,8 @@ def main() -> int:
     args = ap.parse_args()
 
     from lia.paths import templates_dir
-    from lia.report import RenderJob, nbconvert_cli_args, render_many
+    from lia.reports.exporter import nbconvert_cli_args
+    from lia.reports.render import RenderJob, render_many
     from lia.workspace import Workspace
 
     tdir = templates_dir()
@@ -127,10 +128,11 @@ def main() -> int:
               + ("" if not diffs else "\n  " + "\n  ".join(diffs)))
 
         # --- verify ------------------------------------------------------------------------
-        from lia.signing import new_key, sign_report, verify_report
+        from lia.reports.keylog import new_key
+        from lia.reports.signing import sign_report, verify_report
 
         report = results[0].dir
-        os.environ["XDG_CONFIG_HOME"] = str(tmp / "config")  # pin the key log's root here, not in ~/.config
+        os.environ["XDG_CONFIG_HOME"] = env["XDG_CONFIG_HOME"] = str(tmp / "config")  # pin the root here, not in ~/.config
         k = new_key(ws, "bench-dpo", "dpo", tmp / "keys")
         sign_report(ws, report, Path(k["private_key"]))
         t0 = time.perf_counter()

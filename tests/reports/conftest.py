@@ -29,7 +29,7 @@ def templates_copy(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="session")
 def pool(templates_copy: Path) -> Iterator[Any]:
     """One warm kernel shared by every render of the session."""
-    from lia.engine import KernelPool
+    from lia.reports.engine import KernelPool
 
     p = KernelPool(1, preload_templates=templates_copy)
     p.open()
@@ -85,7 +85,7 @@ def add_assessment(ws: Workspace, aid: str, templates: Path, **meta: Any) -> Non
 def render_one(ws: Workspace, aid: str, templates: Path, pool: Any, pdf: bool = False,
                version: int | None = None, lang: str = "en") -> Path:
     """Render one report on the shared pool; returns its folder."""
-    from lia.report import RenderJob, render_many
+    from lia.reports.render import RenderJob, render_many
 
     res = render_many(ws, [RenderJob(aid, version, lang)], templates=templates, pool=pool, pdf=pdf,
                       progress=False)[0]
@@ -111,7 +111,8 @@ def example_report(example_ws: Workspace, templates_copy: Path, pool: Any) -> Pa
 @pytest.fixture(scope="session")
 def keys(tmp_path_factory: pytest.TempPathFactory, example_ws: Workspace) -> dict[str, Path]:
     """An assessor key and a DPO key (passphrase-protected), trusted in the example workspace."""
-    from lia.signing import load_private_key, new_key
+    from lia.reports.keylog import new_key
+    from lia.reports.keys import load_private_key
 
     out = tmp_path_factory.mktemp("keys")
     a = new_key(example_ws, "anna", "assessor", out)  # the first key: the root of the key log, pinned

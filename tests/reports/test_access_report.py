@@ -40,7 +40,7 @@ def _attach(ws: Workspace, tmp: Path, seed: int, inject: tuple[str, ...]) -> Any
 
 
 def _states(ws: Workspace, tdir: Path) -> dict[str, tuple[str, list[str]]]:
-    from lia.report import report_status
+    from lia.reports.status import report_status
 
     return {r.dir.name: (r.state, r.reasons) for r in report_status(ws, tdir)}
 

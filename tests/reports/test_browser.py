@@ -74,7 +74,7 @@ def test_pdf_prints_from_inside_a_running_event_loop(tmp_path: Path) -> None:
     """Rendering from a Jupyter kernel or a Voila page, where an asyncio loop is running, still prints."""
     import asyncio
 
-    from lia.report import PdfPrinter
+    from lia.reports.pdf import PdfPrinter
 
     html = tmp_path / "page.html"
     html.write_text("<!doctype html><meta charset=utf-8><h1>Samtalsinspelning</h1>", encoding="utf-8")

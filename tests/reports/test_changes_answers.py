@@ -39,7 +39,8 @@ def _label(templates: Path, qid: str, cid: str, lang: str) -> str:
 @pytest.fixture
 def changed(tmp_path: Path, templates_copy: Path, pool: Any, monkeypatch: pytest.MonkeyPatch) -> dict[str, Any]:
     """The example rendered and signed, then a new answers version with two answers changed."""
-    from lia.signing import new_key, sign_report
+    from lia.reports.keylog import new_key
+    from lia.reports.signing import sign_report
     from lia.store import Store
 
     tdir = tmp_path / "templates"
@@ -82,7 +83,7 @@ def _check(report_dir: Path, lang: str, setup: dict[str, Any]) -> None:
 def test_render_stale_lists_the_changed_answers_in_each_language(changed: dict[str, Any], pool: Any) -> None:
     from conftest import run_lia
 
-    from lia.report import RenderJob, render_many
+    from lia.reports.render import RenderJob, render_many
 
     ws, tdir = changed["ws"], changed["templates"]
     # `lia render --stale` (the legal team's command after a change) in Swedish.
@@ -130,7 +131,7 @@ def test_a_rerender_of_the_same_answers_says_no_answer_changed(tmp_path: Path, t
     ("nb", "1 år 6 måneder", "30. nov. 2026", "ja"),
 ])
 def test_answer_values_are_written_for_people(lang: str, period: str, date: str, yes: str) -> None:
-    from lia.changes import describe_answer_changes
+    from lia.reports.changes import describe_answer_changes
     from lia.store import Change
 
     out = describe_answer_changes([
@@ -161,7 +162,7 @@ def test_times_are_local_with_their_zone(lang: str, expected: str) -> None:
 
 def test_viewer_lists_the_changed_answers_in_the_page_language(changed: dict[str, Any], pool: Any) -> None:
     from lia.dashboards.widgets import ViewerPage
-    from lia.report import RenderJob, render_many
+    from lia.reports.render import RenderJob, render_many
 
     ws, tdir = changed["ws"], changed["templates"]
     res = render_many(ws, [RenderJob(AID, None, "en")], templates=tdir, pool=pool, pdf=False, progress=False)[0]

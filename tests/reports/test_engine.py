@@ -24,14 +24,14 @@ def _text(nb) -> str:  # type: ignore[no-untyped-def]
 def test_state_of_one_notebook_is_not_visible_in_the_next(tmp_path: Path) -> None:
     import papermill as pm
 
-    from lia.engine import KernelPool
+    from lia.reports.engine import KernelPool
 
     first = _nb(tmp_path / "first.ipynb",
                 "secret_answers = {'union.position': 'opposes'}\n"
                 "import os, sys, pandas\n"
                 "os.environ['LIA_LEAK'] = '1'\nsys.path.append('/leak')\n"
                 "pandas.set_option('display.max_rows', 3)\n"
-                "import lia.report_html\nlia.report_html._LEAK = True\n"
+                "import lia.reports.html\nlia.reports.html._LEAK = True\n"
                 "print('pid', os.getpid())")
     second = _nb(tmp_path / "second.ipynb",
                  "import os, sys, pandas\n"
@@ -40,7 +40,7 @@ def test_state_of_one_notebook_is_not_visible_in_the_next(tmp_path: Path) -> Non
                  "print('env', os.environ.get('LIA_LEAK'))\n"
                  "print('path', '/leak' in sys.path)\n"
                  "print('rows', pandas.get_option('display.max_rows'))\n"
-                 "import lia.report_html\nprint('module', getattr(lia.report_html, '_LEAK', False))")
+                 "import lia.reports.html\nprint('module', getattr(lia.reports.html, '_LEAK', False))")
     with KernelPool(1) as pool:  # one kernel: the second notebook runs where the first one ran
         a = pool.submit(pm.execute_notebook, str(first), None, engine_name="lia-warm", progress_bar=False).result()
         b = pool.submit(pm.execute_notebook, str(second), None, engine_name="lia-warm", progress_bar=False).result()
@@ -62,7 +62,7 @@ def test_state_of_one_notebook_is_not_visible_in_the_next(tmp_path: Path) -> Non
 def test_a_kernel_whose_state_cannot_be_reset_is_replaced(tmp_path: Path, smuggle: str, check: str) -> None:
     import papermill as pm
 
-    from lia.engine import KernelPool
+    from lia.reports.engine import KernelPool
 
     sneaky = _nb(tmp_path / "sneaky.ipynb", f"{smuggle}\nimport os\nprint('pid', os.getpid())")
     probe = _nb(tmp_path / "probe.ipynb", "import os\nprint('pid', os.getpid())\n"
@@ -79,7 +79,7 @@ def test_a_kernel_whose_state_cannot_be_reset_is_replaced(tmp_path: Path, smuggl
 def test_pool_runs_notebooks_on_several_kernels_at_once(tmp_path: Path) -> None:
     import papermill as pm
 
-    from lia.engine import KernelPool
+    from lia.reports.engine import KernelPool
 
     # Each notebook announces itself and waits for the other: run one after the other, the first
     # would time out; run side by side, both finish.
@@ -103,7 +103,7 @@ def test_python_files_in_the_working_folder_do_not_run_in_the_kernel(tmp_path: P
     must not get that code run when a report is rendered from there."""
     import papermill as pm
 
-    from lia.engine import KernelPool
+    from lia.reports.engine import KernelPool
 
     workspace = tmp_path / "workspace"
     workspace.mkdir()
@@ -127,7 +127,7 @@ def test_python_files_in_the_working_folder_do_not_run_in_the_kernel(tmp_path: P
 def test_engine_is_registered_with_papermill() -> None:
     from papermill.engines import papermill_engines
 
-    from lia.engine import WarmEngine, register
+    from lia.reports.engine import WarmEngine, register
 
     register()
     assert papermill_engines.get_engine("lia-warm") is WarmEngine
@@ -153,3 +153,19 @@ def test_report_headings_follow_the_language(lang: str, example_ws, templates_co
         assert text(labels["section.provenance"], "en") not in html
     finally:
         shutil.rmtree(d)
+
+
+def test_a_warm_kernel_serves_report_after_report_without_being_replaced(tmp_path: Path, templates_copy: Path) -> None:
+    """Rendering a report must leave the kernel's kept lia modules as they were: a kept module whose
+    name was rebound (the tool versions cache once was) made every reset fail, and the batch
+    started a new kernel (seconds of imports) for every report."""
+    from lia.example import EXAMPLE_ID
+    from lia.reports.engine import KernelPool
+
+    from .conftest import make_workspace, render_one
+
+    ws = make_workspace(tmp_path / "ws", templates_copy)
+    with KernelPool(1, preload_templates=templates_copy) as pool:
+        render_one(ws, EXAMPLE_ID, templates_copy, pool, version=3)
+        render_one(ws, EXAMPLE_ID, templates_copy, pool, version=4)
+        assert pool.restarts == 0, [k.last_dirty for k in getattr(pool, "_kernels", [])]

@@ -27,7 +27,7 @@ def _copy(report: Path, tmp_path: Path) -> Path:
 @pytest.fixture
 def signed(example_ws: Workspace, example_report: Path, keys: dict[str, Path], tmp_path: Path) -> Path:
     """A copy of the example report signed by the assessor and the DPO."""
-    from lia.signing import sign_report
+    from lia.reports.signing import sign_report
 
     d = _copy(example_report, tmp_path)
     sign_report(example_ws, d, keys["assessor"])
@@ -67,7 +67,7 @@ def test_report_hides_code_and_shows_every_section(example_report: Path) -> None
 
 
 def test_verify_signed_report_names_signers_and_roles(example_ws: Workspace, signed: Path) -> None:
-    from lia.signing import verify_report
+    from lia.reports.signing import verify_report
 
     res = verify_report(example_ws, signed)
     assert res.problems == []
@@ -79,7 +79,7 @@ def test_verify_signed_report_names_signers_and_roles(example_ws: Workspace, sig
 
 def test_one_flipped_byte_in_any_report_file_fails_and_names_it(example_ws: Workspace, signed: Path,
                                                                 tmp_path: Path) -> None:
-    from lia.signing import verify_report
+    from lia.reports.signing import verify_report
 
     names = [s["name"] for s in json.loads((signed / "statement.json").read_text())["subject"]]
     assert {"report.ipynb", "report.html", "report.pdf"} <= set(names)
@@ -97,7 +97,7 @@ def test_one_flipped_byte_in_any_report_file_fails_and_names_it(example_ws: Work
 
 
 def test_a_changed_digest_in_the_statement_fails(example_ws: Workspace, signed: Path) -> None:
-    from lia.signing import verify_report
+    from lia.reports.signing import verify_report
 
     path = signed / "statement.json"
     text = path.read_text()
@@ -114,7 +114,7 @@ def test_a_changed_digest_in_the_statement_fails(example_ws: Workspace, signed: 
 
 def test_a_flipped_byte_that_breaks_the_statement_is_a_clear_input_error(example_ws: Workspace,
                                                                         signed: Path) -> None:
-    from lia.signing import verify_report
+    from lia.reports.signing import verify_report
 
     path = signed / "statement.json"
     data = bytearray(path.read_bytes())
@@ -127,7 +127,7 @@ def test_a_flipped_byte_that_breaks_the_statement_is_a_clear_input_error(example
 def test_tampered_envelope_signature_fails(example_ws: Workspace, signed: Path) -> None:
     import base64
 
-    from lia.signing import verify_report
+    from lia.reports.signing import verify_report
 
     path = signed / "statement.dsse.json"
     env = json.loads(path.read_text())
@@ -141,7 +141,7 @@ def test_tampered_envelope_signature_fails(example_ws: Workspace, signed: Path) 
 
 
 def test_an_added_file_is_reported(example_ws: Workspace, signed: Path) -> None:
-    from lia.signing import verify_report
+    from lia.reports.signing import verify_report
 
     (signed / "report-final.pdf").write_bytes(b"%PDF-1.4 forged")
     res = verify_report(example_ws, signed)
@@ -151,11 +151,11 @@ def test_an_added_file_is_reported(example_ws: Workspace, signed: Path) -> None:
 def test_signature_by_an_untrusted_key_fails(example_ws: Workspace, example_report: Path, tmp_path: Path) -> None:
     from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-    from lia.signing import verify_report
+    from lia.reports.signing import verify_report
 
     d = _copy(example_report, tmp_path)
     try:
-        from lia.signing import sign_report
+        from lia.reports.signing import sign_report
 
         sign_report(example_ws, d, Path("unused"), private_key=Ed25519PrivateKey.generate(),
                     signer=("mallory", "dpo"))
@@ -172,7 +172,7 @@ def test_sign_refuses_an_untrusted_key_and_a_tampered_report(example_ws: Workspa
     from cryptography.hazmat.primitives import serialization
     from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-    from lia.signing import sign_report
+    from lia.reports.signing import sign_report
 
     d = _copy(example_report, tmp_path)
     try:
@@ -195,7 +195,9 @@ def test_sign_refuses_an_untrusted_key_and_a_tampered_report(example_ws: Workspa
 
 def test_approved_assessment_needs_a_dpo_signature(tmp_path_factory: pytest.TempPathFactory,
                                                    templates_copy: Path, pool: Any) -> None:
-    from lia.signing import load_private_key, new_key, sign_report, verify_report
+    from lia.reports.keylog import new_key
+    from lia.reports.keys import load_private_key
+    from lia.reports.signing import sign_report, verify_report
 
     from .conftest import make_workspace
 
@@ -231,7 +233,7 @@ def test_failed_execution_keeps_the_error_notebook_and_names_the_cell(tmp_path: 
     import nbformat
 
     from lia.example import EXAMPLE_ID
-    from lia.report import report_dirs
+    from lia.reports.folders import report_dirs
 
     from .conftest import make_workspace
 

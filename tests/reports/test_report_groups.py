@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from lia import report_html as R
+from lia.reports import html as R
 from lia.example import ensure_example
 from lia.store import Store
 from lia.workspace import Workspace

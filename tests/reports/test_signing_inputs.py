@@ -18,7 +18,7 @@ from lia.workspace import Workspace
 @pytest.fixture
 def report(example_ws: Workspace, example_report: Path, keys: dict[str, Path], tmp_path: Path) -> Path:
     """A signed copy of the example report, outside the workspace."""
-    from lia.signing import sign_report
+    from lia.reports.signing import sign_report
 
     d = tmp_path / "report"
     shutil.copytree(example_report, d)
@@ -39,7 +39,7 @@ def test_keys_new_writes_a_private_key_only_its_owner_can_read(tmp_path: Path) -
     assert stat.S_IMODE(key.stat().st_mode) == 0o600
     assert b"ENCRYPTED PRIVATE KEY" in key.read_bytes()
     assert b"BEGIN PUBLIC KEY" in (out / "Karin Lindqvist.pub").read_bytes()
-    from lia.signing import load_key_log
+    from lia.reports.keylog import load_key_log
     from lia.workspace import Workspace as _Ws
 
     trusted = list(load_key_log(_Ws(home)).trusted.values())
@@ -74,7 +74,7 @@ def _write_json(path: Path, obj: object) -> None:
 ])
 def test_broken_envelope_is_a_clear_input_error(example_ws: Workspace, report: Path, content: bytes,
                                                 expected: str) -> None:
-    from lia.signing import verify_report
+    from lia.reports.signing import verify_report
 
     (report / "statement.dsse.json").write_bytes(content)
     with pytest.raises(InputError) as err:
@@ -83,7 +83,7 @@ def test_broken_envelope_is_a_clear_input_error(example_ws: Workspace, report: P
 
 
 def test_oversized_envelope_is_refused_without_reading_it(example_ws: Workspace, report: Path) -> None:
-    from lia.signing import verify_report
+    from lia.reports.signing import verify_report
 
     with open(report / "statement.dsse.json", "wb") as fh:
         fh.truncate(17 * 1024 * 1024)
@@ -100,7 +100,7 @@ def test_oversized_envelope_is_refused_without_reading_it(example_ws: Workspace,
     (lambda st: st["predicate"].update(answers="v2"), "predicate.answers"),
 ])
 def test_malformed_statement_is_a_clear_input_error(example_ws: Workspace, report: Path, mutate, expected) -> None:
-    from lia.signing import verify_report
+    from lia.reports.signing import verify_report
 
     st = json.loads((report / "statement.json").read_text())
     mutate(st)
@@ -121,7 +121,7 @@ def test_malformed_statement_is_a_clear_input_error(example_ws: Workspace, repor
 ])
 def test_broken_trusted_keys_file_is_a_clear_input_error(example_ws: Workspace, report: Path, tmp_path: Path,
                                                          text: str, expected: str) -> None:
-    from lia.signing import verify_report
+    from lia.reports.signing import verify_report
 
     bad = tmp_path / "trusted.yaml"
     bad.write_text(text)
@@ -132,7 +132,9 @@ def test_broken_trusted_keys_file_is_a_clear_input_error(example_ws: Workspace, 
 
 def test_trusted_key_whose_id_does_not_match_its_key_is_refused(example_ws: Workspace, report: Path,
                                                                tmp_path: Path) -> None:
-    from lia.signing import export_trusted_keys, load_key_log, verify_report
+    from lia.reports.keylog import load_key_log
+    from lia.reports.keys import export_trusted_keys
+    from lia.reports.signing import verify_report
 
     text = export_trusted_keys(load_key_log(example_ws).trusted.values()).decode()
     import re
@@ -150,7 +152,7 @@ def test_trusted_key_whose_id_does_not_match_its_key_is_refused(example_ws: Work
 ])
 def test_broken_private_key_is_a_clear_input_error(example_ws: Workspace, report: Path, tmp_path: Path,
                                                    content: bytes, expected: str) -> None:
-    from lia.signing import sign_report
+    from lia.reports.signing import sign_report
 
     key = tmp_path / "broken.key"
     key.write_bytes(content)
@@ -163,7 +165,7 @@ def test_rsa_key_is_refused(example_ws: Workspace, report: Path, tmp_path: Path)
     from cryptography.hazmat.primitives import serialization
     from cryptography.hazmat.primitives.asymmetric import rsa
 
-    from lia.signing import sign_report
+    from lia.reports.signing import sign_report
 
     key = tmp_path / "rsa.key"
     key.write_bytes(rsa.generate_private_key(public_exponent=65537, key_size=2048).private_bytes(
@@ -173,7 +175,7 @@ def test_rsa_key_is_refused(example_ws: Workspace, report: Path, tmp_path: Path)
 
 
 def test_envelope_of_another_report_is_caught(example_ws: Workspace, report: Path) -> None:
-    from lia.signing import verify_report
+    from lia.reports.signing import verify_report
 
     env = json.loads((report / "statement.dsse.json").read_text())
     env["payload"] = base64.b64encode(b'{"_type": "https://in-toto.io/Statement/v1"}').decode()
@@ -187,7 +189,7 @@ def test_signing_record_for_another_statement_is_caught(example_ws: Workspace, r
                                                         example_report: Path, keys: dict[str, Path],
                                                         tmp_path: Path) -> None:
     """A signing record whose claimed role was edited no longer verifies."""
-    from lia.signing import verify_report
+    from lia.reports.signing import verify_report
 
     records = json.loads((report / "signatures.json").read_text())
     rec = json.loads(base64.b64decode(records["records"][0]["payload"]))

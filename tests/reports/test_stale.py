@@ -52,7 +52,7 @@ def setup(tmp_path: Path, templates_copy: Path, pool: Any) -> dict[str, Any]:
 
 
 def _states(ws: Workspace, tdir: Path) -> dict[str, tuple[str, list[str]]]:
-    from lia.report import report_status
+    from lia.reports.status import report_status
 
     return {f"{r.aid}/{r.dir.name}": (r.state, r.reasons) for r in report_status(ws, tdir)}
 
@@ -64,7 +64,8 @@ def test_fresh_reports_are_current(setup: dict[str, Any]) -> None:
 
 def test_bumped_rule_pack_marks_only_the_reports_it_applies_to(setup: dict[str, Any], pool: Any,
                                                                keys_for: Any) -> None:
-    from lia.report import RenderJob, render_many, report_status
+    from lia.reports.render import RenderJob, render_many
+    from lia.reports.status import report_status
 
     ws, tdir = setup["ws"], setup["templates"]
     old, new = _bump(tdir / "rules" / "no.yaml")
@@ -96,7 +97,7 @@ def test_bumped_rule_pack_marks_only_the_reports_it_applies_to(setup: dict[str, 
     assert not (ws.reports_dir / "sweden-only" / "v1-r2").exists()
 
     # The old signatures still verify for the old report (which is now stale, exit code 3).
-    from lia.signing import verify_report
+    from lia.reports.signing import verify_report
 
     assert (signed_dir / "statement.dsse.json").read_bytes() == before
     res = verify_report(ws, signed_dir, templates=tdir)
@@ -141,7 +142,8 @@ def test_cli_status_and_render_stale(setup: dict[str, Any]) -> None:
 @pytest.fixture
 def keys_for(tmp_path: Path) -> Any:
     """Sign a report folder with a fresh trusted assessor key of that workspace."""
-    from lia.signing import new_key, sign_report
+    from lia.reports.keylog import new_key
+    from lia.reports.signing import sign_report
 
     def sign(ws: Workspace, d: Path) -> None:
         k = new_key(ws, "signer", "assessor", tmp_path / "keys")

@@ -26,7 +26,7 @@ AID = "contact-centre-recording"
 def tws(example_ws: Workspace, example_report: Path, keys: dict[str, Path], tmp_path: Path,
         templates_copy: Path) -> tuple[Workspace, Path]:
     """(workspace copy, its signed example report)."""
-    from lia.signing import sign_report
+    from lia.reports.signing import sign_report
 
     home = tmp_path / "ws"
     shutil.copytree(example_ws.home, home, symlinks=True,
@@ -50,7 +50,7 @@ def _keys(keys: dict[str, Path]) -> None:
 
 def _root(ws: Workspace) -> Any:
     """The private key of the key log's root (anna, the assessor who created the first key)."""
-    from lia.signing import load_private_key
+    from lia.reports.keys import load_private_key
 
     return load_private_key(_KEYS["assessor"])
 
@@ -83,8 +83,8 @@ def _pem(key: Any) -> str:
 def test_signed_report_copied_under_another_assessment_fails_everywhere(tws, templates_copy: Path) -> None:
     from lia.dashboards.portfolio import collect
     from lia.dashboards.sources import Sources
-    from lia.report import report_status
-    from lia.signing import sign_report, verify_report
+    from lia.reports.status import report_status
+    from lia.reports.signing import sign_report, verify_report
 
     ws, d = tws
     assert verify_report(ws, d, check_current=False).exit_code == 0
@@ -108,7 +108,7 @@ def test_signed_report_copied_under_another_assessment_fails_everywhere(tws, tem
 
 
 def test_signed_report_under_another_version_folder_fails(tws) -> None:
-    from lia.signing import verify_report
+    from lia.reports.signing import verify_report
 
     ws, d = tws
     n = json.loads((d / "statement.json").read_text())["predicate"]["answers"]["version"]
@@ -121,7 +121,7 @@ def test_signed_report_under_another_version_folder_fails(tws) -> None:
 
 
 def test_report_against_other_answers_in_the_workspace_fails(tws) -> None:
-    from lia.signing import verify_report
+    from lia.reports.signing import verify_report
 
     ws, d = tws
     n = json.loads((d / "statement.json").read_text())["predicate"]["answers"]["version"]
@@ -139,7 +139,7 @@ def test_report_against_other_answers_in_the_workspace_fails(tws) -> None:
 
 def test_verify_names_the_key_log_entry_that_trusted_each_key(tws) -> None:
     from conftest import run_lia
-    from lia.signing import verify_report
+    from lia.reports.signing import verify_report
 
     ws, d = tws
     res = verify_report(ws, d, check_current=False)
@@ -152,7 +152,8 @@ def test_verify_names_the_key_log_entry_that_trusted_each_key(tws) -> None:
 
 
 def test_replacing_the_dpos_public_key_in_the_key_log_fails(tws, tmp_path: Path) -> None:
-    from lia.signing import key_log_path, keyid_of, sign_report, verify_report
+    from lia.reports.keys import key_log_path, keyid_of
+    from lia.reports.signing import sign_report, verify_report
 
     ws, d = tws
     mallory, mkey = _forged_key(tmp_path)
@@ -169,14 +170,9 @@ def test_replacing_the_dpos_public_key_in_the_key_log_fails(tws, tmp_path: Path)
 
 def test_a_second_entry_with_the_dpos_name_is_refused(tws, tmp_path: Path) -> None:
     from lia.canonical import canonical_json, digest_obj
-    from lia.signing import (
-        KEYLOG_PAYLOAD_TYPE,
-        key_log_path,
-        keyid_of,
-        pae,
-        sign_report,
-        verify_report,
-    )
+    from lia.reports.dsse import KEYLOG_PAYLOAD_TYPE, pae
+    from lia.reports.keys import key_log_path, keyid_of
+    from lia.reports.signing import sign_report, verify_report
 
     ws, d = tws
     mallory, mkey = _forged_key(tmp_path)
@@ -204,20 +200,21 @@ def test_a_second_entry_with_the_dpos_name_is_refused(tws, tmp_path: Path) -> No
     assert res.exit_code == 1 and "a key named karin is already trusted (entry 2); duplicate names" in _problems(res)
     # and the library refuses to write one
     path.write_text(original)
-    from lia.signing import add_trusted_key
+    from lia.reports.keylog import add_trusted_key
 
     with pytest.raises(LiaError, match="already trusted"):
         add_trusted_key(ws, "Karin", "dpo", mallory.public_key(), signed_by=_root(ws))
 
 
 def test_replacing_the_whole_key_log_is_detected_by_the_pin(tws, tmp_path: Path, monkeypatch) -> None:
-    from lia.signing import key_log_path, sign_report, verify_report
+    from lia.reports.keys import key_log_path
+    from lia.reports.signing import sign_report, verify_report
 
     ws, d = tws
     mallory, mkey = _forged_key(tmp_path)
     (tmp_path / "mallory").mkdir()
     mallory_home = Workspace(tmp_path / "mallory")
-    from lia.signing import add_trusted_key
+    from lia.reports.keylog import add_trusted_key
 
     # Mallory builds her own log (her root pinned only in her configuration), then puts it in the workspace.
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "mallory-config"))
@@ -232,14 +229,8 @@ def test_replacing_the_whole_key_log_is_detected_by_the_pin(tws, tmp_path: Path,
 
 
 def test_editing_the_old_trusted_keys_file_trusts_nobody(tws, tmp_path: Path) -> None:
-    from lia.signing import (
-        TrustedKey,
-        export_trusted_keys,
-        keyid_of,
-        sign_report,
-        trusted_keys_path,
-        verify_report,
-    )
+    from lia.reports.keys import TrustedKey, export_trusted_keys, keyid_of, trusted_keys_path
+    from lia.reports.signing import sign_report, verify_report
 
     ws, d = tws
     mallory, mkey = _forged_key(tmp_path)
@@ -253,7 +244,9 @@ def test_editing_the_old_trusted_keys_file_trusts_nobody(tws, tmp_path: Path) ->
 
 
 def test_a_revoked_key_no_longer_verifies_and_only_root_or_dpo_may_change_the_log(tws, keys, tmp_path) -> None:
-    from lia.signing import add_trusted_key, load_private_key, revoke_key, verify_report
+    from lia.reports.keylog import add_trusted_key, revoke_key
+    from lia.reports.keys import load_private_key
+    from lia.reports.signing import verify_report
 
     ws, d = tws
     mallory, _ = _forged_key(tmp_path)
@@ -286,13 +279,13 @@ def _drop(d: Path, keyid: str, envelope: bool = True, record: bool = True) -> No
 
 
 def _keyid(ws: Workspace, name: str) -> str:
-    from lia.signing import load_key_log
+    from lia.reports.keylog import load_key_log
 
     return next(k.keyid for k in load_key_log(ws).keys.values() if k.name == name)
 
 
 def test_removing_a_signature_but_not_its_record_fails(tws) -> None:
-    from lia.signing import verify_report
+    from lia.reports.signing import verify_report
 
     ws, d = tws
     _drop(d, _keyid(ws, "karin"), record=False)
@@ -303,7 +296,7 @@ def test_removing_a_signature_but_not_its_record_fails(tws) -> None:
 
 
 def test_removing_an_earlier_signer_and_its_record_fails(tws) -> None:
-    from lia.signing import verify_report
+    from lia.reports.signing import verify_report
 
     ws, d = tws
     _drop(d, _keyid(ws, "anna"))
@@ -313,7 +306,7 @@ def test_removing_an_earlier_signer_and_its_record_fails(tws) -> None:
 
 
 def test_removing_the_dpo_of_an_approved_report_fails(tws, templates_copy: Path, pool: Any) -> None:
-    from lia.signing import sign_report, verify_report
+    from lia.reports.signing import sign_report, verify_report
 
     from .conftest import render_one
 
@@ -332,7 +325,7 @@ def test_removing_the_dpo_of_an_approved_report_fails(tws, templates_copy: Path,
 
 
 def test_a_symlinked_report_file_with_the_same_bytes_fails(tws, tmp_path: Path) -> None:
-    from lia.signing import verify_report
+    from lia.reports.signing import verify_report
 
     ws, d = tws
     outside = tmp_path / "elsewhere.pdf"
@@ -345,7 +338,7 @@ def test_a_symlinked_report_file_with_the_same_bytes_fails(tws, tmp_path: Path) 
 
 
 def test_hidden_files_and_folders_added_to_a_report_are_reported(tws) -> None:
-    from lia.signing import verify_report
+    from lia.reports.signing import verify_report
 
     ws, d = tws
     (d / ".notes").write_text("approved by phone")
@@ -386,7 +379,7 @@ def test_keys_new_refuses_an_unencrypted_key_inside_the_workspace(tmp_path: Path
 
 
 def test_tool_versions_are_signed_and_an_upgrade_makes_the_report_stale(tws, templates_copy: Path) -> None:
-    from lia.report import REPORT_TOOLS, stale_reasons, tool_versions
+    from lia.reports.provenance import REPORT_TOOLS, stale_reasons, tool_versions
 
     ws, d = tws
     st = json.loads((d / "statement.json").read_text())
@@ -428,15 +421,8 @@ def test_new_verification_messages_exist_in_swedish_and_norwegian(message: str) 
 
 
 def test_an_old_trusted_keys_file_is_migrated_into_a_pinned_key_log(tmp_path: Path, monkeypatch) -> None:
-    from lia.signing import (
-        TrustedKey,
-        export_trusted_keys,
-        keyid_of,
-        load_key_log,
-        load_private_key,
-        migrate_trusted_keys,
-        trusted_keys_path,
-    )
+    from lia.reports.keylog import load_key_log, migrate_trusted_keys
+    from lia.reports.keys import TrustedKey, export_trusted_keys, keyid_of, load_private_key, trusted_keys_path
 
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
     (tmp_path / "ws").mkdir()

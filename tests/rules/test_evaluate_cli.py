@@ -116,7 +116,7 @@ def test_every_breach_kind_of_the_call_log_analysis_is_read_by_some_rule() -> No
 
 def test_changes_between_reports_name_each_group_whose_result_changed() -> None:
     """The viewer's change summary says which group's result changed, not only the overall verdict."""
-    from lia.report import changes_between
+    from lia.reports.changes import changes_between
 
     old = {"lia": {"overall": {"verdict": "conditional"}},
            "groups": [{"group": "callers", "result": "yes"}, {"group": "agents", "result": "conditional"}]}
@@ -151,7 +151,7 @@ def test_bad_as_of_is_a_clear_error(home: Path) -> None:
 
 @pytest.mark.parametrize("lang, text", [("en", "The law as of"), ("sv", "Rättsläget den"), ("nb", "Rettstilstanden per")])
 def test_report_states_the_law_as_of_the_version_date(home: Path, lang: str, text: str) -> None:
-    from lia import report_html
+    from lia.reports import html as report_html
 
     d = report_html.load(str(home), AID, None, lang)
     html = report_html.summary_html(d)
@@ -161,7 +161,7 @@ def test_report_states_the_law_as_of_the_version_date(home: Path, lang: str, tex
 
 
 def test_report_findings_link_their_official_sources(home: Path) -> None:
-    from lia import report_html
+    from lia.reports import html as report_html
 
     d = report_html.load(str(home), AID, 2, "sv")
     html = report_html.findings_html(d)

@@ -13,7 +13,7 @@ HELP = "create signing keys (Ed25519), and list, admit, revoke or pin the worksp
 
 
 def _default_out() -> Path:
-    from ..signing import user_config_dir
+    from ..reports.keys import user_config_dir
 
     return user_config_dir() / "keys"
 
@@ -54,7 +54,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 
 
 def _signed_by(args: argparse.Namespace):
-    from ..signing import load_private_key, read_passphrase
+    from ..reports.keys import load_private_key, read_passphrase
 
     if not getattr(args, "signed_by", None):
         return None
@@ -63,7 +63,8 @@ def _signed_by(args: argparse.Namespace):
 
 
 def run(args: argparse.Namespace, ws) -> int:
-    from ..signing import load_key_log, new_key, pin_root, read_passphrase, revoke_key
+    from ..reports.keylog import load_key_log, new_key, revoke_key
+    from ..reports.keys import pin_root, read_passphrase
 
     if args.keys_command == "new":
         passphrase = read_passphrase(args.passphrase_file, args.passphrase_env)
@@ -93,7 +94,7 @@ def run(args: argparse.Namespace, ws) -> int:
             print(f"revoked {info['name']} ({info['role']}) in entry {info['entry']} of the key log")
         return 0
     if args.keys_command == "migrate":
-        from ..signing import migrate_trusted_keys
+        from ..reports.keylog import migrate_trusted_keys
 
         moved = migrate_trusted_keys(ws, _signed_by(args))
         for k in moved:

@@ -36,8 +36,9 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace, ws) -> int:
     from ..errors import LiaError
-    from ..report import RenderJob, render_many, report_status
-    from ..signing import load_statement
+    from ..reports.render import RenderJob, render_many
+    from ..reports.status import report_status
+    from ..reports.statement import load_statement
 
     if args.stale and (args.id or args.version):
         raise LiaError("give either an assessment id or --stale, not both")

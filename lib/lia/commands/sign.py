@@ -33,7 +33,8 @@ def resolve_report_dir(ws, arg: str) -> Path:
 
 
 def run(args: argparse.Namespace, ws) -> int:
-    from ..signing import read_passphrase, sign_report
+    from ..reports.keys import read_passphrase
+    from ..reports.signing import sign_report
 
     d = resolve_report_dir(ws, args.report_dir)
     info = sign_report(ws, d, Path(args.key), read_passphrase(args.passphrase_file, args.passphrase_env))

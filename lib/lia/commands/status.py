@@ -14,7 +14,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace, ws) -> int:
-    from ..report import report_status
+    from ..reports.status import report_status
     from ..store import Store
 
     rows = report_status(ws)

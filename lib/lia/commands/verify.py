@@ -32,7 +32,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace, ws) -> int:
-    from ..signing import verify_report
+    from ..reports.signing import verify_report
     from .sign import resolve_report_dir
 
     d = resolve_report_dir(ws, args.report_dir)

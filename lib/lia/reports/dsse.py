@@ -1,0 +1,106 @@
+"""DSSE encoding and the small files signatures live in: PAE, base64, atomic writes, signature checks.
+
+The bottom of the signing stack (:mod:`lia.reports.keys`, :mod:`lia.reports.keylog`,
+:mod:`lia.reports.statement`, :mod:`lia.reports.signing` build on it); it imports no other
+module of the package.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import datetime as _dt
+import hashlib
+import json
+import os
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from ..errors import InputError
+
+__all__ = ["KEYLOG_PAYLOAD_TYPE", "MAX_FILE", "PAYLOAD_TYPE", "RECORD_PAYLOAD_TYPE", "pae", "write_atomic"]
+
+PAYLOAD_TYPE = "application/vnd.in-toto+json"
+RECORD_PAYLOAD_TYPE = "application/vnd.lia-workbench.signing-record+json"
+KEYLOG_PAYLOAD_TYPE = "application/vnd.lia-workbench.key-log-entry+json"
+MAX_FILE = 16 * 1024 * 1024  # statements, envelopes and key files are small; refuse anything huge
+
+
+# --------------------------------------------------------------------------- helpers
+
+def write_atomic(path: Path, data: bytes, mode: int = 0o644) -> None:
+    """Write bytes to ``path`` through a temporary file, fsync and rename."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    try:
+        os.fchmod(fd, mode)
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+        dfd = os.open(path.parent, os.O_RDONLY)
+        try:
+            os.fsync(dfd)
+        finally:
+            os.close(dfd)
+    except BaseException:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+        raise
+
+
+def _read_small(path: Path, what: str) -> bytes:
+    from ..loaders import read_user_file
+
+    return read_user_file(path, what=f"small file ({what})", max_bytes=MAX_FILE)
+
+
+def _json_file(path: Path, what: str) -> Any:
+    raw = _read_small(path, what)
+    try:
+        return json.loads(raw.decode("utf-8"))
+    except UnicodeDecodeError as exc:
+        raise InputError(f"{what} is not UTF-8 text (byte {exc.start})", file=path) from None
+    except json.JSONDecodeError as exc:
+        raise InputError(f"{what} is not valid JSON: {exc.msg}", file=path,
+                         where=f"line {exc.lineno}, column {exc.colno}") from None
+
+
+def _b64decode(value: Any, path: Path, where: str) -> bytes:
+    if not isinstance(value, str):
+        raise InputError("expected a base64 string", file=path, where=where)
+    try:
+        return base64.b64decode(value.encode("ascii"), validate=True)
+    except (binascii.Error, UnicodeEncodeError, ValueError):
+        raise InputError("expected standard base64 (A-Z a-z 0-9 + / =)", file=path, where=where) from None
+
+
+def _b64(data: bytes) -> str:
+    return base64.b64encode(data).decode("ascii")
+
+
+def _sha256_hex(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def _now() -> str:
+    return _dt.datetime.now(_dt.UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
+
+
+def pae(payload_type: str, payload: bytes) -> bytes:
+    """DSSE v1 pre-authentication encoding of (type, body)."""
+    t = payload_type.encode("utf-8")
+    return b"DSSEv1 %d %s %d %s" % (len(t), t, len(payload), payload)
+
+
+def _verify_sig(public_key: Any, sig: bytes, message: bytes) -> bool:
+    from cryptography.exceptions import InvalidSignature
+
+    try:
+        public_key.verify(sig, message)
+        return True
+    except (InvalidSignature, ValueError):
+        return False

@@ -1,0 +1,433 @@
+"""The sections of the assessment report, as HTML from Jinja2 templates, with inline SVG charts.
+
+The report notebook (templates/report.ipynb) only calls these functions and
+displays what they return; every line of logic is here, where tests reach it.
+Each function gathers a section's facts in the report language and renders
+``templates/html/report/<section>.html.j2`` (autoescaped; :mod:`lia.reports.htmlkit`).
+
+Call-log evidence attached with ``lia periods --attach`` (``lia.periods.evidence``)
+and access-log evidence (``lia.access.evidence``) are weighed by the evaluation
+and shown in the recording-periods and access sections with their charts.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..i18n import text
+from .htmlkit import (LEVELS, SEVERITIES, ReportData, answer, answer_rows, chart_error, chart_html, choice_label,
+                      duration_text, load, macros, missing_rules_note, number, plain, qtext, question, reasons_html,
+                      render, value_html, verdict_class, yes_no)
+
+__all__ = [
+    "ReportData", "load", "page_title", "show", "summary_html", "lia_steps_html", "groups_html", "dpia_html",
+    "findings_html", "periods_html", "evidence_html", "access_html", "access_evidence_html", "union_html",
+    "answers_html", "provenance_html", "value_html", "verdict_class", "duration_text", "dpia_criteria",
+]
+
+#: At most this many breaches are listed in the report (all are in the evidence file).
+MAX_BREACH_ROWS = 60
+
+
+def show(fragment: str, title: str | None = None) -> None:
+    """Display an HTML fragment in the notebook (the only IPython call of the report).
+
+    ``title`` (given with the summary) becomes the HTML page title.
+    """
+    from IPython.display import HTML, display
+
+    display(HTML(str(fragment)), metadata={"lia_title": title} if title else None)
+
+
+def page_title(d: ReportData) -> str:
+    """"<assessment title> — Assessment report" in the report language."""
+    return f"{d.meta.get('title') or d.aid} — {d.L('report.kind')}"
+
+
+def _verdict_label(d: ReportData, verdict: str | None) -> str:
+    return d.L("verdict." + verdict) if verdict else d.L("verdict.none")
+
+
+def _dpia_note(d: ReportData, dp: dict[str, Any]) -> Any:
+    """Required (red), not required (green) or not screened (neutral: nobody answered the screening)."""
+    status = dp.get("status") or ("required" if dp.get("required") else "not_required")
+    cls = {"required": "bad", "not_required": "good"}.get(status, "mixed")
+    return macros(d).note(cls, d.L(f"summary.dpia_{status}", n=len(dp.get("criteria_met") or [])))
+
+
+# --------------------------------------------------------------------------- summary and verdicts
+
+def summary_html(d: ReportData) -> str:
+    """Title, metadata, overall verdict in a box, DPIA result and finding counts, contents."""
+    from ..i18n import format_time, report_zone
+
+    m, ev, M = d.meta, d.ev, macros(d)
+    overall = (ev.get("lia") or {}).get("overall") or {}
+    verdict = overall.get("verdict")
+    status = m.get("status") or "draft"
+    saved = format_time(d.version.time, d.lang, report_zone(m.get("jurisdictions")), d.templates)
+    rows = [
+        (d.L("meta.controller"), plain(m.get("controller")) or M.empty(d.L("not_answered"), "span")),
+        (d.L("meta.processing_activity"), plain(m.get("processing_activity")) or "—"),
+        (d.L("meta.jurisdictions"), ", ".join(d.L(f"jurisdiction.{j}") for j in m.get("jurisdictions") or [])),
+        (d.L("meta.owner"), plain(m.get("owner")) or "—"),
+        (d.L("meta.status"), M.badge("good" if status == "approved" else "none", d.L("status." + status))),
+        (d.L("meta.version"), d.L("version_of", n=d.version.number, head=d.head)),
+        (d.L("meta.saved"), f"{saved} · {d.version.author}"),
+        (d.L("meta.message"), plain(d.version.message)),
+        (d.L("meta.review_date"), plain(m.get("review_date")) or "—"),
+    ]
+    if ev.get("law_as_of"):
+        rows.append((d.L("meta.law_as_of"), d.L("law_as_of", date=ev["law_as_of"])))
+    counts = {s: 0 for s in SEVERITIES}
+    for f in ev.get("findings") or []:
+        if f.get("severity") in counts:
+            counts[f["severity"]] += 1
+    badge = {"blocker": "bad", "warning": "mixed"}
+    toc = [("lia", "section.lia"), ("dpia", "section.dpia"), ("findings", "section.findings"),
+           ("periods", "section.periods"), ("access", "section.access"), ("union", "section.union"),
+           ("answers", "section.answers"), ("provenance", "section.provenance")]
+    return render(d, "summary.html.j2", title=m.get("title") or d.aid, not_head=d.version.number != d.head,
+                  evaluated=d.evaluation_json is not None, verdict_cls=verdict_class(verdict),
+                  verdict_label=_verdict_label(d, verdict), reasons=reasons_html(d, (overall.get("reasons") or [])[:6]),
+                  dpia_note=_dpia_note(d, ev.get("dpia") or {}),
+                  counts=[(s, counts[s], badge.get(s, "none")) for s in SEVERITIES],
+                  missing=missing_rules_note(d), rows=rows, toc=toc)
+
+
+def groups_html(d: ReportData) -> str:
+    """Each group of data subjects on its own legal basis: each purpose's result, the weighing in words
+    (or the conditions of consent), so the memo a DPO writes can quote it."""
+    groups = d.ev.get("groups") or []
+    if not groups:
+        return ""
+    M = macros(d)
+    rows: list[list[Any]] = []
+    details: list[dict[str, Any]] = []
+    seen: set[str] = set()
+    for g in groups:
+        for i, t in enumerate(g.get("purposes") or []):
+            res = t.get("result")
+            cls = {"yes": "good", "conditional": "mixed", "no": "bad", "unlawful": "bad"}.get(str(res), "none")
+            rows.append([plain(g.get("label")) if i == 0 else "", plain(t.get("basis_label")), plain(t.get("label")),
+                         M.badge(cls, plain(t.get("result_label")), f"result-{plain(res)}")])
+            w, c = t.get("weighing"), t.get("consent")
+            if w and w.get("text") not in seen:
+                seen.add(w["text"])
+                details.append({"kind": "weighing", "group": plain(g.get("label")), "purpose": plain(t.get("label")),
+                                "text": plain(w["text"])})
+            elif c:
+                key = f'{g.get("group")}:{c.get("verdict")}'
+                if key in seen:
+                    continue
+                seen.add(key)
+                details.append({"kind": "consent", "group": plain(g.get("label")), "label": plain(c.get("label")),
+                                "conditions": [{"met": bool(x.get("met")), "label": plain(x.get("label")),
+                                                "findings": [plain(f.get("text")) for f in x.get("findings") or []],
+                                                "text": plain(x.get("text"))} for x in c.get("conditions") or []]})
+    return render(d, "groups.html.j2", rows=rows, details=details)
+
+
+def balancing_svg(d: ReportData) -> Any:
+    """The balancing chart from lia.rules.charts, as SVG ('' without an evaluation)."""
+    if d.evaluation is None:
+        return ""
+    try:
+        from ..rules.charts import balancing_chart
+
+        return chart_html(d, balancing_chart(d.evaluation, d.lang))
+    except Exception as exc:  # noqa: BLE001 - the report says what went wrong, in its own section
+        return chart_error(d, exc)
+
+
+def lia_steps_html(d: ReportData) -> str:
+    """The three cumulative LIA steps, each with its verdict and reasons, then the overall verdict."""
+    lia = d.ev.get("lia") or {}
+    answers_for = {"purpose": ["purpose.purposes", "purpose.interest", "purpose.whose_interest", "purpose.benefit"],
+                   "necessity": ["necessity.recording_scope", "necessity.alternatives_considered",
+                                 "necessity.alternatives_assessment"],
+                   "balancing": ["conclusion.measures"]}
+    steps = []
+    for i, step in enumerate(("purpose", "necessity", "balancing"), start=1):
+        s = lia.get(step) or {}
+        verdict = s.get("verdict")
+        steps.append({"n": i, "id": step, "cls": verdict_class(verdict), "label": _verdict_label(d, verdict),
+                      "reasons": reasons_html(d, s.get("reasons")),
+                      "rows": answer_rows(d, answers_for[step], only_answered=True),
+                      "chart": balancing_svg(d) if step == "balancing" else ""})
+    overall = lia.get("overall") or {}
+    conclusion = [(qtext(d, q), answer(d, q)) for q in ("conclusion.assessor_verdict", "conclusion.dpo_opinion")
+                  if d.answers.get(q) not in (None, "")]
+    evaluated = d.evaluation_json is not None
+    return render(d, "lia.html.j2", evaluated=evaluated, missing=missing_rules_note(d), steps=steps,
+                  groups=groups_html(d), overall_cls=verdict_class(overall.get("verdict")),
+                  overall_label=_verdict_label(d, overall.get("verdict")),
+                  overall_reasons=reasons_html(d, overall.get("reasons")) if evaluated else "",
+                  cures=[plain(c) for c in overall.get("cures") or []], conclusion=conclusion)
+
+
+def dpia_criteria(d: ReportData) -> list[dict[str, Any]]:
+    """The nine WP248 criteria as ``templates/rules/dpia_criteria.yaml`` declares them: id, question, title."""
+    from ..rules.dpia import load_criteria
+
+    return [{"id": c.id, "question": c.question, "title": c.title.get(d.lang)}
+            for c in load_criteria(d.templates).data.criteria]
+
+
+def risk_map_svg(d: ReportData) -> Any:
+    """The risk map (severity x likelihood, before -> after), from lia.rules.charts ('' without an evaluation)."""
+    if d.evaluation is None:
+        return ""
+    try:
+        from ..rules.charts import risk_map_chart
+
+        return chart_html(d, risk_map_chart(d.evaluation, d.lang))
+    except Exception as exc:  # noqa: BLE001 - the report says what went wrong, in its own section
+        return chart_error(d, exc)
+
+
+def dpia_html(d: ReportData) -> str:
+    """DPIA screening (WP248 criteria, required or not and why) and the risk register with measures."""
+    dp = d.ev.get("dpia") or {}
+    met_ids = {str(c).removeprefix("dpia.") if not isinstance(c, dict) else str(c.get("id", c.get("criterion", "")))
+               .removeprefix("dpia.") for c in dp.get("criteria_met") or []}
+    criteria = [{"label": c["title"], "declared": yes_no(d, d.answers.get(c["question"])), "met": c["id"] in met_ids}
+                for c in dpia_criteria(d)]
+    register = []
+    reg = [r for r in d.answers.get("risks.register") or [] if isinstance(r, dict)]
+    for r in reg:
+        levels = []
+        for col in ("severity_before", "likelihood_before", "severity_after", "likelihood_after"):
+            v = r.get(col)
+            levels.append({"value": v, "cls": f"level-{v}" if v in LEVELS else "",
+                           "label": choice_label(d, "risks.register", v, col) if v else ""})
+        register.append({"ref": plain(r.get("ref")), "title": plain(r.get("title")),
+                         "event": choice_label(d, "risks.register", r.get("event"), "event"), "levels": levels})
+    high = [r.get("ref") for r in reg if r.get("severity_after") in LEVELS[2:] and r.get("likelihood_after") in LEVELS[2:]]
+    measures = [x for x in d.answers.get("risks.measures") or [] if isinstance(x, dict)]
+    q = question(d, "risks.measures")
+    evaluated = d.evaluation_json is not None
+    return render(d, "dpia.html.j2", evaluated=evaluated, criteria=criteria,
+                  screening_note=_dpia_note(d, dp) if evaluated else missing_rules_note(d),
+                  reasons=reasons_html(d, dp.get("reasons")) if dp.get("reasons") else "",
+                  notes=answer_rows(d, ["dpia.notes"]) if d.answers.get("dpia.notes") else [],
+                  register=register, risk_map=risk_map_svg(d) if reg else "",
+                  high=", ".join(str(h) for h in high),
+                  measures=(value_html(d, q, measures) if q is not None else plain(measures)) if measures else "")
+
+
+def findings_html(d: ReportData) -> str:
+    """Findings grouped by severity (blockers first), each with citation, remediation and the question."""
+    findings = [f for f in d.ev.get("findings") or [] if isinstance(f, dict)]
+    groups = []
+    for sev in SEVERITIES:
+        group = [f for f in findings if f.get("severity") == sev]
+        if not group:
+            continue
+        groups.append({"severity": sev, "findings": [{
+            "message": text(f.get("message"), d.lang),
+            "citation": text(f["citation"], d.lang) if f.get("citation") else "",
+            "basis": f["basis"] if f.get("basis") in ("guidance", "policy") else "",
+            "sources": [{"url": s["url"], "instrument": plain(s.get("instrument")),
+                         "provision": plain(s.get("provision")), "title": plain(s.get("title"))}
+                        for s in f.get("sources") or [] if isinstance(s, dict) and s.get("url")],
+            "remediation": text(f["remediation"], d.lang) if f.get("remediation") else "",
+            "rule": plain(f.get("rule")),
+            "question": qtext(d, f["question"]) if f.get("question") else "",
+        } for f in group]})
+    return render(d, "findings.html.j2", evaluated=d.evaluation_json is not None, missing=missing_rules_note(d),
+                  groups=groups)
+
+
+# --------------------------------------------------------------------------- facts and evidence
+
+def periods_svg(d: ReportData) -> Any:
+    """Declared training periods per group on a timeline (altair -> SVG); '' when there are none."""
+    rows = [r for r in d.answers.get("periods.training_periods") or [] if isinstance(r, dict)
+            and r.get("start") and r.get("end")]
+    if not rows:
+        return ""
+    import altair as alt
+    import pandas as pd
+
+    df = pd.DataFrame([{"group": str(r.get("group") or "?"), "start": r["start"], "end": r["end"]} for r in rows])
+    chart = alt.Chart(df).mark_bar(height=14, color="#1a73e8").encode(
+        x=alt.X("start:T", title=d.L("periods.timeline_axis"), axis=alt.Axis(format="%d %b %Y", labelAngle=0)),
+        x2="end:T",
+        y=alt.Y("group:N", title=None, sort=None),
+    ).properties(width=520, height=max(60, 28 * df["group"].nunique()), title=d.L("periods.timeline_title"))
+    return chart_html(d, chart)
+
+
+def evidence_html(d: ReportData) -> str:
+    """The attached call-log evidence: source, period, breaches table and the three works-council charts.
+
+    Without evidence: a note that no call log was analysed and how to attach one.
+    """
+    ev = d.evidence
+    if ev is None:
+        return render(d, "evidence.html.j2", ev=None)
+    from ..i18n import catalogue
+
+    pl = catalogue("periods", d.templates)
+
+    def P(key: str) -> str:  # noqa: N802
+        entry = pl.get(key)
+        return text(entry, d.lang) if entry else key
+
+    M, o = macros(d), ev.overview
+    rows = [
+        (d.L("evidence.source"), M.with_digest(d.L("evidence.source_value", name=ev.source["name"],
+                                                   size=number(ev.source["size"]), rows=number(ev.rows)),
+                                               ev.source["sha256"])),
+        (d.L("evidence.period"), d.L("evidence.period_value", first=ev.first_day or "—", last=ev.last_day or "—",
+                                     tz=ev.tz)),
+        (d.L("evidence.recorded"), d.L("evidence.recorded_value", recorded=number(o.get("recorded_calls", 0)),
+                                       calls=number(o.get("calls", 0)), share=o.get("share_recorded_percent", 0),
+                                       agents=o.get("agents", 0), teams=o.get("teams", 0))),
+        (d.L("evidence.analysed"), d.L("evidence.analysed_value", when=ev.analysed_at, now=ev.now)),
+        (d.L("evidence.limits_from"), d.L("evidence.limits_from_value", n=ev.assessment.get("version"))),
+    ]
+    summary = []  # by kind first: how often, how many people, the worst case; then the charts; then the detail
+    kinds: dict[str, list[dict[str, Any]]] = {}
+    for b in ev.breaches:
+        kinds.setdefault(b["kind"], []).append(b)
+    for kind, bs in kinds.items():
+        worst = max(bs, key=lambda b: float(b["value"]) - float(b["limit"]))
+        unit = P("unit_" + str(worst.get("unit")))
+        summary.append([P("kind_" + kind), number(len(bs)), number(len({b.get("agent") or b.get("team") for b in bs})),
+                        f'{number(worst["value"])} {unit}', f'{number(worst["limit"])} {unit}'])
+    try:
+        charts = [chart_html(d, c) for c in ev.charts(d.lang).values()]
+    except Exception as exc:  # noqa: BLE001 - the report says what went wrong, in its own section
+        charts = [chart_error(d, exc)]
+    breaches = []
+    for b in ev.breaches[:MAX_BREACH_ROWS]:
+        who = f'{b["agent"]} ({b["team"]})' if b.get("agent") and b.get("team") else (b.get("agent") or b.get("team"))
+        unit = P("unit_" + str(b.get("unit")))
+        per = b["period"]
+        breaches.append([P("kind_" + b["kind"]), _code(who),
+                         per["start"] if per["start"] == per["end"] else f'{per["start"]} – {per["end"]}',
+                         f'{number(b["value"])} {unit}', f'{number(b["limit"])} {unit}',
+                         number(b["calls"]) if b.get("calls") is not None else "—"])
+    return render(d, "evidence.html.j2", ev=ev, rows=rows, limits_changed=ev.limits_match(d.answers) is False,
+                  summary=summary, summary_heads=[d.L("evidence." + c) for c in ("col_kind", "col_count", "col_affected",
+                                                                                  "col_worst", "col_limit")],
+                  charts=charts, breaches=breaches, breach_count=len(ev.breaches),
+                  breach_heads=[d.L("evidence." + c) for c in ("col_kind", "col_who", "col_period", "col_value",
+                                                                "col_limit", "col_calls")],
+                  more=max(0, len(ev.breaches) - MAX_BREACH_ROWS))
+
+
+def _code(value: Any) -> Any:
+    from markupsafe import Markup
+
+    return Markup("<code>{}</code>").format(plain(value))
+
+
+def periods_html(d: ReportData) -> str:
+    """Recording-period limits as declared, the training periods, and the periods charts."""
+    limit_ids = ["periods.continuous", "periods.max_consecutive_days", "periods.max_days_per_month",
+                 "periods.share_recorded_percent", "periods.never_recorded", "necessity.recording_scope",
+                 "retention.period", "retention.deletion", "retention.training_clips_period"]
+    mcd = d.answers.get("periods.max_consecutive_days")
+    training = None
+    if d.answers.get("periods.training_periods"):
+        training = {"title": qtext(d, "periods.training_periods"), "answer": answer(d, "periods.training_periods"),
+                    "chart": periods_svg(d)}
+    return render(d, "periods.html.j2", limits=answer_rows(d, limit_ids),
+                  whole_weeks=mcd if isinstance(mcd, (int, float)) and mcd >= 5 else None,
+                  continuous=d.answers.get("periods.continuous") is True, training=training,
+                  evidence=evidence_html(d))
+
+
+def access_html(d: ReportData) -> str:
+    """Who can listen: roles table with totals, scope and controls."""
+    roles = [r for r in d.answers.get("access.roles") or [] if isinstance(r, dict)]
+    rows = [[plain(r.get("role")), plain(r.get("people")), plain(r.get("reason")), yes_no(d, r.get("can_listen")),
+             yes_no(d, r.get("can_download"))] for r in roles]
+    people = [r for r in roles if isinstance(r.get("people"), (int, float))]
+    q = question(d, "access.roles")
+    heads = ([text(c.label, d.lang) for c in q.columns] if q is not None and len(q.columns) == 5 else
+             [d.L(k) for k in ("access.role", "access.people", "access.reason", "access.listen", "access.download")])
+    ids = ["access.scope", "access.controlled_by", "access.logged", "access.logs_reviewed",
+           "access.reason_required", "safeguards.unauthorised_listening_sanctioned"]
+    return render(d, "access.html.j2", roles=rows, heads=heads,
+                  total=sum(r.get("people") or 0 for r in people),
+                  listen=sum(r.get("people") or 0 for r in people if r.get("can_listen")),
+                  controls=answer_rows(d, ids), evidence=access_evidence_html(d))
+
+
+def access_evidence_html(d: ReportData) -> str:
+    """The attached access-log evidence: source, digests, breaches and the two charts (or a note that none is)."""
+    from ..i18n import t
+
+    def A(key: str, **fmt: Any) -> str:  # noqa: N802
+        return t("access", key, d.lang, **fmt)
+
+    ev = d.access_evidence
+    if ev is None:
+        return render(d, "access_evidence.html.j2", ev=None, A=A)
+    M = macros(d)
+    rows = [(A("report_source"), M.with_digest(A("report_source_value", name=ev.source["name"], rows=number(ev.rows),
+                                                 when=ev.analysed_at), ev.source["sha256"])),
+            (A("report_digest"), M.digest(ev.analysis_digest))]
+    breaches = []
+    for b in ev.breaches[:MAX_BREACH_ROWS]:
+        per = b["period"]
+        key = "unit_" + str(b.get("unit", "accesses"))
+        unit = lambda n, key=key: A(key, n=n)  # noqa: E731 - "1 access", "2 accesses"
+        breaches.append([A("kind_" + b["kind"]), _code(", ".join(str(x) for x in (b.get("user"), b.get("role")) if x)),
+                         _code(b.get("agent") or "—"),
+                         per["start"] if per["start"] == per["end"] else f'{per["start"]} – {per["end"]}',
+                         f'{number(b["value"])} {unit(b["value"])}', f'{number(b["limit"])} {unit(b["limit"])}'])
+    try:
+        from ..access.charts import all_charts
+
+        charts = [chart_html(d, c) for c in all_charts(ev.role_month, ev.agent_users, d.lang).values()]
+    except Exception as exc:  # noqa: BLE001 - the report says what went wrong, in its own section
+        charts = [chart_error(d, exc)]
+    return render(d, "access_evidence.html.j2", ev=ev, A=A, rows=rows, breaches=breaches,
+                  breach_count=len(ev.breaches), charts=charts,
+                  heads=[A(c) for c in ("col_kind", "col_who", "col_agent", "col_period", "col_value", "col_limit")])
+
+
+def union_html(d: ReportData) -> str:
+    """Union / works-council position, the consultations held and the employees' own views."""
+    ids = ["union.representatives_exist", "union.consulted", "union.position", "union.conditions",
+           "union.employee_views"]
+    not_consulted = bool(d.answers.get("union.representatives_exist") and not d.answers.get("union.consulted"))
+    return render(d, "union.html.j2", rows=answer_rows(d, ids), not_consulted=not_consulted,
+                  opposes=d.answers.get("union.position") == "opposes",
+                  consultations_title=qtext(d, "union.consultations"),
+                  consultations=answer(d, "union.consultations") if d.answers.get("union.consultations") else "")
+
+
+def answers_html(d: ReportData) -> str:
+    """Every answer, section by section, with the question text in the report language."""
+    if d.qset is None:
+        return render(d, "answers.html.j2", raw=plain(d.answers))
+    sections = []
+    for qn, section in d.qset.sections:
+        rows = [{"text": text(q.text, d.lang), "id": q.id, "value": value_html(d, q, d.answers.get(q.id))}
+                for q in section.questions if d.qset.is_shown(q, d.answers)]
+        if rows:
+            sections.append({"title": f"{text(qn.title, d.lang)} — {text(section.title, d.lang)}", "rows": rows})
+    unknown = sorted(k for k in d.answers if k not in d.qset.questions)
+    return render(d, "answers.html.j2", raw=None, sections=sections, unknown=", ".join(unknown))
+
+
+def provenance_html(d: ReportData) -> str:
+    """What the report was built from: answers version and digest, questionnaires, rule packs, template."""
+    inp = d.inputs
+    rows = [(d.L("prov.answers"), f'{d.aid} v{inp["answers"]["version"]}', inp["answers"]["digest"])]
+    rows += [(d.L("prov.questionnaire"), f'{q["id"]} {q["version"]}', q["digest"]) for q in inp.get("questionnaires", [])]
+    rows += [(d.L("prov.rule_pack"), f'{r["id"]} {r["version"]}', r["digest"]) for r in inp.get("rule_packs", [])]
+    evd = inp.get("evidence")
+    if evd:
+        rows.append((d.L("prov.evidence"), d.L("prov.evidence_which", name=(evd.get("source") or {}).get("name"),
+                                                when=evd.get("analysed_at"), n=evd.get("breaches")),
+                     f'sha256:{plain(evd.get("sha256"))}'))
+    rows.append((d.L("prov.template"), "templates/report.ipynb", inp["template"]["digest"]))
+    rows.append((d.L("prov.library"), f'lia {inp["library"]["version"]}', ""))
+    return render(d, "provenance.html.j2", rows=rows, no_rule_packs=not inp.get("rule_packs"))

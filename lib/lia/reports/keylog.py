@@ -1,0 +1,356 @@
+"""The workspace's key log: an append-only, hash-chained, signed list of the keys it trusts.
+
+``<home>/keys/key-log.json`` (``lia-key-log/1``): each entry adds or revokes one key,
+names its parent's digest and is signed by the root key (entry 1, self-signed) or by
+a DPO key the log trusts at that point. The root is pinned outside the workspace
+(:func:`lia.reports.keys.pinned_roots`). :func:`load_key_log` is the one place that
+says which keys a workspace trusts; :func:`new_key` creates a key pair and admits it.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ..errors import InputError, LiaError
+from .dsse import KEYLOG_PAYLOAD_TYPE, _b64, _b64decode, _json_file, _now, _verify_sig, pae, write_atomic
+from .keys import (KEY_LOG_FILE, ROLES, TRUST_ROOT_ENV, TRUSTED_KEYS_FILE, _NAME_RE, TrustedKey, _load_public_pem,
+                   key_log_path, keyid_of, load_trusted_keys, pin_root, pinned_roots, trust_config_path,
+                   trusted_keys_path, user_config_dir)
+
+__all__ = ["KeyLog", "add_trusted_key", "load_key_log", "migrate_trusted_keys", "new_key", "revoke_key"]
+
+_ENTRY_FIELDS = ("number", "action", "name", "role", "keyid", "public_key", "time", "author", "parent")
+
+
+def _norm_name(name: str) -> str:
+    return " ".join(name.split()).casefold()
+
+
+def _entry_body(entry: dict[str, Any]) -> dict[str, Any]:
+    return {k: entry[k] for k in _ENTRY_FIELDS}
+
+
+@dataclass
+class KeyLog:
+    """The workspace's key log, replayed: which keys it trusts now and what is wrong with it."""
+
+    path: Path
+    entries: list[dict[str, Any]] = field(default_factory=list)
+    keys: dict[str, TrustedKey] = field(default_factory=dict)   # active keys: keyid -> TrustedKey
+    root: str | None = None          # digest of the first entry
+    root_keyid: str | None = None
+    pinned: bool = False
+    problems: list[str] = field(default_factory=list)
+
+    @property
+    def trusted(self) -> dict[str, TrustedKey]:
+        """The keys a verification may trust: none unless the log is pinned and has no problem."""
+        return self.keys if self.pinned and not self.problems else {}
+
+
+def load_key_log(ws: Any, trust_roots: Any = ()) -> KeyLog:
+    """Read and replay ``keys/key-log.json``.
+
+    Each entry adds or revokes one key, names its parent's digest and is signed by the root
+    key (entry 1, self-signed) or by a DPO key the log trusts at that point. The first entry
+    must be pinned outside the workspace (:func:`pinned_roots`). A malformed file is an
+    InputError; a broken chain, a bad signature, an unauthorised author or a duplicate name
+    stop the replay and are listed in ``problems`` (keys before that entry stay listed in
+    ``keys`` for display, but :attr:`KeyLog.trusted` is then empty).
+    """
+    path = key_log_path(ws)
+    memo_key = (str(path), _stat_key(path), str(trust_config_path()), _stat_key(trust_config_path()),
+                _stat_key(trusted_keys_path(ws)),
+                os.environ.get(TRUST_ROOT_ENV, ""), tuple(sorted(str(x) for x in (trust_roots or ()))))
+    hit = _LOG_MEMO.get(memo_key)
+    if hit is not None:  # the same files and pins: the same answer (callers never change a KeyLog)
+        return hit
+    log = _replay_key_log(ws, path, trust_roots)
+    if len(_LOG_MEMO) > 64:
+        _LOG_MEMO.clear()
+    _LOG_MEMO[memo_key] = log
+    return log
+
+
+_LOG_MEMO: dict[tuple[Any, ...], KeyLog] = {}
+
+
+def _stat_key(path: Path) -> tuple[int, ...] | None:
+    """Size, inode, mtime and ctime (a write always changes ctime); None when missing."""
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return (st.st_size, st.st_ino, st.st_mtime_ns, st.st_ctime_ns)
+
+
+def _replay_key_log(ws: Any, path: Path, trust_roots: Any) -> KeyLog:
+    from lia.canonical import canonical_json, digest_obj
+
+    log = KeyLog(path)
+    if not path.exists():
+        if trusted_keys_path(ws).exists():
+            log.problems.append(f"keys/{TRUSTED_KEYS_FILE} is no longer trusted by itself; move its keys into the "
+                                f"key log with `lia keys migrate --signed-by KEY` (KEY: one of its DPO keys)")
+        return log
+    doc = _json_file(path, "key log")
+    if not isinstance(doc, dict) or doc.get("format") != "lia-key-log/1" or not isinstance(doc.get("entries"), list):
+        raise InputError("expected {format: 'lia-key-log/1', entries: [...]}", file=path)
+    rel = f"keys/{KEY_LOG_FILE}"
+    active: dict[str, TrustedKey] = {}
+    seen: set[str] = set()
+    parent = None
+    for i, e in enumerate(doc["entries"]):
+        where = f"entries[{i}]"
+        if not isinstance(e, dict) or any(k not in e for k in (*_ENTRY_FIELDS, "digest", "sig")):
+            raise InputError(f"expected an entry with {', '.join(_ENTRY_FIELDS)}, digest, sig", file=path, where=where)
+        n = i + 1
+        body = _entry_body(e)
+        if e["number"] != n:
+            log.problems.append(f"{rel} entry {n}: numbered {e['number']!r}; an entry was removed or inserted")
+            break
+        if e["parent"] != parent:
+            log.problems.append(f"{rel} entry {n}: its parent is not the digest of entry {n - 1}; "
+                                "the log was edited or reordered")
+            break
+        try:
+            digest = digest_obj(body)
+        except Exception:
+            raise InputError("the entry cannot be canonicalised (expected plain JSON values)", file=path,
+                             where=where) from None
+        if e["digest"] != digest:
+            log.problems.append(f"{rel} entry {n}: its digest does not match its content; the entry was edited")
+            break
+        if e["action"] not in ("add", "revoke") or e["role"] not in ROLES or not isinstance(e["name"], str) \
+                or not _NAME_RE.match(e["name"]) or not isinstance(e["public_key"], str):
+            raise InputError("expected action add|revoke, a role, a name and a PEM public_key", file=path, where=where)
+        key = _load_public_pem(e["public_key"], path, where)
+        kid = keyid_of(key)
+        if e["keyid"] != kid:
+            log.problems.append(f"{rel} entry {n}: keyid does not match its public key")
+            break
+        if n == 1:
+            if e["action"] != "add" or e["author"] != kid:
+                log.problems.append(f"{rel} entry 1: the root entry must add a key and be signed by that key")
+                break
+            author_key, author_name = key, e["name"]
+        else:
+            ak = active.get(e["author"])
+            if ak is None or not (ak.keyid == log.root_keyid or ak.role == "dpo"):
+                log.problems.append(f"{rel} entry {n}: signed by key {str(e['author'])[:16]}..., which is not the "
+                                    "root key or a trusted DPO key at that point")
+                break
+            author_key, author_name = ak.public_key, ak.name
+        sig = _b64decode(e["sig"], path, f"{where}.sig")
+        if not _verify_sig(author_key, sig, pae(KEYLOG_PAYLOAD_TYPE, canonical_json(body))):
+            log.problems.append(f"{rel} entry {n}: the signature does not verify; the entry was changed")
+            break
+        if e["action"] == "add":
+            if kid in seen:
+                log.problems.append(f"{rel} entry {n}: key {kid[:16]}... was already in the log; "
+                                    "a key is added once")
+                break
+            dup = next((k for k in active.values() if _norm_name(k.name) == _norm_name(e["name"])), None)
+            if dup is not None:
+                log.problems.append(f"{rel} entry {n}: a key named {e['name']} is already trusted (entry {dup.entry}); "
+                                    "duplicate names are refused")
+                break
+            active[kid] = TrustedKey(e["name"], e["role"], kid, e["public_key"], str(e["time"]), key, n, author_name)
+            seen.add(kid)
+        else:
+            if kid not in active or kid == log.root_keyid:
+                log.problems.append(f"{rel} entry {n}: revokes a key that is not trusted, or the root key")
+                break
+            del active[kid]
+        if n == 1:
+            log.root, log.root_keyid = digest, kid
+        log.entries.append(e)
+        parent = digest
+    log.keys = active
+    if log.root is not None:
+        pins = pinned_roots(trust_roots)
+        log.pinned = log.root in pins or (log.root_keyid or "") in pins
+        if not log.pinned:
+            log.problems.append(f"{rel}: its root entry {log.root} is not pinned in {trust_config_path()} "
+                                f"or {TRUST_ROOT_ENV}; run `lia keys pin {log.root}` if you trust it")
+    return log
+
+
+def _append_entry(ws: Any, action: str, name: str, role: str, public_key: Any, author_key: Any,
+                  trust_roots: Any = ()) -> tuple[dict[str, Any], KeyLog]:
+    from cryptography.hazmat.primitives import serialization
+
+    from lia.canonical import canonical_json, digest_obj
+
+    log = load_key_log(ws, trust_roots)
+    if log.entries and log.problems:
+        raise LiaError(f"{log.path}: refusing to extend a key log that does not verify: " + "; ".join(log.problems))
+    pem = public_key.public_bytes(serialization.Encoding.PEM,
+                                  serialization.PublicFormat.SubjectPublicKeyInfo).decode("ascii")
+    kid = keyid_of(public_key)
+    author = keyid_of(author_key.public_key())
+    if not log.entries and (action != "add" or author != kid):
+        raise LiaError(f"{log.path}: the first entry must add a key signed by that same key (the root)")
+    if log.entries:
+        ak = log.keys.get(author)
+        if ak is None or not (author == log.root_keyid or ak.role == "dpo"):
+            raise LiaError(f"{log.path}: the signing key {author[:16]}... is not the root key or a trusted DPO key; "
+                           "only they may change whom this workspace trusts")
+    body = {"number": len(log.entries) + 1, "action": action, "name": name, "role": role, "keyid": kid,
+            "public_key": pem, "time": _now(), "author": author, "parent": log.root and log.entries[-1]["digest"]}
+    entry = {**body, "digest": digest_obj(body),
+             "sig": _b64(author_key.sign(pae(KEYLOG_PAYLOAD_TYPE, canonical_json(body))))}
+    return entry, log
+
+
+def _write_log(ws: Any, log: KeyLog, entry: dict[str, Any]) -> None:
+    doc = {"format": "lia-key-log/1", "entries": [*log.entries, entry]}
+    write_atomic(log.path, (json.dumps(doc, indent=2) + "\n").encode("utf-8"))
+
+
+def add_trusted_key(ws: Any, name: str, role: str, public_key: Any, signed_by: Any = None) -> TrustedKey:
+    """Append an ``add`` entry for ``public_key`` to the key log, signed by ``signed_by`` (a private key).
+
+    An empty log takes the key as its root (``signed_by`` must then be the key's own private
+    key) and pins that root in the user's trust configuration.
+    Refuses a name or key already trusted.
+    """
+    if role not in ROLES:
+        raise LiaError(f"role {role!r}: expected one of {', '.join(ROLES)}")
+    log = load_key_log(ws)
+    kid = keyid_of(public_key)
+    if kid in log.keys:
+        raise LiaError(f"{log.path}: this key is already trusted as {log.keys[kid].name} ({log.keys[kid].role})")
+    dup = next((k for k in log.keys.values() if _norm_name(k.name) == _norm_name(name)), None)
+    if dup is not None:
+        raise LiaError(f"{log.path}: a key named {dup.name!r} is already trusted (entry {dup.entry}); choose another name")
+    if signed_by is None:
+        raise LiaError(f"{log.path}: a new trusted key must be signed into the key log by the root key or a DPO key")
+    entry, log = _append_entry(ws, "add", name, role, public_key, signed_by)
+    _write_log(ws, log, entry)
+    if entry["number"] == 1:
+        pin_root(entry["digest"], f"{name} ({role}), {Path(ws.home).resolve()}")
+    return TrustedKey(name, role, kid, entry["public_key"], entry["time"], public_key, entry["number"],
+                      name if entry["number"] == 1 else log.keys[entry["author"]].name)
+
+
+def revoke_key(ws: Any, name: str, signed_by: Any) -> dict[str, Any]:
+    """Append a ``revoke`` entry for the trusted key called ``name``, signed by the root or a DPO key."""
+    log = load_key_log(ws)
+    k = next((k for k in log.keys.values() if _norm_name(k.name) == _norm_name(name)), None)
+    if k is None:
+        raise LiaError(f"{log.path}: no trusted key named {name!r}")
+    if k.keyid == log.root_keyid:
+        raise LiaError(f"{log.path}: {name} holds the root key, which cannot be revoked; start a new key log")
+    entry, log = _append_entry(ws, "revoke", k.name, k.role, k.public_key, signed_by)
+    _write_log(ws, log, entry)
+    return {"name": k.name, "role": k.role, "keyid": k.keyid, "entry": entry["number"]}
+
+
+def migrate_trusted_keys(ws: Any, signed_by: Any) -> list[TrustedKey]:
+    """Move the keys of a legacy ``keys/trusted-keys.yaml`` into a new key log.
+
+    ``signed_by`` (a private key listed in that file) becomes the root, pinned for this
+    user, and admits every other listed key; the old file is renamed to ``.migrated``.
+    """
+    path = trusted_keys_path(ws)
+    old = load_trusted_keys(path)
+    if not old:
+        raise LiaError(f"{path}: no trusted keys to migrate")
+    if key_log_path(ws).exists():
+        raise LiaError(f"{key_log_path(ws)} already exists; add keys with `lia keys new` or import them one by one")
+    kid = keyid_of(signed_by.public_key())
+    if kid not in old:
+        raise LiaError(f"{path}: the --signed-by key {kid[:16]}... is not listed there; sign with one of its keys")
+    if old[kid].role != "dpo":
+        raise LiaError(f"{path}: the --signed-by key belongs to {old[kid].name} ({old[kid].role}); the root that "
+                       "admits the others must be a DPO key")
+    root = old[kid]
+    out = [add_trusted_key(ws, root.name, root.role, root.public_key, signed_by)]
+    for k in old.values():
+        if k.keyid != kid:
+            out.append(add_trusted_key(ws, k.name, k.role, k.public_key, signed_by))
+    os.replace(path, path.with_name(TRUSTED_KEYS_FILE + ".migrated"))
+    return out
+
+
+def _inside_workspace(ws: Any, out_dir: Path) -> Path | None:
+    """The workspace (or git work tree) folder ``out_dir`` lies in, if any."""
+    out = Path(os.path.abspath(out_dir))
+    home = Path(os.path.abspath(ws.home))
+    if out == home or home in out.parents:
+        return home
+    for d in (out, *out.parents):
+        if (d / "assessments").is_dir() or (d / "keys" / KEY_LOG_FILE).exists() or (d / ".git").exists():
+            return d
+    return None
+
+
+def new_key(ws: Any, name: str, role: str, out_dir: Path, passphrase: bytes | None = None,
+            signed_by: Any = None) -> dict[str, Any]:
+    """Create an Ed25519 key pair NAME.key (0600) / NAME.pub in out_dir and trust the public key.
+
+    The first key of a workspace becomes the root of its key log (pinned in the user's
+    trust configuration); every later key must be admitted by ``signed_by``, the private
+    key of the root or of a trusted DPO. An unencrypted private key is refused inside a
+    workspace or a git work tree, where ``git add -A`` would commit it.
+    """
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+    if not _NAME_RE.match(name) or name.strip() != name:
+        raise LiaError(f"key name {name!r}: expected 1-64 letters, digits, space, _ . @ - (no path separators)")
+    if role not in ROLES:
+        raise LiaError(f"role {role!r}: expected one of {', '.join(ROLES)}")
+    out_dir = Path(out_dir)
+    inside = _inside_workspace(ws, out_dir)
+    if inside is not None and Path(os.path.abspath(ws.reports_dir)) in (Path(os.path.abspath(out_dir)),
+                                                                          *Path(os.path.abspath(out_dir)).parents):
+        raise LiaError(f"--out {out_dir}: a private key may not be written into a report folder")
+    if inside is not None and not passphrase:
+        raise LiaError(f"--out {out_dir} is inside {inside}, where `git add -A` or a copy of the workspace would "
+                       "take the private key along; write it to your own folder (the default is "
+                       f"{user_config_dir() / 'keys'}) or protect it with --passphrase-env VAR / --passphrase-file FILE")
+    priv_path, pub_path = out_dir / f"{name}.key", out_dir / f"{name}.pub"
+    for p in (priv_path, pub_path):
+        if p.exists():
+            raise LiaError(f"{p} already exists; refusing to overwrite a key")
+    # Fail early (before creating files) if the name is already trusted or no one may admit the key.
+    log = load_key_log(ws)
+    dup = next((k for k in log.keys.values() if _norm_name(k.name) == _norm_name(name)), None)
+    if dup is not None:
+        raise LiaError(f"{log.path}: a key named {dup.name!r} is already trusted (entry {dup.entry}); "
+                       "choose another name")
+    if log.entries and signed_by is None:
+        raise LiaError(f"{log.path}: this workspace already trusts keys; a new key must be admitted by the root key "
+                       "or a DPO key: give --signed-by THEIR.key")
+    key = Ed25519PrivateKey.generate()
+    enc: Any = (serialization.BestAvailableEncryption(passphrase) if passphrase
+                else serialization.NoEncryption())
+    priv_pem = key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, enc)
+    pub_pem = key.public_key().public_bytes(serialization.Encoding.PEM,
+                                            serialization.PublicFormat.SubjectPublicKeyInfo)
+    out_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
+    fd = os.open(priv_path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    try:
+        os.fchmod(fd, 0o600)
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(priv_pem)
+            fh.flush()
+            os.fsync(fh.fileno())
+        write_atomic(pub_path, pub_pem)
+        entry = add_trusted_key(ws, name, role, key.public_key(), signed_by if log.entries else key)
+    except BaseException:
+        for p in (priv_path, pub_path):
+            if p.exists():
+                p.unlink()
+        raise
+    return {"name": name, "role": role, "keyid": entry.keyid, "private_key": str(priv_path),
+            "public_key": str(pub_path), "key_log": str(key_log_path(ws)), "trusted_keys": str(key_log_path(ws)),
+            "entry": entry.entry, "added_by": entry.added_by, "root": entry.entry == 1,
+            "pinned_in": str(trust_config_path()) if entry.entry == 1 else None,
+            "encrypted": bool(passphrase)}
