@@ -245,3 +245,14 @@ def test_verification_findings_can_be_codes_today(monkeypatch: pytest.MonkeyPatc
     monkeypatch.setattr(messages, "_match", no_regex)
     assert translate(stale, "sv") == "nyare svarsversion 3 (rapporten bygger på version 2)"
     assert translate(problem, "nb") == "signatur av Karin Lindqvist (dpo): nøkkelen er ikke blant de betrodde nøklene"
+
+
+def test_the_bootstrap_errors_are_the_catalogues_english() -> None:
+    """An installed lia without its data still says, in English, what is missing and what to do."""
+    from lia.i18n import catalogue
+    from lia.messages import BOOTSTRAP
+    from lia.paths import repo_root
+
+    errors = catalogue("errors", repo_root() / "templates")
+    for code, english in BOOTSTRAP.items():
+        assert errors[code.split(".", 1)[1]]["en"] == english, code

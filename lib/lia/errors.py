@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 __all__ = [
     "Message",
@@ -74,6 +74,19 @@ def shown_name(name: str | Path) -> str:
     return excerpt(str(name), 300)
 
 
+#: How a code becomes text in a language: :func:`lia.messages.render_code`, which registers itself
+#: here when it is imported (``lia/__init__.py`` imports it first). The errors stay the lowest
+#: layer: rendering needs the catalogues, whose reading raises these errors, so this module never
+#: imports the renderer (no import cycle; tests/test_import_cycles.py).
+_renderer: Callable[[str, dict[str, Any], str], str] | None = None
+
+
+def _render(code: str, params: dict[str, Any], lang: str) -> str:
+    if _renderer is None:  # pragma: no cover - lia/__init__.py always loads lia.messages first
+        raise RuntimeError("lia.messages is not loaded: import lia first")
+    return _renderer(code, params, lang)
+
+
 class Message(str):
     """A text with a stable code and its parameters; as a ``str`` it is the English text.
 
@@ -89,18 +102,14 @@ class Message(str):
     params: dict[str, Any]
 
     def __new__(cls, code: str, /, **params: Any) -> "Message":
-        from .messages import render_code
-
-        obj = super().__new__(cls, render_code(code, params, "en"))
+        obj = super().__new__(cls, _render(code, params, "en"))
         obj.code = code
         obj.params = params
         return obj
 
     def text(self, lang: str = "en") -> str:
         """This message in ``lang`` (en, sv or nb)."""
-        from .messages import render_code
-
-        return render_code(self.code, self.params, lang)
+        return _render(self.code, self.params, lang)
 
     def __reduce__(self) -> tuple[Any, ...]:
         return (_message, (self.code, self.params))

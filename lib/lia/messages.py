@@ -77,6 +77,15 @@ def code_problems(entries: dict[str, dict[str, str]]) -> list[str]:
     return problems
 
 
+#: The English of the errors that say the catalogues themselves are missing (an installed lia
+#: without its data): they cannot come from a catalogue. tests/test_error_codes.py checks they
+#: are the catalogue's English word for word.
+BOOTSTRAP: dict[str, str] = {
+    "errors.templates_missing": 'The templates folder {path} (that lia looks for next to its code) does not exist. Set LIA_TEMPLATES to the folder that holds questionnaires/ and rules/, or reinstall lia (a wheel carries its templates in lia/_data/; a source checkout needs pip install -e .).',
+    "errors.templates_missing_env": 'The templates folder {path} (set by LIA_TEMPLATES) does not exist. Set LIA_TEMPLATES to the folder that holds questionnaires/ and rules/, or reinstall lia (a wheel carries its templates in lia/_data/; a source checkout needs pip install -e .).',
+}
+
+
 def codes() -> dict[str, dict[str, str]]:
     """Every message code (``<area>.<key>``, not legacy) with its texts."""
     return {f"{area}.{key}": entry for area in CATALOGUES for key, entry in _shipped(area).items()
@@ -99,11 +108,17 @@ def render_code(code: str, params: dict[str, Any], lang: str = "en") -> str:
     area, _, key = code.partition(".")
     try:
         entry = _shipped(area).get(key) if area in CATALOGUES and key else None
-    except (OSError, RecursionError, ValueError) as err:  # the catalogue itself unreadable: say the code
+    except (OSError, RecursionError, ValueError) as err:  # the catalogue itself unreadable
+        if code in BOOTSTRAP:  # the errors that say why: in English, from the library itself
+            return render_template(BOOTSTRAP[code], params, lang)
         return f"{code} {params} ({type(err).__name__})"
     if entry is None:
         return missing_text(code)
-    template = entry.get(lang) or entry["en"]
+    return render_template(entry.get(lang) or entry["en"], params, lang, code)
+
+
+def render_template(template: str, params: dict[str, Any], lang: str = "en", code: str = "") -> str:
+    """``template`` (a catalogue text) with its placeholders filled from ``params`` in ``lang``."""
     out: list[str] = []
     for tok in tokens(template):
         if tok[0] == "text":
@@ -337,3 +352,13 @@ def translate_error(err: BaseException, lang: str) -> str:
         prefix = (err.file + (f", {where}" if where else "")) if err.file else str(where)
         return f"{prefix}: {translate(err.detail, lang)}"
     return translate(err.said, lang)
+
+
+def _register() -> None:
+    """Make :class:`lia.errors.Message` render through :func:`render_code` (see ``errors._renderer``)."""
+    from . import errors
+
+    errors._renderer = render_code
+
+
+_register()
