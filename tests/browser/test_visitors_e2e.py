@@ -88,10 +88,22 @@ def small_server(tmp_path: Path, browser_env: dict[str, str]) -> Any:
         server.stop()
 
 
-@pytest.mark.xfail(strict=False, reason=(
-    "regressed when the branches were merged (issue 12 item 4 stays open): the page's release "
-    "beacon no longer shuts its kernel down on close; the culling backstop still releases it "
-    "(test_a_page_gone_without_a_word_is_culled passes)"))
+def wait_serving_routes(page: Any, what: str, check: Callable[[], bool], timeout: float = 60) -> None:
+    """:func:`wait_until`, while Playwright serves the context's routes (``guarded_page``).
+
+    Every request of a guarded context waits for the test process to let it through; the
+    sync API does that only inside a Playwright call, never during ``time.sleep``. A closed
+    tab's release beacon would wait there, and closing the context (the whole browser) with
+    it still waiting dropped it - the test then saw no release although the page had sent it.
+    """
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if check():
+            return
+        page.wait_for_timeout(300)
+    raise AssertionError(f"{what} within {timeout} s")
+
+
 def test_a_closed_or_left_page_releases_its_kernel(small_server: LiaServer, browser: Any,
                                                    external_requests: list[str]) -> None:
     from lia.wizard import READY_MESSAGE
@@ -102,7 +114,7 @@ def test_a_closed_or_left_page_releases_its_kernel(small_server: LiaServer, brow
     for visit, leave in enumerate(("navigate away", "close the tab"), start=2):
         context, page = guarded_page(browser, external_requests)
         page.add_init_script(LOADING_RECORDER)
-        open_wizard(page, server)
+        kernel_id = open_wizard(page, server)
         if visit == 2:
             # the server's language (LIA_LANG=nb) from the first cell on, never Voila's English
             shown = page.evaluate("window.__liaLoading")
@@ -112,11 +124,18 @@ def test_a_closed_or_left_page_releases_its_kernel(small_server: LiaServer, brow
         wait_until("the visitor's kernel and the refill both run", lambda: kernels(server) == pools + 1)
         if leave == "navigate away":
             page.goto("about:blank")
+            still_open = page
         else:
-            page.close()  # as a reader closes the tab (a browser that crashes is the culling test's case)
+            # as a reader closes the tab and keeps the browser (a browser that crashes or quits
+            # at once is the culling test's case)
+            still_open = context.new_page()
+            page.close()
+        # --cull-after 0: only the page's own request can shut its kernel down, and promptly
+        wait_serving_routes(still_open, f"the kernel is released ({leave})",
+                            lambda: kernels(server) == pools, timeout=60)
+        assert f"Kernel shutdown: {kernel_id}" in server.log_path.read_text()
         context.close()
-        wait_until(f"the kernel is released when the visitor's pages {leave}", lambda: kernels(server) == pools,
-                   timeout=60)
+    assert "Culling" not in server.log_path.read_text()
     assert external_requests == []
 
 
