@@ -205,3 +205,54 @@ def test_visitors_arriving_together_each_find_a_warm_kernel(tmp_path: Path, brow
             context.close()
         server.stop()
     assert external_requests == []
+
+
+def test_the_author_is_remembered_for_the_session(tmp_path: Path, browser: Any, browser_env: dict[str, str],
+                                                   external_requests: list[str]) -> None:
+    """Issue 15 item 6: the name typed as author is back after a reload of the wizard, and saves under it."""
+    import json
+
+    server = LiaServer(tmp_path, env=browser_env, log=OUTPUT / "lia-serve-author.log",
+                       args=["--wizard-pool-size", "1", "--pool-size", "1"]).start()
+    context, page = guarded_page(browser, external_requests)
+    try:
+        ready_pools(server, 1)
+        open_wizard(page, server)
+        author = page.locator(".lia-author input")
+        assert author.input_value() == ""
+        author.fill("Eva Remembered")
+        author.press("Tab")
+
+        page.reload()
+        page.wait_for_selector("body[data-lia-ready='true']", timeout=120_000)
+        page.wait_for_function("document.querySelector('.lia-author input').value === 'Eva Remembered'",
+                               timeout=30_000)
+
+        # the page's kernel has the name too: a new assessment is saved under it without typing it again
+        page.locator(".lia-new").click()
+        page.locator(".lia-new-id input").fill("remembered")
+        page.locator(".lia-new-title input").fill("Call recording")
+        page.locator(".lia-new-title input").press("Tab")
+        page.locator(".lia-jur-SE input").check()
+        page.locator(".lia-create").click()
+        field = page.locator(".lia-q-context-description textarea")
+        field.fill("Inbound calls are recorded for coaching.")
+        field.press("Tab")
+        page.locator(".lia-message input").fill("First draft")
+        page.locator(".lia-message input").press("Tab")
+        page.locator(".lia-save").click()
+        page.wait_for_selector(".lia-notice:has-text('Version 1')", timeout=60_000)
+        saved = json.loads((tmp_path / "assessments" / "remembered" / "versions" / "0001.json").read_text())
+        assert saved["author"] == "Eva Remembered"
+
+        # another browser session (a new context) starts without it
+        other_context, other = guarded_page(browser, external_requests)
+        try:
+            open_wizard(other, server)
+            assert other.locator(".lia-author input").input_value() == ""
+        finally:
+            other_context.close()
+    finally:
+        context.close()
+        server.stop()
+    assert external_requests == []
