@@ -55,10 +55,13 @@ LANDING = "wizard.ipynb"
 DEFAULT_AUTHOR_HEADER = "X-Forwarded-User"
 #: Preheated kernels kept ready for each page other than the wizard.
 DEFAULT_POOL_SIZE = 1
-#: Preheated wizard kernels: "/" leads there, so that is where visitors arrive together.
-DEFAULT_WIZARD_POOL_SIZE = 4
-#: Seconds between handing out a preheated kernel and starting its replacement.
-DEFAULT_REFILL_DELAY = 0.5
+#: Preheated wizard kernels: "/" leads there, so that is where visitors arrive together
+#: (ten within ten seconds, issue 12: each finds one warm).
+DEFAULT_WIZARD_POOL_SIZE = 10
+#: Seconds between handing out a preheated kernel and starting its replacement: long enough
+#: for a burst of visitors (ten in ten seconds) to be served before the refills take the
+#: cores (a kernel's preheating costs 2-5 s of CPU, two cores serve both).
+DEFAULT_REFILL_DELAY = 10.0
 #: Seconds a page's kernel may stay without a connected page before it is shut down.
 DEFAULT_CULL_AFTER = 60
 #: Addresses that listen on every interface (the workbench reachable from the network).
@@ -97,6 +100,7 @@ class ServeOptions:
     preheat: bool = True
     refill_delay: float = DEFAULT_REFILL_DELAY  # seconds before a used kernel is replaced
     cull_after: int = DEFAULT_CULL_AFTER  # seconds without a connected page before a kernel is shut down; 0 = never
+    lean: bool = False  # --lean-kernels: preheated kernels leave the chart libraries until the first chart
     public_ok: bool = False  # --i-know-this-is-public: every interface without a token is intended
     author_header: str | None = DEFAULT_AUTHOR_HEADER
     notebooks: Path | None = None
@@ -186,6 +190,12 @@ def serve_environment(opts: ServeOptions, base: dict[str, str] | None = None) ->
         env["LIA_AUTHOR_HEADER"] = opts.author_header
     else:
         env.pop("LIA_AUTHOR_HEADER", None)
+    from lia.kernel import LEAN_ENV
+
+    if opts.lean:
+        env[LEAN_ENV] = "1"
+    else:
+        env.pop(LEAN_ENV, None)
     if opts.host not in ("", "0.0.0.0", "::", "localhost"):
         # voila.utils.wait_for_request connects back to the server on this address
         env["VOILA_APP_IP"] = opts.host
