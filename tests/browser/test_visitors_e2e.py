@@ -259,3 +259,39 @@ def test_the_author_is_remembered_for_the_session(tmp_path: Path, browser: Any, 
         context.close()
         server.stop()
     assert external_requests == []
+
+
+def test_releasing_a_kernel_needs_the_pages_xsrf_token(small_server: LiaServer) -> None:
+    """docs/security.md: the release endpoint shuts a kernel down only for a request carrying the
+    page's ``_xsrf`` cookie and form field, so another site (or a guessed id) cannot end a visitor's kernel."""
+    import http.cookiejar
+    import json
+    import urllib.error
+    import urllib.parse
+    import urllib.request
+
+    server = small_server
+    pools = PAGES
+    wait_until("the pools hold one kernel per page", lambda: kernels(server) == pools)
+    jar = http.cookiejar.CookieJar()
+    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+    with opener.open(server.url("voila/render/wizard.ipynb"), timeout=240) as r:
+        html = r.read().decode()
+    config = re.search(r'<script id="jupyter-config-data" type="application/json">(.*?)</script>', html, re.S)
+    assert config is not None
+    kernel_id = json.loads(config.group(1))["kernelId"]
+    xsrf = next(c.value for c in jar if c.name == "_xsrf")  # the page handler set it
+    wait_until("the visitor's kernel and the refill both run", lambda: kernels(server) == pools + 1, timeout=240)
+    shutdown = server.url(f"voila/api/shutdown/{kernel_id}")
+
+    for refused in (urllib.request.build_opener(), opener):  # no cookie at all; the cookie without the form field
+        with pytest.raises(urllib.error.HTTPError) as err:
+            refused.open(urllib.request.Request(shutdown, data=b"", method="POST"), timeout=30)
+        assert err.value.code == 403
+    time.sleep(2)
+    assert kernels(server) == pools + 1, "a request without the page's xsrf token shut a kernel down"
+
+    form = urllib.parse.urlencode({"_xsrf": xsrf}).encode()
+    with opener.open(urllib.request.Request(shutdown, data=form, method="POST"), timeout=30) as r:
+        assert r.status == 204
+    wait_until("the kernel is released by the page's own request", lambda: kernels(server) == pools, timeout=60)
