@@ -18,6 +18,7 @@ the slowest visitor's time (baseline / defaults); writes bench/output/bench_visi
 The machine's other load shows in the figures: run it on a quiet machine for numbers to quote.
 
 Run: PYTHONPATH=lib python bench/bench_visitors.py [--visitors 10] [--spread 10] [--no-baseline] [--strict]
+     [--serve-args=--lean-kernels]
 """
 
 from __future__ import annotations
@@ -192,7 +193,8 @@ def main() -> int:
     ap.add_argument("--spread", type=float, default=10.0, help="seconds over which they arrive (default 10)")
     ap.add_argument("--after", type=float, default=60.0, help="seconds after the tabs close to count kernels again")
     ap.add_argument("--no-baseline", action="store_true", help="skip the run with the old settings")
-    ap.add_argument("--serve-args", default="", help="extra `lia serve` options for the measured run")
+    ap.add_argument("--serve-args", default="",
+                    help="extra `lia serve` options for the measured run (with an = sign: --serve-args=--lean-kernels)")
     ap.add_argument("--strict", action="store_true", help="exit 1 when a target is missed")
     args = ap.parse_args()
 
