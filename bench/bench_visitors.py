@@ -10,7 +10,7 @@ kernels), on the same workspace:
   bench/bench_wizard.py measures it (visible, enabled, connected to its kernel);
 * the server's kernel count and memory (RSS of the server and all its kernels, psutil)
   before the visitors, the highest while they are on the page, and 5 s and a minute after
-  the ten tabs are closed.
+  the ten tabs are closed; each idle kernel's RSS and USS (its private memory).
 
 Targets: every page interactive in under 2 s; a minute after the tabs close, the kernels are
 back to the pools' size (wizard pool + one per other page). Prints both runs and the ratio of
@@ -18,6 +18,7 @@ the slowest visitor's time (baseline / defaults); writes bench/output/bench_visi
 The machine's other load shows in the figures: run it on a quiet machine for numbers to quote.
 
 Run: PYTHONPATH=lib python bench/bench_visitors.py [--visitors 10] [--spread 10] [--no-baseline] [--strict]
+     [--serve-args=--lean-kernels]
 """
 
 from __future__ import annotations
@@ -45,16 +46,20 @@ BASELINE_ARGS = ["--wizard-pool-size", "1", "--pool-size", "1", "--refill-delay"
 READY_PAGES = ("portfolio page preheated", "viewer page preheated", "works-council page preheated")
 
 
-def kernel_stats(pid: int) -> dict[str, Any]:
-    """Kernel processes of the server *pid* and the RSS of the server and its kernels (MB)."""
+def kernel_stats(pid: int, private: bool = False) -> dict[str, Any]:
+    """Kernel processes of the server *pid* and the RSS of the server and its kernels (MB).
+
+    With *private*, also each kernel's USS (memory no other process shares: what one more
+    kernel costs; RSS counts the shared libraries in every kernel again).
+    """
     import psutil
 
     try:
         server = psutil.Process(pid)
         procs = [server] + server.children(recursive=True)
     except psutil.NoSuchProcess:
-        return {"kernels": 0, "rss_mb": 0.0, "kernel_rss_mb": []}
-    kernels, total = [], 0
+        return {"kernels": 0, "rss_mb": 0.0, "kernel_rss_mb": [], "kernel_uss_mb": []}
+    kernels, total, uss = [], 0, []
     for p in procs:
         try:
             rss = p.memory_info().rss
@@ -64,7 +69,12 @@ def kernel_stats(pid: int) -> dict[str, Any]:
         total += rss
         if is_kernel:
             kernels.append(round(rss / 2**20, 1))
-    return {"kernels": len(kernels), "rss_mb": round(total / 2**20, 1), "kernel_rss_mb": kernels}
+            if private:
+                try:
+                    uss.append(round(p.memory_full_info().uss / 2**20, 1))
+                except psutil.Error:
+                    pass
+    return {"kernels": len(kernels), "rss_mb": round(total / 2**20, 1), "kernel_rss_mb": kernels, "kernel_uss_mb": uss}
 
 
 class Sampler(threading.Thread):
@@ -126,7 +136,7 @@ def measure(label: str, home: Path, aid: str, serve_args: list[str], visitors: i
 
         async with async_playwright() as pw:
             browser = await pw.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
-            before = kernel_stats(proc.pid)
+            before = kernel_stats(proc.pid, private=True)
             sampler = Sampler(proc.pid)
             sampler.start()
             step = spread / visitors
@@ -134,6 +144,12 @@ def measure(label: str, home: Path, aid: str, serve_args: list[str], visitors: i
             await asyncio.sleep(1.0)
             during = kernel_stats(proc.pid)
             sampler.done.set()
+            # the tabs close with the browser still running, as readers close theirs: each page's
+            # release request passes the route above (served on this loop) before the browser goes
+            for _, context in results:
+                for page in context.pages:
+                    await page.close()
+            await asyncio.sleep(2.0)
             for _, context in results:
                 await context.close()
             await browser.close()
@@ -159,8 +175,8 @@ def measure(label: str, home: Path, aid: str, serve_args: list[str], visitors: i
 
 
 def summary(label: str, r: dict[str, Any], after: float) -> str:
-    kr = r["before"]["kernel_rss_mb"]
-    per_kernel = f"{statistics.median(kr):.0f} MB" if kr else "-"
+    kr, ku = r["before"]["kernel_rss_mb"], r["before"].get("kernel_uss_mb") or []
+    per_kernel = (f"{statistics.median(kr):.0f} MB" if kr else "-") + (f", USS {statistics.median(ku):.0f} MB" if ku else "")
     return (f"  {label:<9} slowest {max(r['times']):5.2f} s  median {statistics.median(r['times']):5.2f} s  "
             f"under 2 s: {sum(t < 2.0 for t in r['times'])}/{len(r['times'])}\n"
             f"            times  {' '.join(f'{t:.2f}' for t in r['times'])}\n"
@@ -177,12 +193,13 @@ def main() -> int:
     ap.add_argument("--spread", type=float, default=10.0, help="seconds over which they arrive (default 10)")
     ap.add_argument("--after", type=float, default=60.0, help="seconds after the tabs close to count kernels again")
     ap.add_argument("--no-baseline", action="store_true", help="skip the run with the old settings")
-    ap.add_argument("--serve-args", default="", help="extra `lia serve` options for the measured run")
+    ap.add_argument("--serve-args", default="",
+                    help="extra `lia serve` options for the measured run (with an = sign: --serve-args=--lean-kernels)")
     ap.add_argument("--strict", action="store_true", help="exit 1 when a target is missed")
     args = ap.parse_args()
 
     from lia.example import ensure_example
-    from lia.serve import DEFAULT_POOL_SIZE, DEFAULT_WIZARD_POOL_SIZE
+    from lia.serve import DEFAULT_POOL_SIZE, DEFAULT_WIZARD_POOL_SIZE, default_notebooks_dir
     from lia.workspace import Workspace
 
     (ROOT / "bench" / "output").mkdir(parents=True, exist_ok=True)
@@ -192,11 +209,13 @@ def main() -> int:
     wizard_pool = int(extra[extra.index("--wizard-pool-size") + 1]) if "--wizard-pool-size" in extra \
         else DEFAULT_WIZARD_POOL_SIZE
     other_pool = int(extra[extra.index("--pool-size") + 1]) if "--pool-size" in extra else DEFAULT_POOL_SIZE
+    others = len(list(Path(default_notebooks_dir()).glob("*.ipynb"))) - 1  # one pool per page besides the wizard
     runs: dict[str, Any] = {}
     runs["defaults"] = measure("defaults", home, aid, extra, args.visitors, args.spread,
-                               wizard_pool + 3 * other_pool, wizard_pool, args.after)
+                               wizard_pool + others * other_pool, wizard_pool, args.after)
     if not args.no_baseline:
-        runs["baseline"] = measure("baseline", home, aid, BASELINE_ARGS, args.visitors, args.spread, 1 + 3, 1, args.after)
+        runs["baseline"] = measure("baseline", home, aid, BASELINE_ARGS, args.visitors, args.spread, 1 + others, 1,
+                                   args.after)
 
     d = runs["defaults"]
     ok_time = max(d["times"]) < 2.0

@@ -16,7 +16,10 @@
 //   5. reveal the page (Voila's spinner goes) and report connection trouble
 //      in the reader's language (English, Swedish, Norwegian Bokmål);
 //   6. release the page's kernel when the page is closed or left (pagehide): each
-//      visitor has a kernel of their own, a few hundred MB, that nobody else can use.
+//      visitor has a kernel of their own, a few hundred MB, that nobody else can use;
+//   7. remember the author for the browser session: a text field inside an element of
+//      class lia-author (the wizard's author field) gets the name typed last in this tab
+//      back after a reload, and its widget is told (input/change events).
 // Loaded in the page's head, so that the spinner's text ("Preparing the page, step 1 of 2")
 // is in the page's language from the first cell on (Voila's own text is English only).
 //
@@ -180,6 +183,54 @@ function releaseKernel(kernel, baseUrl, token) {
   kernel.dispose();
 }
 
+const AUTHOR_KEY = 'lia:author';
+const AUTHOR_INPUTS = '.lia-author input[type="text"], .lia-author input:not([type])';
+
+function storedAuthor() {
+  try {
+    return window.sessionStorage.getItem(AUTHOR_KEY) || '';
+  } catch (err) { // storage switched off: nothing is remembered
+    return '';
+  }
+}
+
+/** Keep what the reader types into an author field for this browser session (this tab). */
+function rememberAuthor(event) {
+  const input = event.target;
+  if (!(input instanceof HTMLInputElement) || !input.matches(AUTHOR_INPUTS)) return;
+  try {
+    if (input.value.trim()) window.sessionStorage.setItem(AUTHOR_KEY, input.value);
+    else window.sessionStorage.removeItem(AUTHOR_KEY);
+  } catch (err) {
+    // storage switched off or full: the field still works, it is only not remembered
+  }
+}
+
+/**
+ * Put the remembered author into every empty author field, as if typed: the widget's model
+ * (and so the kernel) hears of it through the events ipywidgets listens to. A field the
+ * server already filled (the reverse proxy's user header) keeps the server's name.
+ */
+function restoreAuthor(root) {
+  const name = storedAuthor();
+  if (!name) return;
+  for (const input of root.querySelectorAll(AUTHOR_INPUTS)) {
+    if (input.dataset.liaAuthorRestored || input.value.trim()) continue;
+    input.dataset.liaAuthorRestored = 'true';
+    input.value = name;
+    input.dispatchEvent(new Event('input', { bubbles: true }));
+    input.dispatchEvent(new Event('change', { bubbles: true }));
+  }
+}
+
+function watchAuthor() {
+  document.addEventListener('input', rememberAuthor, true);
+  document.addEventListener('change', rememberAuthor, true);
+  restoreAuthor(document);
+  // an author field shown later (a section drawn afresh) gets the name too
+  new MutationObserver(() => restoreAuthor(document)).observe(document.body, { childList: true, subtree: true });
+}
+
 function pageConfig() {
   const el = document.getElementById('jupyter-config-data');
   return el ? JSON.parse(el.textContent) : {};
@@ -317,6 +368,7 @@ async function main() {
     return renderOutput(manager, output, host);
   }));
   mark('shown');
+  watchAuthor();
   reveal();
   document.body.dataset.liaReady = 'true';
 }

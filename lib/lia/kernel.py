@@ -15,11 +15,24 @@ import time
 from collections.abc import Callable, Mapping
 from typing import Any
 
-__all__ = ["in_kernel", "kernel_loop", "later", "serve_request", "safe_kernel_environment", "PAGE_LOAD_GRACE"]
+__all__ = ["in_kernel", "kernel_loop", "later", "serve_request", "safe_kernel_environment", "warm_charts",
+           "PAGE_LOAD_GRACE", "LEAN_ENV"]
 
 #: Seconds to hold back costly but secondary work (charts) after a page request: the browser
 #: needs the CPU and the kernel's answers to build the page first (2 cores are shared by both).
 PAGE_LOAD_GRACE = 1.5
+#: Set to "1" by ``lia serve --lean-kernels``: preheated kernels leave the chart libraries unloaded.
+LEAN_ENV = "LIA_LEAN_KERNELS"
+
+
+def warm_charts(env: Mapping[str, str] | None = None) -> bool:
+    """Whether a preheated kernel loads the chart libraries (Altair, vl-convert) before its visitor comes.
+
+    They are about 90 MB of a wizard kernel's ~200 MB and 2-3 s of its preheating CPU; a page
+    needs them only for its first chart, which it draws after the page is interactive.
+    ``lia serve --lean-kernels`` (``LIA_LEAN_KERNELS=1``) leaves them until then.
+    """
+    return (os.environ if env is None else env).get(LEAN_ENV, "") != "1"
 
 
 def safe_kernel_environment(env: Mapping[str, str]) -> dict[str, str]:

@@ -55,12 +55,19 @@ LANDING = "wizard.ipynb"
 DEFAULT_AUTHOR_HEADER = "X-Forwarded-User"
 #: Preheated kernels kept ready for each page other than the wizard.
 DEFAULT_POOL_SIZE = 1
-#: Preheated wizard kernels: "/" leads there, so that is where visitors arrive together.
-DEFAULT_WIZARD_POOL_SIZE = 4
-#: Seconds between handing out a preheated kernel and starting its replacement.
-DEFAULT_REFILL_DELAY = 0.5
+#: Preheated wizard kernels: "/" leads there, so that is where visitors arrive together
+#: (ten within ten seconds, issue 12: each finds one warm).
+DEFAULT_WIZARD_POOL_SIZE = 10
+#: Seconds between handing out a preheated kernel and starting its replacement: long enough
+#: for a burst of visitors (ten in ten seconds) to be served before the refills take the
+#: cores (a kernel's preheating costs 2-5 s of CPU, two cores serve both).
+DEFAULT_REFILL_DELAY = 10.0
 #: Seconds a page's kernel may stay without a connected page before it is shut down.
 DEFAULT_CULL_AFTER = 60
+#: Seconds a handed-out kernel whose page never connected is kept before the culler may take it
+#: (a page still loading on a loaded machine; one that never connects - a browser that crashed
+#: while loading - is culled after this).
+NEVER_CONNECTED_GRACE = 300
 #: Addresses that listen on every interface (the workbench reachable from the network).
 PUBLIC_HOSTS = ("0.0.0.0", "::", "")
 
@@ -97,6 +104,7 @@ class ServeOptions:
     preheat: bool = True
     refill_delay: float = DEFAULT_REFILL_DELAY  # seconds before a used kernel is replaced
     cull_after: int = DEFAULT_CULL_AFTER  # seconds without a connected page before a kernel is shut down; 0 = never
+    lean: bool = False  # --lean-kernels: preheated kernels leave the chart libraries until the first chart
     public_ok: bool = False  # --i-know-this-is-public: every interface without a token is intended
     author_header: str | None = DEFAULT_AUTHOR_HEADER
     notebooks: Path | None = None
@@ -186,6 +194,12 @@ def serve_environment(opts: ServeOptions, base: dict[str, str] | None = None) ->
         env["LIA_AUTHOR_HEADER"] = opts.author_header
     else:
         env.pop("LIA_AUTHOR_HEADER", None)
+    from lia.kernel import LEAN_ENV
+
+    if opts.lean:
+        env[LEAN_ENV] = "1"
+    else:
+        env.pop(LEAN_ENV, None)
     if opts.host not in ("", "0.0.0.0", "::", "localhost"):
         # voila.utils.wait_for_request connects back to the server on this address
         env["VOILA_APP_IP"] = opts.host
@@ -235,7 +249,10 @@ def _kernel_manager_class() -> type:
     preheating. On a loaded machine the page's websocket can take longer than a culling
     round to open, and the culler then shut down the kernel of a page still loading (seen
     with ten visitors at a load of 40 on two cores). The idle time of a kernel is therefore
-    counted from when the culler first saw it outside the pools, at the earliest.
+    counted from when the culler first saw it outside the pools, at the earliest, and a kernel
+    whose page has not connected yet gets :data:`NEVER_CONNECTED_GRACE` seconds (ten visitors
+    at a load of 40: pages took over a minute to connect, and the culler shut five of their
+    kernels down first).
     """
     import time as _time
 
@@ -244,10 +261,15 @@ def _kernel_manager_class() -> type:
     class LiaMappingKernelManager(AsyncMappingKernelManager):  # type: ignore[misc]
         async def cull_kernel_if_idle(self, kernel_id: str) -> None:
             seen: dict[str, float] = self.__dict__.setdefault("_lia_first_seen", {})
+            connected: set[str] = self.__dict__.setdefault("_lia_connected", set())
             for gone in [k for k in seen if k not in self._kernels]:
                 del seen[gone]
+                connected.discard(gone)
             first = seen.setdefault(kernel_id, _time.monotonic())
-            if _time.monotonic() - first < self.cull_idle_timeout:
+            if self._kernel_connections.get(kernel_id, 0) > 0:
+                connected.add(kernel_id)
+            grace = self.cull_idle_timeout if kernel_id in connected else max(self.cull_idle_timeout, NEVER_CONNECTED_GRACE)
+            if _time.monotonic() - first < grace:
                 return
             await super().cull_kernel_if_idle(kernel_id)
 

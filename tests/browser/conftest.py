@@ -73,7 +73,10 @@ class LiaServer:
         self.home = Path(home)
         self.port = port or free_port()
         self.env = dict(env or {})
-        self.args = list(args or [])
+        # Without args: the pools the browser tests were written against (four wizard kernels, refills
+        # after 0.5 s) rather than lia serve's defaults for ten visitors (ten kernels), which would
+        # start 14 kernels per server on a CI machine; args=[] serves the real defaults.
+        self.args = list(args) if args is not None else ["--wizard-pool-size", "4", "--refill-delay", "0.5"]
         self.log_path = log or (ROOT / "tests" / "output" / f"lia-serve-{self.port}.log")
         self.proc: subprocess.Popen | None = None
 

@@ -60,11 +60,13 @@ def test_pools_refill_and_culling_defaults(tmp_path: Path) -> None:
     p = argparse.ArgumentParser()
     cmd.add_arguments(p)
     args = p.parse_args([])
-    assert args.wizard_pool_size == 4 and args.pool_size == 1 and args.refill_delay == 0.5 and args.cull_after == 60
+    # ten visitors within ten seconds each find a warm wizard kernel; the refills wait out the burst
+    assert args.wizard_pool_size == 10 and args.pool_size == 1 and args.refill_delay == 10 and args.cull_after == 60
+    assert args.lean is False
     opts = ServeOptions(home=tmp_path, token="t")
-    assert pool_config(opts) == {"default": {"pool_size": 1}, "wizard.ipynb": {"pool_size": 4}}
+    assert pool_config(opts) == {"default": {"pool_size": 1}, "wizard.ipynb": {"pool_size": 10}}
     argv = voila_argv(opts)
-    assert "--VoilaKernelManager.fill_delay=0.5" in argv
+    assert "--VoilaKernelManager.fill_delay=10.0" in argv
     assert "--MappingKernelManager.cull_idle_timeout=60" in argv
     assert "--MappingKernelManager.cull_connected=False" in argv  # a connected page keeps its kernel
     assert not [a for a in voila_argv(ServeOptions(home=tmp_path, token="t", cull_after=0)) if "cull" in a]

@@ -33,12 +33,12 @@ def serve_request(app: Any) -> None:
     copies its headers and query string into the environment. Outside Voila it
     returns at once.
     """
-    from lia.kernel import PAGE_LOAD_GRACE, serve_request as serve
+    from lia.kernel import PAGE_LOAD_GRACE, serve_request as serve, warm_charts
 
     def warm() -> None:
         from lia.wizard.reasoning import warm_up
 
-        warm_up(app.state.lang)
+        warm_up(app.state.lang, charts=warm_charts())
 
     def apply(env: Any) -> None:
         app._next_chart_delay = PAGE_LOAD_GRACE  # the questions first; the charts once the page is built

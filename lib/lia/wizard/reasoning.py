@@ -172,14 +172,15 @@ def chart_svgs(reasoning: Reasoning, lang: str) -> list[tuple[str, str]]:
     return out
 
 
-def warm_up(lang: str = "en") -> None:
-    """Load the rule packs, Altair and vl-convert once, so the first visitor does not wait for them.
+def warm_up(lang: str = "en", charts: bool = True) -> None:
+    """Load the rule packs and (with *charts*) Altair and vl-convert once, so the first visitor does not wait for them.
 
-    Called by a preheated kernel before it waits for its visitor.
+    Called by a preheated kernel before it waits for its visitor; ``lia serve --lean-kernels``
+    leaves the chart libraries (about 90 MB of each kernel) until the page draws its first chart.
     """
     try:
         r = reason({"id": "warm-up", "jurisdictions": ["EU", "SE", "NO"]}, {}, lang)
-        if r.evaluation is not None:
+        if charts and r.evaluation is not None:
             from lia.rules.charts import balancing_chart, risk_map_chart
 
             chart_to_svg(balancing_chart(r.evaluation, lang))
