@@ -145,6 +145,11 @@ class CallLog:
             con.close()
 
     @property
+    def call_types(self) -> list[str]:
+        """The distinct call types of the log, as compared (empty if it has no ``call_type`` column)."""
+        return sorted({v for v in self.call_type_names.values() if v is not None})
+
+    @property
     def recorded(self) -> np.ndarray:
         return np.asarray(self.column("recorded"), dtype=bool)
 
@@ -344,6 +349,7 @@ def _batch_check(log: CallLog, k: int) -> tuple:
             offset += batch.num_rows
             if clean is not None and not merged:
                 writer.write_table(clean)
+                log.call_type_names.update((v, v) for v in pc.unique(clean["call_type"]).drop_null().to_pylist())
                 mm = pc.min_max(clean["start_us"]).as_py()
                 o = max([x for x in (pc.max(clean["deleted_us"]).as_py(), pc.max(clean["withdrawn_us"]).as_py(),
                                      mm["max"]) if x is not None], default=None)
