@@ -52,7 +52,7 @@ def connect(threads: int | None = None, memory_limit: str | None = None, temp_di
     return con
 
 
-def parquet_folder(folder: Path, what: str = "log") -> list[Path]:
+def parquet_folder(folder: Path) -> list[Path]:
     """The Parquet files of a folder log, sorted by name; InputError for anything else in it.
 
     Every entry must be a regular ``.parquet``/``.pq`` file (not a link, not a device or
@@ -62,20 +62,22 @@ def parquet_folder(folder: Path, what: str = "log") -> list[Path]:
     try:
         entries = sorted(os.scandir(folder), key=lambda e: e.name)
     except OSError as e:
-        raise InputError(f"the {what} folder cannot be listed ({e.strerror})", file=folder) from None
+        raise InputError(f"the log folder cannot be listed ({e.strerror})", file=folder) from None
     files: list[Path] = []
     for e in entries:
         if e.name.startswith("."):
             continue
         st = os.lstat(e.path)
         if stat.S_ISLNK(st.st_mode):
-            raise InputError(f"is a symbolic link; a {what} folder may hold only regular Parquet files", file=e.path)
+            raise InputError("is a symbolic link; a log folder may hold only regular Parquet files", file=e.path)
         if not stat.S_ISREG(st.st_mode):
-            kind = "a folder" if stat.S_ISDIR(st.st_mode) else "not a regular file (a device, FIFO or socket)"
-            raise InputError(f"is {kind}; a {what} folder may hold only regular Parquet files", file=e.path)
+            if stat.S_ISDIR(st.st_mode):
+                raise InputError("is a folder; a log folder may hold only regular Parquet files", file=e.path)
+            raise InputError("is not a regular file (a device, FIFO or socket); a log folder may hold only regular "
+                             "Parquet files", file=e.path)
         if not e.name.lower().endswith(_SUFFIXES):
-            raise InputError(f"is not a Parquet file (expected a name ending in .parquet); a {what} folder may hold "
-                             "only Parquet files, all with the same columns", file=e.path)
+            raise InputError("is not a Parquet file (expected a name ending in .parquet); a log folder may hold "
+                             "only Parquet files with the same columns", file=e.path)
         if st.st_size > MAX_FILE_BYTES:
             raise InputError(f"is larger than {MAX_FILE_BYTES >> 30} GiB ({st.st_size / 2**30:.1f} GiB); split the "
                              "export into smaller files", file=e.path)
@@ -87,6 +89,6 @@ def parquet_folder(folder: Path, what: str = "log") -> list[Path]:
             raise InputError(f"holds more than {MAX_FILES} Parquet files; combine them into fewer, larger files",
                              file=folder)
     if not files:
-        raise InputError(f"holds no Parquet file; expected a folder of Parquet files (e.g. monthly exports) "
-                         f"with the {what} columns", file=folder)
+        raise InputError("holds no Parquet file; expected a folder of Parquet files (e.g. monthly exports) "
+                         "with the log's columns", file=folder)
     return files

@@ -164,3 +164,17 @@ def test_peak_memory_does_not_grow_with_the_log(tmp_path: Path) -> None:
     small, large = _peak(tmp_path / "small", answers), _peak(tmp_path / "big", answers)
     assert large["calls"] == n and small["calls"] == n // 4
     assert large["peak_mib"] - small["peak_mib"] < 120, (small, large)
+
+
+@pytest.mark.parametrize("lang", ["sv", "nb"])
+def test_folder_errors_are_translated(tmp_path: Path, g, lang: str) -> None:
+    from lia.messages import translate_error
+
+    folder = tmp_path / "logs"
+    _split(g.table.slice(0, 300), folder, parts=2)
+    (folder / "notes.txt").write_text("x")
+    with pytest.raises(InputError) as ei:
+        read_call_log(folder)
+    shown = translate_error(ei.value, lang)
+    assert shown.startswith(str(folder / "notes.txt")) and "Parquet" in shown
+    assert "may hold only" not in shown and "expected" not in shown, shown

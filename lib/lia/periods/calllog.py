@@ -166,7 +166,7 @@ def read_call_log(path: str | Path) -> CallLog:
     if p.is_dir():
         if p.is_symlink():
             raise InputError("is a link to a folder; give the folder of Parquet files itself", file=p)
-        files = parquet_folder(p, "call log")
+        files = parquet_folder(p)
         return _validate(CallLog(str(p), "folder", [_parquet_part(f, many=True) for f in files]))
     if not p.exists() and not p.is_symlink():
         raise InputError("the call log does not exist (expected a CSV or Parquet file)",
