@@ -16,7 +16,7 @@ ROOT = Path(__file__).resolve().parents[1]
 WRITERS = {"status": ("signing.py", "report.py", "dashboards/viewer.py"),
            "errors": ("periods/calllog.py", "periods/limits.py", "store.py", "dashboards/portfolio.py",
                       "loaders.py", "errors.py", "answers_file.py", "periods/evidence.py", "periods/dashboard.py",
-                      "periods/charts.py")}
+                      "periods/charts.py", "periods/columns.py", "tabular.py")}
 # adjacent string literals split over lines are one message
 SOURCES = {area: re.sub(r"\"\s*\n\s*f?\"", "", "".join((ROOT / "lib" / "lia" / f).read_text() for f in files))
            for area, files in WRITERS.items()}

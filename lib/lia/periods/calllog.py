@@ -484,8 +484,9 @@ def _csv_batches(part: Part, names: list[str]):
         if not found:  # Arrow gives up on a record longer than its block: a huge field
             raise _csv_failure(p, pa.ArrowInvalid("straddling block"))
         shown = "; ".join(f"line {ln}: {k} field{'s' if k != 1 else ''}" for ln, k in found[:_SHOW])
+        width = part.width  # type: ignore[attr-defined]
         raise InputError(
-            f"{n} row{'s' if n != 1 else ''} with the wrong number of fields (expected {part.width}, as in the "  # type: ignore[attr-defined]
+            f"{n} row{'s' if n != 1 else ''} with the wrong number of fields (expected {width}, as in the "
             f"header); first {min(n, _SHOW)}: {shown}. Nothing was imported.", file=p, where=f"line {found[0][0]}")
 
 
