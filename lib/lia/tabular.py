@@ -49,6 +49,7 @@ def connect(threads: int | None = None, memory_limit: str | None = None, temp_di
     con = duckdb.connect(config={"memory_limit": limit, "threads": int(threads or min(os.cpu_count() or 2, 8)),
                                  "temp_directory": str(spill), "preserve_insertion_order": False,
                                  "enable_external_access": True})
+    con.execute("SET enable_progress_bar = false")  # it would write to the caller's output
     return con
 
 

@@ -128,7 +128,7 @@ class CallLog:
         return "\nUNION ALL ".join(p.select() for p in self.parts)
 
     def connect(self, **kw: Any) -> Any:
-        """A bounded DuckDB connection on which :meth:`sql` runs (in-memory parts registered)."""
+        """A bounded DuckDB connection on which :meth:`sql` runs (in-memory parts registered); the caller closes it."""
         con = connect(**kw)
         for p in self.parts:
             if p.table is not None:

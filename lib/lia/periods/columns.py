@@ -327,11 +327,13 @@ def _duplicates(a: pa.Array, n: int) -> _Problem | None:
 
 
 def _fixed_width_increasing(chunks: list[pa.Array]) -> bool:
-    """Whether all ids have one width and are strictly increasing (then all are distinct); no copies."""
-    views, width = [], None
+    """Whether all ids have one width and are strictly increasing (then all are distinct); chunk by chunk."""
+    width, last = None, None
     for c in chunks:
         if not pa.types.is_string(c.type) or c.null_count or len(c) == 0:
-            return False if len(c) else True
+            if len(c):
+                return False
+            continue
         offs = np.frombuffer(c.buffers()[1], dtype=np.int32, count=len(c) + 1, offset=c.offset * 4)
         w = int(offs[1] - offs[0])
         if w == 0 or width not in (None, w) or int(offs[-1] - offs[0]) != w * len(c):
@@ -339,11 +341,22 @@ def _fixed_width_increasing(chunks: list[pa.Array]) -> bool:
         if not (np.diff(offs) == w).all():
             return False
         width = w
-        views.append(np.frombuffer(c.buffers()[2], dtype=f"S{w}", count=len(c), offset=int(offs[0])))
-    if not views:
-        return True
-    keys = np.concatenate(views) if len(views) > 1 else views[0]
-    return bool((keys[1:] > keys[:-1]).all())
+        raw = np.frombuffer(c.buffers()[2], dtype=np.uint8, count=w * len(c), offset=int(offs[0])).reshape(len(c), w)
+        if w <= 16:  # as two big-endian integers: integer order is byte order, and integers compare fast
+            mat = np.zeros((len(c), 16), dtype=np.uint8)
+            mat[:, :w] = raw
+            v = mat.view(">u8").astype(np.uint64)
+            hi, lo = v[:, 0], v[:, 1]
+            up = (hi[1:] > hi[:-1]) | ((hi[1:] == hi[:-1]) & (lo[1:] > lo[:-1]))
+            first, end = (int(hi[0]), int(lo[0])), (int(hi[-1]), int(lo[-1]))
+        else:
+            keys = raw.view(f"S{w}").ravel()
+            up = keys[1:] > keys[:-1]
+            first, end = bytes(keys[0]), bytes(keys[-1])
+        if not up.all() or (last is not None and not first > last):
+            return False
+        last = end
+    return True
 
 
 def _short_id_hashes(ids: pa.Array | pa.ChunkedArray) -> np.ndarray | None:
