@@ -178,3 +178,31 @@ def test_folder_errors_are_translated(tmp_path: Path, g, lang: str) -> None:
     shown = translate_error(ei.value, lang)
     assert shown.startswith(str(folder / "notes.txt")) and "Parquet" in shown
     assert "may hold only" not in shown and "expected" not in shown, shown
+
+
+def test_lia_periods_reads_a_folder_and_attaches_its_fingerprint(tmp_path: Path, ptemplates: Path) -> None:
+    from lia.periods.evidence import source_fingerprint
+    from lia.store import Store
+    from lia.workspace import Workspace
+
+    from .helpers import run_lia
+
+    home = tmp_path / "ws"
+    home.mkdir()
+    g = generate(seed=4, inject=INJECTABLE, weeks=26, teams=3, agents_per_team=5, calls_per_agent_day=10)
+    store = Store(Workspace(home))
+    store.create({"id": "cc-rec", "title": "Call recording", "jurisdictions": ["EU", "SE"]}, author="test")
+    store.save("cc-rec", g.answers, author="test", message="limits agreed with the union")
+    files = _split(g.table, tmp_path / "exports")
+    env = {"LIA_HOME": str(home), "LIA_TEMPLATES": str(ptemplates)}
+    res = run_lia("periods", "cc-rec", "--log", str(tmp_path / "exports"), "--json", "--attach", env=env)
+    assert res.returncode == 0, res.stderr
+    out = json.loads(res.stdout)
+    got = sorted((b["kind"], b.get("agent") or b["team"], b["period"]["start"], b["period"]["end"]) for b in out["breaches"])
+    assert got == sorted(x.key() for x in g.injected)
+    fp = source_fingerprint(tmp_path / "exports")
+    assert fp["name"] == "exports" and fp["size"] == sum(f.stat().st_size for f in files)
+    assert fp["sha256"] in (home / "assessments" / "cc-rec" / "evidence" / "periods.json").read_text() or \
+        fp["sha256"][:12] in res.stderr
+    pq.write_table(pq.read_table(files[0]).slice(1), files[0])  # one call fewer: another fingerprint
+    assert source_fingerprint(tmp_path / "exports")["sha256"] != fp["sha256"]

@@ -161,6 +161,13 @@ def source_fingerprint(path: str | Path) -> dict[str, Any]:
 
     p = Path(path)
     h = hashlib.sha256()
+    if p.is_dir() and not p.is_symlink():  # a folder log: SHA-256 over each file's name and SHA-256, in name order
+        from ..tabular import parquet_folder
+
+        parts = [source_fingerprint(f) for f in parquet_folder(p)]
+        for f in parts:
+            h.update(f["name"].encode() + b"\0" + bytes.fromhex(f["sha256"]))
+        return {"name": p.name, "size": sum(f["size"] for f in parts), "sha256": h.hexdigest()}
     with open_user_file(p, what="call log") as fh:
         try:
             for chunk in iter(lambda: fh.read(1 << 20), b""):
