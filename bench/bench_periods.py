@@ -55,6 +55,7 @@ t0 = time.perf_counter()
 answers = json.load(open(sys.argv[2]))
 R, G = int(answers["retention.period"][1:-1]), 30
 con = duckdb.connect()
+con.execute("SET enable_progress_bar = false")
 src = f"read_parquet('{sys.argv[1]}')"
 now = con.execute(f"SELECT greatest(max(start), max(deleted_at), max(consent_withdrawn_at)) FROM {src}").fetchall()[0][0]
 con.execute("CREATE TEMP TABLE params AS SELECT ?::TIMESTAMPTZ AS now", [now])
@@ -148,7 +149,7 @@ def run(code: str, log: Path, answers: Path, repeat: int = 1) -> dict:
                              env={"PYTHONPATH": str(ROOT / "lib"), "PATH": "/usr/bin:/bin"})
         if res.returncode:
             raise SystemExit(f"benchmark subprocess failed:\n{res.stderr}")
-        out = json.loads(res.stdout)
+        out = json.loads(res.stdout.strip().splitlines()[-1])
         out["walls"] = [round(out["wall"], 2)] + (best["walls"] if best else [])
         if best is None or out["wall"] < best["wall"]:
             best = out

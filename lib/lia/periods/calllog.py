@@ -275,8 +275,7 @@ def _sql_check(log: CallLog, quick: list[int]) -> dict[int, tuple | None]:
             f"NOT coalesce({c['recorded']} IN (0, 1), false)"
         sels.append(f"SELECT {k} AS part, {e['agent']} AS agent, {e['team']} AS team, {e['consent']} AS consent, "
                     f"{e['call_type']} AS call_type, {e['start_us']} AS s, greatest({e['deleted_us']}, "
-                    f"{e['withdrawn_us']}) AS o, ({c['call_id']} IS NULL OR strlen({e['call_id']}) NOT BETWEEN 1 AND "
-                    f"1000 OR {c['start']} IS NULL OR NOT coalesce(isfinite({e['duration_s']}) AND {e['duration_s']} "
+                    f"{e['withdrawn_us']}) AS o, ({c['start']} IS NULL OR NOT coalesce(isfinite({e['duration_s']}) AND {e['duration_s']} "
                     f">= 0, false) OR {rec}) AS bad FROM {p.src}")
     con = log.connect()
     try:
@@ -410,8 +409,12 @@ def _read_ids(part: Part) -> pa.ChunkedArray:
 def _check_unique(log: CallLog) -> None:
     """Every call id once in the whole log: per part in memory, across parts in DuckDB (only if their ranges meet)."""
     ranges = []
-    for part in log.parts:
+    for k, part in enumerate(log.parts):
         ids = _read_ids(part)
+        if not part.clean and (ids.null_count or not len(ids) or _bad_length(ids)):  # the batch checks name the rows
+            del ids
+            _batch_check(log, k)
+            ids = _read_ids(part)
         dup = _duplicates(ids, part.rows)
         if dup is not None:
             raise _report([dup], part.name, part.label, part.rows)
@@ -446,6 +449,11 @@ def _check_unique(log: CallLog) -> None:
     prob = _Problem("call_id", rows, [g[0] for g in glob[:_SHOW]], "a non-empty id, unique in the log", "duplicate",
                     int(rows.size), glob)
     raise _report([prob], log.source, label, len(log), int(rows.size))
+
+
+def _bad_length(ids: pa.ChunkedArray) -> bool:
+    mm = pc.min_max(pc.binary_length(ids)).as_py()
+    return mm["min"] is not None and (mm["min"] < 1 or mm["max"] > 1000)
 
 
 # -- CSV ---------------------------------------------------------------------------------------
