@@ -5,8 +5,9 @@
 Logs are generated once and cached under bench/output/ (gitignored): one file of
 --rows calls, and a folder of 13 four-weekly Parquet files with --big calls in all
 (a year). Each contender runs in its own subprocess, which reports its wall time
-(read, validate, analyse; imports listed apart) and its peak memory (ru_maxrss: the
-process's high-water mark, which includes DuckDB's memory, as DuckDB runs in-process).
+(read, validate, analyse; imports listed apart) and its peak memory (VmHWM: the
+process's own high-water mark, VmHWM, which includes DuckDB's memory, as DuckDB runs in-process; ru_maxrss
+would also count the parent's memory at the fork).
 
 At --rows the same run measures, on the same file:
 * ours (lia.periods: DuckDB SQL to agent-days, then numpy on those);
@@ -42,7 +43,7 @@ t1 = time.perf_counter()
 report = analyse(log, Limits.from_answers(json.load(open(sys.argv[2]))))
 t2 = time.perf_counter()
 print(json.dumps({"wall": t2 - t0, "read": t1 - t0, "analyse": t2 - t1, "imports": t0 - ti,
-                  "maxrss_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+                  "maxrss_mib": [int(x.split()[1]) for x in open("/proc/self/status") if x.startswith("VmHWM:")][0] / 1024,
                   "rows": len(log), "breaches": sorted([b.kind, b.who] for b in report.breaches)}))
 """
 
@@ -72,7 +73,7 @@ teams = con.execute(f'''
            count(*) FILTER (recorded AND coalesce(deleted_at, (SELECT now FROM params)) > consent_withdrawn_at + INTERVAL {G} DAY) AS late
     FROM {src} GROUP BY team''').df()
 t2 = time.perf_counter()
-print(json.dumps({"wall": t2 - t0, "imports": t0 - ti, "maxrss_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+print(json.dumps({"wall": t2 - t0, "imports": t0 - ti, "maxrss_mib": [int(x.split()[1]) for x in open("/proc/self/status") if x.startswith("VmHWM:")][0] / 1024,
                   "rows": int(agent_days["calls"].sum()), "agent_days": len(agent_days), "teams": len(teams)}))
 """
 
@@ -136,7 +137,7 @@ for team in df["team"].unique():
         breaches.append(["withdrawal_not_deleted", team])
 t2 = time.perf_counter()
 print(json.dumps({"wall": t2 - t0, "read": t1 - t0, "analyse": t2 - t1,
-                  "maxrss_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+                  "maxrss_mib": [int(x.split()[1]) for x in open("/proc/self/status") if x.startswith("VmHWM:")][0] / 1024,
                   "rows": len(df), "breaches": sorted(breaches)}))
 """
 
@@ -175,14 +176,13 @@ def ensure_logs(rows: int) -> tuple[Path, Path, Path]:
         import numpy as np
 
         write_table_atomic(sample, lambda tmp: pq.write_table(g.table.take(np.arange(0, g.table.num_rows, step)), tmp))
-        write_table_atomic(answers, lambda tmp: Path(tmp).write_text(json.dumps(g.answers), encoding="utf-8"))
+        write_table_atomic(answers, lambda tmp, a=g.answers: Path(tmp).write_text(json.dumps(a), encoding="utf-8"))
         print(f"generated {g.table.num_rows:,} calls in {time.perf_counter() - t:.1f} s -> {full}")
     return full, sample, answers
 
 
 def ensure_folder(rows: int, parts: int = 13) -> tuple[Path, Path]:
     """A folder of ``parts`` four-weekly Parquet files with ``rows`` calls in all (a year), and its limits."""
-    import pyarrow as pa
     import pyarrow.compute as pc
     import pyarrow.parquet as pq
 
@@ -205,13 +205,12 @@ def ensure_folder(rows: int, parts: int = 13) -> tuple[Path, Path]:
                      start=date(2025, 1, 6) + timedelta(weeks=4 * k))
         ids = pc.binary_join_element_wise(f"P{k + 1:02d}", g.table["call_id"], "")  # unique across the files
         table = g.table.set_column(0, "call_id", ids)
-        write_table_atomic(path, lambda tmp: pq.write_table(table, tmp, compression="zstd"))
+        write_table_atomic(path, lambda tmp, t=table: pq.write_table(t, tmp, compression="zstd"))
         if k == 0:
-            write_table_atomic(answers, lambda tmp: Path(tmp).write_text(json.dumps(g.answers), encoding="utf-8"))
+            write_table_atomic(answers, lambda tmp, a=g.answers: Path(tmp).write_text(json.dumps(a), encoding="utf-8"))
         del g, table, ids
         print(f"  generated {path.name} ({time.perf_counter() - t:.0f} s so far)", flush=True)
     done.write_text("ok")
-    assert pa  # (imported for the type of the id column)
     return folder, answers
 
 

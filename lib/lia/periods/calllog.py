@@ -14,15 +14,11 @@ deleted_at                  ISO 8601 timestamp with offset; empty if not deleted
 consent_withdrawn_at        ISO 8601 timestamp with offset; empty if never withdrawn
 ==========================  ===============================================================
 
-A *folder* of Parquet files (e.g. monthly exports) is read as one log: its files, in
-name order, are its parts; anything else in the folder is refused (see
-:func:`lia.tabular.parquet_folder`). Nothing is loaded whole: a Parquet file whose
-columns are typed (timestamps with a zone, numbers, booleans, text ids) is checked by
-one SQL query in DuckDB (bad values counted per file, distinct ids and consent values
-checked exactly); a CSV file, a Parquet file with text times or numbers, and any file
-in which that query found a problem are checked batch by batch with the Arrow checks
-of :mod:`lia.periods.columns`, and their clean rows go to a temporary Parquet file.
-The analysis reads the parts through :meth:`CallLog.sql`.
+A *folder* of Parquet files (e.g. monthly exports) is read as one log; see
+:func:`lia.tabular.parquet_folder` for what it may hold. Nothing is loaded whole:
+typed Parquet files are checked by one DuckDB query, the rest in Arrow batches
+(:mod:`lia.periods.columns`) into a clean temporary Parquet file; the analysis reads
+the parts through :meth:`CallLog.sql` (docs/periods.md, "Engine").
 
 Every problem in a file is collected and reported together (per column: the
 number of bad rows, the first ten with their values, and what was expected).
@@ -50,12 +46,14 @@ from lia.errors import InputError, excerpt
 from lia.tabular import connect, ident, parquet_folder, sql_str
 
 from .columns import (_SHOW, CLEAN_SCHEMA, COLUMNS, CONSENT_VALUES, NAT, OPTIONAL_COLUMNS, _call_types, _consent,
+                      _fixed_width_increasing,
                       _duplicates, _ids, _match_columns, _optional, _Problem, _report, _type_ok, check_batch,
                       type_problems)
 
 __all__ = ["CallLog", "read_call_log", "from_table", "COLUMNS", "OPTIONAL_COLUMNS", "CONSENT_VALUES", "NAT"]
 
 _BATCH = 1 << 20  # rows per Arrow batch: about 100 MiB of columns at most
+_IN_MEMORY_IDS = 20_000_000  # a part with more ids, not in id order, is checked for duplicates in DuckDB
 #: The columns every part gives the analysis (:meth:`CallLog.sql`).
 VIEW = ("call_id", "agent", "team", "start_us", "duration_s", "recorded", "consent", "deleted_us", "withdrawn_us",
         "call_type")
@@ -95,8 +93,7 @@ class Part:
                     t["call_type"]) else "NULL::VARCHAR"}
 
     def select(self, extra: str = "") -> str:
-        e = self.exprs()
-        return f"SELECT {extra}{', '.join(f'{e[k]} AS {k}' for k in VIEW)} FROM {self.src}"
+        return f"SELECT {extra}{', '.join(f'{e} AS {k}' for k, e in self.exprs().items())} FROM {self.src}"
 
 
 @dataclass
@@ -149,9 +146,7 @@ class CallLog:
         """The distinct call types of the log, as compared (empty if it has no ``call_type`` column)."""
         return sorted({v for v in self.call_type_names.values() if v is not None})
 
-    @property
-    def recorded(self) -> np.ndarray:
-        return np.asarray(self.column("recorded"), dtype=bool)
+    recorded = property(lambda self: np.asarray(self.column("recorded"), dtype=bool), doc="The recorded flags, in order.")
 
 
 def read_call_log(path: str | Path) -> CallLog:
@@ -359,7 +354,7 @@ def _batch_check(log: CallLog, k: int) -> tuple:
     if merged:
         problems = list(merged.values())
         if "call_id" not in merged and ("call_id", "empty") not in merged:
-            dup = _duplicates(_read_ids(part), offset)
+            dup = _duplicates(pa.chunked_array(list(_id_chunks(part)), pa.string()), offset)
             if dup is not None:
                 problems.append(dup)
                 bad_rows += dup.count
@@ -369,7 +364,7 @@ def _batch_check(log: CallLog, k: int) -> tuple:
     return tuple(span)
 
 
-def _opt(f: Callable, a: Any, b: Any) -> Any:
+def _opt(f: Callable, a: Any, b: Any) -> Any:  # f(a, b), None meaning "none yet"
     return b if a is None else a if b is None else f(a, b)
 
 
@@ -393,37 +388,62 @@ def _batches(part: Part):
         yield from _csv_batches(part, names)
 
 
-def _read_ids(part: Part) -> pa.ChunkedArray:
-    """The call ids of a part, as text (one column in memory)."""
+def _id_chunks(part: Part):
+    """The call ids of a part as text, a batch at a time."""
     import pyarrow.parquet as pq
 
     if part.table is not None:
-        a = part.table[part.cols["call_id"]]
+        chunks = iter(part.table[part.cols["call_id"]].chunks)
     elif part.file:
-        a = pq.read_table(part.file, columns=[part.cols["call_id"]])[0]
+        chunks = (b.column(0) for b in pq.ParquetFile(part.file).iter_batches(batch_size=_BATCH,
+                                                                              columns=[part.cols["call_id"]]))
     else:
-        a = pa.chunked_array([b["call_id"] for b in _csv_batches(part, ["call_id"])], pa.string())
-    return a.cast(pa.string()) if not (pa.types.is_string(a.type) or pa.types.is_large_string(a.type)) else a
+        chunks = (b["call_id"].combine_chunks() for b in _csv_batches(part, ["call_id"]))
+    for a in chunks:
+        yield a.cast(pa.string()) if not pa.types.is_string(a.type) else a
+
+
+def _scan_ids(part: Part) -> tuple[bool, tuple | None, bool]:
+    """One pass over a part's ids: (strictly increasing, so distinct; (min, max); some empty, null or too long)."""
+    stats = {"lo": None, "hi": None, "bad": False}
+
+    def watched():
+        for c in _id_chunks(part):
+            mm = pc.min_max(c).as_py()
+            ln = pc.min_max(pc.binary_length(c)).as_py()
+            stats["bad"] |= bool(c.null_count) or (ln["min"] is not None and (ln["min"] < 1 or ln["max"] > 1000))
+            if mm["min"] is not None:
+                stats["lo"] = _opt(min, stats["lo"], mm["min"])
+                stats["hi"] = _opt(max, stats["hi"], mm["max"])
+            yield c
+
+    gen = watched()
+    ordered = _fixed_width_increasing(gen)
+    for _ in gen:  # the rest, for the range and the checks
+        pass
+    return ordered, (stats["lo"], stats["hi"]) if stats["lo"] is not None else None, stats["bad"]
 
 
 def _check_unique(log: CallLog) -> None:
-    """Every call id once in the whole log: per part in memory, across parts in DuckDB (only if their ranges meet)."""
-    ranges = []
+    """Every call id once in the whole log: per part (a strict-order check in batches, else hashes in memory),
+    across parts in DuckDB (only if their ranges meet, or a large part is not in id order: DuckDB spills)."""
+    ranges, in_sql = [], False
     for k, part in enumerate(log.parts):
-        ids = _read_ids(part)
-        if not part.clean and (ids.null_count or not len(ids) or _bad_length(ids)):  # the batch checks name the rows
-            del ids
+        ordered, rng, bad = _scan_ids(part)
+        if bad and not part.clean:  # the batch checks name the rows
             _batch_check(log, k)
-            ids = _read_ids(part)
-        dup = _duplicates(ids, part.rows)
-        if dup is not None:
-            raise _report([dup], part.name, part.label, part.rows)
-        mm = pc.min_max(ids).as_py()
-        if mm["min"] is not None:
-            ranges.append((mm["min"], mm["max"]))
-        del ids
+            ordered, rng, bad = _scan_ids(part)
+        if not ordered and part.rows <= _IN_MEMORY_IDS:
+            ids = pa.chunked_array(list(_id_chunks(part)), pa.string())
+            dup = _duplicates(ids, part.rows)
+            if dup is not None:
+                raise _report([dup], part.name, part.label, part.rows)
+            del ids
+        in_sql |= not ordered and part.rows > _IN_MEMORY_IDS
+        if rng is not None:
+            ranges.append(rng)
     ranges.sort()
-    if all(a[1] < b[0] for a, b in zip(ranges, ranges[1:])):
+    if not in_sql and all(a[1] < b[0] for a, b in zip(ranges, ranges[1:])):
         return
     sel = " UNION ALL ".join(f"SELECT {k}::BIGINT AS part, {r}::BIGINT AS r, {p.exprs()['call_id']} AS id FROM "
                              f"{p.src[:-1] + ', file_row_number = true)' if p.table is None else p.src}"
@@ -449,11 +469,6 @@ def _check_unique(log: CallLog) -> None:
     prob = _Problem("call_id", rows, [g[0] for g in glob[:_SHOW]], "a non-empty id, unique in the log", "duplicate",
                     int(rows.size), glob)
     raise _report([prob], log.source, label, len(log), int(rows.size))
-
-
-def _bad_length(ids: pa.ChunkedArray) -> bool:
-    mm = pc.min_max(pc.binary_length(ids)).as_py()
-    return mm["min"] is not None and (mm["min"] < 1 or mm["max"] > 1000)
 
 
 # -- CSV ---------------------------------------------------------------------------------------
