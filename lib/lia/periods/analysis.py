@@ -1,10 +1,11 @@
 """Recording-period analysis: what the recording system did, measured against the declared limits.
 
-The engine is numpy over the columnar :class:`~lia.periods.calllog.CallLog`: the
-ten million calls are reduced first to agent-days (one bincount), and everything
-about periods (runs, weeks, months, training periods) is computed on that small
-table. Retention and consent are vectorised masks over the calls. See
-docs/periods.md for the measured comparison with DuckDB and with a naive pandas loop.
+The calls are read once, out of core, by the SQL of :mod:`lia.periods.facts` (DuckDB
+over the log's files): they are reduced to agent-days (and per-team age bins), and
+everything about periods (runs, weeks, months, training periods), retention and
+consent is computed from those small tables with numpy and pandas. See
+docs/periods.md for the steps, the measured comparison with a plain DuckDB query and
+with a naive pandas loop, and how the same SQL would run on a distributed engine.
 
 Definitions (also in docs/periods.md):
 
