@@ -18,7 +18,7 @@ import pandas as pd
 from .calllog import CallLog
 from .limits import Limits
 
-__all__ = ["facts_sql", "run_facts", "local_day_sql"]
+__all__ = ["facts_sql", "ages_sql", "run_facts", "local_day_sql"]
 
 _US_DAY = 86_400_000_000
 _Q = 900_000_000  # 15 minutes: every time-zone transition falls on a quarter hour
@@ -80,7 +80,7 @@ c AS (SELECT agent, team, recorded, {day} AS day, deleted_us IS NULL AS kept_now
              (coalesce(deleted_us, {now_us}) - withdrawn_us) / {_US_DAY}.0 AS delay,
              {past.replace('end_us', f'coalesce(deleted_us, {now_us})')} AS past
       FROM calls)
-SELECT grouping(agent, day) AS g, agent, team, day, CASE WHEN recorded THEN floor(age)::BIGINT END AS age_bin,
+SELECT agent, team, day,
        count(*) AS calls, count(*) FILTER (recorded) AS recorded_calls,
        count(*) FILTER (declined) AS declined_all, count(*) FILTER (recorded AND declined) AS declined_rec,
        count(*) FILTER (recorded AND not_asked) AS not_asked_rec,
@@ -90,26 +90,31 @@ SELECT grouping(agent, day) AS g, agent, team, day, CASE WHEN recorded THEN floo
        count(*) FILTER (recorded AND withdrawn) AS withdrawals, max(delay) FILTER (recorded AND withdrawn) AS w_max,
        count(*) FILTER (recorded AND withdrawn AND delay > {G}) AS late,
        max(delay) FILTER (recorded AND withdrawn AND delay > {G}) AS late_max
-FROM c GROUP BY GROUPING SETS ((agent, team, day), (team, age_bin))"""
+FROM c GROUP BY agent, team, day"""
+
+
+def ages_sql(log: CallLog, now_us: int) -> str:
+    """Recordings per team and age in whole days (deletion, or ``now`` if kept, minus start): the retention chart."""
+    return f"""SELECT team, floor((coalesce(deleted_us, {now_us}) - start_us) / {_US_DAY}.0)::BIGINT AS age_days,
+                      count(*) AS recordings FROM ({log.sql()}) WHERE recorded GROUP BY ALL"""
 
 
 def run_facts(log: CallLog, limits: Limits, now_us: int, tz: str, forbidden: set[str]) -> tuple[pd.DataFrame, pd.DataFrame, Any]:
     """(agent-day facts, retention age bins per team, median withdrawal-to-deletion days) of the log."""
     con = log.connect()
     try:
-        df = con.sql(facts_sql(log, limits, now_us, tz, forbidden)).df()
+        ad = con.sql(facts_sql(log, limits, now_us, tz, forbidden)).df()
+        ages = con.sql(ages_sql(log, now_us)).df()
         median = None
-        if len(df) and df["withdrawals"].sum():
+        if len(ad) and ad["withdrawals"].sum():
             median = con.sql(f"""SELECT median((coalesce(deleted_us, {now_us}) - withdrawn_us) / {_US_DAY}.0)
                                  FROM ({log.sql()}) WHERE recorded AND withdrawn_us IS NOT NULL""").fetchall()[0][0]
     finally:
         con.close()
-    ad = df[df["g"] == 0].drop(columns=["g", "age_bin"]).reset_index(drop=True)
     for c in ad.columns:
-        if c not in ("agent", "team") and c not in ("kept_max", "oldest", "w_max", "late_max"):
+        if c not in ("agent", "team", "kept_max", "oldest", "w_max", "late_max"):
             ad[c] = ad[c].astype(np.int64)
-    ages = df[(df["g"] != 0) & df["age_bin"].notna()]
-    ages = pd.DataFrame({"team": ages["team"].astype(str).to_numpy(), "age_days": ages["age_bin"].astype(np.int64).to_numpy(),
-                         "recordings": ages["recorded_calls"].astype(np.int64).to_numpy()})
+    ages = pd.DataFrame({"team": ages["team"].astype(str).to_numpy(), "age_days": ages["age_days"].astype(np.int64).to_numpy(),
+                         "recordings": ages["recordings"].astype(np.int64).to_numpy()})
     ages = ages.sort_values(["team", "age_days"], kind="stable").reset_index(drop=True)
     return ad, ages, median
