@@ -1,10 +1,11 @@
 """Recording-period analysis: what the recording system did, measured against the declared limits.
 
-The engine is numpy over the columnar :class:`~lia.periods.calllog.CallLog`: the
-ten million calls are reduced first to agent-days (one bincount), and everything
-about periods (runs, weeks, months, training periods) is computed on that small
-table. Retention and consent are vectorised masks over the calls. See
-docs/periods.md for the measured comparison with DuckDB and with a naive pandas loop.
+The calls are read once, out of core, by the SQL of :mod:`lia.periods.facts` (DuckDB
+over the log's files): they are reduced to agent-days (and per-team age bins), and
+everything about periods (runs, weeks, months, training periods), retention and
+consent is computed from those small tables with numpy and pandas. See
+docs/periods.md for the steps, the measured comparison with a plain DuckDB query and
+with a naive pandas loop, and how the same SQL would run on a distributed engine.
 
 Definitions (also in docs/periods.md):
 
@@ -38,7 +39,8 @@ import numpy as np
 import pandas as pd
 
 from .breaches import KINDS, Breach, sort_breaches
-from .calllog import NAT, CallLog
+from .calllog import CallLog
+from .facts import run_facts
 from .limits import Limits
 
 __all__ = ["analyse", "PeriodReport", "DEFAULT_TZ"]
@@ -169,41 +171,30 @@ def analyse(log: CallLog, limits: Limits, now: datetime | None = None, tz: str =
     ``now`` is the moment retention is measured at (default: the latest timestamp in
     the log - start, deletion or withdrawal); ``tz`` is the time zone whose calendar
     days count (default Europe/Stockholm).
+
+    The calls are read once, by the SQL of :func:`facts_sql` (DuckDB, bounded memory,
+    all cores): they are reduced to agent-days and per-team age bins. Everything about
+    periods (runs, weeks, months, training periods) is then computed on those small tables.
     """
     n = len(log)
     if now is None:
-        now_us = int(max(log.start.max(initial=NAT), log.deleted_at.max(initial=NAT), log.withdrawn_at.max(initial=NAT)))
+        now_us = int(log.meta.get("max_us") or 0)
     else:
         now_us = int(now.astimezone(timezone.utc).timestamp() * 1_000_000)
-    day = _local_days(log.start, tz)  # days since 1970-01-01, local calendar
-    A, T = len(log.agents), len(log.teams)
     breaches: list[Breach] = []
     checks: dict[str, dict[str, Any]] = {}
+    forbidden = {NEVER_RECORDED_TYPES[x] for x in limits.never_recorded if x in NEVER_RECORDED_TYPES}
 
-    # 1. reduce to (agent, team, day)
-    dmin = int(day.min()) if n else 0
-    D = (int(day.max()) - dmin + 1) if n else 1
-    pair = log.agent.astype(np.int64) * T + log.team
-    if A * T <= 50_000_000:  # dense code space: a bincount is an O(n) unique
-        present = np.bincount(pair, minlength=A * T) > 0
-        pairs = np.flatnonzero(present)
-        pair_inv = (np.cumsum(present) - 1)[pair]
-    else:
-        pairs, pair_inv = np.unique(pair, return_inverse=True)
-    key = pair_inv.astype(np.int64) * D + (day - dmin)
-    size = pairs.size * D
-    calls = np.bincount(key, minlength=size)
-    rec = np.bincount(key[log.recorded], minlength=size)
-    nz = np.flatnonzero(calls)
-    ad_pair, ad_day = nz // D, nz % D + dmin
-    ad = pd.DataFrame({
-        "agent_code": (pairs[ad_pair] // T).astype(np.int32),
-        "team_code": (pairs[ad_pair] % T).astype(np.int32),
-        "day": ad_day.astype(np.int64),
-        "calls": calls[nz],
-        "recorded_calls": rec[nz],
-    })
-    del calls, rec, key, pair_inv
+    # 1. the calls reduced to (agent, team, day) and (team, age in days), in one scan
+    facts, age_bins, median_delay = run_facts(log, limits, now_us, tz, forbidden)
+    AG = sorted(set(facts["agent"]))
+    TM = sorted(set(facts["team"]))
+    A, T = len(AG), len(TM)
+    facts["agent_code"] = pd.Categorical(facts["agent"], categories=AG).codes.astype(np.int32)
+    facts["team_code"] = pd.Categorical(facts["team"], categories=TM).codes.astype(np.int32)
+    ad = facts.sort_values(["agent_code", "team_code", "day"], kind="stable").reset_index(drop=True)
+    dmin = int(ad["day"].min()) if n else 0
+    D = (int(ad["day"].max()) - dmin + 1) if n else 1
 
     rd = ad[ad["recorded_calls"] > 0]
     # agent -> main team (most calls)
@@ -218,7 +209,7 @@ def analyse(log: CallLog, limits: Limits, now: datetime | None = None, tz: str =
         if not day_team and len(rd):
             keys = list(zip(rd["agent_code"].tolist(), rd["day"].tolist()))
             day_team.update(zip(keys[::-1], rd["team_code"].tolist()[::-1]))
-        return log.teams[day_team.get((agent_code, d), main_team.get(agent_code, 0))]
+        return TM[day_team.get((agent_code, d), main_team.get(agent_code, 0))]
 
     # 2. runs of recorded working days per agent
     days_a = rd[["agent_code", "day"]].drop_duplicates().sort_values(["agent_code", "day"])
@@ -236,7 +227,7 @@ def analyse(log: CallLog, limits: Limits, now: datetime | None = None, tz: str =
     run_last = np.r_[run_first[1:] - 1, wa.size - 1] if wa.size else run_first
     L = limits.max_consecutive_days
     runs = pd.DataFrame({
-        "agent": [log.agents[a] for a in wa[run_first]],
+        "agent": [AG[a] for a in wa[run_first]],
         "team": [team_on(int(a), int(d)) for a, d in zip(wa[run_first], wdays[run_first])],
         "start": [_date(d) for d in wdays[run_first]],
         "end": [_date(d) for d in wdays[run_last]],
@@ -268,7 +259,7 @@ def analyse(log: CallLog, limits: Limits, now: datetime | None = None, tz: str =
                 mon = int(ww_w[i]) * 7 - 3
                 fri = int(ww_w[i + glen[g] - 1]) * 7 - 3 + 4
                 breaches.append(Breach("whole_week", _date(mon), _date(fri), int(glen[g]), limits.max_whole_weeks,
-                                       KINDS["whole_week"], agent=log.agents[ww_a[i]], team=team_on(int(ww_a[i]), mon)))
+                                       KINDS["whole_week"], agent=AG[ww_a[i]], team=team_on(int(ww_a[i]), mon)))
     checks["whole_week"] = _check("checked", limit=limits.max_whole_weeks)
 
     # 4. recorded days per month
@@ -281,7 +272,7 @@ def analyse(log: CallLog, limits: Limits, now: datetime | None = None, tz: str =
         checks["days_per_month"] = _check("checked", limit=M)
         for r in pm[pm["size"] > M].itertuples():
             breaches.append(Breach("days_per_month", _date(r.min), _date(r.max), int(r.size), M, KINDS["days_per_month"],
-                                   agent=log.agents[r.a], team=team_on(int(r.a), int(r.min))))
+                                   agent=AG[r.a], team=team_on(int(r.a), int(r.min))))
     max_month = pm.groupby("a")["size"].max()
 
     # 5. recorded outside any training period
@@ -289,8 +280,8 @@ def analyse(log: CallLog, limits: Limits, now: datetime | None = None, tz: str =
     if limits.checks_training_periods:
         checks["outside_training_period"] = _check("checked", limit=len(limits.training_periods))
         covered = np.zeros(len(rd), dtype=bool)
-        rd_team = [log.teams[t] for t in rd["team_code"].to_numpy()]
-        rd_agent = [log.agents[a] for a in rd["agent_code"].to_numpy()]
+        rd_team = [TM[t] for t in rd["team_code"].to_numpy()]
+        rd_agent = [AG[a] for a in rd["agent_code"].to_numpy()]
         rday = rd["day"].to_numpy()
         for tp in limits.training_periods:
             applies = np.fromiter((tp.applies_to(t, a) for t, a in zip(rd_team, rd_agent)), dtype=bool, count=len(rd))
@@ -310,15 +301,16 @@ def analyse(log: CallLog, limits: Limits, now: datetime | None = None, tz: str =
             for g in range(ofirst.size):
                 i, j = ofirst[g], olast[g]
                 breaches.append(Breach("outside_training_period", _date(od[i]), _date(od[j]), int(olen[g]), 0,
-                                       KINDS["outside_training_period"], agent=log.agents[oa[i]], team=log.teams[tcodes[i]]))
+                                       KINDS["outside_training_period"], agent=AG[oa[i]], team=TM[tcodes[i]]))
     elif limits.continuous:
         checks["outside_training_period"] = _check("not_applicable", question="periods.continuous")
     else:
         checks["outside_training_period"] = _check("not_declared", question="periods.training_periods")
 
+
     # 6. share of calls recorded per team
-    tcalls = np.bincount(log.team, minlength=T)
-    trec = np.bincount(log.team, weights=log.recorded, minlength=T).astype(np.int64)
+    tcalls = np.bincount(ad["team_code"], weights=ad["calls"], minlength=T).astype(np.int64)
+    trec = np.bincount(ad["team_code"], weights=ad["recorded_calls"], minlength=T).astype(np.int64)
     tshare = np.where(tcalls > 0, 100.0 * trec / np.maximum(tcalls, 1), 0.0)
     tdays = ad.groupby("team_code")["day"].agg(["min", "max"])
     S = limits.share_recorded_percent
@@ -329,48 +321,33 @@ def analyse(log: CallLog, limits: Limits, now: datetime | None = None, tz: str =
         for t in range(T):
             if tcalls[t] and tshare[t] > S:
                 breaches.append(Breach("share_recorded", _date(tdays.loc[t, "min"]), _date(tdays.loc[t, "max"]),
-                                       round(float(tshare[t]), 2), S, KINDS["share_recorded"], team=log.teams[t]))
+                                       round(float(tshare[t]), 2), S, KINDS["share_recorded"], team=TM[t]))
 
-    # 7. retention, withdrawal and declined callers: masks over the recorded calls only
-    recd = log.recorded
-    ri = np.flatnonzero(recd)
-    rteam, ragent, rday = log.team[ri], log.agent[ri], day[ri]
-    rstart, rdel, rwd = log.start[ri], log.deleted_at[ri], log.withdrawn_at[ri]
-    end_us = np.where(rdel != NAT, rdel, now_us)
-    age_days = (end_us - rstart) / _US_DAY
-    kept_past = np.zeros(ri.size, dtype=bool)
+    # 7. retention, withdrawal and declined callers: counted per agent-day by the SQL
     R = limits.retention
     if R is None:
         checks["retention_exceeded"] = _check("not_declared", question="retention.period")
     else:
         checks["retention_exceeded"] = _check("checked", limit=R.iso())
-        kept_past = end_us > _add_duration(rstart, R)
-        breaches += _team_breaches("retention_exceeded", kept_past, age_days, round(R.nominal_days, 1), log, rteam, rday)
+        breaches += _team_breaches("retention_exceeded", ad, "kept", "kept_max", round(R.nominal_days, 1), TM)
     G = limits.withdrawal_deletion_days
-    wmask = rwd != NAT
-    delay = np.where(wmask, (end_us - rwd) / _US_DAY, 0.0)
-    late = wmask & (delay > G)
     checks["withdrawal_not_deleted"] = _check("checked", limit=G)
-    breaches += _team_breaches("withdrawal_not_deleted", late, delay, G, log, rteam, rday)
-    declined = log.consent[ri] == 1
+    breaches += _team_breaches("withdrawal_not_deleted", ad, "late", "late_max", G, TM)
     checks["declined_recorded"] = _check("checked", limit=0, declared="declined_callers" in limits.never_recorded)
-    if declined.any():
-        g = pd.DataFrame({"a": ragent[declined], "d": rday[declined]}).groupby("a")["d"].agg(["size", "min", "max"])
+
+    def agent_breaches(kind: str, col: str) -> None:
+        hit = ad[ad[col] > 0]
+        g = hit.groupby("agent_code").agg(size=(col, "sum"), min=("day", "min"), max=("day", "max"))
         for a, r in g.iterrows():
-            breaches.append(Breach("declined_recorded", _date(r["min"]), _date(r["max"]), int(r["size"]), 0,
-                                   KINDS["declined_recorded"], agent=log.agents[int(a)], team=team_on(int(a), int(r["min"])),
-                                   calls=int(r["size"])))
+            breaches.append(Breach(kind, _date(r["min"]), _date(r["max"]), int(r["size"]), 0, KINDS[kind],
+                                   agent=AG[int(a)], team=team_on(int(a), int(r["min"])), calls=int(r["size"])))
+
+    agent_breaches("declined_recorded", "declined_rec")
 
     # 7b. callers never asked, where the callers' basis is consent: no consent, so no basis for the recording
     if limits.callers_basis == "consent":
         checks["not_asked_recorded"] = _check("checked", limit=0)
-        not_asked = log.consent[ri] == 2
-        if not_asked.any():
-            g = pd.DataFrame({"a": ragent[not_asked], "d": rday[not_asked]}).groupby("a")["d"].agg(["size", "min", "max"])
-            for a, r in g.iterrows():
-                breaches.append(Breach("not_asked_recorded", _date(r["min"]), _date(r["max"]), int(r["size"]), 0,
-                                       KINDS["not_asked_recorded"], agent=log.agents[int(a)],
-                                       team=team_on(int(a), int(r["min"])), calls=int(r["size"])))
+        agent_breaches("not_asked_recorded", "not_asked_rec")
     elif limits.callers_basis is None:
         checks["not_asked_recorded"] = _check("not_declared", question="context.legal_basis_callers")
     else:
@@ -378,30 +355,24 @@ def analyse(log: CallLog, limits: Limits, now: datetime | None = None, tz: str =
                                               basis=limits.callers_basis)
 
     # 7c. calls the assessment says are never recorded (private, union representative, occupational health)
-    forbidden = {NEVER_RECORDED_TYPES[x] for x in limits.never_recorded if x in NEVER_RECORDED_TYPES}
     if not forbidden:
         checks["never_recorded_type"] = _check("not_declared", question="periods.never_recorded")
-    elif log.call_type is None:
+    elif not log.has_call_type:
         checks["never_recorded_type"] = _check("no_column", question="call_type", column="call_type")
     else:
         checks["never_recorded_type"] = _check("checked", limit=0, types=sorted(forbidden))
-        bad_codes = [i for i, v in enumerate(log.call_types) if _type_key(v) in forbidden]
-        hit = np.isin(log.call_type[ri], bad_codes) if bad_codes else np.zeros(ri.size, dtype=bool)
-        if hit.any():
-            g = pd.DataFrame({"a": ragent[hit], "d": rday[hit]}).groupby("a")["d"].agg(["size", "min", "max"])
-            for a, r in g.iterrows():
-                breaches.append(Breach("never_recorded_type", _date(r["min"]), _date(r["max"]), int(r["size"]), 0,
-                                       KINDS["never_recorded_type"], agent=log.agents[int(a)],
-                                       team=team_on(int(a), int(r["min"])), calls=int(r["size"])))
+        agent_breaches("never_recorded_type", "forbidden_rec")
 
     # 8. summary tables
-    acalls = np.bincount(log.agent, minlength=A)
-    arec = np.bincount(ragent, minlength=A)
-    adecl = np.bincount(ragent[declined], minlength=A)
+    def per(code: str, col: str, size: int) -> np.ndarray:
+        return np.bincount(ad[code], weights=ad[col], minlength=size).astype(np.int64)
+
+    acalls, arec, adecl = per("agent_code", "calls", A), per("agent_code", "recorded_calls", A), \
+        per("agent_code", "declined_rec", A)
     rdays = days_a.groupby("agent_code").size()
     agents = pd.DataFrame({
-        "agent": log.agents,
-        "team": [log.teams[main_team.get(a, 0)] for a in range(A)],
+        "agent": AG,
+        "team": [TM[main_team.get(a, 0)] for a in range(A)],
         "calls": acalls,
         "recorded_calls": arec,
         "share_recorded_percent": np.where(acalls > 0, 100.0 * arec / np.maximum(acalls, 1), 0.0).round(2),
@@ -412,85 +383,69 @@ def analyse(log: CallLog, limits: Limits, now: datetime | None = None, tz: str =
         "recorded_days_outside_training_periods": [int(outside_days.get(a, 0)) for a in range(A)],
         "declined_callers_recorded": adecl,
     }).sort_values("agent", kind="stable").reset_index(drop=True)
-    kp_t = np.bincount(rteam[kept_past], minlength=T)
-    w_t = np.bincount(rteam[wmask], minlength=T)
-    late_t = np.bincount(rteam[late], minlength=T)
+    kp_t, w_t, late_t = per("team_code", "kept", T), per("team_code", "withdrawals", T), per("team_code", "late", T)
     grp = agents.groupby("team")
     teams = pd.DataFrame({
-        "team": log.teams,
-        "agents": [int(grp.size().get(t, 0)) for t in log.teams],
+        "team": TM,
+        "agents": [int(grp.size().get(t, 0)) for t in TM],
         "calls": tcalls,
         "recorded_calls": trec,
         "share_recorded_percent": tshare.round(2),
-        "recorded_agent_days": [int(grp["recorded_days"].sum().get(t, 0)) for t in log.teams],
-        "longest_run_working_days": [int(grp["longest_run_working_days"].max().get(t, 0)) for t in log.teams],
-        "whole_weeks": [int(grp["whole_weeks"].sum().get(t, 0)) for t in log.teams],
-        "recorded_days_outside_training_periods": [int(grp["recorded_days_outside_training_periods"].sum().get(t, 0)) for t in log.teams],
+        "recorded_agent_days": [int(grp["recorded_days"].sum().get(t, 0)) for t in TM],
+        "longest_run_working_days": [int(grp["longest_run_working_days"].max().get(t, 0)) for t in TM],
+        "whole_weeks": [int(grp["whole_weeks"].sum().get(t, 0)) for t in TM],
+        "recorded_days_outside_training_periods": [int(grp["recorded_days_outside_training_periods"].sum().get(t, 0)) for t in TM],
         "recordings_kept_past_retention": kp_t,
         "withdrawals": w_t,
         "withdrawals_not_deleted_in_time": late_t,
     }).sort_values("team", kind="stable").reset_index(drop=True)
 
     agent_days = pd.DataFrame({
-        "agent": pd.Categorical.from_codes(ad["agent_code"].to_numpy(), categories=log.agents) if A else [],
-        "team": pd.Categorical.from_codes(ad["team_code"].to_numpy(), categories=log.teams) if T else [],
+        "agent": ad["agent"].astype(str).to_numpy(),
+        "team": ad["team"].astype(str).to_numpy(),
         "date": [_date(d) for d in ad["day"].to_numpy()],
         "calls": ad["calls"].to_numpy(),
         "recorded_calls": ad["recorded_calls"].to_numpy(),
     })
-    agent_days["agent"] = agent_days["agent"].astype(str)
-    agent_days["team"] = agent_days["team"].astype(str)
-
-    ages = np.floor(age_days).astype(np.int64)
-    ateam = rteam
-    if ages.size:
-        amin = int(ages.min())
-        k = (ateam.astype(np.int64) * (int(ages.max()) - amin + 1)) + (ages - amin)
-        cnt = np.bincount(k)
-        nzk = np.flatnonzero(cnt)
-        width = int(ages.max()) - amin + 1
-        retention_ages = pd.DataFrame({"team": [log.teams[i] for i in nzk // width],
-                                       "age_days": nzk % width + amin, "recordings": cnt[nzk]})
-    else:
-        retention_ages = pd.DataFrame({"team": [], "age_days": [], "recordings": []})
-
+    retention_ages = age_bins
+    withdrawals = int(ad["withdrawals"].sum())
+    w_max = ad["w_max"].max() if withdrawals else None
+    oldest = ad["oldest"].max() if n else np.nan
     overview = {
         "source": log.source,
         "calls": n,
-        "recorded_calls": int(ri.size),
-        "share_recorded_percent": round(100.0 * ri.size / n, 2) if n else 0.0,
+        "recorded_calls": int(ad["recorded_calls"].sum()),
+        "share_recorded_percent": round(100.0 * int(ad["recorded_calls"].sum()) / n, 2) if n else 0.0,
         "agents": A,
         "teams": T,
         "first_day": _date(dmin).isoformat() if n else None,
         "last_day": _date(dmin + D - 1).isoformat() if n else None,
         "now": datetime.fromtimestamp(now_us / 1e6, tz=timezone.utc).isoformat().replace("+00:00", "Z"),
         "time_zone": tz,
-        "recordings_kept_past_retention": int(kept_past.sum()),
-        "oldest_recording_kept_days": round(float(age_days[rdel == NAT].max(initial=0.0)), 1),
-        "withdrawals": int(wmask.sum()),
-        "withdrawal_to_deletion_days_median": round(float(np.median(delay[wmask])), 1) if wmask.any() else None,
-        "withdrawal_to_deletion_days_max": round(float(delay[wmask].max()), 1) if wmask.any() else None,
-        "declined_callers": int((log.consent == 1).sum()),
-        "declined_callers_recorded": int(declined.sum()),
+        "recordings_kept_past_retention": int(ad["kept"].sum()),
+        "oldest_recording_kept_days": round(float(max(0.0, oldest if oldest == oldest else 0.0)), 1),
+        "withdrawals": withdrawals,
+        "withdrawal_to_deletion_days_median": round(float(median_delay), 1) if withdrawals else None,
+        "withdrawal_to_deletion_days_max": round(float(w_max), 1) if withdrawals else None,
+        "declined_callers": int(ad["declined_all"].sum()),
+        "declined_callers_recorded": int(ad["declined_rec"].sum()),
         "breaches": len(breaches),
     }
     return PeriodReport(limits=limits, breaches=sort_breaches(breaches), overview=overview, agents=agents,
                         teams=teams, agent_days=agent_days, runs=runs, retention_ages=retention_ages, checks=checks,
-                        warnings=training_group_warnings(limits, [str(x) for x in log.teams], [str(x) for x in log.agents]))
+                        warnings=training_group_warnings(limits, [str(x) for x in TM], [str(x) for x in AG]))
 
 
 def _check(status: str, **info: Any) -> dict[str, Any]:
     return {"status": status, **info}
 
 
-def _team_breaches(kind: str, mask: np.ndarray, value: np.ndarray, limit: float, log: CallLog, team: np.ndarray,
-                   day: np.ndarray) -> list[Breach]:
-    if not mask.any():
+def _team_breaches(kind: str, ad: pd.DataFrame, count: str, value: str, limit: float, teams: list[str]) -> list[Breach]:
+    hit = ad[ad[count] > 0]
+    if hit.empty:
         return []
-    idx = np.flatnonzero(mask)
-    g = pd.DataFrame({"t": team[idx], "v": value[idx], "d": day[idx]}).groupby("t").agg(
-        n=("v", "size"), v=("v", "max"), lo=("d", "min"), hi=("d", "max"))
-    return [Breach(kind, _date(r.lo), _date(r.hi), round(float(r.v), 1), limit, KINDS[kind], team=log.teams[int(t)],
+    g = hit.groupby("team_code").agg(n=(count, "sum"), v=(value, "max"), lo=("day", "min"), hi=("day", "max"))
+    return [Breach(kind, _date(r.lo), _date(r.hi), round(float(r.v), 1), limit, KINDS[kind], team=teams[int(t)],
                    calls=int(r.n)) for t, r in g.iterrows()]
 
 
@@ -498,35 +453,3 @@ def _date(d: int) -> date:
     return date.fromordinal(int(d) + _EPOCH)
 
 
-def _local_days(us: np.ndarray, tz: str) -> np.ndarray:
-    """Local calendar day (days since 1970-01-01) of each UTC microsecond timestamp in time zone ``tz``."""
-    if us.size == 0:
-        return np.zeros(0, dtype=np.int64)
-    q = 900_000_000  # 15 minutes: every time-zone transition falls on a quarter hour
-    lo, hi = int(us.min()) // q, int(us.max()) // q
-    if hi - lo + 1 <= max(200_000, us.size // 4):
-        bins = pd.DatetimeIndex((np.arange(lo, hi + 1, dtype=np.int64) * q).view("datetime64[us]")).tz_localize("UTC")
-        local = bins.tz_convert(tz).tz_localize(None)
-        off = (local.asi8 - bins.tz_localize(None).asi8)  # in the index unit
-        unit = np.datetime_data(local.dtype)[0]
-        off_us = off * {"ns": 1e-3, "us": 1, "ms": 1e3, "s": 1e6}[unit]
-        return (us + off_us.astype(np.int64)[us // q - lo]) // _US_DAY
-    loc = pd.DatetimeIndex(us.view("datetime64[us]")).tz_localize("UTC").tz_convert(tz).tz_localize(None)
-    return loc.values.astype("datetime64[D]").astype(np.int64)
-
-
-def _add_duration(us: np.ndarray, dur: Any) -> np.ndarray:
-    """``us`` plus an ISO 8601 date duration, months and years on the calendar (Jan 31 + P1M = Feb 28)."""
-    out = us.copy()
-    months = dur.years * 12 + dur.months
-    if months:
-        t = us.view("datetime64[us]")
-        m = t.astype("datetime64[M]")
-        into = t - m.astype("datetime64[us]")
-        nm = m + months
-        mlen = ((nm + 1).astype("datetime64[D]") - nm.astype("datetime64[D]")).astype("timedelta64[us]")
-        last = mlen - np.timedelta64(1, "D").astype("timedelta64[us]")
-        day_part = into.astype("timedelta64[D]").astype("timedelta64[us]")
-        into = np.where(day_part > last, into - day_part + last, into)
-        out = (nm.astype("datetime64[us]") + into).view(np.int64)
-    return out + dur.days * _US_DAY

@@ -1,9 +1,9 @@
-"""Import of a recording system's call log (CSV or Parquet) into columnar arrays.
+"""Import of a recording system's call log (CSV, Parquet, or a folder of Parquet files).
 
 One row per call. Columns (names case-insensitive, extra columns ignored):
 
 ==========================  ===============================================================
-call_id                     unique id of the call (text or integer)
+call_id                     unique id of the call (text or integer), unique in the whole log
 agent                       pseudonymous agent id (never a name), e.g. A0042
 team                        team or employee group; matched against training-period groups
 start                       ISO 8601 timestamp with a UTC offset or Z
@@ -14,11 +14,18 @@ deleted_at                  ISO 8601 timestamp with offset; empty if not deleted
 consent_withdrawn_at        ISO 8601 timestamp with offset; empty if never withdrawn
 ==========================  ===============================================================
 
+A *folder* of Parquet files (e.g. monthly exports) is read as one log; see
+:func:`lia.tabular.parquet_folder` for what it may hold. Nothing is loaded whole:
+typed Parquet files are checked by one DuckDB query, the rest in Arrow batches
+(:mod:`lia.periods.columns`) into a clean temporary Parquet file; the analysis reads
+the parts through :meth:`CallLog.sql` (docs/periods.md, "Engine").
+
 Every problem in a file is collected and reported together (per column: the
 number of bad rows, the first ten with their values, and what was expected).
-A file with any problem is refused as a whole: nothing partial is kept.
-CSV places are line numbers as a text editor counts them (the header is line 1);
-Parquet places are row numbers (the first data row is row 1).
+A log with any problem is refused as a whole: nothing partial is kept. In a folder,
+the message names the file. CSV places are line numbers as a text editor counts
+them (the header is line 1); Parquet places are row numbers (the first data row is
+row 1).
 """
 
 from __future__ import annotations
@@ -26,6 +33,7 @@ from __future__ import annotations
 import csv
 import io
 import os
+import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
@@ -35,89 +43,114 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from lia.errors import InputError, excerpt
+from lia.tabular import connect, ident, parquet_folder, sql_str
+
+from .columns import (_SHOW, CLEAN_SCHEMA, COLUMNS, CONSENT_VALUES, NAT, OPTIONAL_COLUMNS, _call_types, _consent,
+                      _fixed_width_increasing,
+                      _duplicates, _ids, _match_columns, _optional, _Problem, _report, _type_ok, check_batch,
+                      type_problems)
 
 __all__ = ["CallLog", "read_call_log", "from_table", "COLUMNS", "OPTIONAL_COLUMNS", "CONSENT_VALUES", "NAT"]
 
-#: The required columns, in the documented order.
-COLUMNS = ("call_id", "agent", "team", "start", "duration_s", "recorded", "caller_consent",
-           "deleted_at", "consent_withdrawn_at")
-#: Columns read when present (case-insensitive); a log without them is complete. ``call_type``: free
-#: text such as private, union_representative, occupational_health, customer (compared lower-case).
-OPTIONAL_COLUMNS = ("call_type",)
-#: caller_consent values; their position is the code stored in CallLog.consent.
-CONSENT_VALUES = ("yes", "no", "not_asked")
-#: The int64 that stands for "no time" (not deleted, never withdrawn).
-NAT = np.iinfo(np.int64).min
+_BATCH = 1 << 20  # rows per Arrow batch: about 100 MiB of columns at most
+_IN_MEMORY_IDS = 20_000_000  # a part with more ids, not in id order, is checked for duplicates in DuckDB
+#: The columns every part gives the analysis (:meth:`CallLog.sql`).
+VIEW = ("call_id", "agent", "team", "start_us", "duration_s", "recorded", "consent", "deleted_us", "withdrawn_us",
+        "call_type")
 
-_TRUE, _FALSE = ("yes", "true", "1"), ("no", "false", "0")
-_MAX_FIELD = 1000
-_SHOW = 10
-_NUM_RE = r"^\+?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$"
-_EXPECT = {
-    "call_id": "a non-empty id, unique in the file",
-    "agent": "a non-empty pseudonymous agent id such as A0042",
-    "team": "a non-empty team name",
-    "start": "an ISO 8601 timestamp with a UTC offset, e.g. 2025-03-03T09:15:00+01:00 or 2025-03-03T08:15:00Z",
-    "duration_s": "a number of seconds, 0 or more",
-    "recorded": "yes, no, true, false, 1 or 0",
-    "caller_consent": "yes, no or not_asked",
-    "deleted_at": "empty, or an ISO 8601 timestamp with a UTC offset, e.g. 2025-06-01T02:00:00Z",
-    "consent_withdrawn_at": "empty, or an ISO 8601 timestamp with a UTC offset, e.g. 2025-03-10T14:00:00+01:00",
-}
-_TYPE_EXPECT = {
-    "call_id": "text or integer",
-    "agent": "text or integer",
-    "team": "text or integer",
-    "start": "timestamp with time zone, or ISO 8601 text",
-    "duration_s": "integer or floating-point number (or numeric text)",
-    "recorded": "boolean, 0/1 integer, or text yes/no",
-    "caller_consent": "text",
-    "deleted_at": "timestamp with time zone, or ISO 8601 text",
-    "consent_withdrawn_at": "timestamp with time zone, or ISO 8601 text",
-}
+
+@dataclass
+class Part:
+    """One file (or in-memory table) of a log, as DuckDB reads it."""
+
+    name: str  # the file, shown in messages
+    src: str  # the SQL table expression
+    cols: dict[str, str]  # documented name -> the file's own spelling (required and optional present)
+    types: dict[str, pa.DataType]
+    rows: int
+    label: Callable[[np.ndarray], list[str]]  # 0-based row indices -> "row 3" / "line 4"
+    clean: bool = False  # ``src`` has the columns of CLEAN_SCHEMA (written by the batch checks)
+    table: pa.Table | None = None  # in-memory source, registered under ``src``
+    file: str | None = None  # the Parquet file ``src`` reads (the part's own, or its clean copy)
+
+    def exprs(self) -> dict[str, str]:
+        """SQL expression of each column of :data:`VIEW`."""
+        if self.clean:
+            return {c: c for c in VIEW}
+        c = {k: ident(v) for k, v in self.cols.items()}
+        t = self.types
+
+        def us(k: str) -> str:
+            return "NULL::BIGINT" if pa.types.is_null(t[k]) else f"epoch_us({c[k]})"
+
+        return {"call_id": f"CAST({c['call_id']} AS VARCHAR)", "agent": f"CAST({c['agent']} AS VARCHAR)",
+                "team": f"CAST({c['team']} AS VARCHAR)", "start_us": us("start"),
+                "duration_s": f"CAST({c['duration_s']} AS DOUBLE)",
+                "recorded": c["recorded"] if pa.types.is_boolean(t["recorded"]) else f"({c['recorded']} = 1)",
+                "consent": f"CAST({c['caller_consent']} AS VARCHAR)", "deleted_us": us("deleted_at"),
+                "withdrawn_us": us("consent_withdrawn_at"),
+                "call_type": f"CAST({c['call_type']} AS VARCHAR)" if "call_type" in c and not pa.types.is_null(
+                    t["call_type"]) else "NULL::VARCHAR"}
+
+    def select(self, extra: str = "") -> str:
+        return f"SELECT {extra}{', '.join(f'{e} AS {k}' for k, e in self.exprs().items())} FROM {self.src}"
 
 
 @dataclass
 class CallLog:
-    """A validated call log as columnar numpy arrays (one element per call).
+    """A validated call log: its parts and what the checks learnt (rows, time span).
 
-    Times are int64 microseconds since 1970-01-01 UTC, with :data:`NAT` for "none".
-    ``agent`` and ``team`` are codes into ``agents`` and ``teams``; ``consent`` codes
-    index :data:`CONSENT_VALUES`.
+    The calls stay in their files; :meth:`sql` is the query that reads them all as one
+    table with the columns of :data:`VIEW` (times in microseconds since 1970 UTC,
+    ``consent`` and ``call_type`` as written, mapped by :attr:`consent_codes` and
+    :attr:`call_type_names`), and :meth:`connect` opens the DuckDB connection to run it.
     """
 
     source: str
     format: str
-    agents: list[str]
-    teams: list[str]
-    agent: np.ndarray
-    team: np.ndarray
-    start: np.ndarray
-    duration_s: np.ndarray
-    recorded: np.ndarray
-    consent: np.ndarray
-    deleted_at: np.ndarray
-    withdrawn_at: np.ndarray
+    parts: list[Part]
     meta: dict[str, Any] = field(default_factory=dict)
-    #: Codes into ``call_types`` (-1: empty), or None when the log has no ``call_type`` column.
-    call_type: np.ndarray | None = None
-    call_types: list[str] = field(default_factory=list)
+    #: caller_consent as written -> its position in CONSENT_VALUES
+    consent_codes: dict[str, int] = field(default_factory=dict)
+    #: call_type as written -> compared form (lower case, ``_`` for spaces), None for empty; {} if no column
+    call_type_names: dict[str, str | None] = field(default_factory=dict)
+    has_call_type: bool = False
+    _keep: list[Any] = field(default_factory=list, repr=False)  # temporary folders of the clean parts
 
     def __len__(self) -> int:
-        return int(self.start.size)
+        return int(self.meta.get("rows", 0))
 
+    def sql(self) -> str:
+        """One query over every part: the calls with the columns of :data:`VIEW`."""
+        return "\nUNION ALL ".join(p.select() for p in self.parts)
 
-@dataclass
-class _Problem:
-    column: str
-    rows: np.ndarray  # indices of bad rows (0-based)
-    values: list[Any]  # the offending values of the first rows
-    expected: str
-    what: str = ""  # "" for an unparsable value, else a short reason ("empty", "duplicate", ...)
+    def connect(self, **kw: Any) -> Any:
+        """A bounded DuckDB connection on which :meth:`sql` runs (in-memory parts registered); the caller closes it."""
+        con = connect(**kw)
+        for p in self.parts:
+            if p.table is not None:
+                con.register(p.src, p.table)
+        return con
+
+    def column(self, name: str) -> np.ndarray:
+        """One column of :data:`VIEW` in file order, as numpy (for small logs and tests)."""
+        con = self.connect()
+        try:
+            sel = "\nUNION ALL ".join(p.select(f"{k} AS part, ") for k, p in enumerate(self.parts))
+            return con.sql(f"SELECT {name} FROM ({sel})").fetchnumpy()[name]
+        finally:
+            con.close()
+
+    @property
+    def call_types(self) -> list[str]:
+        """The distinct call types of the log, as compared (empty if it has no ``call_type`` column)."""
+        return sorted({v for v in self.call_type_names.values() if v is not None})
+
+    recorded = property(lambda self: np.asarray(self.column("recorded"), dtype=bool), doc="The recorded flags, in order.")
 
 
 def read_call_log(path: str | Path) -> CallLog:
-    """Read and validate a CSV or Parquet call log; raise InputError listing every problem.
+    """Read and validate a CSV or Parquet call log, or a folder of Parquet files; InputError listing every problem.
 
     The format is recognised by content (Parquet files start with ``PAR1``), not by the
     file name.
@@ -125,8 +158,14 @@ def read_call_log(path: str | Path) -> CallLog:
     from lia.loaders import open_user_file
 
     p = Path(path)
+    if p.is_dir():
+        if p.is_symlink():
+            raise InputError("is a link to a folder; give the folder of Parquet files itself", file=p)
+        files = parquet_folder(p)
+        return _validate(CallLog(str(p), "folder", [_parquet_part(f, many=True) for f in files]))
     if not p.exists() and not p.is_symlink():
-        raise InputError("the call log does not exist (expected a CSV or Parquet file)", file=p)
+        raise InputError("the call log does not exist (expected a CSV or Parquet file)",
+                         file=p)
     with open_user_file(p, what="call log, CSV or Parquet") as f:  # regular files only: no device, no FIFO
         size = os.fstat(f.fileno()).st_size
         head = f.read(65536)
@@ -135,26 +174,36 @@ def read_call_log(path: str | Path) -> CallLog:
             "the file is empty; expected a CSV file whose first line names the columns "
             + ", ".join(COLUMNS) + ", or a Parquet file with those columns", file=p)
     if head[:4] == b"PAR1":
-        return _read_parquet(p)
+        return _validate(CallLog(str(p), "parquet", [_parquet_part(p)]))
     if p.suffix.lower() in (".parquet", ".pq"):
         raise InputError("is named like a Parquet file but does not start with the Parquet marker PAR1; "
                          "expected a Parquet file or a CSV text file", file=p)
-    return _read_csv(p, head)
+    return _validate(CallLog(str(p), "csv", [_csv_part(p, head)]))
 
 
 def from_table(table: pa.Table, source: str = "<table>") -> CallLog:
     """Validate an in-memory Arrow table with the call-log columns (as read from Parquet)."""
-    cols = _match_columns(table.column_names, source, "column")
-    opt = _optional(table.column_names)
-    table = table.select([cols[c] for c in COLUMNS] + list(opt.values())).rename_columns(list(COLUMNS) + list(opt))
-    return _build(table, source, "table", lambda idx: [f"row {i + 1}" for i in idx])
+    cols = {**_match_columns(table.column_names, source, "column"), **_optional(table.column_names)}
+    part = Part(source, "calls_table", cols, {c: table.schema.field(v).type for c, v in cols.items()}, table.num_rows,
+                lambda idx: [f"row {int(i) + 1}" for i in idx], table=table)
+    return _validate(CallLog(source, "table", [part]))
 
 
-# -- CSV ---------------------------------------------------------------------------------------
+def _parquet_part(p: Path, many: bool = False) -> Part:
+    import pyarrow.parquet as pq
 
-def _read_csv(p: Path, head: bytes) -> CallLog:
-    import pyarrow.csv as pcsv
+    try:
+        pf = pq.ParquetFile(p)
+        schema, rows = pf.schema_arrow, pf.metadata.num_rows
+    except (pa.ArrowException, OSError) as e:
+        raise InputError(f"is not a readable Parquet file ({_reason(str(e))}); expected a Parquet file "
+                         "with the call-log columns, or a CSV file", file=p) from None
+    cols = {**_match_columns(schema.names, str(p), "column"), **_optional(schema.names)}
+    return Part(str(p), f"read_parquet('{sql_str(str(p))}')", cols, {c: schema.field(v).type for c, v in cols.items()},
+                rows, lambda idx: [f"row {int(i) + 1}" for i in idx], file=str(p))
 
+
+def _csv_part(p: Path, head: bytes) -> Part:
     nul = head.find(b"\x00")
     if nul >= 0:
         raise InputError(f"contains binary data (a NUL byte at offset {nul}), not CSV text; "
@@ -168,8 +217,267 @@ def _read_csv(p: Path, head: bytes) -> CallLog:
                          "expected a UTF-8 CSV file, or a Parquet file", file=p, where="line 1") from None
     delim = max((",", ";", "\t"), key=header_line.count)
     header = next(csv.reader(io.StringIO(header_line), delimiter=delim), [])
-    cols = _match_columns(header, str(p), "header", where="line 1 (header)")
-    opt = _optional(header)
+    cols = {**_match_columns(header, str(p), "header", where="line 1 (header)"), **_optional(header)}
+    part = Part(str(p), "", cols, {c: pa.string() for c in cols}, -1,
+                lambda idx: _csv_lines(p, delim, cols, idx, None))
+    part.delim, part.width = delim, len(header)  # type: ignore[attr-defined]
+    return part
+
+
+# -- validation ------------------------------------------------------------------------------
+
+def _sql_checkable(part: Part) -> bool:
+    """Whether the part's types let one SQL query find every bad value (else: the Arrow batch checks)."""
+    t = {k: (v.value_type if pa.types.is_dictionary(v) else v) for k, v in part.types.items()}
+    if part.src == "" or not all(_type_ok(c, part.types[c]) for c in COLUMNS):
+        return False
+    text = lambda x: pa.types.is_string(x) or pa.types.is_large_string(x)  # noqa: E731
+    return (pa.types.is_timestamp(t["start"]) and all(pa.types.is_timestamp(t[c]) or pa.types.is_null(t[c])
+                                                      for c in ("deleted_at", "consent_withdrawn_at"))
+            and not text(t["duration_s"]) and not pa.types.is_decimal(t["duration_s"]) and not text(t["recorded"])
+            and ("call_type" not in t or text(t["call_type"]) or pa.types.is_null(t["call_type"])))
+
+
+def _validate(log: CallLog) -> CallLog:
+    """Check every part (SQL where it can, Arrow batches where it must), then the call ids; fill ``log.meta``."""
+    log.has_call_type = any("call_type" in p.cols for p in log.parts)
+    quick = [k for k, p in enumerate(log.parts) if _sql_checkable(p)]
+    found = _sql_check(log, quick) if quick else {}
+    spans = []
+    for k, part in enumerate(log.parts):
+        if k in found and found[k] is not None:
+            spans.append(found[k])
+            continue
+        if part.src:  # a wrong type is reported before any value
+            type_problems(pa.schema([(c, part.types[c]) for c in part.cols]), part.name)
+        spans.append(_batch_check(log, k))
+    log.consent_codes.update({v: i for i, v in enumerate(CONSENT_VALUES)})
+    log.meta = {"rows": sum(p.rows for p in log.parts), "files": len(log.parts),
+                "start_min_us": min((s[0] for s in spans if s[0] is not None), default=None),
+                "start_max_us": max((s[1] for s in spans if s[1] is not None), default=None),
+                "max_us": max((s[2] for s in spans if s[2] is not None), default=None)}
+    _check_unique(log)
+    return log
+
+
+def _sql_check(log: CallLog, quick: list[int]) -> dict[int, tuple | None]:
+    """One query over the quickly checkable parts: per part, None if it needs the batch checks, else its time span."""
+    sels = []
+    for k in quick:
+        p = log.parts[k]
+        c, e = {x: ident(v) for x, v in p.cols.items()}, p.exprs()
+        rec = f"{c['recorded']} IS NULL" if pa.types.is_boolean(p.types["recorded"]) else \
+            f"NOT coalesce({c['recorded']} IN (0, 1), false)"
+        sels.append(f"SELECT {k} AS part, {e['agent']} AS agent, {e['team']} AS team, {e['consent']} AS consent, "
+                    f"{e['call_type']} AS call_type, {e['start_us']} AS s, greatest({e['deleted_us']}, "
+                    f"{e['withdrawn_us']}) AS o, ({c['start']} IS NULL OR NOT coalesce(isfinite({e['duration_s']}) AND {e['duration_s']} "
+                    f">= 0, false) OR {rec}) AS bad FROM {p.src}")
+    con = log.connect()
+    try:
+        rows = con.sql(f"SELECT part, agent, team, consent, call_type, count(*) FILTER (bad) AS bad, min(s), max(s), "
+                       f"max(o) FROM ({' UNION ALL '.join(sels)}) GROUP BY ALL").fetchall()
+    finally:
+        con.close()
+    out: dict[int, tuple | None] = {}
+    by_part: dict[int, list[tuple]] = {k: [] for k in quick}
+    for r in rows:
+        by_part[r[0]].append(r)
+    for k, rs in by_part.items():
+        out[k] = _distinct_ok(log, rs)
+    return out
+
+
+def _distinct_ok(log: CallLog, rows: list[tuple]) -> tuple | None:
+    """Check a part's distinct agents, teams, consents and call types exactly; its time span, or None if not clean."""
+    if not rows or any(r[5] for r in rows):
+        return None if rows else (None, None, None)
+    probs: list[_Problem] = []
+    for i, col in ((1, "agent"), (2, "team")):
+        vals = pa.array(sorted({r[i] for r in rows if r[i] is not None}) + [None] * any(r[i] is None for r in rows),
+                        pa.string())
+        _, names = _ids(col, vals, probs)
+        if probs or names != vals.to_pylist():  # spaces around an id: the batch checks trim them
+            return None
+    consents = pa.array(sorted({r[3] for r in rows if r[3] is not None}) + [None] * any(r[3] is None for r in rows),
+                        pa.string())
+    codes = _consent(consents, probs)
+    if probs:
+        return None
+    log.consent_codes.update(zip(consents.to_pylist(), codes.tolist()))
+    types = sorted({r[4] for r in rows if r[4] is not None})
+    if types:
+        tc, tn = _call_types(pa.array(types, pa.string()))
+        log.call_type_names.update({v: (tn[c] if c >= 0 else None) for v, c in zip(types, tc.tolist())})
+    s_min = min(r[6] for r in rows)
+    s_max = max(r[7] for r in rows)
+    other = max((r[8] for r in rows if r[8] is not None), default=None)
+    return s_min, s_max, max(s_max, other) if other is not None else s_max
+
+
+def _batch_check(log: CallLog, k: int) -> tuple:
+    """Check part ``k`` batch by batch with the Arrow checks; raise its report, or make it a clean Parquet part."""
+    import pyarrow.parquet as pq
+
+    part = log.parts[k]
+    if not log._keep:
+        log._keep.append(tempfile.TemporaryDirectory(prefix="lia-calls-"))
+    out = Path(log._keep[0].name) / f"part-{k:05d}.parquet"
+    merged: dict[tuple[str, str], _Problem] = {}
+    bad_rows = offset = 0
+    span = [None, None, None]
+    writer = pq.ParquetWriter(out, CLEAN_SCHEMA)
+    try:
+        for batch in _batches(part):
+            probs, nbad, clean = check_batch(batch)
+            for p in probs:
+                key = (p.column, p.what)
+                if key not in merged:
+                    merged[key] = _Problem(p.column, p.rows[:_SHOW] + offset, p.values, p.expected, p.what, p.count)
+                else:
+                    m = merged[key]
+                    room = _SHOW - m.rows.size
+                    if room > 0:
+                        m.rows, m.values = np.r_[m.rows, p.rows[:room] + offset], m.values + p.values[:room]
+                    m.count += p.count
+            bad_rows += nbad
+            offset += batch.num_rows
+            if clean is not None and not merged:
+                writer.write_table(clean)
+                log.call_type_names.update((v, v) for v in pc.unique(clean["call_type"]).drop_null().to_pylist())
+                mm = pc.min_max(clean["start_us"]).as_py()
+                o = max([x for x in (pc.max(clean["deleted_us"]).as_py(), pc.max(clean["withdrawn_us"]).as_py(),
+                                     mm["max"]) if x is not None], default=None)
+                span = [_opt(min, span[0], mm["min"]), _opt(max, span[1], mm["max"]), _opt(max, span[2], o)]
+    finally:
+        writer.close()
+    part.rows = offset
+    if merged:
+        problems = list(merged.values())
+        if "call_id" not in merged and ("call_id", "empty") not in merged:
+            dup = _duplicates(pa.chunked_array(list(_id_chunks(part)), pa.string()), offset)
+            if dup is not None:
+                problems.append(dup)
+                bad_rows += dup.count
+        raise _report(problems, part.name, part.label, offset, bad_rows)
+    part.src, part.clean, part.table, part.file = f"read_parquet('{sql_str(str(out))}')", True, None, str(out)
+    part.cols = {c: c for c in CLEAN_SCHEMA.names}
+    return tuple(span)
+
+
+def _opt(f: Callable, a: Any, b: Any) -> Any:  # f(a, b), None meaning "none yet"
+    return b if a is None else a if b is None else f(a, b)
+
+
+def _batches(part: Part):
+    """The part's rows as Arrow tables of at most _BATCH rows, columns renamed to the documented names."""
+    names = list(part.cols)
+    if part.table is not None:
+        t = part.table.select([part.cols[c] for c in names]).rename_columns(names)
+        for b in t.to_batches(max_chunksize=_BATCH):
+            yield pa.Table.from_batches([b])
+    elif part.src:
+        import pyarrow.parquet as pq
+
+        try:
+            for b in pq.ParquetFile(part.name).iter_batches(batch_size=_BATCH, columns=[part.cols[c] for c in names]):
+                yield pa.Table.from_batches([b]).rename_columns(names)
+        except (pa.ArrowException, OSError) as e:
+            raise InputError(f"could not be read as Parquet ({_reason(str(e))}); the file may be truncated "
+                             "or damaged", file=part.name) from None
+    else:
+        yield from _csv_batches(part, names)
+
+
+def _id_chunks(part: Part):
+    """The call ids of a part as text, a batch at a time."""
+    import pyarrow.parquet as pq
+
+    if part.table is not None:
+        chunks = iter(part.table[part.cols["call_id"]].chunks)
+    elif part.file:
+        chunks = (b.column(0) for b in pq.ParquetFile(part.file).iter_batches(batch_size=_BATCH,
+                                                                              columns=[part.cols["call_id"]]))
+    else:
+        chunks = (b["call_id"].combine_chunks() for b in _csv_batches(part, ["call_id"]))
+    for a in chunks:
+        yield a.cast(pa.string()) if not pa.types.is_string(a.type) else a
+
+
+def _scan_ids(part: Part) -> tuple[bool, tuple | None, bool]:
+    """One pass over a part's ids: (strictly increasing, so distinct; (min, max); some empty, null or too long)."""
+    stats = {"lo": None, "hi": None, "bad": False}
+
+    def watched():
+        for c in _id_chunks(part):
+            mm = pc.min_max(c).as_py()
+            ln = pc.min_max(pc.binary_length(c)).as_py()
+            stats["bad"] |= bool(c.null_count) or (ln["min"] is not None and (ln["min"] < 1 or ln["max"] > 1000))
+            if mm["min"] is not None:
+                stats["lo"] = _opt(min, stats["lo"], mm["min"])
+                stats["hi"] = _opt(max, stats["hi"], mm["max"])
+            yield c
+
+    gen = watched()
+    ordered = _fixed_width_increasing(gen)
+    for _ in gen:  # the rest, for the range and the checks
+        pass
+    return ordered, (stats["lo"], stats["hi"]) if stats["lo"] is not None else None, stats["bad"]
+
+
+def _check_unique(log: CallLog) -> None:
+    """Every call id once in the whole log: per part (a strict-order check in batches, else hashes in memory),
+    across parts in DuckDB (only if their ranges meet, or a large part is not in id order: DuckDB spills)."""
+    ranges, in_sql = [], False
+    for k, part in enumerate(log.parts):
+        ordered, rng, bad = _scan_ids(part)
+        if bad and not part.clean:  # the batch checks name the rows
+            _batch_check(log, k)
+            ordered, rng, bad = _scan_ids(part)
+        if not ordered and part.rows <= _IN_MEMORY_IDS:
+            ids = pa.chunked_array(list(_id_chunks(part)), pa.string())
+            dup = _duplicates(ids, part.rows)
+            if dup is not None:
+                raise _report([dup], part.name, part.label, part.rows)
+            del ids
+        in_sql |= not ordered and part.rows > _IN_MEMORY_IDS
+        if rng is not None:
+            ranges.append(rng)
+    ranges.sort()
+    if not in_sql and all(a[1] < b[0] for a, b in zip(ranges, ranges[1:])):
+        return
+    sel = " UNION ALL ".join(f"SELECT {k}::BIGINT AS part, {r}::BIGINT AS r, {p.exprs()['call_id']} AS id FROM "
+                             f"{p.src[:-1] + ', file_row_number = true)' if p.table is None else p.src}"
+                             for k, p in enumerate(log.parts)
+                             for r in ["file_row_number" if p.table is None else "row_number() OVER () - 1"])
+    con = log.connect()
+    try:
+        groups = con.sql(f"SELECT id, list(part * 1099511627776 + r ORDER BY part, r) AS places FROM ({sel}) GROUP BY id "
+                         f"HAVING count(*) > 1 ORDER BY min(part * 1099511627776 + r) LIMIT 100000").fetchall()
+    finally:
+        con.close()
+    if not groups:
+        return
+    offsets = np.cumsum([0] + [p.rows for p in log.parts])
+    glob = [(i, [int(offsets[x >> 40] + (x & ((1 << 40) - 1))) for x in places]) for i, places in groups]
+
+    def label(idx: np.ndarray) -> list[str]:
+        k = np.searchsorted(offsets, idx, side="right") - 1
+        return [f"{Path(log.parts[j].name).name} {log.parts[j].label(np.array([i - offsets[j]]))[0]}"
+                for i, j in zip(idx.tolist(), k.tolist())]
+
+    rows = np.array(sorted(i for _, v in glob for i in v[1:]))
+    prob = _Problem("call_id", rows, [g[0] for g in glob[:_SHOW]], "a non-empty id, unique in the log", "duplicate",
+                    int(rows.size), glob)
+    raise _report([prob], log.source, label, len(log), int(rows.size))
+
+
+# -- CSV ---------------------------------------------------------------------------------------
+
+def _csv_batches(part: Part, names: list[str]):
+    """A CSV part in batches (every column read as text); the wrong-width and unreadable-file errors."""
+    import pyarrow.csv as pcsv
+
+    p, delim, cols = Path(part.name), part.delim, part.cols  # type: ignore[attr-defined]
     bad_shape: list[Any] = []
 
     def on_invalid(row: Any) -> str:
@@ -177,29 +485,32 @@ def _read_csv(p: Path, head: bytes) -> CallLog:
         return "skip"
 
     try:
-        table = pcsv.read_csv(
-            p,
-            read_options=pcsv.ReadOptions(block_size=16 << 20),
+        reader = pcsv.open_csv(
+            p, read_options=pcsv.ReadOptions(block_size=16 << 20),
             parse_options=pcsv.ParseOptions(delimiter=delim, newlines_in_values=True, invalid_row_handler=on_invalid),
             convert_options=pcsv.ConvertOptions(
-                column_types={**{cols[c]: pa.string() for c in COLUMNS}, **{v: pa.string() for v in opt.values()}},
-                include_columns=[cols[c] for c in COLUMNS] + list(opt.values()),
-                strings_can_be_null=False, quoted_strings_can_be_null=False),
-        )
+                column_types={v: pa.string() for v in cols.values()}, include_columns=[cols[c] for c in names],
+                strings_can_be_null=False, quoted_strings_can_be_null=False))
+        batches = iter(reader)
+        while True:
+            try:
+                b = next(batches)
+            except StopIteration:
+                break
+            if not bad_shape:
+                yield pa.Table.from_batches([b]).rename_columns(names)
     except (pa.ArrowInvalid, pa.ArrowException) as e:
         raise _csv_failure(p, e) from None
     if bad_shape:
         n = len(bad_shape)
-        found = _wrong_width_lines(p, delim, len(header))
+        found = _wrong_width_lines(p, delim, part.width)  # type: ignore[attr-defined]
         if not found:  # Arrow gives up on a record longer than its block: a huge field
             raise _csv_failure(p, pa.ArrowInvalid("straddling block"))
         shown = "; ".join(f"line {ln}: {k} field{'s' if k != 1 else ''}" for ln, k in found[:_SHOW])
-        first_where = f"line {found[0][0]}" if found else None
+        width = part.width  # type: ignore[attr-defined]
         raise InputError(
-            f"{n} row{'s' if n != 1 else ''} with the wrong number of fields (expected {len(header)}, as in the "
-            f"header); first {min(n, _SHOW)}: {shown}. Nothing was imported.", file=p, where=first_where)
-    table = table.select([cols[c] for c in COLUMNS] + list(opt.values())).rename_columns(list(COLUMNS) + list(opt))
-    return _build(table, str(p), "csv", lambda idx: _csv_lines(p, delim, cols, idx, table))
+            f"{n} row{'s' if n != 1 else ''} with the wrong number of fields (expected {width}, as in the "
+            f"header); first {min(n, _SHOW)}: {shown}. Nothing was imported.", file=p, where=f"line {found[0][0]}")
 
 
 def _wrong_width_lines(p: Path, delim: str, width: int) -> list[tuple[int, int]]:
@@ -285,426 +596,3 @@ def _csv_lines(p: Path, delim: str, cols: dict[str, str], idx: np.ndarray, table
         extra = None
     return [f"line {int(i) + 2 + (int(extra[i]) if extra is not None else 0)}" for i in idx]
 
-
-# -- Parquet ---------------------------------------------------------------------------------
-
-def _read_parquet(p: Path) -> CallLog:
-    import pyarrow.parquet as pq
-
-    try:
-        pf = pq.ParquetFile(p)
-        schema = pf.schema_arrow
-    except (pa.ArrowException, OSError) as e:
-        raise InputError(f"is not a readable Parquet file ({_reason(str(e))}); expected a Parquet file "
-                         "with the call-log columns, or a CSV file", file=p) from None
-    cols = _match_columns(schema.names, str(p), "column")
-    opt = _optional(schema.names)
-    try:
-        table = pf.read(columns=[cols[c] for c in COLUMNS] + list(opt.values()), use_threads=True)
-    except (pa.ArrowException, OSError) as e:
-        raise InputError(f"could not be read as Parquet ({_reason(str(e))}); the file may be truncated "
-                         "or damaged", file=p) from None
-    table = table.rename_columns(list(COLUMNS) + list(opt))
-    return _build(table, str(p), "parquet", lambda idx: [f"row {int(i) + 1}" for i in idx])
-
-
-# -- shared validation -----------------------------------------------------------------------
-
-def _match_columns(names: list[str], source: str, what: str, where: str | None = None) -> dict[str, str]:
-    """Map each required column to the file's own spelling (case and spaces ignored)."""
-    norm: dict[str, str] = {}
-    for n in names:
-        norm.setdefault(str(n).strip().lower(), n)
-    missing = [c for c in COLUMNS if c not in norm]
-    if missing:
-        # the header is the file's content: name at most 20 columns, each as a short escaped excerpt
-        found = ", ".join(excerpt(n, 24) for n in names[:20]) if names else "nothing"
-        if len(names) > 20:
-            found += f", and {len(names) - 20} more"
-        raise InputError(
-            f"missing {'column' if len(missing) == 1 else 'columns'} {', '.join(missing)}; expected the columns "
-            f"{', '.join(COLUMNS)} (extra columns are ignored); found: {found}", file=source, where=where)
-    return {c: norm[c] for c in COLUMNS}
-
-
-def _optional(names: list[str]) -> dict[str, str]:
-    """The optional columns present, each mapped to the file's own spelling (case and spaces ignored)."""
-    norm: dict[str, str] = {}
-    for n in names:
-        norm.setdefault(str(n).strip().lower(), n)
-    return {c: norm[c] for c in OPTIONAL_COLUMNS if c in norm}
-
-
-def _call_types(a: pa.Array) -> tuple[np.ndarray, list[str]]:
-    """``call_type`` as codes (-1 for empty) and the distinct values, lower-case, spaces and hyphens as ``_``."""
-    import pyarrow.compute as pc
-
-    if pa.types.is_dictionary(a.type):
-        a = a.dictionary_decode()
-    s = pc.cast(a, pa.string())
-    s = pc.replace_substring_regex(pc.utf8_lower(pc.utf8_trim_whitespace(s)), r"[\s-]+", "_")
-    s = pc.if_else(pc.equal(s, ""), pa.scalar(None, pa.string()), s)
-    enc = pc.dictionary_encode(s).combine_chunks() if isinstance(s, pa.ChunkedArray) else pc.dictionary_encode(s)
-    codes = pc.fill_null(enc.indices, -1).to_numpy(zero_copy_only=False).astype(np.int64)
-    return codes, [str(x) for x in enc.dictionary.to_pylist()]
-
-
-def _build(table: pa.Table, source: str, fmt: str, label: Callable[[np.ndarray], list[str]]) -> CallLog:
-    problems: list[_Problem] = []
-    table = table.unify_dictionaries() if any(pa.types.is_dictionary(f.type) for f in table.schema) else table
-    type_problems = [
-        f"column {c} has type {table.schema.field(c).type}; expected {_TYPE_EXPECT[c]}"
-        for c in COLUMNS if not _type_ok(c, table.schema.field(c).type)
-    ]
-    has_type = "call_type" in table.column_names
-    if has_type and not (_type_ok("caller_consent", table.schema.field("call_type").type)
-                         or pa.types.is_null(table.schema.field("call_type").type)):
-        type_problems.append(f"column call_type has type {table.schema.field('call_type').type}; expected text")
-    if type_problems:
-        k = len(type_problems)
-        raise InputError(f"{k} column{' has' if k == 1 else 's have'} the wrong type; nothing was imported.\n  - "
-                         + "\n  - ".join(type_problems), file=source)
-    # one contiguous array per column; the call ids stay chunked (a copy of ten million strings costs a second)
-    cols = {c: (table[c] if c == "call_id" else table[c].combine_chunks()) for c in COLUMNS}
-    n = table.num_rows
-    agent, agents = _ids("agent", cols["agent"], problems)
-    team, teams = _ids("team", cols["team"], problems)
-    _ids("call_id", cols["call_id"], problems, codes=False)
-    start = _times("start", cols["start"], problems, nullable=False)
-    deleted = _times("deleted_at", cols["deleted_at"], problems, nullable=True)
-    withdrawn = _times("consent_withdrawn_at", cols["consent_withdrawn_at"], problems, nullable=True)
-    duration = _duration(cols["duration_s"], problems)
-    recorded = _recorded(cols["recorded"], problems)
-    consent = _consent(cols["caller_consent"], problems)
-    if not any(p.column == "call_id" for p in problems):
-        dup = _duplicates(cols["call_id"], n)
-        if dup is not None:
-            problems.append(dup)
-    if problems:
-        raise _report(problems, source, label, n)
-    call_type, call_types = _call_types(table["call_type"].combine_chunks()) if has_type else (None, [])
-    return CallLog(source=source, format=fmt, agents=agents, teams=teams, agent=agent, team=team, start=start,
-                   duration_s=duration, recorded=recorded, consent=consent, deleted_at=deleted,
-                   withdrawn_at=withdrawn, meta={"rows": n}, call_type=call_type, call_types=call_types)
-
-
-def _type_ok(col: str, t: pa.DataType) -> bool:
-    if pa.types.is_dictionary(t):
-        t = t.value_type
-    s = pa.types.is_string(t) or pa.types.is_large_string(t) or pa.types.is_string_view(t)
-    if col in ("call_id", "agent", "team"):
-        return s or pa.types.is_integer(t)
-    if col in ("start", "deleted_at", "consent_withdrawn_at"):
-        return s or (pa.types.is_timestamp(t) and t.tz is not None) or (pa.types.is_null(t) and col != "start")
-    if col == "duration_s":
-        return s or pa.types.is_integer(t) or pa.types.is_floating(t) or pa.types.is_decimal(t)
-    if col == "recorded":
-        return s or pa.types.is_boolean(t) or pa.types.is_integer(t)
-    return s  # caller_consent
-
-
-def _is_text(a: pa.Array) -> bool:
-    t = a.type.value_type if pa.types.is_dictionary(a.type) else a.type
-    return pa.types.is_string(t) or pa.types.is_large_string(t) or pa.types.is_string_view(t)
-
-
-def _mask(m: pa.Array | np.ndarray) -> np.ndarray:
-    if isinstance(m, np.ndarray):
-        return m
-    if m.null_count:
-        m = pc.fill_null(m, True)
-    return m.to_numpy(zero_copy_only=False)
-
-
-def _add(problems: list[_Problem], col: str, bad: np.ndarray, raw: pa.Array, what: str = "") -> None:
-    idx = np.flatnonzero(bad)
-    if idx.size:
-        vals = raw.take(pa.array(idx[:_SHOW])).to_pylist()  # only the shown values are materialised
-        problems.append(_Problem(col, idx, vals, _EXPECT[col], what))
-
-
-def _ids(col: str, a: pa.Array, problems: list[_Problem], codes: bool = True) -> tuple[np.ndarray, list[str]]:
-    if not _is_text(a):  # integer ids
-        a_txt = a.cast(pa.string())
-    else:
-        a_txt = a
-    if pa.types.is_dictionary(a_txt.type):
-        dic = a_txt.dictionary.cast(pa.string())
-        idx = a_txt.indices
-        dvals = pc.utf8_trim_whitespace(dic)
-        nulls = _mask(pc.is_null(idx))
-        codes_ = pc.fill_null(idx, 0).to_numpy()
-        dempty = _mask(pc.equal(dvals, ""))
-        dlong = _mask(pc.greater(pc.utf8_length(dvals), _MAX_FIELD))
-        _add(problems, col, nulls | np.where(nulls, False, dempty[codes_]), a_txt, "empty")
-        _add(problems, col, np.where(nulls, False, dlong[codes_]), a_txt, f"longer than {_MAX_FIELD} characters")
-        if not codes:
-            return np.empty(0, np.int32), []
-        # re-encode trimmed values so "A1" and " A1" are one agent
-        enc = pc.dictionary_encode(dvals)
-        names = enc.dictionary.to_pylist()
-        remap = enc.indices.to_numpy()
-        return remap[pc.fill_null(idx, 0).to_numpy()].astype(np.int32), names
-    if not codes:  # call ids are compared exactly as written: only their length is checked
-        length = pc.fill_null(pc.utf8_length(a_txt), 0).to_numpy()
-        _add(problems, col, length == 0, a_txt, "empty")
-        _add(problems, col, length > _MAX_FIELD, a_txt, f"longer than {_MAX_FIELD} characters")
-        return np.empty(0, np.int32), []
-    vals = pc.utf8_trim_whitespace(a_txt)
-    _add(problems, col, _mask(pc.equal(vals, "")), a_txt, "empty")
-    _add(problems, col, _mask(pc.greater(pc.utf8_length(vals), _MAX_FIELD)), a_txt, f"longer than {_MAX_FIELD} characters")
-    enc = pc.dictionary_encode(vals)
-    return pc.fill_null(enc.indices, 0).to_numpy().astype(np.int32), [str(x) for x in enc.dictionary.to_pylist()]
-
-
-def _times(col: str, a: pa.Array, problems: list[_Problem], nullable: bool) -> np.ndarray:
-    n = len(a)
-    if pa.types.is_null(a.type):
-        return np.full(n, NAT, dtype=np.int64)
-    if pa.types.is_timestamp(a.type):
-        us = a if a.type.unit == "us" else a.cast(pa.timestamp("us", tz=a.type.tz))  # instants: the zone is only a label
-        us = us.view(pa.int64())
-        out = (pc.fill_null(us, NAT) if us.null_count else us).to_numpy(zero_copy_only=False)
-        if not nullable:
-            _add(problems, col, _mask(pc.is_null(a)), a, "empty")
-        return out
-    if pa.types.is_dictionary(a.type):
-        a = a.cast(pa.string())
-    s = pc.utf8_trim_whitespace(a)
-    empty = _mask(pc.or_(pc.is_null(s), pc.equal(s, "")))
-    s = pc.if_else(pa.array(empty), pa.scalar(None, pa.string()), s)
-    try:
-        out = pc.fill_null(s.cast(pa.timestamp("us", tz="UTC")).cast(pa.int64()), NAT).to_numpy()
-        if not nullable:
-            _add(problems, col, empty, a, "empty")
-        return out
-    except pa.ArrowInvalid:
-        pass
-    bad = ~empty & ~_valid_ts(s)
-    if not nullable:
-        bad |= empty
-    _add(problems, col, bad, a)
-    clean = pc.if_else(pa.array(bad), pa.scalar(None, pa.string()), s)
-    try:
-        return pc.fill_null(clean.cast(pa.timestamp("us", tz="UTC")).cast(pa.int64()), NAT).to_numpy()
-    except pa.ArrowInvalid:  # a form the checker let through but Arrow cannot parse: find those rows
-        extra = np.zeros(n, dtype=bool)
-        _bisect_bad(clean, 0, n, extra)
-        if problems and problems[-1].column == col:
-            problems.pop()
-        _add(problems, col, bad | extra, a)
-        return np.full(n, NAT, dtype=np.int64)
-
-
-def _valid_ts(s: pa.Array) -> np.ndarray:
-    """Whether each text is a well-formed ISO 8601 timestamp with offset and real calendar values."""
-    parts = pc.extract_regex(s, r"^(?P<y>\d{4})-(?P<m>\d{2})-(?P<d>\d{2})[T ](?P<H>\d{2}):(?P<M>\d{2})"
-                                r"(?::(?P<S>\d{2})(?:\.\d{1,9})?)?(?:Z|z|[+-](?P<oh>\d{2})(?::?(?P<om>\d{2}))?)$")
-    ok = ~_mask(pc.is_null(parts))  # no match (or no text) -> not ok
-
-    def num(name: str) -> np.ndarray:
-        f = pc.struct_field(parts, name)
-        f = pc.if_else(pc.equal(f, ""), "0", f)
-        return pc.fill_null(f, "0").cast(pa.int64()).to_numpy()
-
-    y, m, d = num("y"), num("m"), num("d")
-    H, M, S, oh, om = num("H"), num("M"), num("S"), num("oh"), num("om")
-    mdays = np.array([31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31, 31])
-    leap = ((y % 4 == 0) & (y % 100 != 0)) | (y % 400 == 0)
-    dim = mdays[np.clip(m - 1, 0, 12)] + ((m == 2) & leap)
-    ok &= (m >= 1) & (m <= 12) & (d >= 1) & (d <= dim) & (H <= 23) & (M <= 59) & (S <= 59) & (oh <= 14) & (om <= 59)
-    return ok
-
-
-def _bisect_bad(s: pa.Array, lo: int, hi: int, out: np.ndarray) -> None:
-    try:
-        s.slice(lo, hi - lo).cast(pa.timestamp("us", tz="UTC"))
-    except pa.ArrowInvalid:
-        if hi - lo == 1:
-            out[lo] = True
-            return
-        mid = (lo + hi) // 2
-        _bisect_bad(s, lo, mid, out)
-        _bisect_bad(s, mid, hi, out)
-
-
-def _duration(a: pa.Array, problems: list[_Problem]) -> np.ndarray:
-    if _is_text(a):
-        s = pc.utf8_trim_whitespace(a.cast(pa.string()) if pa.types.is_dictionary(a.type) else a)
-        good = _mask(pc.match_substring_regex(s, _NUM_RE))
-        good &= ~_mask(pc.is_null(s))
-        _add(problems, "duration_s", ~good, a)
-        clean = pc.if_else(pa.array(good), s, pa.scalar("0"))
-        return clean.cast(pa.float64()).to_numpy(zero_copy_only=False)
-    if not a.null_count and not pa.types.is_decimal(a.type):
-        mm = pc.min_max(a).as_py()
-        if mm["min"] is None or (mm["min"] >= 0 and np.isfinite(mm["max"]) and not
-                                 (pa.types.is_floating(a.type) and pc.any(pc.is_nan(a)).as_py())):
-            return a.to_numpy(zero_copy_only=False)  # valid as stored: no copy
-    arr = pc.fill_null(a.cast(pa.float64()), np.nan).to_numpy(zero_copy_only=False)
-    bad = ~np.isfinite(arr) | (arr < 0)
-    _add(problems, "duration_s", bad, a)
-    return np.where(bad, 0.0, arr)
-
-
-def _recorded(a: pa.Array, problems: list[_Problem]) -> np.ndarray:
-    if pa.types.is_boolean(a.type):
-        _add(problems, "recorded", _mask(pc.is_null(a)), a, "empty")
-        return pc.fill_null(a, False).to_numpy(zero_copy_only=False)
-    if pa.types.is_integer(a.type):
-        v = pc.fill_null(a, -1).to_numpy(zero_copy_only=False)
-        _add(problems, "recorded", (v != 0) & (v != 1), a)
-        return v == 1
-    s = pc.utf8_lower(pc.utf8_trim_whitespace(a.cast(pa.string()) if pa.types.is_dictionary(a.type) else a))
-    yes = _mask(pc.is_in(s, value_set=pa.array(_TRUE))) & ~_mask(pc.is_null(s))
-    no = _mask(pc.is_in(s, value_set=pa.array(_FALSE))) & ~_mask(pc.is_null(s))
-    _add(problems, "recorded", ~(yes | no), a)
-    return yes
-
-
-def _consent(a: pa.Array, problems: list[_Problem]) -> np.ndarray:
-    if pa.types.is_dictionary(a.type):
-        dic = pc.utf8_lower(pc.utf8_trim_whitespace(a.dictionary.cast(pa.string())))
-        dcode = pc.fill_null(pc.index_in(dic, value_set=pa.array(CONSENT_VALUES)), -1).to_numpy()
-        idx = a.indices
-        code = np.where(_mask(pc.is_null(idx)), -1, dcode[pc.fill_null(idx, 0).to_numpy()])
-    else:
-        s = pc.utf8_lower(pc.utf8_trim_whitespace(a))
-        code = pc.fill_null(pc.index_in(s, value_set=pa.array(CONSENT_VALUES)), -1).to_numpy()
-    _add(problems, "caller_consent", code < 0, a)
-    return np.where(code < 0, 2, code).astype(np.int8)
-
-
-def _duplicates(a: pa.Array, n: int) -> _Problem | None:
-    """Duplicate call ids: hash every id (DuckDB, in parallel), sort the hashes, check candidates exactly."""
-    import duckdb
-
-    ids = a.cast(pa.string()) if not _is_text(a) or pa.types.is_dictionary(a.type) else a
-    h = _short_id_hashes(ids)
-    if h is None:
-        con = duckdb.connect()
-        try:
-            t = pa.table({"i": ids})  # noqa: F841 - DuckDB reads it by name ("FROM t")
-            h = con.sql("SELECT hash(i) AS h FROM t").fetchnumpy()["h"]
-        finally:
-            con.close()
-    hs = np.sort(h)
-    eq = hs[1:] == hs[:-1]
-    if not eq.any():
-        return None
-    cand = np.flatnonzero(np.isin(h, hs[1:][eq]))
-    vals = ids.take(pa.array(cand)).to_pylist()
-    groups: dict[str, list[int]] = {}
-    for i, v in zip(cand.tolist(), vals):
-        groups.setdefault(v, []).append(i)
-    groups = {k: sorted(v) for k, v in groups.items() if len(v) > 1}
-    if not groups:
-        return None
-    ordered = sorted(groups.items(), key=lambda kv: kv[1][0])
-    rows = np.array(sorted(i for _, v in ordered for i in v[1:]))
-    prob = _Problem("call_id", rows, [k for k, _ in ordered[:_SHOW]], _EXPECT["call_id"], "duplicate")
-    prob.groups = ordered  # type: ignore[attr-defined]
-    return prob
-
-
-def _fixed_width_increasing(chunks: list[pa.Array]) -> bool:
-    """Whether all ids have one width and are strictly increasing (then all are distinct); no copies."""
-    views, width = [], None
-    for c in chunks:
-        if not pa.types.is_string(c.type) or c.null_count or len(c) == 0:
-            return False if len(c) else True
-        offs = np.frombuffer(c.buffers()[1], dtype=np.int32, count=len(c) + 1, offset=c.offset * 4)
-        w = int(offs[1] - offs[0])
-        if w == 0 or width not in (None, w) or int(offs[-1] - offs[0]) != w * len(c):
-            return False
-        if not (np.diff(offs) == w).all():
-            return False
-        width = w
-        views.append(np.frombuffer(c.buffers()[2], dtype=f"S{w}", count=len(c), offset=int(offs[0])))
-    if not views:
-        return True
-    keys = np.concatenate(views) if len(views) > 1 else views[0]
-    return bool((keys[1:] > keys[:-1]).all())
-
-
-def _short_id_hashes(ids: pa.Array | pa.ChunkedArray) -> np.ndarray | None:
-    """64-bit hashes of ids of at most 16 bytes, straight from Arrow's buffers (None: use the general path).
-
-    Call ids are usually short and often fixed-width. Their bytes are packed into two
-    big-endian integers per id. When those keys are strictly increasing (an export in
-    id order) there is no duplicate and an empty array is returned without sorting;
-    otherwise the keys are mixed into one hash. Collisions do no harm: candidates are
-    compared exactly afterwards.
-    """
-    chunks = ids.chunks if isinstance(ids, pa.ChunkedArray) else [ids]
-    if _fixed_width_increasing(chunks):
-        return np.zeros(0, np.uint64)
-    packed = []
-    for c in chunks:
-        if not pa.types.is_string(c.type):
-            return None
-        n = len(c)
-        if n == 0:
-            continue
-        offs = np.frombuffer(c.buffers()[1], dtype=np.int32, count=n + 1, offset=c.offset * 4)
-        data = np.frombuffer(c.buffers()[2], dtype=np.uint8) if c.buffers()[2] is not None else np.zeros(1, np.uint8)
-        lens = np.diff(offs)
-        w = int(lens.max())
-        if w > 16:
-            return None
-        mat = np.zeros((n, 16), dtype=np.uint8)
-        if w and (lens == w).all():
-            mat[:, :w] = data[offs[0]:offs[-1]].reshape(n, w)
-        elif w:
-            idx = offs[:-1, None] + np.arange(w)[None, :]
-            np.minimum(idx, data.size - 1, out=idx)
-            mat[:, :w] = np.where(np.arange(w)[None, :] < lens[:, None], data[idx], 0)
-        v = mat.view(">u8").astype(np.uint64)  # big-endian: integer order is byte order
-        packed.append((v[:, 0], v[:, 1], lens.astype(np.uint64)))
-    if not packed:
-        return np.zeros(0, np.uint64)
-    hi = np.concatenate([p[0] for p in packed])
-    lo = np.concatenate([p[1] for p in packed])
-    if (hi[1:] > hi[:-1]).all() or ((hi[1:] > hi[:-1]) | ((hi[1:] == hi[:-1]) & (lo[1:] > lo[:-1]))).all():
-        return np.zeros(0, np.uint64)  # strictly increasing: all distinct
-    lens = np.concatenate([p[2] for p in packed])
-    k1, k2 = np.uint64(0x9E3779B97F4A7C15), np.uint64(0xC2B2AE3D27D4EB4F)
-    with np.errstate(over="ignore"):
-        h = (hi * k1) ^ ((lo + lens) * k2)
-        h ^= h >> np.uint64(29)
-    return h
-
-
-def _short(v: Any) -> str:
-    s = "" if v is None else str(v)
-    if len(s) > 40:
-        return repr(s[:40]) + f"... ({len(s)} characters)"
-    return repr(s)
-
-
-def _report(problems: list[_Problem], source: str, label: Callable[[np.ndarray], list[str]], n: int) -> InputError:
-    all_idx = np.unique(np.concatenate([p.rows[:_SHOW] for p in problems]))
-    names = dict(zip(all_idx.tolist(), label(all_idx)))
-    lines = []
-    first_where = None
-    for p in problems:
-        k = int(p.rows.size)
-        if p.what == "duplicate":
-            groups = p.groups  # type: ignore[attr-defined]
-            dup_names = dict(zip(sorted({i for _, v in groups[:_SHOW] for i in v}),
-                                 label(np.array(sorted({i for _, v in groups[:_SHOW] for i in v})))))
-            shown = "; ".join(f"{_short(key)} on {', '.join(dup_names[i] for i in rows)}" for key, rows in groups[:_SHOW])
-            lines.append(f"column call_id: {len(groups)} duplicated call id{'s' if len(groups) != 1 else ''} "
-                         f"({k} extra row{'s' if k != 1 else ''}); first {min(len(groups), _SHOW)}: {shown}; "
-                         f"expected every call id once")
-            first_where = first_where or f"{dup_names[groups[0][1][1]]}, column call_id"
-            continue
-        shown = "; ".join(f"{names[int(i)]}: {_short(v)}" for i, v in zip(p.rows[:_SHOW], p.values))
-        reason = f" ({p.what})" if p.what else ""
-        lines.append(f"column {p.column}: {k} bad row{'s' if k != 1 else ''}{reason}; "
-                     f"first {min(k, _SHOW)}: {shown}; expected {p.expected}")
-        first_where = first_where or f"{names[int(p.rows[0])]}, column {p.column}"
-    total = np.unique(np.concatenate([p.rows for p in problems])).size
-    msg = (f"{total} of {n} row{'s' if n != 1 else ''} cannot be imported; nothing was imported.\n  - "
-           + "\n  - ".join(lines))
-    return InputError(msg, file=source, where=first_where)
