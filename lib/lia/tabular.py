@@ -62,8 +62,8 @@ def parquet_folder(folder: Path) -> list[Path]:
     """
     try:
         entries = sorted(os.scandir(folder), key=lambda e: e.name)
-    except OSError as e:
-        raise InputError(f"the log folder cannot be listed ({e.strerror})", file=folder) from None
+    except OSError as err:
+        raise InputError(f"the log folder cannot be listed ({err.strerror})", file=folder) from None
     files: list[Path] = []
     for e in entries:
         if e.name.startswith("."):

@@ -425,8 +425,9 @@ def analyse(log: CallLog, limits: Limits, now: datetime | None = None, tz: str =
         "recordings_kept_past_retention": int(ad["kept"].sum()),
         "oldest_recording_kept_days": round(float(max(0.0, oldest if oldest == oldest else 0.0)), 1),
         "withdrawals": withdrawals,
-        "withdrawal_to_deletion_days_median": round(float(median_delay), 1) if withdrawals else None,
-        "withdrawal_to_deletion_days_max": round(float(w_max), 1) if withdrawals else None,
+        "withdrawal_to_deletion_days_median":
+            round(float(median_delay), 1) if withdrawals and median_delay is not None else None,
+        "withdrawal_to_deletion_days_max": round(float(w_max), 1) if withdrawals and w_max is not None else None,
         "declined_callers": int(ad["declined_all"].sum()),
         "declined_callers_recorded": int(ad["declined_rec"].sum()),
         "breaches": len(breaches),

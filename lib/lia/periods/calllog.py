@@ -243,7 +243,7 @@ def _validate(log: CallLog) -> CallLog:
     log.has_call_type = any("call_type" in p.cols for p in log.parts)
     quick = [k for k, p in enumerate(log.parts) if _sql_checkable(p)]
     found = _sql_check(log, quick) if quick else {}
-    spans = []
+    spans: list[Any] = []
     for k, part in enumerate(log.parts):
         if k in found and found[k] is not None:
             spans.append(found[k])
@@ -353,7 +353,7 @@ def _batch_check(log: CallLog, k: int) -> tuple:
     part.rows = offset
     if merged:
         problems = list(merged.values())
-        if "call_id" not in merged and ("call_id", "empty") not in merged:
+        if ("call_id", "empty") not in merged:
             dup = _duplicates(pa.chunked_array(list(_id_chunks(part)), pa.string()), offset)
             if dup is not None:
                 problems.append(dup)
@@ -403,9 +403,9 @@ def _id_chunks(part: Part):
         yield a.cast(pa.string()) if not pa.types.is_string(a.type) else a
 
 
-def _scan_ids(part: Part) -> tuple[bool, tuple | None, bool]:
+def _scan_ids(part: Part) -> tuple[bool, tuple[Any, Any] | None, bool]:
     """One pass over a part's ids: (strictly increasing, so distinct; (min, max); some empty, null or too long)."""
-    stats = {"lo": None, "hi": None, "bad": False}
+    stats: dict[str, Any] = {"lo": None, "hi": None, "bad": False}
 
     def watched():
         for c in _id_chunks(part):

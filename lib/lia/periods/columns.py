@@ -352,7 +352,7 @@ def _fixed_width_increasing(chunks: list[pa.Array]) -> bool:
         else:
             keys = raw.view(f"S{w}").ravel()
             up = keys[1:] > keys[:-1]
-            first, end = bytes(keys[0]), bytes(keys[-1])
+            first, end = bytes(keys[0]), bytes(keys[-1])  # type: ignore[assignment]  # bytes compare like the int pairs
         if not up.all() or (last is not None and not first > last):
             return False
         last = end
