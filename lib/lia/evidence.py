@@ -40,11 +40,22 @@ def now() -> str:
 
 
 def fingerprint(path: str | Path, what: str = "log") -> dict[str, Any]:
-    """``{name, size, sha256}`` of a log, read through the one reader of user files."""
+    """``{name, size, sha256}`` of a log, read through the one reader of user files.
+
+    A folder of Parquet files (one log, :func:`lia.tabular.parquet_folder`) has the SHA-256 over
+    each file's name and SHA-256 in name order, and the files' total size.
+    """
     from .loaders import open_user_file
 
     p = Path(path)
     h = hashlib.sha256()
+    if p.is_dir() and not p.is_symlink():
+        from .tabular import parquet_folder
+
+        parts = [fingerprint(f, what) for f in parquet_folder(p)]
+        for f in parts:
+            h.update(f["name"].encode() + b"\0" + bytes.fromhex(f["sha256"]))
+        return {"name": p.name, "size": sum(f["size"] for f in parts), "sha256": h.hexdigest()}
     with open_user_file(p, what=what) as fh:
         try:
             for chunk in iter(lambda: fh.read(1 << 20), b""):

@@ -16,7 +16,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from .errors import InputError
+from .errors import InputError, Message
 
 __all__ = ["connect", "parquet_folder", "sql_str", "ident", "MEMORY_LIMIT", "MAX_FILES", "MAX_FILE_BYTES"]
 
@@ -63,33 +63,29 @@ def parquet_folder(folder: Path) -> list[Path]:
     try:
         entries = sorted(os.scandir(folder), key=lambda e: e.name)
     except OSError as err:
-        raise InputError(f"the log folder cannot be listed ({err.strerror})", file=folder) from None
+        raise InputError(Message("errors.logfolder_unlisted", error=err.strerror), file=folder) from None
     files: list[Path] = []
     for e in entries:
         if e.name.startswith("."):
             continue
         st = os.lstat(e.path)
         if stat.S_ISLNK(st.st_mode):
-            raise InputError("is a symbolic link; a log folder may hold only regular Parquet files", file=e.path)
+            raise InputError(Message("errors.logfolder_symlink"), file=e.path)
         if not stat.S_ISREG(st.st_mode):
             if stat.S_ISDIR(st.st_mode):
-                raise InputError("is a folder; a log folder may hold only regular Parquet files", file=e.path)
-            raise InputError("is not a regular file (a device, FIFO or socket); a log folder may hold only regular "
-                             "Parquet files", file=e.path)
+                raise InputError(Message("errors.logfolder_subfolder"), file=e.path)
+            raise InputError(Message("errors.logfolder_special"), file=e.path)
         if not e.name.lower().endswith(_SUFFIXES):
-            raise InputError("is not a Parquet file (expected a name ending in .parquet); a log folder may hold "
-                             "only Parquet files with the same columns", file=e.path)
+            raise InputError(Message("errors.logfolder_not_parquet"), file=e.path)
         if st.st_size > MAX_FILE_BYTES:
-            raise InputError(f"is larger than {MAX_FILE_BYTES >> 30} GiB ({st.st_size / 2**30:.1f} GiB); split the "
-                             "export into smaller files", file=e.path)
+            raise InputError(Message("errors.logfolder_too_large", limit=MAX_FILE_BYTES >> 30,
+                                         size=f"{st.st_size / 2**30:.1f}"), file=e.path)
         with open(e.path, "rb", opener=lambda p, fl: os.open(p, fl | os.O_NOFOLLOW | os.O_NONBLOCK)) as f:
             if not stat.S_ISREG(os.fstat(f.fileno()).st_mode) or f.read(4) != b"PAR1":
-                raise InputError("does not start with the Parquet marker PAR1; expected a Parquet file", file=e.path)
+                raise InputError(Message("errors.logfolder_no_marker"), file=e.path)
         files.append(Path(e.path))
         if len(files) > MAX_FILES:
-            raise InputError(f"holds more than {MAX_FILES} Parquet files; combine them into fewer, larger files",
-                             file=folder)
+            raise InputError(Message("errors.logfolder_too_many", n=MAX_FILES), file=folder)
     if not files:
-        raise InputError("holds no Parquet file; expected a folder of Parquet files (e.g. monthly exports) "
-                         "with the log's columns", file=folder)
+        raise InputError(Message("errors.logfolder_empty"), file=folder)
     return files

@@ -158,19 +158,8 @@ def limits_to_dict(limits: Limits) -> dict[str, Any]:
 
 
 def source_fingerprint(path: str | Path) -> dict[str, Any]:
-    """Name (without folders), size and SHA-256 of the analysed file."""
-    p = Path(path)
-    if p.is_dir() and not p.is_symlink():  # a folder log: SHA-256 over each file's name and SHA-256, in name order
-        import hashlib
-
-        from ..tabular import parquet_folder
-
-        parts = [source_fingerprint(f) for f in parquet_folder(p)]
-        h = hashlib.sha256()
-        for f in parts:
-            h.update(f["name"].encode() + b"\0" + bytes.fromhex(f["sha256"]))
-        return {"name": p.name, "size": sum(f["size"] for f in parts), "sha256": h.hexdigest()}
-    return _ev.fingerprint(p, what="call log")
+    """Name (without folders), size and SHA-256 of the analysed file or folder of Parquet files."""
+    return _ev.fingerprint(path, what="call log")
 
 
 def build_document(report: Any, *, aid: str, version: Any, source: dict[str, Any], tz: str,
