@@ -110,8 +110,8 @@ def with_dates(chart: Any, lang: str) -> dict[str, Any]:
     gives time axes a format. The caller's chart or spec is not changed.
     """
     spec = chart_spec(chart)
-    config = spec.get("config") if isinstance(spec.get("config"), dict) else {}
-    temporal = config.get("axisTemporal") if isinstance(config.get("axisTemporal"), dict) else {}
+    config: dict[str, Any] = spec["config"] if isinstance(spec.get("config"), dict) else {}
+    temporal: dict[str, Any] = config["axisTemporal"] if isinstance(config.get("axisTemporal"), dict) else {}
     if "format" in temporal:
         return spec
     formats = TIME_AXIS_FORMATS.get(lang, TIME_AXIS_FORMATS["en"])
