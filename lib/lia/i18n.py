@@ -143,16 +143,12 @@ def _is_one(v: object, lang: str = "en") -> bool:
         return False
 
 
-# d3 locales for chart numbers and dates (d3-format has no nb-NO: the Norwegian number format inline).
-_NUMBER_LOCALES: dict[str, Any] = {"en": "en-GB", "sv": "sv-SE",
-                                   "nb": {"decimal": ",", "thousands": "\u00a0", "grouping": [3],
-                                          "currency": ["", " kr"]}}
-_TIME_LOCALES = {"en": "en-GB", "sv": "sv-SE", "nb": "nb-NO"}
-
-
 def chart_locale(lang: str) -> dict[str, Any]:
-    """vl-convert's ``format_locale`` and ``time_format_locale`` for *lang* (month names, decimal comma)."""
-    return {"format_locale": _NUMBER_LOCALES.get(lang, "en-GB"), "time_format_locale": _TIME_LOCALES.get(lang, "en-GB")}
+    """vl-convert's ``format_locale`` and ``time_format_locale`` for *lang* (month names, decimal comma):
+    :func:`lia.charts_svg.chart_locale`, the one definition, which every chart is drawn with."""
+    from .charts_svg import chart_locale as locale
+
+    return locale(lang)
 
 
 #: A page's root widget carries ``lia-page-lang-<code>``: the page script (frontend/src/index.js)

@@ -295,25 +295,17 @@ def caption(name: str, report: PeriodReport, team: str | None = None, lang: str 
 
 
 def to_svg(chart: Any, lang: str = "en") -> str:
-    """Render a chart to SVG text offline (vl-convert), with *lang*'s month names, date order and number format
-    (:mod:`lia.chart_dates`)."""
-    import vl_convert as vlc
+    """A chart as SVG text in *lang*: :func:`lia.charts_svg.chart_svg` (offline, the language's dates, cached)."""
+    from ..charts_svg import chart_svg
 
-    from ..chart_dates import time_locale, with_dates
-    from ..i18n import chart_locale
-
-    return vlc.vegalite_to_svg(with_dates(chart, lang).to_dict(), **{**chart_locale(lang), "time_format_locale": time_locale(lang)})
+    return chart_svg(chart, lang)
 
 
 def to_png(chart: Any, scale: float = 2.0, lang: str = "en") -> bytes:
-    """Render a chart to PNG bytes offline (vl-convert), with *lang*'s month names and number format."""
-    import vl_convert as vlc
+    """A chart as PNG bytes in *lang*: :func:`lia.charts_svg.chart_png` (offline, the language's dates, cached)."""
+    from ..charts_svg import chart_png
 
-    from ..chart_dates import time_locale, with_dates
-    from ..i18n import chart_locale
-
-    return vlc.vegalite_to_png(with_dates(chart, lang).to_dict(), scale=scale,
-                               **{**chart_locale(lang), "time_format_locale": time_locale(lang)})
+    return chart_png(chart, lang, scale)
 
 
 _UNSAFE = None

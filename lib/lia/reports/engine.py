@@ -178,11 +178,14 @@ def reset():
 DEFAULT_KEEP = ("lia", "lia.errors", "lia.canonical", "lia.loaders", "lia.paths", "lia.i18n",
                 "lia.workspace", "lia.questionnaire", "lia.model", "lia.store", "lia.reports", "lia.reports.provenance")
 
-# Imported once per kernel, before the first notebook.
+# Imported once per kernel, before the first notebook; vl-convert started by the one chart export
+# (lia.charts_svg). That module is then dropped again, so it is not kept between notebooks: its chart
+# cache holds what one assessment's report drew and must not outlive that notebook.
 DEFAULT_WARM_CODE = r'''
-import pandas, altair, vl_convert
-vl_convert.vegalite_to_svg({"$schema": "https://vega.github.io/schema/vega-lite/v5.json",
-    "data": {"values": [{"a": 1}]}, "mark": "point", "encoding": {"x": {"field": "a", "type": "quantitative"}}})
+import pandas, altair, sys as _s
+import lia.charts_svg as _c
+_c.warm_up()
+del _s.modules["lia.charts_svg"], _s.modules["lia"].charts_svg, _c, _s
 '''
 
 

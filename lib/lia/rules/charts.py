@@ -11,7 +11,7 @@
   (both >= significant, or either maximum) is shaded.
 
 Both return an ``altair.Chart``/``LayerChart`` that embeds its data; nothing is
-loaded from outside (render to SVG with vl-convert for reports).
+loaded from outside (drawn as SVG by :func:`lia.charts_svg.chart_svg`, offline).
 """
 
 from __future__ import annotations

@@ -8,7 +8,6 @@ page keeps working (and stays testable) when the engine is missing or fails:
 
 from __future__ import annotations
 
-import hashlib
 import json
 from dataclasses import dataclass, field
 from typing import Any, Callable
@@ -110,27 +109,11 @@ def workspace_reasoner(store: Any) -> Reasoner:
     return run
 
 
-_svg_cache: dict[str, str] = {}
+def chart_to_svg(chart: Any, lang: str = "en") -> str:
+    """An Altair chart as SVG in *lang*: :func:`lia.charts_svg.chart_svg` (no JavaScript, no network, cached)."""
+    from lia.charts_svg import chart_svg
 
-
-def chart_to_svg(chart: Any) -> str:
-    """Render an Altair chart to an SVG string with vl-convert (no JavaScript, no network)."""
-    import vl_convert as vlc
-
-    spec = chart.to_dict() if hasattr(chart, "to_dict") else chart
-    key = hashlib.sha256(json.dumps(spec, sort_keys=True, default=str).encode()).hexdigest()
-    if key not in _svg_cache:
-        schema = str(spec.get("$schema", ""))
-        version = ".".join(schema.rsplit("/v", 1)[-1].split(".")[:2]) if "/v" in schema else ""
-        supported = vlc.get_vegalite_versions() if hasattr(vlc, "get_vegalite_versions") else []
-        if version in supported:
-            svg = vlc.vegalite_to_svg(spec, vl_version=version)
-        else:
-            svg = vlc.vegalite_to_svg(spec)
-        if len(_svg_cache) > 64:
-            _svg_cache.clear()
-        _svg_cache[key] = svg
-    return _svg_cache[key]
+    return chart_svg(chart, lang)
 
 
 _charts_cache: dict[str, list[tuple[str, str]]] = {}
@@ -163,9 +146,9 @@ def chart_svgs(reasoning: Reasoning, lang: str) -> list[tuple[str, str]]:
         return _charts_cache[key]
     from lia.rules.charts import balancing_chart, risk_map_chart
 
-    out = [("balancing_chart", chart_to_svg(balancing_chart(reasoning.evaluation, lang)))]
+    out = [("balancing_chart", chart_to_svg(balancing_chart(reasoning.evaluation, lang), lang))]
     if reasoning.dpia_required:
-        out.append(("risk_map", chart_to_svg(risk_map_chart(reasoning.evaluation, lang))))
+        out.append(("risk_map", chart_to_svg(risk_map_chart(reasoning.evaluation, lang), lang)))
     if len(_charts_cache) > 32:
         _charts_cache.clear()
     _charts_cache[key] = out
@@ -183,7 +166,7 @@ def warm_up(lang: str = "en", charts: bool = True) -> None:
         if charts and r.evaluation is not None:
             from lia.rules.charts import balancing_chart, risk_map_chart
 
-            chart_to_svg(balancing_chart(r.evaluation, lang))
-            chart_to_svg(risk_map_chart(r.evaluation, lang))
+            chart_to_svg(balancing_chart(r.evaluation, lang), lang)
+            chart_to_svg(risk_map_chart(r.evaluation, lang), lang)
     except Exception:  # warming up is an optimisation only
         pass
