@@ -94,3 +94,23 @@ def test_the_constructor_refuses_a_path_too(tmp_path):
 
     with pytest.raises(LiaError, match="is not a log in"):
         AccessApp(home=tmp_path, log="/etc/passwd")
+
+
+def test_the_per_agent_legend_has_room_for_its_title_and_a_colour_per_user():
+    """The legend title "Bruker (pseudonym)" was clipped at the chart's right edge, and U0001 and U0011 shared a colour."""
+    import re
+
+    from lia.access.charts import agents_accessed
+    from lia.periods.charts import to_svg
+
+    rows = [[f"A{i:04d}", "support", f"U{j:04d}", "qa_analyst", 3, 3] for i in range(3) for j in range(14)]
+    svg = to_svg(agents_accessed(rows, "nb"), "nb")
+    width = float(re.search(r'<svg[^>]* width="([\d.]+)"', svg).group(1))
+    legend = svg[svg.index('class="mark-group role-legend"'):]
+    x = float(re.search(r'translate\(([\d.-]+),', legend).group(1))
+    assert ">Bruker (pseudonym)</text>" in legend
+    # the legend starts at the left, below the bars: its title has the chart's whole width, not the last 120 px
+    assert x + 56 < width / 2, (x, width)
+    symbols = legend[:legend.index('role-legend-title')]
+    fills = re.findall(r'fill="(#[0-9a-fA-F]{6})"', symbols[symbols.index('role-legend-symbol'):])
+    assert len(set(fills)) == 14, fills
