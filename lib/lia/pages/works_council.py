@@ -168,6 +168,7 @@ class WorksCouncilApp:
                           field("ui_from", self.w_start, self.w_date_hints["start"]),
                           field("ui_to", self.w_end, self.w_date_hints["end"])])
         filters.add_class("lia-wc-filters")
+        filters.layout.align_items = "flex-start"  # the fields line up at the top whatever the date hints' height
         notice = w.Box([self.w_status])
         notice.add_class("lia-notice")
         pager = w.HBox([self.w_prev, self.w_pageinfo, self.w_next])
