@@ -51,3 +51,20 @@ def test_access_page_in_swedish_shows_summary_charts_and_breaches(access_server:
          (".lia-access-overview", ".lia-access-chart", "table.lia-access-breaches")]
     assert y == sorted(y), y
     screenshot(page, "access-sv")
+
+
+@pytest.mark.parametrize("query", ["log=/etc/passwd", "calls=../../x"])
+def test_a_server_path_in_the_address_is_refused_in_swedish_and_never_shown(access_server: LiaServer, page: Any,
+                                                                           query: str) -> None:
+    """Issue 12 item 12 for the access page: a log is a name in <home>/logs/, never a path on the server."""
+    page.goto(access_server.url(ACCESS) + "?lang=sv&" + query)
+    error = page.locator(".lia-access-error")
+    error.wait_for(timeout=120_000)
+    expect(error).to_contain_text("är ingen logg i")
+    expect(error).to_contain_text("åtkomstsidan läser bara CSV- och Parquet-filerna")
+    assert "root:x:0:0" not in page.content()
+    # the demo view stays, and the choosers offer no path on the server
+    expect(page.locator(".lia-access-chart svg")).to_have_count(2)
+    options = page.eval_on_selector_all("select option", "els => els.map(e => e.textContent)")
+    assert not [o for o in options if "/" in o or "passwd" in o], options
+    screenshot(page, "access-refused-path")

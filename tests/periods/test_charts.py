@@ -85,3 +85,25 @@ def test_dates_on_the_axes_in_the_readers_language(report, lang, month, english)
     labels = re.findall(r">([^<>]+)</text>", svg)
     assert any(month in x.lower() for x in labels), labels[:40]
     assert not any(english in x for x in labels)
+
+
+def test_team_timeline_without_a_training_period_in_view_still_draws_every_team_day():
+    """With the example assessment (training periods in 2027) and the demo log (2025) the team timeline
+    showed only the red runs, over two weeks, and "NaN" in its colour legend: the bars' data was lost."""
+    import dataclasses
+
+    g = generate(seed=2, inject=INJECTABLE, weeks=20, teams=3, agents_per_team=5, calls_per_agent_day=10)
+    limits = Limits.from_answers(g.answers)
+    far = [dataclasses.replace(tp, start=date(2027, 1, 11), end=date(2027, 1, 13)) for tp in limits.training_periods]
+    rep = analyse(from_table(g.table), dataclasses.replace(limits, training_periods=tuple(far)))
+    assert rep.runs["over_limit"].astype(bool).any()  # the red runs are there, as in the report
+    chart = charts.all_charts(rep)["timeline"]
+    spec = chart.to_dict()
+    bars = [layer for layer in spec["layer"] if layer.get("encoding", {}).get("color", {}).get("field") == "agents"]
+    assert len(bars) == 1
+    rows = spec["datasets"][bars[0]["data"]["name"]] if "data" in bars[0] else []
+    td = charts.team_days(rep)
+    assert len(rows) == int((td["agents_recorded"] > 0).sum()) > 0
+    assert {r["who"] for r in rows} == set(td["team"])
+    svg = charts.to_svg(chart)
+    assert "NaN" not in svg

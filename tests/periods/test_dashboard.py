@@ -118,3 +118,24 @@ def test_query_string_sets_language_and_team(home):
 def test_language_from_the_server_environment(home, monkeypatch):
     monkeypatch.setenv("LIA_LANG", "sv")
     assert WorksCouncilApp(home=home).lang == "sv"
+
+
+def test_date_fields_say_the_chosen_date_in_the_pages_language(home):
+    """Issue 15 item 9: a Swedish page's date fields read "mm/dd/yyyy" (the browser's own locale, which
+    ipywidgets' DatePicker cannot change); under each field the page now says, in its own language,
+    which date is chosen, or that none is and the field follows the browser's format."""
+    app = WorksCouncilApp(home=home, lang="sv")
+    hint = app.w_date_hints["start"]
+    children = [c for box in app.widget.children for c in getattr(box, "children", ())]
+    field = next(b for b in children if app.w_start in getattr(b, "children", ()))
+    assert hint in field.children  # right under the field
+    assert "Inget datum: alla dagar" in hint.value and "webbläsarens format" in hint.value
+    app.w_start.value = date(2025, 2, 1)
+    assert "Valt: 1 feb. 2025" in hint.value
+    app.w_lang.value = "nb"
+    assert "Valgt: 1. feb. 2025" in hint.value
+    assert "Ingen dato: alle dager" in app.w_date_hints["end"].value
+    app.w_lang.value = "en"
+    assert "Chosen: 1 Feb 2025" in hint.value
+    app.w_start.value = None
+    assert "No date: all days" in hint.value

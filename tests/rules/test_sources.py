@@ -134,7 +134,7 @@ def test_findings_carry_their_registry_sources_and_the_date_of_the_law() -> None
     js = ev.to_json("sv")
     assert js["law_as_of"] == "2026-11-30" and js["law"]["as_of"] == "2026-11-30"
     f = next(f for f in js["findings"] if f["rule"] == "eu.hard_stop.emotion_recognition")
-    assert f["citation"].startswith("AI-förordningen Art. 5(1)(f)")
+    assert f["citation"].startswith("AI-förordningen artikel 5.1 f")  # as the Swedish AI Act writes it
     src = f["sources"][0]
     assert src["id"] == "ai_act#Art. 5(1)(f)" and src["url"].startswith("https://eur-lex.europa.eu/")
     assert src["title"] == "Förbud mot känsloigenkänning på arbetsplatser och i utbildning"
@@ -194,3 +194,43 @@ def test_the_telia_decision_has_its_date_and_reference() -> None:
     src = registry().sources["se_di_telia"]
     assert src.in_force == {"SE": dt.date(2016, 5, 10)} and "TeliaSonera Sverige AB" in src.short.en
     assert "120-2016" in src.short.en and "120-2016" in src.short.sv and "120-2016" in src.short.nb
+
+
+@pytest.mark.parametrize("ref, sv, nb", [
+    ("Art. 6(1)(f)", "artikel 6.1 f", "artikkel 6 nr. 1 bokstav f"),
+    ("Recital 75", "skäl 75", "fortalepunkt 75"),
+    ("Art. 5(2)", "artikel 5.2", "artikkel 5 nr. 2"),
+    ("Art. 7", "artikel 7", "artikkel 7"),
+    ("Art. 6(1) second subparagraph", "artikel 6.1 andra stycket", "artikkel 6 nr. 1 andre ledd"),
+    ("Art. 35(7)(c)", "artikel 35.7 c", "artikkel 35 nr. 7 bokstav c"),
+])
+def test_gdpr_provisions_read_as_the_swedish_and_norwegian_language_versions_write_them(ref, sv, nb):
+    """Issue 16 item 4: Swedish and Norwegian reports cited "GDPR Recital 75" and "Art. 6(1)(f)"."""
+    from lia.rules.sources import render_refs
+
+    r = registry().resolve(f"gdpr#{ref}")
+    assert r.render("en") == f"GDPR {ref}"  # English unchanged, and the ref stays the stable key
+    assert r.render("sv") == f"GDPR {sv}"
+    assert r.render("nb") == f"GDPR {nb}"
+    assert r.to_json("sv")["provision"] == ref and r.to_json("sv")["label"] == sv
+    both = [r, registry().resolve("gdpr#Art. 5(1)(c)")]
+    assert render_refs(both, "nb") == f"GDPR {nb}, artikkel 5 nr. 1 bokstav c"
+
+
+def test_ai_act_annex_points_and_national_provisions_in_swedish_and_norwegian():
+    reg = registry()
+    assert reg.resolve("ai_act#Art. 5(1)(f)").render("sv") == "AI-förordningen artikel 5.1 f"
+    assert reg.resolve("ai_act#Annex III point 4(b)").render("sv") == "AI-förordningen bilaga III punkt 4 b"
+    assert reg.resolve("ai_act#Annex III point 4(b)").render("nb") == "KI-forordningen vedlegg III nr. 4 bokstav b"
+    # national provisions are written in their own language already: shown as they are in every language
+    assert reg.resolve("no_strl#§ 205 første ledd bokstav a").render("sv") == "Straffeloven § 205 første ledd bokstav a"
+    assert reg.resolve("se_brb#4 kap. 9 a §").render("nb") == "Brottsbalken 4 kap. 9 a §"
+
+
+def test_no_eu_provision_is_left_in_english_in_swedish_or_norwegian():
+    from lia.rules.sources import provision_label
+
+    english = re.compile(r"\b(Art\.|Recital|Annex|point|subparagraph)\b")
+    left = [(s.id, p.ref, lang) for s in registry().sources.values() for p in s.provisions for lang in ("sv", "nb")
+            if english.search(provision_label(p.ref, lang))]
+    assert not left, left

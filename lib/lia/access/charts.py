@@ -19,6 +19,8 @@ __all__ = ["roles_by_month", "agents_accessed", "all_charts", "MAX_AGENTS"]
 
 #: The agents with the most opened recordings shown in the per-agent chart.
 MAX_AGENTS = 30
+#: Users per row in the per-agent chart's legend (below the bars, where its title has room).
+LEGEND_COLUMNS = 6
 _ACTION_ORDER = ["listen", "view_transcript", "download", "export", "share", "delete"]
 
 
@@ -61,7 +63,12 @@ def agents_accessed(agent_users: list[list[Any]] | pd.DataFrame, lang: str = "en
     return alt.Chart(sub).mark_bar().encode(
         y=alt.Y("agent:N", title=_tr("axis_agent", lang), sort=keep),
         x=alt.X("recordings:Q", title=_tr("axis_recordings", lang), stack=True),
-        color=alt.Color("user:N", title=_tr("axis_user", lang), legend=alt.Legend(columns=2, symbolLimit=40)),
+        # the legend below the bars: at the right its title ("Bruker (pseudonym)") ran past the chart's
+        # edge whenever the page's font is wider than vl-convert measured; tableau20 so that up to 20
+        # users each have their own colour (tableau10 gave U0001 and U0011 the same blue)
+        color=alt.Color("user:N", title=_tr("axis_user", lang), scale=alt.Scale(scheme="tableau20"),
+                        legend=alt.Legend(orient="bottom", direction="horizontal", columns=LEGEND_COLUMNS,
+                                          symbolLimit=40, titleLimit=0, labelLimit=0)),
         tooltip=[alt.Tooltip("agent:N", title=_tr("axis_agent", lang)), alt.Tooltip("user:N", title=_tr("axis_user", lang)),
                  alt.Tooltip("role:N", title=_tr("axis_role", lang)),
                  alt.Tooltip("recordings:Q", title=_tr("axis_recordings", lang))],

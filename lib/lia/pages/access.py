@@ -6,8 +6,11 @@ users, roles against what is declared, what each check did), then the two charts
 (accesses per role and month; per agent, the recordings opened and by whom, by
 pseudonymous id) as inline SVG rendered offline by vl-convert, then the breaches.
 Default logs: a demo call log and access log generated on first use under
-``<workspace>/access-demo/``. A log that cannot be read leaves the previous view
-and shows the message (file, place, expected) in the page's language.
+``<workspace>/access-demo/``. Other logs are chosen by name from ``<workspace>/logs/``, the
+folder the works-council page reads (:mod:`lia.pages.call_logs`: links leading out, folders and
+devices refused); the page never takes a path on the server, from its fields or its query string.
+A log that cannot be read leaves the previous view and shows the message (file, place, expected)
+in the page's language, never the file's content.
 """
 
 from __future__ import annotations
@@ -18,13 +21,15 @@ import os
 from pathlib import Path
 from typing import Any
 
-from lia.errors import LiaError
+from lia.errors import LiaError, Message, excerpt, shown_name
 
 from ..i18n import LANGS, mark_page_language, t
+from .call_logs import list_logs, logs_folder, workspace_log
 from .furniture import PageHeader
 from .style import style_widget
 
-__all__ = ["AccessApp", "demo_logs", "summary_html", "breaches_html", "serve_request", "DEMO", "READY_MESSAGE"]
+__all__ = ["AccessApp", "demo_logs", "access_log", "summary_html", "breaches_html", "serve_request", "DEMO",
+           "READY_MESSAGE"]
 
 READY_MESSAGE = "access page preheated, waiting for a visitor"
 DEMO = "(demo)"
@@ -51,6 +56,16 @@ def demo_logs(home: Path) -> tuple[Path, Path, dict[str, Any]]:
         a.write_parquet(acc)
         write_table_atomic(policy, lambda tmp: Path(tmp).write_text(json.dumps(a.answers, indent=2), encoding="utf-8"))
     return acc, calls, json.loads(policy.read_text(encoding="utf-8"))
+
+
+def access_log(ws: Any, name: str) -> Path:
+    """The log ``name`` in ``<workspace>/logs/`` (:func:`lia.pages.call_logs.workspace_log`), or a
+    LiaError in the access page's words that names only the given name and the folder."""
+    try:
+        return workspace_log(ws, name)
+    except LiaError:
+        raise LiaError(Message("errors.access_not_a_log", name=excerpt(name),
+                               folder=shown_name(logs_folder(ws)))) from None
 
 
 def _e(x: Any) -> str:
@@ -103,8 +118,8 @@ class AccessApp:
     #: Logged by a preheated kernel once the page is built and waits for a visitor.
     READY_MESSAGE = READY_MESSAGE
 
-    def __init__(self, home: str | Path | None = None, lang: str | None = None, log: str | Path | None = None,
-                 calls: str | Path | None = None, assessment: str | None = None) -> None:
+    def __init__(self, home: str | Path | None = None, lang: str | None = None, log: str | None = None,
+                 calls: str | None = None, assessment: str | None = None) -> None:
         import ipywidgets as w
 
         from ..workspace import Workspace
@@ -117,8 +132,16 @@ class AccessApp:
         self._error: LiaError | None = None
         ids = self._assessment_ids()
         self.w_assessment = w.Dropdown(options=[DEMO] + ids, value=assessment if assessment in ids else DEMO)
-        self.w_log = w.Text(value=str(log) if log else "", layout=w.Layout(width="360px"))
-        self.w_calls = w.Text(value=str(calls) if calls else "", layout=w.Layout(width="360px"))
+        # the logs in <home>/logs/, by name ("" = the demo logs): the page never takes a path
+        self.w_log = w.Dropdown(options=self._log_options("demo_log"), value="", layout=w.Layout(width="260px"))
+        self.w_calls = w.Dropdown(options=self._log_options("calls_default"), value="",
+                                  layout=w.Layout(width="260px"))
+        self.w_log.add_class("lia-access-log")
+        self.w_calls.add_class("lia-access-calls")
+        if log:
+            self.w_log.value = access_log(self.ws, str(log)).name
+        if calls:
+            self.w_calls.value = access_log(self.ws, str(calls)).name
         self.header = PageHeader("access", self.lang, title="page_title", subtitle="page_intro", area="access",
                                  assessment=assessment if assessment in ids else None,
                                  on_language=lambda lang: self._on_lang({"new": lang}))
@@ -162,6 +185,18 @@ class AccessApp:
         except LiaError:
             return []
 
+    def _log_options(self, default: str) -> list[tuple[str, str]]:
+        """(label, value) pairs: the default (value ``""``, labelled by ``default``), then each log in ``<home>/logs/``."""
+        return [(t("access", default, self.lang), "")] + [(n, n) for n in list_logs(self.ws)]
+
+    def _relist_logs(self) -> None:
+        """Offer the logs in ``<home>/logs/`` as they are now, keeping each choice while it is still there."""
+        for wid, default in ((self.w_log, "demo_log"), (self.w_calls, "calls_default")):
+            value, options = wid.value, self._log_options(default)
+            if list(wid.options) != options:
+                wid.options = options
+                wid.value = value if value in [v for _, v in options] else ""
+
     def load(self) -> None:
         """Read and check the chosen logs against the chosen assessment's policy; LiaError on bad input."""
         from lia.access.analysis import analyse, load_calls
@@ -171,11 +206,13 @@ class AccessApp:
         from ..store import Store
 
         demo_acc = demo_calls = None
-        if self.w_assessment.value == DEMO or not self.w_log.value.strip():
+        log_name, calls_name = self.w_log.value or "", self.w_calls.value or ""
+        if self.w_assessment.value == DEMO or not log_name:
             demo_acc, demo_calls, policy = demo_logs(self.ws.home)
         answers = policy if self.w_assessment.value == DEMO else Store(self.ws).load(self.w_assessment.value).answers
-        log_path = self.w_log.value.strip() or str(demo_acc)
-        calls_path = self.w_calls.value.strip() or (str(demo_calls) if not self.w_log.value.strip() else "")
+        log_path = str(access_log(self.ws, log_name)) if log_name else str(demo_acc)
+        calls_path = (str(access_log(self.ws, calls_name)) if calls_name
+                      else str(demo_calls) if not log_name else "")
         log = read_access_log(log_path)
         try:
             if calls_path:
@@ -187,6 +224,8 @@ class AccessApp:
     def refresh(self, reload: bool = False) -> None:
         """Re-read (if asked) and redraw; a failure keeps the previous view and shows the message."""
         try:
+            if reload:
+                self._relist_logs()
             if reload or self.report is None:
                 self.load()
                 self._error = None
@@ -220,7 +259,11 @@ class AccessApp:
                                  + breaches_html(self.report, self.lang))
 
     def apply_request(self, env: Any = None) -> None:
-        """Use the page's query string: ``?assessment=ID&log=PATH&calls=PATH&lang=en|sv|nb``."""
+        """Use the page's query string: ``?assessment=ID&log=NAME&calls=NAME&lang=en|sv|nb``.
+
+        ``log`` and ``calls`` name files in ``<home>/logs/``; anything else (a path, ``../``) is
+        refused with a message in the page's language and the page keeps what it shows.
+        """
         from urllib.parse import parse_qs
 
         env = os.environ if env is None else env
@@ -232,11 +275,20 @@ class AccessApp:
         changed = False
         if q.get("assessment") in ids:
             self.w_assessment.value, changed = q["assessment"], True
+        refused = None
+        if q.get("log") or q.get("calls"):
+            self._relist_logs()
         for key, wid in (("log", self.w_log), ("calls", self.w_calls)):
             if q.get(key):
-                wid.value, changed = q[key], True
+                try:  # a name in <home>/logs/, never a path on the server
+                    wid.value, changed = access_log(self.ws, q[key]).name, True
+                except LiaError as err:
+                    refused = refused or err
         if changed:
             self.refresh(reload=True)
+        if refused is not None:
+            self._error = refused
+            self.show_error(refused)
 
     def _on_lang(self, change: Any) -> None:
         self.lang = change["new"]
@@ -249,5 +301,4 @@ class AccessApp:
         for k, lab in self.labels.items():
             lab.value = t("access", k, self.lang)
         self.w_show.description = t("access", "load", self.lang)
-        self.w_log.placeholder = t("access", "demo_log", self.lang)
-        self.w_calls.placeholder = t("access", "demo_log", self.lang)
+        self._relist_logs()  # relabels the default choices

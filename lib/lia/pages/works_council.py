@@ -109,6 +109,12 @@ class WorksCouncilApp:
         self.w_agent.add_class("lia-wc-agent")
         self.w_start = w.DatePicker(layout=w.Layout(width="150px"))
         self.w_end = w.DatePicker(layout=w.Layout(width="150px"))
+        # the browser draws a date field in its own locale (mm/dd/yyyy in an English browser) whatever
+        # the page's language: under each field, the chosen date as the page's language writes it,
+        # or, with none chosen, a hint saying so in the page's language
+        self.w_date_hints = {"start": w.HTML(), "end": w.HTML()}
+        for hint in self.w_date_hints.values():
+            hint.add_class("lia-wc-date-hint")
         self.header = PageHeader("works_council", self.lang, title="ui_title", subtitle="wc_subtitle", area="periods",
                                  assessment=assessment if assessment in ids else None,
                                  on_language=lambda lang: self._on_lang({"new": lang}))
@@ -140,6 +146,8 @@ class WorksCouncilApp:
         self.w_png_prepare.on_click(lambda _: self.prepare_png())
         self.w_prev.on_click(lambda _: self._turn(-1))
         self.w_next.on_click(lambda _: self._turn(+1))
+        for wid in (self.w_start, self.w_end):
+            wid.observe(lambda _: self._date_hints(), names="value")
         for wid in (self.w_team, self.w_start, self.w_end):
             wid.observe(lambda _: self.refresh(reload=False), names="value")
         self.w_agent.observe(lambda _: self._draw_table(first=True), names="value")
@@ -148,8 +156,8 @@ class WorksCouncilApp:
         self.w_upload_result.observe(self._on_upload, names="value")
         self.labels = {k: w.Label() for k in ("ui_assessment", "ui_log", "ui_team", "ui_agent", "ui_from", "ui_to")}
         self.w_sections = {k: w.HTML() for k in ("ui_summary", "ui_charts", "ui_downloads")}
-        def field(key: str, control: Any) -> Any:  # the label above its control, as on every page
-            box = w.VBox([self.labels[key], control])
+        def field(key: str, control: Any, *below: Any) -> Any:  # the label above its control, as on every page
+            box = w.VBox([self.labels[key], control, *below])
             box.add_class("lia-field")
             return box
 
@@ -157,8 +165,10 @@ class WorksCouncilApp:
                           w.HBox(layout=w.Layout(flex="1 1 auto")), self.w_upload, self.w_upload_result])
         toolbar.add_class("lia-toolbar")
         filters = w.HBox([field("ui_team", self.w_team), field("ui_agent", self.w_agent),
-                          field("ui_from", self.w_start), field("ui_to", self.w_end)])
+                          field("ui_from", self.w_start, self.w_date_hints["start"]),
+                          field("ui_to", self.w_end, self.w_date_hints["end"])])
         filters.add_class("lia-wc-filters")
+        filters.layout.align_items = "flex-start"  # the fields line up at the top whatever the date hints' height
         notice = w.Box([self.w_status])
         notice.add_class("lia-notice")
         pager = w.HBox([self.w_prev, self.w_pageinfo, self.w_next])
@@ -482,6 +492,18 @@ class WorksCouncilApp:
         self.w_svg.description = t("periods", "ui_export_svg", self.lang)
         self.w_png.description = t("periods", "ui_export_png", self.lang)
         self._relist_logs()  # relabels the demo log
+        self._date_hints()
+
+    def _date_hints(self) -> None:
+        """Under each date field: the chosen date in the page's language, or how to choose one."""
+        from ..i18n import format_date
+
+        for key, wid in (("start", self.w_start), ("end", self.w_end)):
+            day = _d(wid.value)
+            text = (t("periods", "wc_date_chosen", self.lang, date=format_date(day, self.lang)) if day
+                    else t("periods", "wc_date_hint", self.lang))
+            self.w_date_hints[key].value = (f"<span class='lia-muted' style='display:block;max-width:180px;"
+                                             f"line-height:1.3'>{html.escape(text)}</span>")
 
 
 def _d(v: Any) -> date | None:

@@ -74,7 +74,8 @@ def timeline(report: PeriodReport, by: str = "agent", team: str | None = None, s
     return _timeline_layers(shade, bars, y, data, title, lang)
 
 
-def _timeline_layers(shade: pd.DataFrame, bars: Any, y: Any, data: pd.DataFrame, title: Any, lang: str) -> Any:
+def _timeline_layers(shade: pd.DataFrame, bars: Any, y: Any, data: pd.DataFrame, title: Any, lang: str,
+                     extra: list[Any] | tuple[Any, ...] = ()) -> Any:
     import altair as alt
 
     layers = []
@@ -83,6 +84,7 @@ def _timeline_layers(shade: pd.DataFrame, bars: Any, y: Any, data: pd.DataFrame,
             x=alt.X("start:T", scale=alt.Scale(type="utc"), title=_tr("axis_date", lang)), x2="end:T", y=y,
             tooltip=[alt.Tooltip("label:N", title=_tr("training_period", lang))]))
     layers.append(bars)
+    layers.extend(extra)
     n_rows = max(1, data["who"].nunique() if len(data) else 1)
     return alt.layer(*layers).properties(title=title, width=720, height=min(16 * n_rows, 900))
 
@@ -131,7 +133,7 @@ def team_timeline(td: pd.DataFrame, limits: Any, overview: dict[str, Any], start
         color=alt.Color("agents:Q", title=_tr("axis_agents_recorded", lang), scale=alt.Scale(scheme="blues"),
                         legend=alt.Legend(orient="bottom", direction="horizontal", titleLimit=400)),
         tooltip=["who:N", alt.Tooltip("start:T", format="%Y-%m-%d"), "agents:Q"])
-    chart = _timeline_layers(shade, bars, y, data, title, lang)
+    extra = []
     if over_runs is not None and len(over_runs):
         # the runs over the limit, drawn in red on their team's row: what the subtitle promises
         lo, hi = start or date.min, end or date.max
@@ -141,12 +143,14 @@ def team_timeline(td: pd.DataFrame, limits: Any, overview: dict[str, Any], start
                             "agent": [str(x) for x in r["agent"]], "days": [int(x) for x in r["days"]],
                             "status": _tr("run_over", lang)})
         if len(red):
-            chart = alt.layer(*chart.layer, alt.Chart(red).mark_rect(opacity=0.85, height=6).encode(
+            extra.append(alt.Chart(red).mark_rect(opacity=0.85, height=6).encode(
                 x=alt.X("start:T", scale=alt.Scale(type="utc")), x2="end:T", y=y,
                 color=alt.value(_OVER), tooltip=["who:N", "agent:N", "days:Q",
-                                                 alt.Tooltip("start:T", format="%Y-%m-%d")])).properties(
-                title=chart.title, width=chart.width, height=chart.height)
-    return chart
+                                                 alt.Tooltip("start:T", format="%Y-%m-%d")]))
+    # one layer chart built from all its layers: re-layering an existing layer chart's ``.layer`` lost
+    # the bars' data whenever Altair had lifted it to the parent (no training period in view: only
+    # the red runs were drawn, over two weeks, and the colour legend said "NaN")
+    return _timeline_layers(shade, bars, y, data, title, lang, extra)
 
 
 def _period_rows(limits: Any, overview: dict[str, Any], members: pd.DataFrame, start: date | None,

@@ -22,6 +22,7 @@ Loading validates everything and reports every problem of the file at once.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterable, Literal, Optional
@@ -45,6 +46,7 @@ __all__ = [
     "load_registry",
     "registry",
     "covers",
+    "provision_label",
 ]
 
 SOURCE_KINDS = ("law", "case", "decision", "guidance")
@@ -58,6 +60,50 @@ EU_MEMBERS = ("SE",)
 def covers(where: str, jurisdiction: str) -> bool:
     """Whether something in force in ``where`` is in force in ``jurisdiction`` (EU covers SE)."""
     return where == jurisdiction or (where == "EU" and jurisdiction in EU_MEMBERS)
+
+
+#: How the Swedish and Norwegian language versions of an EU act write a provision the registry
+#: keys in English: ``Art. 6(1)(f)`` is "artikel 6.1 f" in the Swedish GDPR and "artikkel 6 nr. 1
+#: bokstav f" in the Norwegian one (Lovdata); a recital is "skäl 75" / "fortalepunkt 75"; an annex
+#: point "bilaga III punkt 4 b" / "vedlegg III nr. 4 bokstav b"; a subparagraph "andra stycket" /
+#: "andre ledd" (as the registry's Norwegian statutes write it). National provisions
+#: (``§ 205 første ledd bokstav a``, ``4 kap. 9 a §``) are written in their own language already
+#: and are shown as they are.
+_EU_WORDS = {
+    "sv": {"art": "artikel", "recital": "skäl", "annex": "bilaga", "point": "punkt"},
+    "nb": {"art": "artikkel", "recital": "fortalepunkt", "annex": "vedlegg", "point": "nr."},
+}
+_SUBPARAGRAPHS = {"first": ("första stycket", "første ledd"), "second": ("andra stycket", "andre ledd"),
+                  "third": ("tredje stycket", "tredje ledd")}
+_ART = re.compile(r"^Art\. (\d+)((?:\(\d+\))?)((?:\([a-z]\))*)(?: (first|second|third) subparagraph)?$")
+_RECITAL = re.compile(r"^Recital (\d+)$")
+_ANNEX = re.compile(r"^Annex ([IVX]+) point (\d+)((?:\([a-z]\))?)$")
+
+
+def provision_label(ref: str, lang: str = "en") -> str:
+    """A provision ``ref`` (the registry's English key) as the ``lang`` language version writes it.
+
+    ``provision_label("Art. 6(1)(f)", "sv") == "artikel 6.1 f"``, ``(.., "nb") == "artikkel 6 nr. 1
+    bokstav f"``; English, and any ref that is not an EU article, recital or annex point, unchanged.
+    """
+    words = _EU_WORDS.get(lang)
+    if words is None:
+        return ref
+    sv = lang == "sv"
+    if m := _ART.match(ref):
+        article, para, letters, sub = m.group(1), m.group(2).strip("()"), re.findall(r"\(([a-z])\)", m.group(3)), m.group(4)
+        if sv:
+            out = f"{words['art']} {article}" + (f".{para}" if para else "") + "".join(f" {x}" for x in letters)
+        else:
+            out = f"{words['art']} {article}" + (f" nr. {para}" if para else "") + "".join(f" bokstav {x}" for x in letters)
+        return out + (f" {_SUBPARAGRAPHS[sub][0 if sv else 1]}" if sub else "")
+    if m := _RECITAL.match(ref):
+        return f"{words['recital']} {m.group(1)}"
+    if m := _ANNEX.match(ref):
+        letter = m.group(3).strip("()")
+        tail = (f" {letter}" if sv else f" bokstav {letter}") if letter else ""
+        return f"{words['annex']} {m.group(1)} {words['point']} {m.group(2)}{tail}"
+    return ref
 
 
 class SourceRegistryError(InputError):
@@ -142,9 +188,10 @@ class SourceRef:
         return self.source.from_date(jurisdiction, self.provision)
 
     def render(self, lang: str = "en") -> str:
-        """``GDPR Art. 6(1)(f)``, ``Straffeloven § 205 første ledd bokstav a``, ``EDPB Guidelines 1/2024``."""
+        """``GDPR Art. 6(1)(f)`` (sv ``GDPR artikel 6.1 f``), ``Straffeloven § 205 første ledd bokstav a``,
+        ``EDPB Guidelines 1/2024``."""
         short = self.source.short.get(lang)
-        return f"{short} {self.provision.ref}" if self.provision else short
+        return f"{short} {provision_label(self.provision.ref, lang)}" if self.provision else short
 
     def to_json(self, lang: str) -> dict[str, Any]:
         p = self.provision
@@ -153,6 +200,7 @@ class SourceRef:
             "kind": self.source.kind,
             "instrument": self.source.instrument.get(lang),
             "provision": p.ref if p else None,
+            "label": provision_label(p.ref, lang) if p else None,
             "title": p.title.get(lang) if p else None,
             "url": (p.url if p and p.url else self.source.url),
             "in_force": {k: v.isoformat() for k, v in self.source.in_force.items()},
@@ -206,7 +254,7 @@ def render_refs(refs: Iterable[SourceRef], lang: str = "en") -> str:
     parts = []
     for items in groups.values():
         short = items[0].source.short.get(lang)
-        provs = [r.provision.ref for r in items if r.provision]
+        provs = [provision_label(r.provision.ref, lang) for r in items if r.provision]
         parts.append(f"{short} {', '.join(provs)}" if provs else short)
     return "; ".join(parts)
 
