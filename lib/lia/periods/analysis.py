@@ -116,15 +116,6 @@ NEVER_RECORDED_TYPES = {"private_calls": "private", "union_representative_calls"
                         "occupational_health_calls": "occupational_health"}
 
 
-def _type_key(value: str) -> str:
-    """A call_type value as compared: ``private``, ``private_call`` and ``private_calls`` are one type."""
-    v = value.casefold()
-    for suffix in ("_calls", "_call"):
-        if v.endswith(suffix):
-            return v[: -len(suffix)]
-    return v
-
-
 def training_group_warnings(limits: Limits, teams: list[str], agents: list[str]) -> list[dict[str, Any]]:
     """A warning for each training-period group that names no team and no agent of the log.
 

@@ -57,7 +57,6 @@ def _in(col: str, values: list[str]) -> str:
 
 def facts_sql(log: CallLog, limits: Limits, now_us: int, tz: str, forbidden: set[str]) -> str:
     """The one query over every call: per (agent, team, day) and per (team, age) the counts the analysis needs."""
-    from .analysis import _type_key
 
     day = local_day_sql("start_us", tz, log.meta.get("start_min_us"), log.meta.get("start_max_us"))
     no = [v for v, c in log.consent_codes.items() if c == 1 and v is not None]
@@ -118,3 +117,12 @@ def run_facts(log: CallLog, limits: Limits, now_us: int, tz: str, forbidden: set
                          "recordings": ages["recordings"].astype(np.int64).to_numpy()})
     ages = ages.sort_values(["team", "age_days"], kind="stable").reset_index(drop=True)
     return ad, ages, median
+
+
+def _type_key(value: str) -> str:
+    """A call_type value as compared: ``private``, ``private_call`` and ``private_calls`` are one type."""
+    v = value.casefold()
+    for suffix in ("_calls", "_call"):
+        if v.endswith(suffix):
+            return v[: -len(suffix)]
+    return v
