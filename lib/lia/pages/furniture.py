@@ -4,7 +4,8 @@ switch, the UI strings and the escaping.
 One header for every page (issue 15 item 1): the workbench's name, the page's title and a line
 on what it is for, links to the other pages that keep the open assessment (``?assessment=``) and
 the language (``?lang=``), and the language switch - always in the same place (the right of the
-band) and the same form (three toggle buttons). The wizard can use it too::
+band) and the same form (three toggle buttons). The wizard uses it with its author field under the
+switch::
 
     header = PageHeader("wizard", lang, on_language=app.set_language,
                         title=lambda lang: ..., subtitle=lambda lang: ..., extra=[author_box])
@@ -97,7 +98,7 @@ def lang_switch(lang: str) -> Any:
 
 class PageHeader:
     """The header band of a page: workbench name, page title and subtitle, links to the other pages,
-    the language switch (and ``extra`` widgets after it, e.g. the wizard's author field).
+    the language switch (and ``extra`` widgets under it, e.g. the wizard's author field).
 
     ``title`` and ``subtitle`` are catalogue keys of ``area`` or functions of the language.
     ``on_language(lang)`` is called when the reader switches the language on the page.
@@ -122,7 +123,12 @@ class PageHeader:
         self.switch = lang_switch(self.lang)
         self.switch.observe(self._switched, names="value")
         left = W.VBox([self.heading, self.nav], layout=W.Layout(flex="1 1 auto", min_width="0"))
-        self.widget = W.HBox([left, self.switch, *extra])
+        right: Any = self.switch
+        if extra:
+            # under the switch, so the switch stays at the right of the band as on every page
+            right = W.VBox([self.switch, *extra], layout=W.Layout(flex="0 0 auto", align_items="flex-end"))
+            right.add_class("lia-header-right")
+        self.widget = W.HBox([left, right])
         self.widget.add_class("lia-header")
         self._relabel()
 
