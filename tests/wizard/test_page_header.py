@@ -34,6 +34,10 @@ def test_the_wizard_has_the_shared_header_with_its_author_field(app: Any) -> Non
     # the author field is in the band, under the switch: the switch stays at the right edge
     right = header.widget.children[-1]
     assert right.children[0] is header.switch and app.author in descendants(right)
+    # the toolbar's choosers have their labels above them, as on the other pages
+    fields = [w for w in descendants(app.root) if "lia-field" in w._dom_classes]
+    assert [f.children[1] for f in fields] == [app.chooser, app.version_chooser]
+    assert "lia-field-label" in app.assessment_label.value and "Assessment" in app.assessment_label.value
     # the wizard's own section navigation is not styled as the header's links
     assert not [w for w in descendants(app.section_page) if "lia-nav" in w._dom_classes]
 

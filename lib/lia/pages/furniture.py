@@ -25,7 +25,7 @@ from urllib.parse import urlencode
 
 from lia.i18n import LANG_NAMES, LANGS, catalogue, text
 
-__all__ = ["PAGES", "PageHeader", "Strings", "esc", "env_lang", "page_link", "nav_html", "lang_switch"]
+__all__ = ["PAGES", "PageHeader", "Strings", "esc", "env_lang", "field", "page_link", "nav_html", "lang_switch"]
 
 #: The Voila apps in notebooks/, in the order the header links them (notebook names without .ipynb).
 PAGES = ("wizard", "portfolio", "report_viewer", "works_council", "access")
@@ -94,6 +94,16 @@ def lang_switch(lang: str) -> Any:
                              style={"button_width": "128px"})
     switch.add_class("lia-lang")
     return switch
+
+
+def field(label: Any, control: Any) -> Any:
+    """A toolbar field as on every page: ``label`` (a widget whose text the page sets, as
+    ``<span class="lia-field-label">``) above ``control``."""
+    import ipywidgets as W
+
+    box = W.VBox([label, control])
+    box.add_class("lia-field")
+    return box
 
 
 class PageHeader:

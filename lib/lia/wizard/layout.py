@@ -9,7 +9,7 @@ import ipywidgets as W
 
 from lia.i18n import mark_page_language
 from lia.messages import translate_error
-from lia.pages.furniture import PageHeader
+from lia.pages.furniture import PageHeader, field
 from lia.wizard.schema import label
 from lia.wizard.state import JURISDICTIONS
 from lia.wizard.page import PageBase, descendants as _descendants, esc as _esc
@@ -55,8 +55,8 @@ class LayoutMixin(PageBase):
         self.new_button = self._button("lia-new", self._on_new_toggle)
         self.status = html_widget()
         toolbar = W.HBox(
-            [self.assessment_label, self.chooser, self.version_label, self.version_chooser, self.open_button,
-             self.new_button, W.HBox(layout=W.Layout(flex="1 1 auto")), self.status]
+            [field(self.assessment_label, self.chooser), field(self.version_label, self.version_chooser),
+             self.open_button, self.new_button, W.HBox(layout=W.Layout(flex="1 1 auto")), self.status]
         )
         toolbar.add_class("lia-toolbar")
 
@@ -189,8 +189,8 @@ class LayoutMixin(PageBase):
         self.header.set_language(self.state.lang)
         self.author_label.value = f'<span class="lia-author-label">{_esc(t("author"))}</span>'
         self.author.placeholder = t("author_placeholder")
-        self.assessment_label.value = f"<b>{_esc(t('assessment'))}</b>"
-        self.version_label.value = f"<b>{_esc(t('version'))}</b>"
+        self.assessment_label.value = f'<span class="lia-field-label">{_esc(t("assessment"))}</span>'
+        self.version_label.value = f'<span class="lia-field-label">{_esc(t("version"))}</span>'
         self.open_button.description = t("open")
         self.new_button.description = t("new_assessment")
         self.new_labels[0].value = _esc(t("new_id"))

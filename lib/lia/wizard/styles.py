@@ -23,7 +23,6 @@ _RESULT_CLASS = {"yes": "good", "conditional": "warn", "no": "bad", "unlawful": 
 _CSS = "<style>" + BASE_CSS + """
 .lia-header-right { gap: 8px; }
 .lia-author-label { color: #e6eef6; margin-right: 6px; font-size: 13px; }
-.lia-toolbar { background: #eef3f8; padding: 10px 20px; border-bottom: 1px solid #d5dee8; align-items: center; flex-wrap: wrap; gap: 8px; }
 .lia-newform { background: #f7fafc; border: 1px solid #d5dee8; border-radius: 6px; padding: 10px 16px; margin: 10px 20px 0 20px; }
 .lia-status { font-size: 13px; padding: 3px 10px; border-radius: 12px; white-space: nowrap; }
 .lia-status.dirty { background: #fff1d6; color: #8a5300; border: 1px solid #f0c36d; }
