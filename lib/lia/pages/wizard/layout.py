@@ -10,12 +10,12 @@ import ipywidgets as W
 from lia.i18n import mark_page_language
 from lia.messages import translate_error
 from lia.pages.furniture import PageHeader, field
-from lia.wizard.schema import label
-from lia.wizard.state import JURISDICTIONS
-from lia.wizard.page import PageBase, descendants as _descendants, esc as _esc
-from lia.wizard.strings import LANGS, Strings
-from lia.wizard.styles import _CSS
-from lia.wizard.widgets import QuestionBlock, button_widget, html_widget, shared_layout
+from lia.pages.wizard.schema import label
+from lia.pages.wizard.state import JURISDICTIONS
+from lia.pages.wizard.page import PageBase, descendants as _descendants, esc as _esc
+from lia.pages.wizard.strings import LANGS, Strings
+from lia.pages.wizard.styles import _CSS
+from lia.pages.wizard.widgets import QuestionBlock, button_widget, html_widget, shared_layout
 
 
 class LayoutMixin(PageBase):
@@ -413,7 +413,7 @@ class LayoutMixin(PageBase):
         if block is not None and block.control.error:
             block.show_problem(self.t("problem_" + block.control.error))
         elif block is not None:
-            from lia.wizard.state import _value_problems
+            from lia.pages.wizard.state import _value_problems
 
             probs = _value_problems(block.field, value) if value is not None else []
             block.show_problem("; ".join(self._problem_text(p, with_question=False) for p in probs) or None)
@@ -469,7 +469,7 @@ class LayoutMixin(PageBase):
 
     def _on_create(self, _b: Any) -> None:
         from lia.errors import LiaError
-        from lia.wizard.state import ID_PATTERN
+        from lia.pages.wizard.state import ID_PATTERN
 
         t = self.t
         aid, title = self.new_id.value.strip(), self.new_title.value.strip()
