@@ -138,7 +138,7 @@ def main() -> int:
     from playwright.sync_api import sync_playwright
 
     from lia.example import ensure_example
-    from lia.wizard import READY_MESSAGE as READY
+    from lia.pages.wizard import READY_MESSAGE as READY
     from lia.workspace import Workspace
 
     out_dir = ROOT / "bench" / "output"

@@ -83,7 +83,7 @@ def test_the_model_the_rules_the_periods_and_the_wizard_read_durations_alike():
     from lia.model import parse_duration_days
     from lia.periods.limits import Limits
     from lia.rules.predicates import duration_days
-    from lia.wizard.schema import parse_duration as wizard_parse
+    from lia.pages.wizard.schema import parse_duration as wizard_parse
 
     for text in ("P90D", "P3M", "P1Y6M", "P2W"):
         d = parse_duration(text)
@@ -96,9 +96,9 @@ def test_the_model_the_rules_the_periods_and_the_wizard_read_durations_alike():
 def test_the_wizard_opens_a_year_and_a_half():
     """P1Y6M (written by `lia save` or a YAML file) used to open as an empty duration field in the
     wizard, and typing anything into it lost the saved value. It opens as 18 months now."""
-    from lia.wizard.schema import Field
-    from lia.wizard.strings import Strings
-    from lia.wizard.widgets import make_control
+    from lia.pages.wizard.schema import Field
+    from lia.pages.wizard.strings import Strings
+    from lia.pages.wizard.widgets import make_control
 
     seen = []
     c = make_control(Field(id="retention.period", type="duration"), Strings("en"), seen.append, value="P1Y6M")

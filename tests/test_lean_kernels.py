@@ -26,7 +26,7 @@ def test_lean_kernels_reach_the_kernels_environment(tmp_path: Path) -> None:
 
 
 def _warm_up_modules(tmp_path: Path, lean: bool) -> list[str]:
-    code = ("import json, sys\nfrom lia.kernel import warm_charts\nfrom lia.wizard.reasoning import warm_up\n"
+    code = ("import json, sys\nfrom lia.kernel import warm_charts\nfrom lia.pages.wizard.reasoning import warm_up\n"
             "warm_up('en', charts=warm_charts())\n"
             "print(json.dumps([m for m in ('altair', 'vl_convert') if m in sys.modules]))\n")
     env = {**os.environ, "PYTHONPATH": str(ROOT / "lib"), "LIA_HOME": str(tmp_path)}

@@ -27,7 +27,7 @@ def test_mark_page_language_keeps_exactly_one_tag() -> None:
 
 
 def test_wizard_root_follows_the_language_switch(tmp_path) -> None:
-    from lia.wizard import build_app
+    from lia.pages.wizard import build_app
 
     app = build_app(home=tmp_path, author="A")
     assert _langs(app.root) == [app.state.lang]

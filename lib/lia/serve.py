@@ -78,7 +78,7 @@ def _lib_dir() -> Path:
 
 def _jupyter_dir() -> Path:
     """The folder holding ``voila/templates/lia`` (put on JUPYTER_PATH)."""
-    from lia.wizard.strings import template_file
+    from lia.pages.wizard.strings import template_file
 
     return template_file("jupyter")
 

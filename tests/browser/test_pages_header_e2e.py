@@ -21,9 +21,9 @@ from .conftest import ROOT, LiaServer, guarded_page, screenshot
 pytestmark = pytest.mark.browser
 
 AID = "contact-centre-recording"
-PAGES = ("portfolio", "report_viewer", "works_council", "access")
+PAGES = ("wizard", "portfolio", "report_viewer", "works_council", "access")
 #: What each page shows once its work is done (the header is there from the start).
-READY = {"portfolio": ".lia-chart-chart_reviews svg", "report_viewer": ".lia-signature .lia-sig",
+READY = {"wizard": ".lia-htable .lia-hrow", "portfolio": ".lia-chart-chart_reviews svg", "report_viewer": ".lia-signature .lia-sig",
          "works_council": ".lia-wc-chart-timeline svg", "access": ".lia-access-chart svg"}
 
 
@@ -73,6 +73,11 @@ def test_every_page_has_the_shared_header_in_its_language(server: LiaServer, bro
                 assert href.startswith(f"{target}.ipynb?"), href
                 assert parse_qs(urlparse(href).query) == {"lang": [lang], "assessment": [AID]}, href
             assert header.locator(".lia-nav-current").get_attribute("data-page") == name
+            if name == "wizard":  # its author field: in the band, under the switch
+                author = header.locator(".lia-author input").bounding_box()
+                assert author["y"] >= switch["y"] + switch["height"], (author, switch)
+                assert header.locator(".lia-author-label").inner_text() == {"en": "Author", "sv": "Författare",
+                                                                            "nb": "Forfatter"}[lang]
             page.wait_for_function("t => document.title === t", arg=page_title(name, lang), timeout=30_000)
             screenshot(page, f"page-{name}-{lang}")
         assert external == []
@@ -98,6 +103,25 @@ def test_a_header_link_opens_the_other_page_with_the_assessment_and_language(ser
         wide = page.evaluate("document.documentElement.scrollWidth")
         assert wide <= 1280, wide
         screenshot(page, "page-works_council-sv-1280x800")
+        assert external == []
+    finally:
+        context.close()
+
+
+def test_the_wizards_header_follows_its_language_switch_to_the_next_page(server: LiaServer, browser: Any) -> None:
+    external: list[str] = []
+    context, page = guarded_page(browser, external, viewport={"width": 1280, "height": 800})
+    try:
+        page.goto(server.url(f"voila/render/wizard.ipynb?assessment={AID}&lang=en"))
+        page.wait_for_selector(READY["wizard"], timeout=180_000)
+        # the wizard's switch relabels the whole page and re-targets the links
+        page.locator(".lia-header .lia-lang button", has_text="Norsk bokmål").click()
+        page.wait_for_function("document.querySelector('.lia-save').innerText.includes('Lagre versjon')", timeout=60_000)
+        page.wait_for_selector(".lia-header a.lia-nav-link[href*='lang=nb']", timeout=30_000)
+        page.locator(".lia-header a.lia-nav-link[data-page='report_viewer']").click()
+        page.wait_for_url(f"**/report_viewer.ipynb?lang=nb&assessment={AID}", timeout=60_000)
+        page.wait_for_selector(READY["report_viewer"], timeout=180_000)
+        assert page.locator(".lia-header .lia-lang button.mod-active").inner_text() == "Norsk bokmål"
         assert external == []
     finally:
         context.close()

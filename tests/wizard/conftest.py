@@ -19,7 +19,7 @@ def wiz_templates(monkeypatch: pytest.MonkeyPatch) -> Path:
 
 def fake_reasoner(assessment: dict, answers: dict, lang: str) -> Any:
     """A stand-in for lia.rules: one finding when agents are recorded all the time."""
-    from lia.wizard.reasoning import Reasoning
+    from lia.pages.wizard.reasoning import Reasoning
 
     findings = []
     if answers.get("periods.continuous") is True:
@@ -50,7 +50,7 @@ def fake_reasoner(assessment: dict, answers: dict, lang: str) -> Any:
 @pytest.fixture
 def make_app(ws: Path, wiz_templates: Path) -> Callable[..., Any]:
     """Build a wizard app on the test workspace (fake reasoning unless told otherwise)."""
-    from lia.wizard.app import build_app
+    from lia.pages.wizard.app import build_app
 
     def _make(**kwargs: Any) -> Any:
         kwargs.setdefault("reasoner", fake_reasoner)

@@ -21,7 +21,7 @@ from lia.model import STATUS_MOVES, review_missing, status_move_problems
 from lia.questionnaire import load_questionnaires
 from lia.store import Store
 from lia.workspace import Workspace
-from lia.wizard.app import build_app
+from lia.pages.wizard.app import build_app
 
 from .conftest import fake_reasoner
 
@@ -293,7 +293,7 @@ def test_stale_report_is_refused(ws: Path, dpo_key: Path) -> None:
     n = app.state.base_number
     d = fake_report(ws, EXAMPLE_ID, n)
     move_button(app, "draft").click()  # a newer version: the report of version n is stale
-    from lia.wizard.actions import SignRefused, sign
+    from lia.pages.wizard.actions import SignRefused, sign
 
     with pytest.raises(SignRefused) as err:
         sign(Workspace(ws), d, dpo_key, "correct horse")

@@ -13,7 +13,7 @@ from lia.periods.limits import Limits
 from lia.periods.synth import generate
 from lia.store import Store
 from lia.workspace import Workspace
-from lia.wizard.app import build_app
+from lia.pages.wizard.app import build_app
 
 
 def _rules(app) -> set[str]:

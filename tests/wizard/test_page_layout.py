@@ -14,7 +14,7 @@ from typing import Any
 
 import ipywidgets as W
 
-from lia.wizard.page import descendants
+from lia.pages.wizard.page import descendants
 
 
 def _with_class(app: Any, cls: str) -> list[Any]:

@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 from lia.serve import ServeOptions, page_url, serve_environment, voila_argv
-from lia.wizard.app import author_from_env
-from lia.wizard.strings import LANGS, Strings, load_strings
+from lia.pages.wizard.app import author_from_env
+from lia.pages.wizard.strings import LANGS, Strings, load_strings
 
 ROOT = Path(__file__).resolve().parents[2]
 LIB = ROOT / "lib" / "lia"
@@ -144,7 +144,7 @@ def test_notebook_only_wires_the_library() -> None:
             if line.strip() and not line.strip().startswith("#")]
     assert len(code) < 40
     assert all(not c.get("outputs") for c in nb["cells"] if c["cell_type"] == "code")
-    assert "lia.wizard.build_app()" in "\n".join(code)
+    assert "lia.pages.wizard.build_app()" in "\n".join(code)
 
 
 def test_every_ui_string_used_exists_in_all_languages() -> None:

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from lia.store import Store
-from lia.wizard.widgets import FACTORIES
+from lia.pages.wizard.widgets import FACTORIES
 
 from .conftest import block, create
 
@@ -340,7 +340,7 @@ def test_request_prefills_author_and_opens_assessment(make_app, ws: Path) -> Non
 
 
 def test_reasoning_engine_failure_does_not_break_the_page(make_app) -> None:
-    from lia.wizard.reasoning import Reasoning
+    from lia.pages.wizard.reasoning import Reasoning
 
     a = make_app(reasoner=lambda *_: Reasoning(error="rule pack se.yaml: bad"))
     create(a, "x-1", "T")
@@ -383,12 +383,12 @@ def test_proxy_header_names_the_visitor_even_when_lia_author_is_set(make_app) ->
 
 
 def test_serve_request_outside_a_kernel_applies_the_query_at_once(make_app, ws: Path, monkeypatch) -> None:
-    import lia.wizard
+    import lia.pages.wizard
 
     Store(ws).create({"id": "cc-9", "title": "T"}, author="x", message="m", answers={"context.description": "hi"})
     a = make_app(author="")
     monkeypatch.setenv("QUERY_STRING", "assessment=cc-9&lang=sv")
-    lia.wizard.serve_request(a)  # no kernel here: nothing deferred
+    lia.pages.wizard.serve_request(a)  # no kernel here: nothing deferred
     assert a.state.assessment_id == "cc-9" and a.state.lang == "sv"
 
 

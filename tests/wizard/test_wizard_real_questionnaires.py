@@ -7,9 +7,9 @@ from pathlib import Path
 from lia.example import ensure_example
 from lia.store import Store
 from lia.workspace import Workspace
-from lia.wizard.app import build_app
-from lia.wizard.schema import is_answered
-from lia.wizard.widgets import FACTORIES
+from lia.pages.wizard.app import build_app
+from lia.pages.wizard.schema import is_answered
+from lia.pages.wizard.widgets import FACTORIES
 
 from .conftest import create, fake_reasoner
 

@@ -1,5 +1,5 @@
-"""The workbench's Voila pages, in one home: the portfolio, the report viewer, the works-council
-page and the access page (the wizard lives in :mod:`lia.wizard` and uses the same header).
+"""The workbench's Voila pages, in one home: the assessment wizard (:mod:`lia.pages.wizard`), the
+portfolio, the report viewer, the works-council page and the access page.
 
 Every page is built from the same furniture (:mod:`lia.pages.furniture`: the header band with the
 workbench's name, links between the pages that keep the assessment and the language, the language
@@ -9,6 +9,7 @@ language). The notebooks in ``notebooks/`` only call a builder here and :func:`s
 =====================  ==============================  =====================================
 page                   notebook                        module
 =====================  ==============================  =====================================
+wizard                 ``wizard.ipynb``                :mod:`lia.pages.wizard`
 portfolio              ``portfolio.ipynb``             :mod:`lia.pages.portfolio`
 report viewer          ``report_viewer.ipynb``         :mod:`lia.pages.viewer`
 works council          ``works_council.ipynb``         :mod:`lia.pages.works_council`

@@ -4,7 +4,8 @@ switch, the UI strings and the escaping.
 One header for every page (issue 15 item 1): the workbench's name, the page's title and a line
 on what it is for, links to the other pages that keep the open assessment (``?assessment=``) and
 the language (``?lang=``), and the language switch - always in the same place (the right of the
-band) and the same form (three toggle buttons). The wizard can use it too::
+band) and the same form (three toggle buttons). The wizard uses it with its author field under the
+switch::
 
     header = PageHeader("wizard", lang, on_language=app.set_language,
                         title=lambda lang: ..., subtitle=lambda lang: ..., extra=[author_box])
@@ -24,7 +25,7 @@ from urllib.parse import urlencode
 
 from lia.i18n import LANG_NAMES, LANGS, catalogue, text
 
-__all__ = ["PAGES", "PageHeader", "Strings", "esc", "env_lang", "page_link", "nav_html", "lang_switch"]
+__all__ = ["PAGES", "PageHeader", "Strings", "esc", "env_lang", "field", "page_link", "nav_html", "lang_switch"]
 
 #: The Voila apps in notebooks/, in the order the header links them (notebook names without .ipynb).
 PAGES = ("wizard", "portfolio", "report_viewer", "works_council", "access")
@@ -95,9 +96,19 @@ def lang_switch(lang: str) -> Any:
     return switch
 
 
+def field(label: Any, control: Any) -> Any:
+    """A toolbar field as on every page: ``label`` (a widget whose text the page sets, as
+    ``<span class="lia-field-label">``) above ``control``."""
+    import ipywidgets as W
+
+    box = W.VBox([label, control])
+    box.add_class("lia-field")
+    return box
+
+
 class PageHeader:
     """The header band of a page: workbench name, page title and subtitle, links to the other pages,
-    the language switch (and ``extra`` widgets after it, e.g. the wizard's author field).
+    the language switch (and ``extra`` widgets under it, e.g. the wizard's author field).
 
     ``title`` and ``subtitle`` are catalogue keys of ``area`` or functions of the language.
     ``on_language(lang)`` is called when the reader switches the language on the page.
@@ -122,7 +133,12 @@ class PageHeader:
         self.switch = lang_switch(self.lang)
         self.switch.observe(self._switched, names="value")
         left = W.VBox([self.heading, self.nav], layout=W.Layout(flex="1 1 auto", min_width="0"))
-        self.widget = W.HBox([left, self.switch, *extra])
+        right: Any = self.switch
+        if extra:
+            # under the switch, so the switch stays at the right of the band as on every page
+            right = W.VBox([self.switch, *extra], layout=W.Layout(flex="0 0 auto", align_items="flex-end"))
+            right.add_class("lia-header-right")
+        self.widget = W.HBox([left, right])
         self.widget.add_class("lia-header")
         self._relabel()
 

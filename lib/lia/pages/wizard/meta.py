@@ -7,9 +7,9 @@ from typing import Any
 import ipywidgets as W
 
 from lia.messages import translate_error
-from lia.wizard.page import PageBase, esc as _esc
-from lia.wizard.state import JURISDICTIONS, Problem
-from lia.wizard.widgets import button_widget, html_widget, shared_layout
+from lia.pages.wizard.page import PageBase, esc as _esc
+from lia.pages.wizard.state import JURISDICTIONS, Problem
+from lia.pages.wizard.widgets import button_widget, html_widget, shared_layout
 
 
 class MetaMixin(PageBase):
@@ -79,7 +79,7 @@ class MetaMixin(PageBase):
         try:
             for name in ("title", "owner", "controller", "processing_activity"):
                 self.meta_inputs[name].value = str(a.get(name) or "")
-            from lia.wizard.schema import to_date
+            from lia.pages.wizard.schema import to_date
 
             self.meta_date.value = to_date(a.get("review_date"))
             jur = set(a.get("jurisdictions") or ["EU"])
@@ -115,7 +115,7 @@ class MetaMixin(PageBase):
 
     def _on_meta(self, name: str, value: Any) -> None:
         from lia.errors import LiaError
-        from lia.wizard.schema import from_date
+        from lia.pages.wizard.schema import from_date
 
         if self._muted_meta or self.state.assessment_id is None:
             return
@@ -147,7 +147,7 @@ class MetaMixin(PageBase):
             return self._status_say(t("not_saved_see_below"), "error")
         signed = False
         if target == "approved" and st.base is not None and st.assessment_id is not None:
-            from lia.wizard.actions import dpo_signed
+            from lia.pages.wizard.actions import dpo_signed
 
             signed = dpo_signed(st.store.ws, st.assessment_id, int(st.base.number)) and not st.dirty
         problems = st.status_problems(target, dpo_signed=signed)

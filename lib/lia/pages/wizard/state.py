@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Iterable
 
-from lia.wizard.schema import Field, Form, is_answered, is_visible
+from lia.pages.wizard.schema import Field, Form, is_answered, is_visible
 
 __all__ = ["WizardState", "Conflict", "DiffRow", "Problem", "SectionProgress", "WORKING", "ID_PATTERN", "META_FIELDS"]
 
@@ -88,7 +88,7 @@ class WizardState:
     """Model of the wizard page.
 
     *store* is a :class:`lia.store.Store`, *form* the questionnaires as a
-    :class:`lia.wizard.schema.Form`.
+    :class:`lia.pages.wizard.schema.Form`.
     """
 
     def __init__(self, store: Any, form: Form, lang: str = "en") -> None:

@@ -9,12 +9,13 @@ import ipywidgets as W
 
 from lia.i18n import mark_page_language
 from lia.messages import translate_error
-from lia.wizard.schema import label
-from lia.wizard.state import JURISDICTIONS
-from lia.wizard.page import PageBase, descendants as _descendants, esc as _esc
-from lia.wizard.strings import LANGS, LANGUAGE_NAMES, Strings
-from lia.wizard.styles import _CSS
-from lia.wizard.widgets import QuestionBlock, button_widget, html_widget, shared_layout
+from lia.pages.furniture import PageHeader, field
+from lia.pages.wizard.schema import label
+from lia.pages.wizard.state import JURISDICTIONS
+from lia.pages.wizard.page import PageBase, descendants as _descendants, esc as _esc
+from lia.pages.wizard.strings import LANGS, Strings
+from lia.pages.wizard.styles import _CSS
+from lia.pages.wizard.widgets import QuestionBlock, button_widget, html_widget, shared_layout
 
 
 class LayoutMixin(PageBase):
@@ -28,22 +29,19 @@ class LayoutMixin(PageBase):
 
     def _build(self) -> None:
         st = self.state
-        # header
-        self.title_html = html_widget()
-        self.lang_toggle = W.ToggleButtons(
-            options=[(LANGUAGE_NAMES[lang], lang) for lang in LANGS], value=st.lang,
-            style={"button_width": "110px"},
-        )
-        self.lang_toggle.add_class("lia-lang")
-        self.lang_toggle.observe(self._on_lang, "value")
+        # header: the one every page shows (lia.pages.furniture), the author field under the language switch
         self.author = W.Text(layout=W.Layout(width="220px"))
         self.author.add_class("lia-author")
         self.author_label = html_widget()
-        header = W.HBox(
-            [self.title_html, W.HBox(layout=W.Layout(flex="1 1 auto")), self.lang_toggle,
-             W.HBox([self.author_label, self.author], layout=W.Layout(align_items="center", margin="0 0 0 16px"))]
+        author_box = W.HBox([self.author_label, self.author], layout=W.Layout(align_items="center"))
+        author_box.add_class("lia-author-box")
+        self.header = PageHeader(
+            "wizard", st.lang, title=lambda lang: Strings(lang)("app_title"),
+            subtitle=lambda lang: Strings(lang)("app_subtitle"), on_language=self._on_lang, extra=[author_box],
         )
-        header.add_class("lia-header")
+        #: the language switch (the header's): setting its value relabels the whole page
+        self.lang_toggle = self.header.switch
+        header = self.header.widget
 
         # toolbar: choose, open, new, status
         self.assessment_label = html_widget()
@@ -57,8 +55,8 @@ class LayoutMixin(PageBase):
         self.new_button = self._button("lia-new", self._on_new_toggle)
         self.status = html_widget()
         toolbar = W.HBox(
-            [self.assessment_label, self.chooser, self.version_label, self.version_chooser, self.open_button,
-             self.new_button, W.HBox(layout=W.Layout(flex="1 1 auto")), self.status]
+            [field(self.assessment_label, self.chooser), field(self.version_label, self.version_chooser),
+             self.open_button, self.new_button, W.HBox(layout=W.Layout(flex="1 1 auto")), self.status]
         )
         toolbar.add_class("lia-toolbar")
 
@@ -127,7 +125,7 @@ class LayoutMixin(PageBase):
         self.next_button = self._button("lia-next", lambda _b: self.next_section(), "primary")
         self.section_counter = html_widget()
         nav = W.HBox([self.back_button, self.section_counter, W.HBox(layout=W.Layout(flex="1 1 auto")), self.next_button])
-        nav.add_class("lia-nav")
+        nav.add_class("lia-section-nav")
         self.empty_page = W.HTML()
         self.section_page = W.VBox([self.section_title, self.section_intro, self.questions_box, nav])
         self.main = W.VBox([self.empty_page, self.section_page])
@@ -188,13 +186,11 @@ class LayoutMixin(PageBase):
     def _relabel(self) -> None:
         """Set every fixed text from the UI strings of the current language."""
         t = self.t
-        self.title_html.value = (
-            f'<div><h1>{_esc(t("app_title"))}</h1><div class="lia-sub">{_esc(t("app_subtitle"))}</div></div>'
-        )
-        self.author_label.value = f'<span style="color:#e6eef6;margin-right:6px">{_esc(t("author"))}</span>'
+        self.header.set_language(self.state.lang)
+        self.author_label.value = f'<span class="lia-author-label">{_esc(t("author"))}</span>'
         self.author.placeholder = t("author_placeholder")
-        self.assessment_label.value = f"<b>{_esc(t('assessment'))}</b>"
-        self.version_label.value = f"<b>{_esc(t('version'))}</b>"
+        self.assessment_label.value = f'<span class="lia-field-label">{_esc(t("assessment"))}</span>'
+        self.version_label.value = f'<span class="lia-field-label">{_esc(t("version"))}</span>'
         self.open_button.description = t("open")
         self.new_button.description = t("new_assessment")
         self.new_labels[0].value = _esc(t("new_id"))
@@ -273,6 +269,8 @@ class LayoutMixin(PageBase):
         self.save_button.disabled = not has
         self.savebar.layout.display = "" if has else "none"
         self.history_box.layout.display = "" if has else "none"
+        # the links to the other pages open this assessment there once it is saved (they know no draft)
+        self.header.set_assessment(st.assessment_id if st.base is not None else None)
 
     def _refresh_progress(self) -> None:
         st, t = self.state, self.t
@@ -394,11 +392,11 @@ class LayoutMixin(PageBase):
 
     def set_language(self, lang: str) -> None:
         """Relabel the whole page in *lang*; answers stay as they are."""
-        self.lang_toggle.value = lang
+        self.lang_toggle.value = lang  # the header calls _on_lang back
 
-    def _on_lang(self, change: dict[str, Any]) -> None:
-        lang = change["new"]
-        if lang not in LANGS:
+    def _on_lang(self, lang: str) -> None:
+        """The reader switched the language in the header: relabel the whole page."""
+        if lang not in LANGS or lang == self.state.lang:
             return
         self.state.lang = lang
         self.t = Strings(lang)
@@ -415,7 +413,7 @@ class LayoutMixin(PageBase):
         if block is not None and block.control.error:
             block.show_problem(self.t("problem_" + block.control.error))
         elif block is not None:
-            from lia.wizard.state import _value_problems
+            from lia.pages.wizard.state import _value_problems
 
             probs = _value_problems(block.field, value) if value is not None else []
             block.show_problem("; ".join(self._problem_text(p, with_question=False) for p in probs) or None)
@@ -471,7 +469,7 @@ class LayoutMixin(PageBase):
 
     def _on_create(self, _b: Any) -> None:
         from lia.errors import LiaError
-        from lia.wizard.state import ID_PATTERN
+        from lia.pages.wizard.state import ID_PATTERN
 
         t = self.t
         aid, title = self.new_id.value.strip(), self.new_title.value.strip()

@@ -8,8 +8,8 @@ from typing import Any
 import ipywidgets as W
 
 from lia.messages import translate_error
-from lia.wizard.page import PageBase, esc as _esc
-from lia.wizard.widgets import html_widget
+from lia.pages.wizard.page import PageBase, esc as _esc
+from lia.pages.wizard.widgets import html_widget
 
 
 class ReportMixin(PageBase):
@@ -61,7 +61,7 @@ class ReportMixin(PageBase):
         self.reportbar.layout.display = "" if st.assessment_id is not None and st.base is not None else "none"
         if st.assessment_id is None or st.base is None:
             return
-        from lia.wizard.actions import key_folder, list_keys, report_for
+        from lia.pages.wizard.actions import key_folder, list_keys, report_for
 
         keys = list_keys()
         options = [(p.stem, str(p)) for p in keys] or [(t("no_keys"), "")]
@@ -86,7 +86,7 @@ class ReportMixin(PageBase):
             self.report_info.value = f'<div class="lia-muted">{_esc(t("report_none", n=n))}</div>'
             return
         from lia.errors import LiaError
-        from lia.wizard.actions import verify, viewer_url
+        from lia.pages.wizard.actions import verify, viewer_url
 
         try:
             v = verify(st.store.ws, self.report_dir)
@@ -125,7 +125,7 @@ class ReportMixin(PageBase):
             return None
         if self.render_task is not None and self.render_task.running:
             return self.render_task
-        from lia.wizard.actions import RenderTask
+        from lia.pages.wizard.actions import RenderTask
 
         self.sign_feedback.value = ""
         self.render_task = task = RenderTask(st.store.ws, st.assessment_id, int(st.base.number), lang=st.lang,
@@ -151,7 +151,7 @@ class ReportMixin(PageBase):
                                           f'{_esc(t("render_failed", error=self._translated(task.error or "")))}</span>')
             self._refresh_reportbar()
             return
-        from lia.wizard.actions import viewer_url
+        from lia.pages.wizard.actions import viewer_url
 
         url = viewer_url(task.aid, task.number, task.dir, self.state.lang)
         self.render_progress.value = (
@@ -181,12 +181,12 @@ class ReportMixin(PageBase):
         self.sign_feedback.value = ""
         if st.assessment_id is None or st.base is None or self.report_dir is None:
             return self._sign_say(t("sign_needs_report"), "error")
-        from lia.wizard.actions import key_folder, sign
+        from lia.pages.wizard.actions import key_folder, sign
 
         if not self.key_chooser.value:
             return self._sign_say(t("no_keys_help", folder=str(key_folder())), "error")
 
-        from lia.wizard.actions import SignRefused
+        from lia.pages.wizard.actions import SignRefused
 
         try:
             info = sign(st.store.ws, self.report_dir, Path(self.key_chooser.value), passphrase or None)

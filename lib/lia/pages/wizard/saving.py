@@ -8,10 +8,10 @@ import ipywidgets as W
 
 from lia.i18n import format_date, format_time
 from lia.messages import translate_error
-from lia.wizard.page import PageBase, descendants as _descendants, esc as _esc
-from lia.wizard.schema import label
-from lia.wizard.state import WORKING, Problem
-from lia.wizard.widgets import format_value, html_widget
+from lia.pages.wizard.page import PageBase, descendants as _descendants, esc as _esc
+from lia.pages.wizard.schema import label
+from lia.pages.wizard.state import WORKING, Problem
+from lia.pages.wizard.widgets import format_value, html_widget
 
 
 class SaveMixin(PageBase):
@@ -175,7 +175,7 @@ class SaveMixin(PageBase):
             col = next((c for c in q.columns if c.id == values.get("column")), None)
             if col is not None:
                 values["column"] = label(col.text, self.state.lang)
-        from lia.wizard.widgets import _number_text
+        from lia.pages.wizard.widgets import _number_text
 
         values = {k: _number_text(v) if isinstance(v, float) else v for k, v in values.items()}
         text = t(p.key, **values)

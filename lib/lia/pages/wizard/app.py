@@ -1,15 +1,15 @@
 """The wizard page: header, progress, one page per section, live reasoning, save bar, history.
 
 :class:`WizardApp` is the view and controller over a
-:class:`~lia.wizard.state.WizardState`. It owns the widgets; every decision
+:class:`~lia.pages.wizard.state.WizardState`. It owns the widgets; every decision
 about answers, versions and conflicts is made by the state, every verdict by
-the reasoning engine (through :mod:`lia.wizard.reasoning`).
+the reasoning engine (through :mod:`lia.pages.wizard.reasoning`).
 
-The page is put together from one part per seam (:mod:`lia.wizard.page` explains how):
-:mod:`~lia.wizard.layout` (frame, sections, navigation), :mod:`~lia.wizard.meta` (details,
-status), :mod:`~lia.wizard.saving` (save, conflicts), :mod:`~lia.wizard.history` (versions,
-diffs), :mod:`~lia.wizard.panel` (reasoning, findings, charts) and
-:mod:`~lia.wizard.reportbar` (render, sign). This module joins them and reads the request.
+The page is put together from one part per seam (:mod:`lia.pages.wizard.page` explains how):
+:mod:`~lia.pages.wizard.layout` (frame, sections, navigation), :mod:`~lia.pages.wizard.meta` (details,
+status), :mod:`~lia.pages.wizard.saving` (save, conflicts), :mod:`~lia.pages.wizard.history` (versions,
+diffs), :mod:`~lia.pages.wizard.panel` (reasoning, findings, charts) and
+:mod:`~lia.pages.wizard.reportbar` (render, sign). This module joins them and reads the request.
 """
 
 from __future__ import annotations
@@ -21,19 +21,19 @@ from urllib.parse import parse_qs
 
 import ipywidgets as W
 
-from lia.wizard import reasoning as _reasoning
-from lia.wizard.history import HistoryMixin
-from lia.wizard.layout import LayoutMixin
-from lia.wizard.meta import MetaMixin
-from lia.wizard.page import esc as _esc  # noqa: F401 - imported from here before the split
-from lia.wizard.panel import PanelMixin
-from lia.wizard.reportbar import ReportMixin
-from lia.wizard.saving import SaveMixin
-from lia.wizard.schema import Form
-from lia.wizard.state import WizardState
-from lia.wizard.strings import LANGS, Strings
-from lia.wizard.styles import _CSS  # noqa: F401 - lia.periods.dashboard takes the page's style sheet from here
-from lia.wizard.widgets import QuestionBlock
+from lia.pages.wizard import reasoning as _reasoning
+from lia.pages.wizard.history import HistoryMixin
+from lia.pages.wizard.layout import LayoutMixin
+from lia.pages.wizard.meta import MetaMixin
+from lia.pages.wizard.page import esc as _esc  # noqa: F401 - imported from here before the split
+from lia.pages.wizard.panel import PanelMixin
+from lia.pages.wizard.reportbar import ReportMixin
+from lia.pages.wizard.saving import SaveMixin
+from lia.pages.wizard.schema import Form
+from lia.pages.wizard.state import WizardState
+from lia.pages.wizard.strings import LANGS, Strings
+from lia.pages.wizard.styles import _CSS  # noqa: F401 - lia.periods.dashboard takes the page's style sheet from here
+from lia.pages.wizard.widgets import QuestionBlock
 
 __all__ = ["WizardApp", "build_app", "author_from_env", "AUTHOR_HEADER_ENV"]
 
@@ -142,7 +142,7 @@ def build_app(
     """
     from lia.store import Store
     from lia.workspace import Workspace
-    from lia.wizard.schema import load_form
+    from lia.pages.wizard.schema import load_form
 
     if home is None:
         home = os.environ.get("LIA_HOME") or Path.cwd()

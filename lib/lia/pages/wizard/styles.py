@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from lia.pages.style import BASE_CSS
 
 
 
@@ -17,22 +18,18 @@ _VERDICT_CLASS = {
 _RESULT_CLASS = {"yes": "good", "conditional": "warn", "no": "bad", "unlawful": "bad",
                  "not_assessed": "none", "other_basis": "none"}
 
-_CSS = """
-<style>
-.lia-app { font-family: var(--jp-ui-font-family, system-ui, sans-serif); color: #1f2933; max-width: 1400px; margin: 0 auto; }
-.lia-app .widget-html-content, .lia-app .widget-label { line-height: 1.4; }
-.lia-header { background: #17324d; color: #fff; padding: 14px 20px; border-radius: 8px 8px 0 0; align-items: center; }
-.lia-header h1 { font-size: 21px; margin: 0; color: #fff; font-weight: 600; }
-.lia-header .lia-sub { font-size: 13px; color: #c7d6e6; }
-.lia-header .widget-label, .lia-header label { color: #e6eef6 !important; }
-.lia-toolbar { background: #eef3f8; padding: 10px 20px; border-bottom: 1px solid #d5dee8; align-items: center; flex-wrap: wrap; gap: 8px; }
+#: The header band, links and language switch are the pages' (lia.pages.style.BASE_CSS, one place);
+#: what follows is the wizard's own.
+_CSS = "<style>" + BASE_CSS + """
+.lia-header-right { gap: 8px; }
+.lia-author-label { color: #e6eef6; margin-right: 6px; font-size: 13px; }
 .lia-newform { background: #f7fafc; border: 1px solid #d5dee8; border-radius: 6px; padding: 10px 16px; margin: 10px 20px 0 20px; }
 .lia-status { font-size: 13px; padding: 3px 10px; border-radius: 12px; white-space: nowrap; }
 .lia-status.dirty { background: #fff1d6; color: #8a5300; border: 1px solid #f0c36d; }
 .lia-status.clean { background: #e3f4e8; color: #1b6b34; border: 1px solid #9fd3ae; }
 .lia-status.none { background: #edf0f3; color: #52606d; border: 1px solid #cbd2d9; }
 .lia-notice { margin: 8px 20px 0 20px; }
-.lia-msg { padding: 8px 12px; border-radius: 6px; font-size: 14px; }
+.lia-msg { padding: 8px 12px; border-radius: 6px; font-size: 14px; margin: 0; }
 .lia-msg.info { background: #e8f1fb; color: #17324d; border: 1px solid #b6d0ec; }
 .lia-msg.ok { background: #e3f4e8; color: #1b6b34; border: 1px solid #9fd3ae; }
 .lia-msg.error { background: #fde8e8; color: #8e1c1c; border: 1px solid #f3b4b4; }
@@ -68,7 +65,7 @@ button.lia-step.current { background: #17324d !important; color: #fff !important
 .lia-problem-text { color: #b42318; font-size: 13px; margin-top: 2px; }
 .lia-th { font-size: 12px; font-weight: 600; color: #52606d; text-transform: uppercase; letter-spacing: .02em; }
 .lia-table-row { border-bottom: 1px dashed #e4e7eb; padding: 3px 0; }
-.lia-nav { border-top: 1px solid #e4e7eb; padding-top: 12px; margin-top: 6px; align-items: center; gap: 10px; }
+.lia-section-nav { border-top: 1px solid #e4e7eb; padding-top: 12px; margin-top: 6px; align-items: center; gap: 10px; }
 .lia-side h3 { font-size: 15px; margin: 10px 0 6px 0; color: #17324d; }
 .lia-side .widget-html-content { min-width: 0; overflow-wrap: break-word; }
 .lia-verdicts td:first-child { white-space: nowrap; padding-right: 6px; }
@@ -96,11 +93,8 @@ button.lia-step.current { background: #17324d !important; color: #fff !important
 .lia-remedy { font-size: 12px; color: #1f2933; margin-top: 2px; }
 button.lia-link { background: none !important; border: none !important; color: #1f5f99 !important; text-decoration: underline; box-shadow: none !important; padding: 0 !important; height: 22px !important; font-size: 12px !important; }
 .lia-chart svg { max-width: 100%; height: auto; }
-.lia-app textarea, .lia-app input, .lia-app select { font-family: inherit !important; font-size: 14px !important; }
-.lia-app .widget-toggle-button.mod-active, .lia-app .widget-toggle-button.mod-active:hover { background: #17324d !important; color: #fff !important; box-shadow: none !important; }
-.lia-app .widget-toggle-button { border-radius: 4px; }
-.lia-header .widget-toggle-button { background: #2a4a6b; color: #e6eef6; }
-.lia-header .widget-toggle-button.mod-active { background: #fff !important; color: #17324d !important; font-weight: 600; }
+.lia-main .widget-toggle-button.mod-active, .lia-main .widget-toggle-button.mod-active:hover,
+.lia-conflict .widget-toggle-button.mod-active, .lia-conflict .widget-toggle-button.mod-active:hover { background: #17324d !important; color: #fff !important; box-shadow: none !important; }
 .lia-savebar { background: #eef3f8; border-top: 1px solid #d5dee8; padding: 10px 20px; align-items: center; gap: 10px; }
 .lia-problems { padding: 0 20px; }
 .lia-problems ul { margin: 4px 0; padding-left: 20px; font-size: 13px; color: #8a5300; }

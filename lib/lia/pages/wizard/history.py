@@ -7,10 +7,10 @@ from typing import Any
 import ipywidgets as W
 
 from lia.i18n import format_time
-from lia.wizard.page import PageBase, esc as _esc
-from lia.wizard.schema import label
-from lia.wizard.state import WORKING
-from lia.wizard.widgets import format_value
+from lia.pages.wizard.page import PageBase, esc as _esc
+from lia.pages.wizard.schema import label
+from lia.pages.wizard.state import WORKING
+from lia.pages.wizard.widgets import format_value
 
 
 class HistoryMixin(PageBase):

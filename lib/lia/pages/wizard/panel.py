@@ -7,11 +7,11 @@ from typing import Any, Callable, Mapping
 import ipywidgets as W
 
 from lia.i18n import format_time
-from lia.wizard import reasoning as _reasoning
-from lia.wizard.page import PageBase, descendants as _descendants, esc as _esc
-from lia.wizard.schema import label
-from lia.wizard.styles import _RESULT_CLASS, _VERDICT_CLASS
-from lia.wizard.widgets import button_widget, html_widget, shared_layout
+from lia.pages.wizard import reasoning as _reasoning
+from lia.pages.wizard.page import PageBase, descendants as _descendants, esc as _esc
+from lia.pages.wizard.schema import label
+from lia.pages.wizard.styles import _RESULT_CLASS, _VERDICT_CLASS
+from lia.pages.wizard.widgets import button_widget, html_widget, shared_layout
 
 
 class PanelMixin(PageBase):
@@ -53,7 +53,7 @@ class PanelMixin(PageBase):
         Charts cost far more than the rules; deferring them lets the questions
         and verdicts reach the page first.
         """
-        from ..kernel import kernel_loop
+        from lia.kernel import kernel_loop
 
         loop = kernel_loop()
         if loop is None or not self.defer_charts:

@@ -1,10 +1,10 @@
 """What the parts of the wizard page share: the state they show, the UI strings, small HTML helpers.
 
-The page (:class:`lia.wizard.app.WizardApp`) is put together from one part per seam, each a mixin
-over :class:`PageBase`: the frame and navigation (:mod:`~lia.wizard.layout`), details and status
-(:mod:`~lia.wizard.meta`), saving and conflicts (:mod:`~lia.wizard.saving`), the history and
-diffs (:mod:`~lia.wizard.history`), the reasoning panel (:mod:`~lia.wizard.panel`) and the report
-bar (:mod:`~lia.wizard.reportbar`). A part builds its own widgets and refreshes them from the
+The page (:class:`lia.pages.wizard.app.WizardApp`) is put together from one part per seam, each a mixin
+over :class:`PageBase`: the frame and navigation (:mod:`~lia.pages.wizard.layout`), details and status
+(:mod:`~lia.pages.wizard.meta`), saving and conflicts (:mod:`~lia.pages.wizard.saving`), the history and
+diffs (:mod:`~lia.pages.wizard.history`), the reasoning panel (:mod:`~lia.pages.wizard.panel`) and the report
+bar (:mod:`~lia.pages.wizard.reportbar`). A part builds its own widgets and refreshes them from the
 state; it calls the others only through the page's own methods (``_say``, ``_refresh_status``,
 ``refresh_all``, ...).
 """
@@ -17,8 +17,8 @@ from typing import TYPE_CHECKING, Any, Callable
 import ipywidgets as W
 
 if TYPE_CHECKING:
-    from lia.wizard.state import WizardState
-    from lia.wizard.strings import Strings
+    from lia.pages.wizard.state import WizardState
+    from lia.pages.wizard.strings import Strings
 
 __all__ = ["PageBase", "esc", "descendants"]
 
@@ -45,7 +45,7 @@ class PageBase:
     reasoner: Callable[..., Any]
     charter: Callable[..., list[tuple[str, str]]]
     root: W.VBox
-    reasoning: Any  # lia.wizard.reasoning.Reasoning of the answers on screen
+    reasoning: Any  # lia.pages.wizard.reasoning.Reasoning of the answers on screen
     blocks: dict[str, Any]  # question id -> its QuestionBlock, for the sections built so far
     _section_views: dict[int, W.VBox]
     _confirm_discard: bool  # the next open/new throws away unsaved changes

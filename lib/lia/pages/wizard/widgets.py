@@ -1,6 +1,6 @@
 """One widget factory per question type, chosen from a lookup table.
 
-Every factory takes the question (:class:`~lia.wizard.schema.Field`), the
+Every factory takes the question (:class:`~lia.pages.wizard.schema.Field`), the
 current value, the UI strings and a change callback, and returns a
 :class:`Control`: the widget to show, the current answer (``.value``, in the
 JSON form of docs/architecture.md) and ``.set(value)`` to show another answer
@@ -19,7 +19,7 @@ import ipywidgets as W
 from ipywidgets.widgets.widget_bool import CheckboxStyle as _CheckboxStyle
 from ipywidgets.widgets.widget_string import HTMLStyle as _HTMLStyle
 
-from lia.wizard.schema import (
+from lia.pages.wizard.schema import (
     DURATION_UNITS,
     Field,
     format_duration,
@@ -29,7 +29,7 @@ from lia.wizard.schema import (
     parse_duration,
     to_date,
 )
-from lia.wizard.strings import Strings
+from lia.pages.wizard.strings import Strings
 
 __all__ = ["Control", "FACTORIES", "make_control", "QuestionBlock", "question_block", "format_value", "html_widget",
            "shared_layout"]

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable, Mapping
 
-from ..duration import parse_or_none
+from lia.duration import parse_or_none
 
 __all__ = [
     "Choice",
