@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from lia.errors import InputError, NotFoundError
+from lia.errors import InputError, Message, NotFoundError
 from lia.i18n import catalogue
 from lia.messages import CATALOGUES, is_legacy, render, tokens, translate, translate_error, translate_problem
 
@@ -61,17 +61,22 @@ def test_catalogue_matches_what_the_library_writes(area: str, key: str) -> None:
 
 
 def test_nested_and_unknown_messages() -> None:
-    msg = "signature by Karin Lindqvist (dpo): key is not in the trusted keys"
+    """Verification findings are codes: a nested finding is rendered in the same language, and the English
+    (the CLI, statements) is the catalogue's word for word."""
+    msg = Message("status.signature_by", who="Karin Lindqvist (dpo)", problem=Message("status.untrusted_key"))
+    assert msg == "signature by Karin Lindqvist (dpo): key is not in the trusted keys"
     assert translate(msg, "sv") == "signatur av Karin Lindqvist (dpo): nyckeln finns inte bland de betrodda nycklarna"
-    assert translate("rule pack se 1.1.0 changed without a version bump (rules/se.yaml)", "nb").startswith(
-        "regelpakken se 1.1.0 er endret uten nytt versjonsnummer")
-    assert translate("rule pack se 1.0.0 -> 1.1.0", "sv") == "regelpaketet se 1.0.0 -> 1.1.0"
-    # a placeholder used twice must hold the same text both times
-    assert translate("cc has no rendered report yet; render one with `lia render cc`", "nb") == \
+    changed = Message("status.pack_changed", id="se", version="1.1.0", file="rules/se.yaml")
+    assert translate(changed, "nb").startswith("regelpakken se 1.1.0 er endret uten nytt versjonsnummer")
+    assert translate(Message("status.pack_bumped", id="se", old="1.0.0", new="1.1.0"), "sv") == \
+        "regelpaketet se 1.0.0 -> 1.1.0"
+    # a placeholder used twice holds the same value both times
+    assert translate(Message("status.viewer_no_reports", id="cc"), "nb") == \
         "cc har ingen gjengitt rapport ennå; gjengi en med `lia render cc`"
-    assert translate("cc has no rendered report yet; render one with `lia render dd`", "nb").startswith("cc has no")
+    # an English text nobody coded is no longer matched: shown as written
+    assert translate("cc has no rendered report yet; render one with `lia render cc`", "nb").startswith("cc has no")
     assert translate("something new the catalogue does not know", "sv") == "something new the catalogue does not know"
-    assert translate_problem("report.html", "SHA-256 differs from statement.json: the file was changed", "nb") == \
+    assert translate_problem("report.html", Message("status.changed_file"), "nb") == \
         "report.html: SHA-256 avviker fra statement.json: filen er endret"
 
 
