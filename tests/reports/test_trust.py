@@ -465,3 +465,59 @@ def test_an_old_trusted_keys_file_is_migrated_into_a_pinned_key_log(tmp_path: Pa
     assert log.problems == [] and [(k.name, k.entry, k.added_by) for k in log.trusted.values()] == [
         ("karin", 1, "karin"), ("anna", 2, "karin")]
     assert not trusted_keys_path(ws).exists()
+
+
+def test_a_tampered_stale_report_reads_in_swedish_and_norwegian_from_its_codes(tws: tuple[Workspace, Path], monkeypatch,
+                                                                                templates_copy: Path) -> None:
+    """Issue 13 item 3: a DPO opening a tampered report on the Swedish viewer reads every finding in Swedish,
+    rendered from its code (no English matched), and so does the portfolio after a round trip through its cache."""
+    from lia import messages
+    from lia.dashboards.sources import ReportCheck, Sources
+    from lia.pages.viewer import ViewerPage
+    from lia.store import Store
+
+    ws, d = tws
+    subjects = [s["name"] for s in json.loads((d / "statement.json").read_text("utf-8"))["subject"]]
+    changed, gone = subjects[0], subjects[1]
+    (d / changed).write_bytes((d / changed).read_bytes() + b" ")
+    (d / gone).unlink()
+    (d / "added.txt").write_text("x", encoding="utf-8")
+    (d / "added-folder").mkdir()
+    (d / "signatures.json").unlink()  # the signing records: every signature now lacks one
+    store = Store(ws)
+    monkeypatch.setenv("LIA_TEMPLATES", str(templates_copy))
+    head = store.load(AID)
+    store.save(AID, head.answers, author="Test", message="a newer version")
+
+    def no_regex(*a: object, **k: object) -> None:
+        raise AssertionError("a verification finding went through the regex fallback")
+
+    monkeypatch.setattr(messages, "_match", no_regex)
+    check = Sources().verify(ws, d)
+    codes = {getattr(m, "code", None) for _f, m in check.problems} | {getattr(m, "code", None) for m in check.stale}
+    assert {"status.changed_file", "status.missing_file", "status.added_file", "status.added_folder",
+            "status.signature_by", "status.newer_answers"} <= codes, codes
+    assert check.state == "failing"
+    # the English (CLI, JSON) is the catalogue's, word for word
+    assert (changed, "SHA-256 differs from statement.json: the file was changed") in check.problems
+    assert ("statement.dsse.json", "signature by karin (dpo): no signing record in signatures.json") in check.problems
+
+    page = ViewerPage(ws.home, sources=Sources())
+    page.apply_request({"QUERY_STRING": f"assessment={AID}&report={d.name}&lang=sv"})
+    sv = page.signature.value
+    for text in ("SHA-256 skiljer sig från statement.json: filen har ändrats", "finns i statement.json men saknas",
+                 "finns inte i statement.json (tillagd efter rendering)",
+                 "en mapp som inte finns i statement.json (tillagd efter rendering)",
+                 "signatur av karin (dpo): ingen signeringspost i signatures.json", "ingen signeringspost i signatures.json",
+                 "nyare svarsversion"):
+        assert text in sv, text
+    assert "the file was changed" not in sv and "no signing record" not in sv
+    page.set_language("nb")
+    nb = page.signature.value
+    assert "SHA-256 avviker fra statement.json: filen er endret" in nb and "signatur av karin (dpo): ingen signeringspost" in nb
+
+    # the portfolio reads findings back from its cache: still codes, still rendered in the reader's language
+    back = ReportCheck.from_json(json.loads(json.dumps(check.to_json())))
+    assert back == check and back.state == "failing"
+    assert [messages.translate(m, "sv") for _f, m in back.problems] == [m.text("sv") for _f, m in check.problems]
+    assert [messages.translate(m, "nb") for m in back.stale] == [m.text("nb") for m in check.stale]
