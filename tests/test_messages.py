@@ -116,10 +116,30 @@ def test_duplicates_wrong_widths_and_missing_columns() -> None:
                                            "kolonnene a, b (andre kolonner ignoreres); fant: ingenting")
 
 
-def test_store_errors_and_unknown_errors() -> None:
-    err = NotFoundError("the assessment 'cc' has no version 9; its versions are 1 to 4")
-    assert translate_error(err, "sv") == "bedömningen 'cc' har ingen version 9; dess versioner är 1 till 4"
-    assert translate_error(NotFoundError("the assessment 'cc' has no version 9; its versions are none yet"), "nb") == \
+def test_store_errors_and_unknown_errors(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The store's errors are codes: the English the CLI prints is unchanged, a page renders them from the code."""
+    from lia import messages
+    from lia.store import Store
+    from lia.workspace import Workspace
+
+    (tmp_path / "ws").mkdir()
+    ws = Workspace(tmp_path / "ws")
+    Store(ws).create({"id": "cc", "title": "Call recording"}, author="T", message="m")
+    with pytest.raises(NotFoundError) as ei:
+        Store(ws).load("cc", 9)
+    err = ei.value
+    assert str(err) == "the assessment 'cc' has no version 9; its versions are 1 to 1"
+
+    def no_regex(*a: object, **k: object) -> None:
+        raise AssertionError("a coded error went through the regex fallback")
+
+    with monkeypatch.context() as m:
+        m.setattr(messages, "_match", no_regex)
+        assert translate_error(err, "sv") == "bedömningen 'cc' har ingen version 9; dess versioner är 1 till 1"
+        with pytest.raises(NotFoundError) as ei:
+            Store(ws).load("nope")
+        assert translate_error(ei.value, "nb").startswith("det finnes ingen vurdering 'nope' i ")
+    assert Message("errors.store_no_version", id="cc", n=9, have=Message("errors.store_none_yet")).text("nb") == \
         "vurderingen 'cc' har ingen versjon 9; versjonene er ingen ennå"
     # not a LiaError: a bug, shown with its class so it can be reported
     assert translate_error(KeyError("x"), "sv") == "KeyError: 'x'"

@@ -43,12 +43,6 @@ LEGACY: dict[str, dict[str, str]] = {
     "errors": {
         "frag_": "pieces of the messages below (places in a file, what was expected, why)",
         "calllog_": "lia/periods/calllog.py",
-        "limits_": "lia/periods/limits.py",
-        "store_": "lia/store.py",
-        "portfolio_": "lia/dashboards/portfolio.py",
-        "wc_": "lia/periods/dashboard.py",
-        "charts_": "lia/periods/charts.py",
-        "evidence_": "lia/periods/evidence.py",
     },
 }
 
@@ -124,13 +118,13 @@ def render_template(template: str, params: dict[str, Any], lang: str = "en", cod
         elif tok[1] not in params:
             out.append(missing_text(f"{code}{{{tok[1]}}}"))
         elif tok[0] == "field":
-            out.append(_value(tok[1], params[tok[1]], lang, code))
+            out.append(_value(tok[1], params[tok[1]], lang))
         else:
             out.append(tok[2] if plural_form(params[tok[1]], lang) == "one" else tok[3])
     return "".join(out)
 
 
-def _value(name: str, value: Any, lang: str, code: str = "") -> str:
+def _value(name: str, value: Any, lang: str) -> str:
     """A parameter as a message shows it in ``lang``."""
     import datetime as _dt
 
@@ -153,9 +147,9 @@ def _value(name: str, value: Any, lang: str, code: str = "") -> str:
 
         return format_date(value, lang)
     shown = str(value)
-    if isinstance(value, str) and name in _FRAGMENT and lang in LANGS and lang != "en" and not code.startswith("status."):
-        # legacy: an English piece from an errors.* raise site not yet passing a Message (the status findings
-        # pass a Message for every word; their strs are values: ids, digests, file names)
+    if isinstance(value, str) and name in _PIECE and lang in LANGS and lang != "en":
+        # legacy: an English piece from a caller not yet passing a Message (lia.commands.periods passes the
+        # call log's "what" as English); every other str parameter is a value (ids, digests, OS texts)
         return _fragment(shown, lang)
     return shown
 
@@ -163,6 +157,8 @@ def _value(name: str, value: Any, lang: str, code: str = "") -> str:
 _NESTED = {"problem"}
 #: Placeholders whose value is a piece of a message (translated with the fragments).
 _FRAGMENT = {"where", "expected", "reason", "known", "found", "have", "hi", "what"}
+#: The one placeholder of a coded message whose str value may still be an English piece (see :func:`_value`).
+_PIECE = {"what"}
 #: Placeholders that list rows or lines of a file with their values (``line 3: 'x'; line 9: 'y'``).
 _SHOWN = {"shown"}
 
