@@ -41,7 +41,7 @@ CATALOGUES = ("status", "errors")
 #: A key not matching these is a code only: it is rendered from its code and never made a regex.
 LEGACY: dict[str, dict[str, str]] = {
     "errors": {
-        "frag_": "pieces of the messages below (places in a file, what was expected, why)",
+        "frag_": "pieces of the call-log messages and of places in a file (line, row, column; what was expected, why)",
         "calllog_": "lia/periods/calllog.py",
     },
 }
