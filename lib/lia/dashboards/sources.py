@@ -60,12 +60,13 @@ class EvalSummary:
 
     def to_json(self) -> dict[str, Any]:
         """Plain dict for the cache."""
-        return {"verdict": self.verdict, "dpia_required": self.dpia_required, "risks": list(self.risks), "error": self.error}
+        return {"verdict": self.verdict, "dpia_required": self.dpia_required, "risks": list(self.risks),
+                "error": _as_data(self.error)}
 
     @classmethod
     def from_json(cls, d: dict[str, Any]) -> "EvalSummary":
         """Inverse of :meth:`to_json`."""
-        return cls(d.get("verdict"), d.get("dpia_required"), tuple(d.get("risks") or ()), d.get("error"))
+        return cls(d.get("verdict"), d.get("dpia_required"), tuple(d.get("risks") or ()), _from_data(d.get("error")))
 
     @property
     def highest_risk(self) -> dict[str, Any] | None:
@@ -294,7 +295,8 @@ class Sources:
             ev = evaluate(assessment, answers, evidence=None, lang="en")
             data = ev.to_json("en")
         except Exception as exc:  # one broken assessment must not break the portfolio
-            return EvalSummary(error=str(exc) or type(exc).__name__)
+            said = getattr(exc, "said", None)  # a LiaError with a code keeps it: the page renders it in its language
+            return EvalSummary(error=said if said is not None and str(said) == str(exc) else str(exc) or type(exc).__name__)
         overall = ((data.get("lia") or {}).get("overall") or {}).get("verdict")
         dpia = (data.get("dpia") or {}).get("required")
         risks = []
