@@ -256,3 +256,44 @@ def test_the_bootstrap_errors_are_the_catalogues_english() -> None:
     errors = catalogue("errors", repo_root() / "templates")
     for code, english in BOOTSTRAP.items():
         assert errors[code.split(".", 1)[1]]["en"] == english, code
+
+
+@pytest.mark.parametrize("lang", ["sv", "nb"])
+def test_limits_store_and_portfolio_errors_are_rendered_from_their_codes(lang: str, tmp_path: Path,
+                                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Issue 13 item 3: the errors of the training-period and access limits, the store and the portfolio reach a
+    Swedish or Norwegian page from their code; no English is matched."""
+    from lia.access.limits import AccessLimits
+    from lia.errors import NotFoundError
+    from lia.periods.limits import Limits
+    from lia.store import Store
+    from lia.workspace import Workspace
+
+    real_match, whole = messages._match, messages._patterns()[0]
+
+    def no_regex(message: str, patterns: list, lang: str) -> str | None:
+        # the place (InputError.where, e.g. "access.roles row 2") may still be an English piece; the message not
+        assert patterns is not whole, f"a coded error went through the regex fallback: {message}"
+        return real_match(message, patterns, lang)
+
+    monkeypatch.setattr(messages, "_match", no_regex)
+    bad = [(Limits, {"periods.training_periods": [{"group": "A", "start": "2025-03-10", "end": "2025-03-01"}]}),
+           (Limits, {"periods.training_periods": "every monday"}),
+           (AccessLimits, {"access.roles": [{"role": "QA", "people": 2}, {"role": "qa", "people": 1}]}),
+           (AccessLimits, {"access.roles": [{"role": "QA", "people": -1}]}),
+           (AccessLimits, {"purpose.purposes": "training"})]
+    errors = []
+    for cls, answers in bad:
+        with pytest.raises(InputError) as ei:
+            cls.from_answers(answers)
+        errors.append(ei.value)
+    (tmp_path / "ws").mkdir()
+    with pytest.raises(NotFoundError) as ei:
+        Store(Workspace(tmp_path / "ws")).load("nope")
+    errors.append(ei.value)
+    for err in errors:
+        assert err.code and err.code.split(".")[1].startswith(("limits_", "store_")), err
+        body = render_code(err.code, err.params, lang)
+        assert translate_error(err, lang).endswith(body) and body != render_code(err.code, err.params, "en"), body
+        assert "⟦" not in body
+    assert str(errors[0]).endswith("ends (2025-03-01) before it starts (2025-03-10); expected end on or after start")

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from lia.errors import InputError, NotFoundError
+from lia.errors import InputError, Message, NotFoundError
 from lia.i18n import catalogue
 from lia.messages import CATALOGUES, is_legacy, render, tokens, translate, translate_error, translate_problem
 
@@ -61,17 +61,22 @@ def test_catalogue_matches_what_the_library_writes(area: str, key: str) -> None:
 
 
 def test_nested_and_unknown_messages() -> None:
-    msg = "signature by Karin Lindqvist (dpo): key is not in the trusted keys"
+    """Verification findings are codes: a nested finding is rendered in the same language, and the English
+    (the CLI, statements) is the catalogue's word for word."""
+    msg = Message("status.signature_by", who="Karin Lindqvist (dpo)", problem=Message("status.untrusted_key"))
+    assert msg == "signature by Karin Lindqvist (dpo): key is not in the trusted keys"
     assert translate(msg, "sv") == "signatur av Karin Lindqvist (dpo): nyckeln finns inte bland de betrodda nycklarna"
-    assert translate("rule pack se 1.1.0 changed without a version bump (rules/se.yaml)", "nb").startswith(
-        "regelpakken se 1.1.0 er endret uten nytt versjonsnummer")
-    assert translate("rule pack se 1.0.0 -> 1.1.0", "sv") == "regelpaketet se 1.0.0 -> 1.1.0"
-    # a placeholder used twice must hold the same text both times
-    assert translate("cc has no rendered report yet; render one with `lia render cc`", "nb") == \
+    changed = Message("status.pack_changed", id="se", version="1.1.0", file="rules/se.yaml")
+    assert translate(changed, "nb").startswith("regelpakken se 1.1.0 er endret uten nytt versjonsnummer")
+    assert translate(Message("status.pack_bumped", id="se", old="1.0.0", new="1.1.0"), "sv") == \
+        "regelpaketet se 1.0.0 -> 1.1.0"
+    # a placeholder used twice holds the same value both times
+    assert translate(Message("status.viewer_no_reports", id="cc"), "nb") == \
         "cc har ingen gjengitt rapport ennå; gjengi en med `lia render cc`"
-    assert translate("cc has no rendered report yet; render one with `lia render dd`", "nb").startswith("cc has no")
+    # an English text nobody coded is no longer matched: shown as written
+    assert translate("cc has no rendered report yet; render one with `lia render cc`", "nb").startswith("cc has no")
     assert translate("something new the catalogue does not know", "sv") == "something new the catalogue does not know"
-    assert translate_problem("report.html", "SHA-256 differs from statement.json: the file was changed", "nb") == \
+    assert translate_problem("report.html", Message("status.changed_file"), "nb") == \
         "report.html: SHA-256 avviker fra statement.json: filen er endret"
 
 
@@ -111,10 +116,30 @@ def test_duplicates_wrong_widths_and_missing_columns() -> None:
                                            "kolonnene a, b (andre kolonner ignoreres); fant: ingenting")
 
 
-def test_store_errors_and_unknown_errors() -> None:
-    err = NotFoundError("the assessment 'cc' has no version 9; its versions are 1 to 4")
-    assert translate_error(err, "sv") == "bedömningen 'cc' har ingen version 9; dess versioner är 1 till 4"
-    assert translate_error(NotFoundError("the assessment 'cc' has no version 9; its versions are none yet"), "nb") == \
+def test_store_errors_and_unknown_errors(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The store's errors are codes: the English the CLI prints is unchanged, a page renders them from the code."""
+    from lia import messages
+    from lia.store import Store
+    from lia.workspace import Workspace
+
+    (tmp_path / "ws").mkdir()
+    ws = Workspace(tmp_path / "ws")
+    Store(ws).create({"id": "cc", "title": "Call recording"}, author="T", message="m")
+    with pytest.raises(NotFoundError) as ei:
+        Store(ws).load("cc", 9)
+    err = ei.value
+    assert str(err) == "the assessment 'cc' has no version 9; its versions are 1 to 1"
+
+    def no_regex(*a: object, **k: object) -> None:
+        raise AssertionError("a coded error went through the regex fallback")
+
+    with monkeypatch.context() as m:
+        m.setattr(messages, "_match", no_regex)
+        assert translate_error(err, "sv") == "bedömningen 'cc' har ingen version 9; dess versioner är 1 till 1"
+        with pytest.raises(NotFoundError) as ei:
+            Store(ws).load("nope")
+        assert translate_error(ei.value, "nb").startswith("det finnes ingen vurdering 'nope' i ")
+    assert Message("errors.store_no_version", id="cc", n=9, have=Message("errors.store_none_yet")).text("nb") == \
         "vurderingen 'cc' har ingen versjon 9; versjonene er ingen ennå"
     # not a LiaError: a bug, shown with its class so it can be reported
     assert translate_error(KeyError("x"), "sv") == "KeyError: 'x'"

@@ -41,17 +41,9 @@ CATALOGUES = ("status", "errors")
 #: A key not matching these is a code only: it is rendered from its code and never made a regex.
 LEGACY: dict[str, dict[str, str]] = {
     "errors": {
-        "frag_": "pieces of the messages below (places in a file, what was expected, why)",
+        "frag_": "pieces of the call-log messages and of places in a file (line, row, column; what was expected, why)",
         "calllog_": "lia/periods/calllog.py",
-        "limits_": "lia/periods/limits.py",
-        "store_": "lia/store.py",
-        "portfolio_": "lia/dashboards/portfolio.py",
-        "wc_": "lia/periods/dashboard.py",
-        "charts_": "lia/periods/charts.py",
-        "evidence_": "lia/periods/evidence.py",
     },
-    # verification and staleness findings, the viewer's and the key log's messages
-    "status": {"": "lia/signing.py, lia/report.py (lia/reports/), lia/dashboards/viewer.py"},
 }
 
 
@@ -155,14 +147,18 @@ def _value(name: str, value: Any, lang: str) -> str:
 
         return format_date(value, lang)
     shown = str(value)
-    if isinstance(value, str) and name in _FRAGMENT and lang in LANGS and lang != "en":
-        return _fragment(shown, lang)  # legacy: an English piece from a caller not yet passing a Message
+    if isinstance(value, str) and name in _PIECE and lang in LANGS and lang != "en":
+        # legacy: an English piece from a caller not yet passing a Message (lia.commands.periods passes the
+        # call log's "what" as English); every other str parameter is a value (ids, digests, OS texts)
+        return _fragment(shown, lang)
     return shown
 
 #: Placeholders whose value is itself a whole message (translated with the whole catalogue).
 _NESTED = {"problem"}
 #: Placeholders whose value is a piece of a message (translated with the fragments).
 _FRAGMENT = {"where", "expected", "reason", "known", "found", "have", "hi", "what"}
+#: The one placeholder of a coded message whose str value may still be an English piece (see :func:`_value`).
+_PIECE = {"what"}
 #: Placeholders that list rows or lines of a file with their values (``line 3: 'x'; line 9: 'y'``).
 _SHOWN = {"shown"}
 

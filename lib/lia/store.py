@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any, Iterable, Optional
 
 from .canonical import digest_obj, pretty_json
-from .errors import ConflictError, IntegrityError, InputError, LiaError, NotFoundError, Problem, ValidationError
+from .errors import ConflictError, IntegrityError, InputError, LiaError, Message, NotFoundError, Problem, ValidationError
 from .fsio import atomic_write
 from .workspace import Workspace
 
@@ -149,10 +149,9 @@ class Store:
         """Version numbers on disk, ascending."""
         vdir = self._versions_dir(aid)
         if not vdir.is_dir():
-            raise NotFoundError(
-                f"there is no assessment '{aid}' in {self.ws.assessments_dir}. "
-                f"Known assessments: {', '.join(self.ids()) or 'none'}. Create one with `lia new {aid} --title ...`."
-            )
+            raise NotFoundError(Message("errors.store_no_assessment",
+                                        id=aid, dir=self.ws.assessments_dir,
+                                        known=", ".join(self.ids()) or Message("errors.frag_none")))
         nums = []
         for p in vdir.iterdir():
             m = _VERSION_FILE.match(p.name)
@@ -167,7 +166,7 @@ class Store:
     def head_number(self, aid: str) -> int:
         nums = self.numbers(aid)
         if not nums:
-            raise NotFoundError(f"the assessment '{aid}' has no saved version yet ({self._versions_dir(aid)} is empty)")
+            raise NotFoundError(Message("errors.store_no_version_yet", id=aid, dir=self._versions_dir(aid)))
         return nums[-1]
 
     def load(self, aid: str, number: int | None = None, *, verify: bool = True) -> Version:
@@ -177,8 +176,8 @@ class Store:
         else:
             nums = self.numbers(aid)
             if number not in nums:
-                have = f"1 to {nums[-1]}" if nums else "none yet"
-                raise NotFoundError(f"the assessment '{aid}' has no version {number}; its versions are {have}")
+                have = Message("errors.frag_versions", n=nums[-1]) if nums else Message("errors.store_none_yet")
+                raise NotFoundError(Message("errors.store_no_version", id=aid, n=number, have=have))
         return self._read(self.version_path(aid, number), number, verify=verify)
 
     def _read(self, path: Path, number: int, *, verify: bool = True) -> Version:
@@ -189,26 +188,21 @@ class Store:
             raw = path.read_bytes()
             unchanged = before == _stat_key(path)  # not written to while it was read
         except OSError as err:
-            raise IntegrityError(f"{path}: cannot be read ({err.strerror})") from None
+            raise IntegrityError(Message("errors.store_unreadable", path=path, reason=err.strerror)) from None
         try:
             data = parse_json(raw.decode("utf-8"), path)
         except (UnicodeDecodeError, InputError) as err:
-            raise IntegrityError(
-                f"{path}: version {number} is no longer valid JSON ({err}). It was altered or truncated after it "
-                "was saved; restore it from a backup or git (`git checkout -- <file>`)."
-            ) from None
+            raise IntegrityError(Message("errors.store_bad_json", path=path, n=number, error=str(err))) from None
         problems = _record_problems(data, number)
         if problems:
-            raise IntegrityError(f"{path}: version {number} is not a well-formed version file: {'; '.join(problems)}")
+            raise IntegrityError(Message("errors.store_malformed", path=path, n=number, problems="; ".join(problems)))
         if verify and self._verified.get(str(path)) != before:
             body = {k: v for k, v in data.items() if k != "digest"}
             actual = digest_obj(body)
             if actual != data["digest"]:
                 self._verified.pop(str(path), None)
-                raise IntegrityError(
-                    f"{path}: version {number} was altered after it was saved: its content hashes to {actual} but the "
-                    f"file records {data['digest']}. Restore it from a backup or git; `lia check` lists every such file."
-                )
+                raise IntegrityError(Message("errors.store_altered", path=path, n=number, actual=actual,
+                                             recorded=data["digest"]))
             if unchanged:
                 self._verified[str(path)] = before
         return Version(
@@ -235,10 +229,7 @@ class Store:
 
         m = AssessmentMeta.parse(meta)
         if self.exists(m.id):
-            raise LiaError(
-                f"the assessment '{m.id}' exists already in {self.ws.assessments_dir}; "
-                f"save a new version with `lia save {m.id} ...` or choose another id"
-            )
+            raise LiaError(Message("errors.store_exists", id=m.id, dir=self.ws.assessments_dir))
         try:
             return self._commit(m.id, m.to_dict(), answers or {}, author, message or "Created the assessment", None)
         except FileExistsError:
@@ -317,7 +308,7 @@ class Store:
         from .merge import merge_versions
 
         if not isinstance(message, str) or not message.strip():
-            raise InputError("a save needs a message saying what changed and why (--message)")
+            raise InputError(Message("errors.store_needs_message"))
         if assessment and "id" in assessment and assessment["id"] != aid:
             raise InputError(f"the answers give the assessment id {assessment['id']!r}, but you are saving {aid!r}")
         if force and parent:

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from lia.errors import Message
 from lia.dashboards.sources import EvalSummary, ReportChanges, ReportCheck, SignerInfo, report_number
 
 
@@ -74,16 +75,16 @@ class FakeSources:
         problems = []
         html = (report_dir / "report.html").read_bytes()
         if hashlib.sha256(html).hexdigest() != st["html"]:
-            problems.append(("report.html", "SHA-256 differs from statement.json: the file was changed"))
+            problems.append(("report.html", Message("status.changed_file")))
         signers: tuple[SignerInfo, ...] = ()
         env = report_dir / "statement.dsse.json"
         if env.exists():
             signers = tuple(SignerInfo(n, r, "2026-01-02T10:00:00Z", True, "k" * 64) for n, r in json.loads(env.read_text("utf-8"))["signers"])
         else:
-            problems.append(("statement.dsse.json", "missing: the report is not signed"))
+            problems.append(("statement.dsse.json", Message("status.not_signed")))
         aid = report_dir.parent.name
         head = Store(ws).load(aid)
-        stale = () if head.digest == st["answers"] else (f"newer answers version {head.number} (report has version {number})",)
+        stale = () if head.digest == st["answers"] else (Message("status.newer_answers", head=head.number, n=number),)
         return ReportCheck(str(report_dir), number, signers, tuple(problems), stale, True, env.exists())
 
     def changes(self, ws: Any, old_dir: Path, new_dir: Path, lang: str = "en") -> ReportChanges:

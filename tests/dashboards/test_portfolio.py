@@ -249,3 +249,27 @@ def test_highest_risk_and_risk_counts(ws: Path, mini: Path, fake) -> None:
     assert row.record()["highest_risk"] == "R1: limited x maximum" and row.record()["highest_risk_high"] is True
     counts = pf.risk_counts([row])
     assert counts[("limited", "maximum")] == 1 and counts[("significant", "limited")] == 1 and sum(counts.values()) == 2
+
+
+def test_the_cache_keeps_findings_as_codes_so_the_page_speaks_the_readers_language() -> None:
+    """A finding read back from .lia-cache/portfolio.json is still a Message: the Swedish portfolio renders it from
+    its code, not from English it would have to match."""
+    import json as _json
+
+    from lia.dashboards.sources import EvalSummary, ReportCheck, SignerInfo
+    from lia.errors import Message
+
+    check = ReportCheck("r/cc/v2", 2, (SignerInfo("karin", "dpo", None, False, "k" * 64, Message("status.untrusted_key")),),
+                        (("report.html", Message("status.changed_file")),
+                         ("statement.dsse.json", Message("status.approved_no_dpo"))),
+                        (Message("status.newer_answers", head=3, n=2),), True, True)
+    back = ReportCheck.from_json(_json.loads(_json.dumps(check.to_json())))
+    assert back == check and back.state == "failing"
+    assert back.problems[0][1].text("sv") == "SHA-256 skiljer sig från statement.json: filen har ändrats"
+    assert back.stale[0].text("nb") == "nyere svarversjon 3 (rapporten bygger på versjon 2)"
+    assert back.signers[0].problem.text("sv") == "nyckeln finns inte bland de betrodda nycklarna"
+    ev = EvalSummary(error=Message("errors.store_no_version_yet", id="cc", dir="assessments/cc/versions"))
+    again = EvalSummary.from_json(_json.loads(_json.dumps(ev.to_json())))
+    assert again.error.text("nb") == "vurderingen 'cc' har ingen lagret versjon ennå (assessments/cc/versions er tom)"
+    # a missing DPO signature is a gap (unsigned), decided by the code, not by English words
+    assert ReportCheck("r", 1, problems=(("statement.dsse.json", Message("status.not_signed")),)).state == "unsigned"

@@ -393,30 +393,51 @@ def test_tool_versions_are_signed_and_an_upgrade_makes_the_report_stale(tws, tem
 # --------------------------------------------------------------------------- pages: in the reader's language
 
 
-@pytest.mark.parametrize("message", [
-    "the statement is for assessment a-b but the report is in reports/c/v9",
-    "the statement is for answers version 4 of a-b but the report is in reports/a-b/v3",
-    "the statement was built from answers sha256:aa, but version 4 of a-b in this workspace is sha256:bb",
-    "the statement is for answers version 4 of a-b, which this workspace does not have",
-    "a signing record by karin (dpo) has no signature: the signature was removed",
-    "the signature by anna (assessor) was removed (the signing record of karin names it)",
-    "is a symbolic link; a report folder holds only plain files",
-    "a folder not listed in statement.json (added after rendering)",
-    "the report folder is a symbolic link; expected a plain folder",
-    "keys/key-log.json entry 2: its digest does not match its content; the entry was edited",
-    "keys/key-log.json entry 3: signed by key 0123456789abcdef..., which is not the root key or a trusted DPO key "
-    "at that point",
-    "keys/key-log.json entry 3: a key named karin is already trusted (entry 2); duplicate names are refused",
-    "keys/key-log.json: its root entry sha256:ab is not pinned in /x/trust.yaml or LIA_TRUST_ROOT; "
-    "run `lia keys pin sha256:ab` if you trust it",
-    "tool altair 5.0.0 -> 6.0.0",
-    "keys/trusted-keys.yaml is no longer trusted by itself; move its keys into the key log with "
-    "`lia keys migrate --signed-by KEY` (KEY: one of its DPO keys)",
+@pytest.mark.parametrize("code,params,english", [
+    ("status.bound_assessment", {"id": "a-b", "folder": "reports/c/v9"},
+     "the statement is for assessment a-b but the report is in reports/c/v9"),
+    ("status.bound_version", {"n": 4, "id": "a-b", "folder": "reports/a-b/v3"},
+     "the statement is for answers version 4 of a-b but the report is in reports/a-b/v3"),
+    ("status.bound_digest", {"want": "sha256:aa", "n": 4, "id": "a-b", "have": "sha256:bb"},
+     "the statement was built from answers sha256:aa, but version 4 of a-b in this workspace is sha256:bb"),
+    ("status.bound_missing", {"n": 4, "id": "a-b"},
+     "the statement is for answers version 4 of a-b, which this workspace does not have"),
+    ("status.record_orphan", {"who": "karin (dpo)"},
+     "a signing record by karin (dpo) has no signature: the signature was removed"),
+    ("status.cosigner_removed", {"who": "anna (assessor)", "name": "karin"},
+     "the signature by anna (assessor) was removed (the signing record of karin names it)"),
+    ("status.symlink_file", {}, "is a symbolic link; a report folder holds only plain files"),
+    ("status.added_folder", {}, "a folder not listed in statement.json (added after rendering)"),
+    ("status.symlink_folder", {}, "the report folder is a symbolic link; expected a plain folder"),
+    ("status.keylog_digest", {"log": "keys/key-log.json", "n": 2},
+     "keys/key-log.json entry 2: its digest does not match its content; the entry was edited"),
+    ("status.keylog_author", {"log": "keys/key-log.json", "n": 3, "key": "0123456789abcdef..."},
+     "keys/key-log.json entry 3: signed by key 0123456789abcdef..., which is not the root key or a trusted DPO key "
+     "at that point"),
+    ("status.keylog_duplicate", {"log": "keys/key-log.json", "n": 3, "name": "karin", "m": 2},
+     "keys/key-log.json entry 3: a key named karin is already trusted (entry 2); duplicate names are refused"),
+    ("status.keylog_unpinned", {"log": "keys/key-log.json", "root": "sha256:ab", "config": "/x/trust.yaml",
+                                "env": "LIA_TRUST_ROOT", "pin": "sha256:ab"},
+     "keys/key-log.json: its root entry sha256:ab is not pinned in /x/trust.yaml or LIA_TRUST_ROOT; "
+     "run `lia keys pin sha256:ab` if you trust it"),
+    ("status.tool_changed", {"name": "altair", "old": "5.0.0", "new": "6.0.0"}, "tool altair 5.0.0 -> 6.0.0"),
+    ("status.keylog_legacy", {"file": "keys/trusted-keys.yaml"},
+     "keys/trusted-keys.yaml is no longer trusted by itself; move its keys into the key log with "
+     "`lia keys migrate --signed-by KEY` (KEY: one of its DPO keys)"),
 ])
-def test_new_verification_messages_exist_in_swedish_and_norwegian(message: str) -> None:
-    from lia.messages import translate
+def test_new_verification_messages_exist_in_swedish_and_norwegian(code: str, params: dict, english: str,
+                                                                  monkeypatch) -> None:
+    """The English the CLI and statements show is unchanged; a page renders the same finding from its code."""
+    from lia import messages
+    from lia.errors import Message
 
-    sv, nb = translate(message, "sv"), translate(message, "nb")
+    def no_regex(*a: object, **k: object) -> None:
+        raise AssertionError("a verification finding went through the regex fallback")
+
+    monkeypatch.setattr(messages, "_match", no_regex)
+    message = Message(code, **params)
+    assert message == english
+    sv, nb = messages.translate(message, "sv"), messages.translate(message, "nb")
     assert sv != message and nb != message and sv != nb
 
 
@@ -444,3 +465,59 @@ def test_an_old_trusted_keys_file_is_migrated_into_a_pinned_key_log(tmp_path: Pa
     assert log.problems == [] and [(k.name, k.entry, k.added_by) for k in log.trusted.values()] == [
         ("karin", 1, "karin"), ("anna", 2, "karin")]
     assert not trusted_keys_path(ws).exists()
+
+
+def test_a_tampered_stale_report_reads_in_swedish_and_norwegian_from_its_codes(tws: tuple[Workspace, Path], monkeypatch,
+                                                                                templates_copy: Path) -> None:
+    """Issue 13 item 3: a DPO opening a tampered report on the Swedish viewer reads every finding in Swedish,
+    rendered from its code (no English matched), and so does the portfolio after a round trip through its cache."""
+    from lia import messages
+    from lia.dashboards.sources import ReportCheck, Sources
+    from lia.pages.viewer import ViewerPage
+    from lia.store import Store
+
+    ws, d = tws
+    subjects = [s["name"] for s in json.loads((d / "statement.json").read_text("utf-8"))["subject"]]
+    changed, gone = subjects[0], subjects[1]
+    (d / changed).write_bytes((d / changed).read_bytes() + b" ")
+    (d / gone).unlink()
+    (d / "added.txt").write_text("x", encoding="utf-8")
+    (d / "added-folder").mkdir()
+    (d / "signatures.json").unlink()  # the signing records: every signature now lacks one
+    store = Store(ws)
+    monkeypatch.setenv("LIA_TEMPLATES", str(templates_copy))
+    head = store.load(AID)
+    store.save(AID, head.answers, author="Test", message="a newer version")
+
+    def no_regex(*a: object, **k: object) -> None:
+        raise AssertionError("a verification finding went through the regex fallback")
+
+    monkeypatch.setattr(messages, "_match", no_regex)
+    check = Sources().verify(ws, d)
+    codes = {getattr(m, "code", None) for _f, m in check.problems} | {getattr(m, "code", None) for m in check.stale}
+    assert {"status.changed_file", "status.missing_file", "status.added_file", "status.added_folder",
+            "status.signature_by", "status.newer_answers"} <= codes, codes
+    assert check.state == "failing"
+    # the English (CLI, JSON) is the catalogue's, word for word
+    assert (changed, "SHA-256 differs from statement.json: the file was changed") in check.problems
+    assert ("statement.dsse.json", "signature by karin (dpo): no signing record in signatures.json") in check.problems
+
+    page = ViewerPage(ws.home, sources=Sources())
+    page.apply_request({"QUERY_STRING": f"assessment={AID}&report={d.name}&lang=sv"})
+    sv = page.signature.value
+    for text in ("SHA-256 skiljer sig från statement.json: filen har ändrats", "finns i statement.json men saknas",
+                 "finns inte i statement.json (tillagd efter rendering)",
+                 "en mapp som inte finns i statement.json (tillagd efter rendering)",
+                 "signatur av karin (dpo): ingen signeringspost i signatures.json", "ingen signeringspost i signatures.json",
+                 "nyare svarsversion"):
+        assert text in sv, text
+    assert "the file was changed" not in sv and "no signing record" not in sv
+    page.set_language("nb")
+    nb = page.signature.value
+    assert "SHA-256 avviker fra statement.json: filen er endret" in nb and "signatur av karin (dpo): ingen signeringspost" in nb
+
+    # the portfolio reads findings back from its cache: still codes, still rendered in the reader's language
+    back = ReportCheck.from_json(json.loads(json.dumps(check.to_json())))
+    assert back == check and back.state == "failing"
+    assert [messages.translate(m, "sv") for _f, m in back.problems] == [m.text("sv") for _f, m in check.problems]
+    assert [messages.translate(m, "nb") for m in back.stale] == [m.text("nb") for m in check.stale]

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Mapping
 
-from ..errors import InputError
+from ..errors import InputError, Message
 from ..periods.limits import Duration, TrainingPeriod, _periods, parse_duration
 
 __all__ = ["ACTIONS", "DOWNLOAD_ACTIONS", "LISTEN_ACTIONS", "PURPOSES", "Role", "AccessLimits"]
@@ -79,7 +79,7 @@ class AccessLimits:
         roles = _roles(a.get("access.roles"))
         purposes = a.get("purpose.purposes")
         if purposes is not None and not (isinstance(purposes, list) and all(isinstance(p, str) for p in purposes)):
-            raise InputError(f"expected a list of purpose ids, got {purposes!r}", where="purpose.purposes")
+            raise InputError(Message("errors.limits_purposes", value=repr(purposes)), where="purpose.purposes")
         cont = a.get("periods.continuous")
         kw: dict[str, Any] = dict(
             roles=roles,
@@ -115,7 +115,7 @@ def _int(v: Any, where: str, lo: int = 0) -> int | None:
     if v is None or v == "":
         return None
     if isinstance(v, bool) or not isinstance(v, (int, float)) or v != int(v) or v < lo:
-        raise InputError(f"expected a whole number of at least {lo}, got {v!r}", where=where)
+        raise InputError(Message("errors.limits_min_int", lo=str(lo), value=repr(v)), where=where)
     return int(v)
 
 
@@ -123,21 +123,21 @@ def _roles(rows: Any) -> tuple[Role, ...]:
     if rows in (None, ""):
         return ()
     if not isinstance(rows, list):
-        raise InputError(f"expected a table (a list of rows), got {rows!r}", where="access.roles")
+        raise InputError(Message("errors.limits_roles_table", value=repr(rows)), where="access.roles")
     out: list[Role] = []
     seen: set[str] = set()
     for i, r in enumerate(rows, start=1):
         where = f"access.roles row {i}"
         if not isinstance(r, dict) or not isinstance(r.get("role"), str) or not r["role"].strip():
-            raise InputError(f"expected a row with a role name, got {r!r}", where=where)
+            raise InputError(Message("errors.limits_role_row", value=repr(r)), where=where)
         people = r.get("people")
         if isinstance(people, bool) or not isinstance(people, (int, float)) or people < 0 or people != int(people):
-            raise InputError(f"people: expected a whole number of 0 or more, got {people!r}", where=where)
+            raise InputError(Message("errors.limits_people", value=repr(people)), where=where)
         role = Role(name=r["role"].strip(), people=int(people), can_listen=r.get("can_listen") is not False,
                     can_download=r.get("can_download") is True,
                     training_periods_only=r.get("training_periods_only") is True)
         if role.key in seen:
-            raise InputError(f"the role {role.name!r} is listed twice; expected each role once", where=where)
+            raise InputError(Message("errors.limits_role_twice", role=repr(role.name)), where=where)
         seen.add(role.key)
         out.append(role)
     return tuple(out)

@@ -27,7 +27,9 @@ from typing import Any, Iterable
 __all__ = ["PortfolioCache", "CACHE_DIR", "CACHE_FORMAT", "cache_secret"]
 
 CACHE_DIR = ".lia-cache"
-CACHE_FORMAT = "lia-portfolio-cache/2"
+#: /3: findings are stored as codes and parameters (Message.as_data); a /2 cache (English texts) is
+#: dropped and every report verified again.
+CACHE_FORMAT = "lia-portfolio-cache/3"
 SECRET_FILE = "cache-secret"
 
 

@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterable, Sequence
 
+from ..errors import Message
 from .cache import PortfolioCache
 from .sources import EvalSummary, ReportCheck, Sources, SourcesLike, report_number, stat_fingerprint
 
@@ -276,7 +277,7 @@ def collect(
         vdir = os.path.join(versions_base, aid, "versions")
         head = _head_file(vdir)
         if head is None:
-            rows.append(PortfolioRow(aid, error="no saved version yet"))
+            rows.append(PortfolioRow(aid, error=Message("errors.portfolio_no_version")))
             continue
         number, path = head
         head_key = stat_fingerprint([path])
@@ -289,7 +290,8 @@ def collect(
             try:
                 version = store.load(aid, number)
             except LiaError as exc:
-                rows.append(PortfolioRow(aid, head_version=number, error=str(exc)))
+                rows.append(PortfolioRow(aid, head_version=number,  # a coded error keeps its code for the page
+                                         error=exc.said if str(exc.said) == str(exc) else str(exc)))
                 entry.clear()
                 cache.touch()
                 continue

@@ -60,12 +60,13 @@ class EvalSummary:
 
     def to_json(self) -> dict[str, Any]:
         """Plain dict for the cache."""
-        return {"verdict": self.verdict, "dpia_required": self.dpia_required, "risks": list(self.risks), "error": self.error}
+        return {"verdict": self.verdict, "dpia_required": self.dpia_required, "risks": list(self.risks),
+                "error": _as_data(self.error)}
 
     @classmethod
     def from_json(cls, d: dict[str, Any]) -> "EvalSummary":
         """Inverse of :meth:`to_json`."""
-        return cls(d.get("verdict"), d.get("dpia_required"), tuple(d.get("risks") or ()), d.get("error"))
+        return cls(d.get("verdict"), d.get("dpia_required"), tuple(d.get("risks") or ()), _from_data(d.get("error")))
 
     @property
     def highest_risk(self) -> dict[str, Any] | None:
@@ -143,11 +144,13 @@ class ReportCheck:
         return [s for s in self.signers if s.valid]
 
     def to_json(self) -> dict[str, Any]:
-        """Plain dict for the cache."""
+        """Plain dict for the cache; a finding keeps its code and parameters (:meth:`lia.errors.Message.as_data`),
+        so a page reading it back renders it in its reader's language."""
         d = asdict(self)
-        d["signers"] = [asdict(s) for s in self.signers]
-        d["problems"] = [list(p) for p in self.problems]
-        d["stale"] = list(self.stale)
+        d["signers"] = [{**asdict(s), "problem": _as_data(s.problem)} for s in self.signers]
+        d["problems"] = [[f, _as_data(m)] for f, m in self.problems]
+        d["stale"] = [_as_data(m) for m in self.stale]
+        d["error"] = _as_data(self.error)
         return d
 
     @classmethod
@@ -156,13 +159,31 @@ class ReportCheck:
         return cls(
             report_dir=d["report_dir"],
             version=d.get("version"),
-            signers=tuple(SignerInfo(**s) for s in d.get("signers") or ()),
-            problems=tuple((str(f), str(m)) for f, m in d.get("problems") or ()),
-            stale=tuple(d.get("stale") or ()),
+            signers=tuple(SignerInfo(**{**s, "problem": _from_data(s.get("problem"))}) for s in d.get("signers") or ()),
+            problems=tuple((str(f), _from_data(m)) for f, m in d.get("problems") or ()),
+            stale=tuple(_from_data(m) for m in d.get("stale") or ()),
             current_checked=bool(d.get("current_checked")),
             envelope_present=bool(d.get("envelope_present", True)),
-            error=d.get("error"),
+            error=_from_data(d.get("error")),
         )
+
+
+def _as_data(m: Any) -> Any:
+    """A finding for the JSON cache: a Message as its code and parameters, a plain text as it is."""
+    from lia.errors import Message
+
+    return m.as_data() if isinstance(m, Message) else m
+
+
+def _from_data(data: Any) -> Any:
+    """A finding :func:`_as_data` wrote: the Message again (rendered from its code), else the text."""
+    from lia.errors import Message
+
+    return None if data is None else Message.from_data(data) if isinstance(data, dict) else str(data)
+
+
+#: The findings that say a signature is missing (not wrong): the envelope absent, empty, or without the DPO.
+_GAPS = {"status.not_signed", "status.no_signatures", "status.approved_no_dpo"}
 
 
 def _is_signature_gap(problem: tuple[str, str]) -> bool:
@@ -170,7 +191,7 @@ def _is_signature_gap(problem: tuple[str, str]) -> bool:
     f, m = problem
     if f != "statement.dsse.json":
         return False
-    return m.startswith("missing") or m == "no signatures" or "no valid DPO signature" in m
+    return getattr(m, "code", None) in _GAPS
 
 
 @dataclass(frozen=True)
@@ -274,7 +295,8 @@ class Sources:
             ev = evaluate(assessment, answers, evidence=None, lang="en")
             data = ev.to_json("en")
         except Exception as exc:  # one broken assessment must not break the portfolio
-            return EvalSummary(error=str(exc) or type(exc).__name__)
+            said = getattr(exc, "said", None)  # a LiaError with a code keeps it: the page renders it in its language
+            return EvalSummary(error=said if said is not None and str(said) == str(exc) else str(exc) or type(exc).__name__)
         overall = ((data.get("lia") or {}).get("overall") or {}).get("verdict")
         dpia = (data.get("dpia") or {}).get("required")
         risks = []
@@ -363,13 +385,14 @@ class Sources:
         try:
             v = verify_report(ws, report_dir, check_current=True)
         except LiaError as exc:
-            return ReportCheck(str(report_dir), number, problems=((_file_of(exc, report_dir), str(exc)),), error=str(exc))
+            said = exc.said if str(exc.said) == str(exc) else str(exc)  # a coded error keeps its code
+            return ReportCheck(str(report_dir), number, problems=((_file_of(exc, report_dir), said),), error=said)
         return ReportCheck(
             report_dir=str(report_dir),
             version=v.version if v.version is not None else number,
             signers=tuple(SignerInfo(s.name, s.role, s.signed_at, bool(s.valid), s.keyid, s.problem) for s in v.signers),
-            problems=tuple((str(f), str(msg)) for f, msg in v.problems),
-            stale=tuple(str(s) for s in v.stale),
+            problems=tuple((str(f), msg) for f, msg in v.problems),  # Messages: rendered on a page from their code
+            stale=tuple(v.stale),
             current_checked=bool(v.currency_checked),
             envelope_present=(report_dir / ENVELOPE_FILE).exists(),
         )

@@ -97,28 +97,29 @@ def find_report(ws: Any, aid: str, version: int | None = None, report: str | Non
                 sources: SourcesLike | None = None) -> Path:
     """The folder to show: ``report`` by name, else the newest rendering of answers ``version``,
     else the newest report. Raises :class:`lia.errors.NotFoundError` saying what exists."""
-    from lia.errors import NotFoundError
+    from lia.errors import Message, NotFoundError
     from lia.store import Store
 
     ws = _ws(ws)
     if not Store(ws).exists(aid):
-        known = ", ".join(Store(ws).ids()) or "none"
-        raise NotFoundError(f"there is no assessment '{aid}' in this workspace; known assessments: {known}")
+        known = ", ".join(Store(ws).ids()) or Message("errors.frag_none")
+        raise NotFoundError(Message("status.viewer_unknown_assessment", id=aid, known=known))
     dirs = report_choices(ws, aid, sources)
     if not dirs:
-        raise NotFoundError(f"{aid} has no rendered report yet; render one with `lia render {aid}`")
+        raise NotFoundError(Message("status.viewer_no_reports", id=aid))
     if report:
         for d in dirs:
             if d.name == report:
                 return d
-        raise NotFoundError(f"{aid} has no report '{report}'; its reports are {', '.join(d.name for d in dirs)}")
+        raise NotFoundError(Message("status.viewer_no_report_named", id=aid, report=report,
+                                    have=", ".join(d.name for d in dirs)))
     if version is None:
         return dirs[0]
     for d in dirs:
         if report_number(d) == version:
             return d
     have = ", ".join(sorted({str(report_number(d)) for d in dirs}, key=int))
-    raise NotFoundError(f"{aid} has no report for version {version}; reports exist for versions {have}")
+    raise NotFoundError(Message("status.viewer_no_report_version", id=aid, version=version, have=have))
 
 
 def open_report(ws: Any, aid: str, version: int | None = None, report: str | None = None, *,

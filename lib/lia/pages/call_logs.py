@@ -8,7 +8,7 @@ import os
 from pathlib import Path
 from typing import Any
 
-from lia.errors import LiaError, excerpt, shown_name
+from lia.errors import LiaError, Message, excerpt, shown_name
 
 __all__ = ["LOGS_FOLDER", "logs_folder", "list_logs", "workspace_log", "demo_log"]
 
@@ -61,8 +61,7 @@ def workspace_log(ws: Any, name: str) -> Path:
     folder = logs_folder(ws)
     real = _confined(folder, name) if isinstance(name, str) and name.lower().endswith(_LOG_SUFFIXES) else None
     if real is None:
-        raise LiaError(f"'{excerpt(name)}' is not a call log in {shown_name(folder)}; the works-council page reads "
-                       "only the CSV and Parquet files in that folder")
+        raise LiaError(Message("errors.wc_not_a_log", name=excerpt(name), folder=shown_name(folder)))
     return real
 
 

@@ -18,7 +18,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from lia.errors import LiaError, excerpt
+from lia.errors import LiaError, Message, excerpt
 
 from ..i18n import LANGS, mark_page_language, t
 from .call_logs import LOGS_FOLDER, demo_log, list_logs, logs_folder, workspace_log
@@ -409,7 +409,7 @@ class WorksCouncilApp:
         folder = self.ws.reports_dir / "periods"
         folder.mkdir(parents=True, exist_ok=True)
         if not folder.resolve().is_relative_to(self.ws.reports_dir.resolve()):
-            raise LiaError(f"refusing to export into {folder}: it leads out of the workspace's reports folder")
+            raise LiaError(Message("errors.wc_export_outside", folder=folder))
         self.exported = export(self.charts, folder, fmt, prefix=prefix, lang=self.lang)
         self.w_status.value = html.escape(t("periods", "ui_exported", self.lang,
                                             files=", ".join(str(p) for p in self.exported)))

@@ -338,7 +338,7 @@ def export(charts: dict[str, Any], folder: str | Path, fmt: str = "svg", prefix:
     passed through :func:`file_part`, and every path is checked to lie directly in ``folder``
     before anything is written.
     """
-    from ..errors import LiaError
+    from ..errors import LiaError, Message
     from ..fsio import atomic_write
 
     if fmt not in ("svg", "png"):
@@ -350,7 +350,7 @@ def export(charts: dict[str, Any], folder: str | Path, fmt: str = "svg", prefix:
     for name in charts:
         path = base / f"{file_part(prefix, 120)}-{file_part(name)}.{fmt}"
         if path.resolve().parent != real or path.is_symlink():
-            raise LiaError(f"refusing to write {path}: it would not be a file directly in {base}")
+            raise LiaError(Message("errors.charts_write_outside", path=path, folder=base))
         paths[name] = path
     out = []
     for name, chart in charts.items():

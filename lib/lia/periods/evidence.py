@@ -31,7 +31,7 @@ from pathlib import Path
 from typing import Any
 
 from .. import evidence as _ev
-from ..errors import InputError, IntegrityError, LiaError, excerpt, shown_name
+from ..errors import InputError, IntegrityError, LiaError, Message, excerpt, shown_name
 from ..evidence import Validator as _V
 from .breaches import KINDS
 from .limits import Limits, TrainingPeriod, parse_duration
@@ -323,9 +323,8 @@ def _validate(doc: Any, path: Path, sha: str, aid: str | None) -> Evidence:
     except Exception:  # noqa: BLE001 - a value canonical JSON cannot write (a huge integer): not what was attached
         actual = "(cannot be computed)"
     if actual != recorded:
-        raise IntegrityError(f"{shown_name(path)}: the evidence was altered after it was attached: its content hashes "
-                             f"to {actual} but the file records {excerpt(recorded, 80)}. Attach the log again "
-                             "(`lia periods ID --log FILE --attach`) or restore the file from a backup.")
+        raise IntegrityError(Message("errors.evidence_altered", path=shown_name(path), actual=actual,
+                                     recorded=excerpt(recorded, 80)))
     return Evidence(path=path, sha256=sha, assessment=assessment, source=source, rows=rows, tz=tz, now=now,
                     analysed_at=analysed_at, limits=limits, summary=summary, breaches=breaches,
                     team_days=team_days, retention_ages=ages)

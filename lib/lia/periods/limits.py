@@ -12,7 +12,7 @@ from datetime import date, datetime
 from typing import Any, Mapping
 
 from lia.duration import Duration
-from lia.errors import InputError
+from lia.errors import InputError, Message
 
 __all__ = ["Limits", "TrainingPeriod", "Duration", "parse_duration"]
 
@@ -99,16 +99,17 @@ class Limits:
 def _bool(v: Any, where: str) -> bool | None:
     if v is None or isinstance(v, bool):
         return v
-    raise InputError(f"expected yes/no (true or false), got {v!r}", where=where)
+    raise InputError(Message("errors.limits_bool", value=repr(v)), where=where)
 
 
 def _num(v: Any, where: str, hi: float | None = None) -> float | None:
     if v is None or v == "":
         return None
     if isinstance(v, bool) or not isinstance(v, (int, float)):
-        raise InputError(f"expected a number, got {v!r}", where=where)
+        raise InputError(Message("errors.limits_number", value=repr(v)), where=where)
     if v < 0 or (hi is not None and v > hi):
-        raise InputError(f"expected a number from 0 to {hi if hi is not None else 'any'}, got {v!r}", where=where)
+        raise InputError(Message("errors.limits_number_range", hi=str(hi) if hi is not None else Message("errors.frag_any"),
+                                 value=repr(v)), where=where)
     return float(v)
 
 
@@ -117,7 +118,7 @@ def _int(v: Any, where: str, hi: int | None = None) -> int | None:
     if f is None:
         return None
     if not float(f).is_integer():
-        raise InputError(f"expected a whole number of days, got {v!r}", where=where)
+        raise InputError(Message("errors.limits_days", value=repr(v)), where=where)
     return int(f)
 
 
@@ -125,7 +126,7 @@ def _list(v: Any, where: str) -> list[str]:
     if v is None:
         return []
     if not isinstance(v, (list, tuple)) or not all(isinstance(x, str) for x in v):
-        raise InputError(f"expected a list of choice ids, got {v!r}", where=where)
+        raise InputError(Message("errors.limits_choices", value=repr(v)), where=where)
     return [x for x in v if x != "none"]
 
 
@@ -139,7 +140,7 @@ def _date(v: Any, where: str) -> date:
             return date.fromisoformat(v.strip())
         except ValueError:
             pass
-    raise InputError(f"expected a date YYYY-MM-DD, got {v!r}", where=where)
+    raise InputError(Message("errors.limits_date", value=repr(v)), where=where)
 
 
 def _periods(rows: Any) -> tuple[TrainingPeriod, ...]:
@@ -147,18 +148,18 @@ def _periods(rows: Any) -> tuple[TrainingPeriod, ...]:
     if rows is None or rows == "":
         return ()
     if not isinstance(rows, (list, tuple)):
-        raise InputError(f"expected a table (a list of rows with group, start, end), got {type(rows).__name__}", where=where)
+        raise InputError(Message("errors.limits_table", type=type(rows).__name__), where=where)
     out = []
     for i, row in enumerate(rows, start=1):
         w = f"{where}[{i}]"
         if not isinstance(row, Mapping):
-            raise InputError(f"expected a row with group, start and end, got {row!r}", where=w)
+            raise InputError(Message("errors.limits_row", value=repr(row)), where=w)
         missing = [k for k in ("group", "start", "end") if row.get(k) in (None, "")]
         if missing:
-            raise InputError(f"missing {', '.join(missing)}; every training period needs group, start and end", where=w)
+            raise InputError(Message("errors.limits_row_missing", missing=", ".join(missing)), where=w)
         group = str(row["group"]).strip()
         start, end = _date(row["start"], w + ".start"), _date(row["end"], w + ".end")
         if end < start:
-            raise InputError(f"ends ({end}) before it starts ({start}); expected end on or after start", where=w)
+            raise InputError(Message("errors.limits_row_order", end=end.isoformat(), start=start.isoformat()), where=w)
         out.append(TrainingPeriod(group=group, start=start, end=end))
     return tuple(out)

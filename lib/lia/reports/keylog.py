@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..errors import InputError, LiaError
+from ..errors import InputError, LiaError, Message
 from .dsse import KEYLOG_PAYLOAD_TYPE, _b64, _b64decode, _json_file, _now, _verify_sig, pae, write_atomic
 from .keys import (KEY_LOG_FILE, ROLES, TRUST_ROOT_ENV, TRUSTED_KEYS_FILE, _NAME_RE, TrustedKey, _load_public_pem,
                    key_log_path, keyid_of, load_trusted_keys, pin_root, pinned_roots, trust_config_path,
@@ -94,8 +94,7 @@ def _replay_key_log(ws: Any, path: Path, trust_roots: Any) -> KeyLog:
     log = KeyLog(path)
     if not path.exists():
         if trusted_keys_path(ws).exists():
-            log.problems.append(f"keys/{TRUSTED_KEYS_FILE} is no longer trusted by itself; move its keys into the "
-                                f"key log with `lia keys migrate --signed-by KEY` (KEY: one of its DPO keys)")
+            log.problems.append(Message("status.keylog_legacy", file=f"keys/{TRUSTED_KEYS_FILE}"))
         return log
     doc = _json_file(path, "key log")
     if not isinstance(doc, dict) or doc.get("format") != "lia-key-log/1" or not isinstance(doc.get("entries"), list):
@@ -111,11 +110,10 @@ def _replay_key_log(ws: Any, path: Path, trust_roots: Any) -> KeyLog:
         n = i + 1
         body = _entry_body(e)
         if e["number"] != n:
-            log.problems.append(f"{rel} entry {n}: numbered {e['number']!r}; an entry was removed or inserted")
+            log.problems.append(Message("status.keylog_number", log=rel, n=n, found=repr(e["number"])))
             break
         if e["parent"] != parent:
-            log.problems.append(f"{rel} entry {n}: its parent is not the digest of entry {n - 1}; "
-                                "the log was edited or reordered")
+            log.problems.append(Message("status.keylog_parent", log=rel, n=n, m=n - 1))
             break
         try:
             digest = digest_obj(body)
@@ -123,7 +121,7 @@ def _replay_key_log(ws: Any, path: Path, trust_roots: Any) -> KeyLog:
             raise InputError("the entry cannot be canonicalised (expected plain JSON values)", file=path,
                              where=where) from None
         if e["digest"] != digest:
-            log.problems.append(f"{rel} entry {n}: its digest does not match its content; the entry was edited")
+            log.problems.append(Message("status.keylog_digest", log=rel, n=n))
             break
         if e["action"] not in ("add", "revoke") or e["role"] not in ROLES or not isinstance(e["name"], str) \
                 or not _NAME_RE.match(e["name"]) or not isinstance(e["public_key"], str):
@@ -131,39 +129,36 @@ def _replay_key_log(ws: Any, path: Path, trust_roots: Any) -> KeyLog:
         key = _load_public_pem(e["public_key"], path, where)
         kid = keyid_of(key)
         if e["keyid"] != kid:
-            log.problems.append(f"{rel} entry {n}: keyid does not match its public key")
+            log.problems.append(Message("status.keylog_keyid", log=rel, n=n))
             break
         if n == 1:
             if e["action"] != "add" or e["author"] != kid:
-                log.problems.append(f"{rel} entry 1: the root entry must add a key and be signed by that key")
+                log.problems.append(Message("status.keylog_root", log=rel))
                 break
             author_key, author_name = key, e["name"]
         else:
             ak = active.get(e["author"])
             if ak is None or not (ak.keyid == log.root_keyid or ak.role == "dpo"):
-                log.problems.append(f"{rel} entry {n}: signed by key {str(e['author'])[:16]}..., which is not the "
-                                    "root key or a trusted DPO key at that point")
+                log.problems.append(Message("status.keylog_author", log=rel, n=n, key=f"{str(e['author'])[:16]}..."))
                 break
             author_key, author_name = ak.public_key, ak.name
         sig = _b64decode(e["sig"], path, f"{where}.sig")
         if not _verify_sig(author_key, sig, pae(KEYLOG_PAYLOAD_TYPE, canonical_json(body))):
-            log.problems.append(f"{rel} entry {n}: the signature does not verify; the entry was changed")
+            log.problems.append(Message("status.keylog_sig", log=rel, n=n))
             break
         if e["action"] == "add":
             if kid in seen:
-                log.problems.append(f"{rel} entry {n}: key {kid[:16]}... was already in the log; "
-                                    "a key is added once")
+                log.problems.append(Message("status.keylog_readded", log=rel, n=n, key=f"{kid[:16]}..."))
                 break
             dup = next((k for k in active.values() if _norm_name(k.name) == _norm_name(e["name"])), None)
             if dup is not None:
-                log.problems.append(f"{rel} entry {n}: a key named {e['name']} is already trusted (entry {dup.entry}); "
-                                    "duplicate names are refused")
+                log.problems.append(Message("status.keylog_duplicate", log=rel, n=n, name=e["name"], m=dup.entry))
                 break
             active[kid] = TrustedKey(e["name"], e["role"], kid, e["public_key"], str(e["time"]), key, n, author_name)
             seen.add(kid)
         else:
             if kid not in active or kid == log.root_keyid:
-                log.problems.append(f"{rel} entry {n}: revokes a key that is not trusted, or the root key")
+                log.problems.append(Message("status.keylog_revoke", log=rel, n=n))
                 break
             del active[kid]
         if n == 1:
@@ -175,8 +170,8 @@ def _replay_key_log(ws: Any, path: Path, trust_roots: Any) -> KeyLog:
         pins = pinned_roots(trust_roots)
         log.pinned = log.root in pins or (log.root_keyid or "") in pins
         if not log.pinned:
-            log.problems.append(f"{rel}: its root entry {log.root} is not pinned in {trust_config_path()} "
-                                f"or {TRUST_ROOT_ENV}; run `lia keys pin {log.root}` if you trust it")
+            log.problems.append(Message("status.keylog_unpinned", log=rel, root=log.root, config=trust_config_path(),
+                                        env=TRUST_ROOT_ENV, pin=log.root))
     return log
 
 

@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any, Iterable
 
 from ..canonical import digest_obj
-from ..errors import LiaError
+from ..errors import LiaError, Message
 
 __all__ = [
     "REPORT_TOOLS", "TEMPLATE_FILES", "access_evidence_input", "current_inputs", "evidence_input",
@@ -196,29 +196,31 @@ def stale_reasons(ws: Any, statement: dict[str, Any], templates: Path | None = N
     # A light read of the store (no pydantic import): verify must stay fast.
     vdir = Path(ws.assessments_dir) / aid / "versions"
     if not re.match(r"^[a-z0-9][a-z0-9-]{0,62}$", str(aid)) or not vdir.is_dir():
-        return [f"the assessment {aid} is no longer in this workspace"]
+        return [Message("status.assessment_gone", id=aid)]
     numbers = sorted(int(m.group(1)) for m in (re.match(r"^(\d{4,})\.json$", p.name) for p in vdir.iterdir()) if m)
     head = numbers[-1] if numbers else 0
     if head > n:
-        reasons.append(f"newer answers version {head} (report has version {n})")
+        reasons.append(Message("status.newer_answers", head=head, n=n))
     vfile = vdir / f"{n:04d}.json"
     try:
         record = json.loads(vfile.read_text(encoding="utf-8"))
         body = {k: v for k, v in record.items() if k != "digest"}
         if digest_obj(body) != record.get("digest"):
-            reasons.append(f"answers version {n} was altered in the store ({vfile}); run `lia check`")
+            reasons.append(Message("status.answers_altered", n=n, file=vfile))
         elif record.get("digest") != pred["answers"].get("digest"):
-            reasons.append(f"answers version {n} in the store has digest {record.get('digest')}, the report was "
-                           f"built from {pred['answers'].get('digest')}")
+            reasons.append(Message("status.answers_digest", n=n, have=record.get("digest"),
+                                   want=pred["answers"].get("digest")))
     except (OSError, ValueError, AttributeError) as exc:
-        reasons.append(f"answers version {n} cannot be read ({vfile}: {type(exc).__name__})")
+        reasons.append(Message("status.answers_unreadable", n=n, detail=f"{vfile}: {type(exc).__name__}"))
 
     def compare(kind: str, old: list[dict[str, Any]], new_files: dict[str, Path]) -> None:
         old_by_file = {str(o.get("file")): o for o in old if isinstance(o, dict)}
         for f, o in old_by_file.items():
             p = new_files.get(f)
             if p is None:
-                reasons.append(f"{kind} {o.get('id')} {o.get('version')} was removed ({f})")
+                reasons.append(Message("status.pack_removed", id=o.get("id"), version=o.get("version"), file=f)
+                               if kind == "pack" else
+                               Message("status.questionnaire_removed", id=o.get("id"), version=o.get("version"), file=f))
                 continue
             if o.get("sha256") and _sha256_file(p) == o["sha256"]:
                 continue
@@ -227,16 +229,19 @@ def stale_reasons(ws: Any, statement: dict[str, Any], templates: Path | None = N
                 continue
             nv = str(data.get("version", "?"))
             if nv != o.get("version"):
-                reasons.append(f"{kind} {o.get('id')} {o.get('version')} -> {nv}")
+                reasons.append(Message("status.pack_bumped", id=o.get("id"), old=o.get("version"), new=nv)
+                               if kind == "pack" else
+                               Message("status.questionnaire_bumped", id=o.get("id"), old=o.get("version"), new=nv))
             else:
-                reasons.append(f"{kind} {o.get('id')} {nv} changed without a version bump ({f})")
+                reasons.append(Message("status.pack_changed", id=o.get("id"), version=nv, file=f) if kind == "pack"
+                               else Message("status.questionnaire_changed", id=o.get("id"), version=nv, file=f))
 
     qfiles = {f"questionnaires/{p.name}": p for p in (tdir / "questionnaires").glob("*.yaml")}
     compare("questionnaire", pred.get("questionnaires") or [], qfiles)
     for f in sorted(set(qfiles) - {o.get("file") for o in pred.get("questionnaires") or []}):
-        reasons.append(f"questionnaire added ({f})")
+        reasons.append(Message("status.questionnaire_added", file=f))
     rfiles = {f"rules/{p.name}": p for p in (tdir / "rules").glob("*.yaml")}
-    compare("rule pack", pred.get("rule_packs") or [], rfiles)
+    compare("pack", pred.get("rule_packs") or [], rfiles)
     # A rule file that did not apply before may apply now (new file or new jurisdiction list).
     old_files = pred.get("rule_files") or {}
     used = {o.get("file") for o in pred.get("rule_packs") or []}
@@ -249,26 +254,28 @@ def stale_reasons(ws: Any, statement: dict[str, Any], templates: Path | None = N
                           applicable_rule_files(tdir, pred["assessment"].get("jurisdictions") or [])}
         if f in applicable:
             data, _ = _data_digest(p)
-            reasons.append(f"rule pack {data.get('id', p.stem)} {data.get('version', '?')} now applies ({f})")
+            reasons.append(Message("status.pack_applies", id=data.get("id", p.stem), version=data.get("version", "?"),
+                                   file=f))
 
     old_t = pred.get("template") or {}
     for rel in TEMPLATE_FILES:
         p = tdir / rel
         if not p.is_file():
-            reasons.append(f"template file {rel} is missing")
+            reasons.append(Message("status.template_missing", file=rel))
         elif (old_t.get("files") or {}).get(rel) != _sha256_file(p):
-            reasons.append(f"template changed ({rel})")
+            reasons.append(Message("status.template_changed", file=rel))
     reasons += _evidence_reasons(ws, aid, pred.get("evidence"))
     reasons += _access_evidence_reasons(ws, aid, pred.get("access_evidence"))
     old_lib = (pred.get("library") or {}).get("version")
     if old_lib != _library_version():
-        reasons.append(f"library version {old_lib} -> {_library_version()}")
+        reasons.append(Message("status.library_changed", old=old_lib, new=_library_version()))
     old_tools = pred.get("tools")
     if isinstance(old_tools, dict):  # reports rendered before tools were recorded have none
         now = tool_versions()
         for name in sorted(set(old_tools) | set(now)):
             if old_tools.get(name) != now.get(name):
-                reasons.append(f"tool {name} {old_tools.get(name, 'not recorded')} -> {now.get(name, 'not installed')}")
+                reasons.append(Message("status.tool_changed", name=name, old=old_tools.get(name, "not recorded"),
+                                       new=now.get(name, "not installed")))
     return reasons
 
 
@@ -279,15 +286,15 @@ def _evidence_reasons(ws: Any, aid: str, old: Any) -> list[str]:
     try:
         now = evidence_digest(ws, aid)
     except (OSError, ValueError):
-        return [f"call-log evidence cannot be read ({aid}/{RELATIVE_PATH})"]
+        return [Message("status.evidence_unreadable", file=f"{aid}/{RELATIVE_PATH}")]
     before = old.get("sha256") if isinstance(old, dict) else None
     if before == now:
         return []
     if before is None:
-        return [f"call-log evidence attached ({aid}/{RELATIVE_PATH})"]
+        return [Message("status.evidence_attached", file=f"{aid}/{RELATIVE_PATH}")]
     if now is None:
-        return [f"call-log evidence removed ({aid}/{RELATIVE_PATH})"]
-    return [f"call-log evidence changed ({aid}/{RELATIVE_PATH})"]
+        return [Message("status.evidence_removed", file=f"{aid}/{RELATIVE_PATH}")]
+    return [Message("status.evidence_changed", file=f"{aid}/{RELATIVE_PATH}")]
 
 
 def _access_evidence_reasons(ws: Any, aid: str, old: Any) -> list[str]:
@@ -297,13 +304,13 @@ def _access_evidence_reasons(ws: Any, aid: str, old: Any) -> list[str]:
     try:
         now = access_digest(ws, aid)
     except (OSError, ValueError):
-        return [f"access-log evidence cannot be read ({aid}/{RELATIVE_PATH})"]
+        return [Message("status.access_evidence_unreadable", file=f"{aid}/{RELATIVE_PATH}")]
     before = old.get("sha256") if isinstance(old, dict) else None
     if before == now:
         return []
     if before is None:
-        return [f"access-log evidence attached ({aid}/{RELATIVE_PATH})"]
+        return [Message("status.access_evidence_attached", file=f"{aid}/{RELATIVE_PATH}")]
     if now is None:
-        return [f"access-log evidence removed ({aid}/{RELATIVE_PATH})"]
-    return [f"access-log evidence changed ({aid}/{RELATIVE_PATH})"]
+        return [Message("status.access_evidence_removed", file=f"{aid}/{RELATIVE_PATH}")]
+    return [Message("status.access_evidence_changed", file=f"{aid}/{RELATIVE_PATH}")]
 

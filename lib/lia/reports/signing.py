@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..errors import InputError, LiaError
+from ..errors import InputError, LiaError, Message
 from .dsse import PAYLOAD_TYPE, RECORD_PAYLOAD_TYPE, _b64, _b64decode, _json_file, _now, _sha256_hex, _verify_sig, pae, write_atomic
 from .keylog import load_key_log
 from .keys import KEY_LOG_FILE, load_private_key, load_trusted_keys, keyid_of
@@ -241,16 +241,15 @@ def verify_report(ws: Any, report_dir: Path, trusted_keys: Path | None = None,
     records = _load_records(report_dir)
     statement_digest = "sha256:" + _sha256_hex(raw)
     if env is None:
-        res.problems.append((ENVELOPE_FILE, "missing: the report is not signed"))
+        res.problems.append((ENVELOPE_FILE, Message("status.not_signed")))
         for r in records:
-            res.problems.append((RECORDS_FILE, f"a signing record by {r['record']['name']} "
-                                               f"({r['record']['role']}) has no signature: the signature was removed"))
+            res.problems.append((RECORDS_FILE, Message("status.record_orphan",
+                                                       who=f"{r['record']['name']} ({r['record']['role']})")))
     else:
         if env["_payload"] != raw:
-            res.problems.append((ENVELOPE_FILE, "payload differs from statement.json: "
-                                                "the statement or the envelope was changed"))
+            res.problems.append((ENVELOPE_FILE, Message("status.payload_differs")))
         if not env["signatures"]:
-            res.problems.append((ENVELOPE_FILE, "no signatures"))
+            res.problems.append((ENVELOPE_FILE, Message("status.no_signatures")))
         seen = set()
         valid_records = []
         for s in env["signatures"]:
@@ -260,21 +259,21 @@ def verify_report(ws: Any, report_dir: Path, trusted_keys: Path | None = None,
                             key_log_entry=tk.entry if tk else None, added_by=tk.added_by if tk else None)
             res.signers.append(signer)
             if kid in seen:
-                signer.problem = "signed twice by the same key"
+                signer.problem = Message("status.signed_twice")
             elif tk is None:
-                signer.problem = "key is not in the trusted keys"
+                signer.problem = Message("status.untrusted_key")
             elif not _verify_sig(tk.public_key, s["_sig"], pae(PAYLOAD_TYPE, env["_payload"])):
-                signer.problem = "signature does not match (wrong key or changed payload)"
+                signer.problem = Message("status.bad_signature")
             else:
                 rec = next((r for r in records if r["keyid"] == kid), None)
                 if rec is None:
-                    signer.problem = f"no signing record in {RECORDS_FILE}"
+                    signer.problem = Message("status.no_record", file=RECORDS_FILE)
                 elif not _verify_sig(tk.public_key, rec["sig"], pae(RECORD_PAYLOAD_TYPE, rec["payload"])):
-                    signer.problem = f"signing record in {RECORDS_FILE} has a bad signature"
+                    signer.problem = Message("status.bad_record", file=RECORDS_FILE)
                 elif rec["record"]["statement"] != statement_digest or rec["record"]["keyid"] != kid:
-                    signer.problem = f"signing record in {RECORDS_FILE} is for another statement"
+                    signer.problem = Message("status.other_record", file=RECORDS_FILE)
                 elif rec["record"]["role"] != tk.role:
-                    signer.problem = (f"signed as {rec['record']['role']} but the trusted keys say {tk.role}")
+                    signer.problem = Message("status.wrong_role", role=rec["record"]["role"], trusted=tk.role)
                 else:
                     signer.valid = True
                     signer.signed_at = rec["record"]["signed_at"]
@@ -282,27 +281,26 @@ def verify_report(ws: Any, report_dir: Path, trusted_keys: Path | None = None,
             seen.add(kid)
             if signer.problem:
                 who = f"{tk.name} ({tk.role})" if tk else f"key {kid[:16]}..."
-                res.problems.append((ENVELOPE_FILE, f"signature by {who}: {signer.problem}"))
+                res.problems.append((ENVELOPE_FILE, Message("status.signature_by", who=who, problem=signer.problem)))
         # Removed signers: a record whose signature is gone, or a signer a valid record names as co-signer.
         on_env = {s["keyid"] for s in env["signatures"]}
         for r in records:
             if r["keyid"] not in on_env:
-                res.problems.append((RECORDS_FILE, f"a signing record by {r['record']['name']} "
-                                                   f"({r['record']['role']}) has no signature: the signature was removed"))
+                res.problems.append((RECORDS_FILE, Message("status.record_orphan",
+                                                           who=f"{r['record']['name']} ({r['record']['role']})")))
         for r in valid_records:
             for c in r["record"].get("cosigners", []):
                 if c not in on_env:
                     tk = trusted.get(c)
                     who = f"{tk.name} ({tk.role})" if tk else f"key {c[:16]}..."
-                    res.problems.append((ENVELOPE_FILE, f"the signature by {who} was removed (the signing record "
-                                                        f"of {r['record']['name']} names it)"))
+                    res.problems.append((ENVELOPE_FILE, Message("status.cosigner_removed", who=who,
+                                                                name=r["record"]["name"])))
         for role in REQUIRED_ROLES.get(str(res.status), ()):
             if not any(s.valid and s.role == role for s in res.signers):
                 if role == "dpo":
-                    res.problems.append((ENVELOPE_FILE, "the assessment is approved but no valid DPO signature "
-                                                        "is present"))
+                    res.problems.append((ENVELOPE_FILE, Message("status.approved_no_dpo")))
                 else:  # pragma: no cover - only dpo is required today
-                    res.problems.append((ENVELOPE_FILE, f"status {res.status} needs a valid {role} signature"))
+                    res.problems.append((ENVELOPE_FILE, Message("status.role_required", status=res.status, role=role)))
 
     if check_current:
         from .provenance import stale_reasons
@@ -311,5 +309,6 @@ def verify_report(ws: Any, report_dir: Path, trusted_keys: Path | None = None,
             res.stale = stale_reasons(ws, st, templates)
             res.currency_checked = True
         except LiaError as exc:
-            res.stale = [f"cannot check whether the inputs are current: {exc}"]
+            said = exc.said if isinstance(exc.said, Message) and str(exc.said) == str(exc) else str(exc)
+            res.stale = [Message("status.cannot_check", error=said)]
     return res

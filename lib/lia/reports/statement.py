@@ -13,7 +13,7 @@ import re
 from pathlib import Path
 from typing import Any
 
-from ..errors import InputError
+from ..errors import InputError, Message
 from .dsse import _json_file, _read_small
 
 __all__ = ["ENVELOPE_FILE", "RECORDS_FILE", "STATEMENT_FILE", "STATEMENT_TYPE", "check_binding", "check_subjects",
@@ -74,27 +74,26 @@ def check_subjects(report_dir: Path, statement: dict[str, Any]) -> list[tuple[st
         listed.add(name)
         path = report_dir / name
         if path.is_symlink():
-            problems.append((name, "is a symbolic link; a report folder holds only plain files"))
+            problems.append((name, Message("status.symlink_file")))
             continue
         if not path.is_file():
-            problems.append((name, "listed in statement.json but missing"))
+            problems.append((name, Message("status.missing_file")))
             continue
         h = hashlib.sha256()
         with open(path, "rb") as fh:
             for chunk in iter(lambda: fh.read(1 << 20), b""):
                 h.update(chunk)
         if h.hexdigest() != s["digest"]["sha256"]:
-            problems.append((name, "SHA-256 differs from statement.json: the file was changed"))
+            problems.append((name, Message("status.changed_file")))
     own = {STATEMENT_FILE, ENVELOPE_FILE, RECORDS_FILE}
     for p in sorted(report_dir.iterdir()):
         if p.name in own and p.is_symlink():
-            problems.append((p.name, "is a symbolic link; a report folder holds only plain files"))
+            problems.append((p.name, Message("status.symlink_file")))
         elif p.name not in listed and p.name not in own:
             if p.name.startswith(f".{ENVELOPE_FILE}.") or p.name.startswith(f".{RECORDS_FILE}."):
                 continue  # a signature being written right now (write_atomic's temporary file)
             kind = "folder" if p.is_dir() and not p.is_symlink() else "file"
-            problems.append((p.name, "not listed in statement.json (added after rendering)" if kind == "file"
-                             else "a folder not listed in statement.json (added after rendering)"))
+            problems.append((p.name, Message("status.added_file" if kind == "file" else "status.added_folder")))
     return problems
 
 
@@ -112,30 +111,28 @@ def check_binding(ws: Any, report_dir: Path, statement: dict[str, Any]) -> list[
     aid, n = str(pred["assessment"]["id"]), pred["answers"]["version"]
     problems: list[tuple[str, str]] = []
     if report_dir.is_symlink():
-        problems.append((report_dir.name, "the report folder is a symbolic link; expected a plain folder"))
+        problems.append((report_dir.name, Message("status.symlink_folder")))
     here, reports = Path(os.path.abspath(report_dir)), Path(os.path.abspath(ws.reports_dir))
     if reports in here.parents:
         rel = here.relative_to(reports).parts
         m = re.match(r"^v(\d+)(?:-r\d+)?$", rel[-1])
         if len(rel) != 2 or rel[0] != aid:
-            problems.append((STATEMENT_FILE, f"the statement is for assessment {aid} but the report is in "
-                                             f"reports/{'/'.join(rel)}"))
+            problems.append((STATEMENT_FILE, Message("status.bound_assessment", id=aid,
+                                                     folder=f"reports/{'/'.join(rel)}")))
         elif m is None or int(m.group(1)) != n:
-            problems.append((STATEMENT_FILE, f"the statement is for answers version {n} of {aid} but the report is "
-                                             f"in reports/{'/'.join(rel)}"))
+            problems.append((STATEMENT_FILE, Message("status.bound_version", n=n, id=aid,
+                                                     folder=f"reports/{'/'.join(rel)}")))
     vdir = Path(ws.assessments_dir) / aid / "versions"
     if re.match(r"^[a-z0-9][a-z0-9-]{0,62}$", aid) and vdir.is_dir():
         vfile = vdir / f"{n:04d}.json"
         try:
             have = json.loads(vfile.read_text(encoding="utf-8")).get("digest")
         except FileNotFoundError:
-            problems.append((STATEMENT_FILE, f"the statement is for answers version {n} of {aid}, which this "
-                                             "workspace does not have"))
+            problems.append((STATEMENT_FILE, Message("status.bound_missing", n=n, id=aid)))
         except (OSError, ValueError, AttributeError):
             pass  # unreadable: staleness says so
         else:
             want = pred["answers"].get("digest")
             if have != want:
-                problems.append((STATEMENT_FILE, f"the statement was built from answers {want}, but version {n} of "
-                                                 f"{aid} in this workspace is {have}"))
+                problems.append((STATEMENT_FILE, Message("status.bound_digest", want=want, n=n, id=aid, have=have)))
     return problems
