@@ -14,6 +14,8 @@ import random
 from pathlib import Path
 from typing import Any
 
+from ..levels import RISK_LEVELS
+
 __all__ = ["OWNERS", "UNITS", "SIGNERS", "generate", "base_answers", "risk_register", "showcase", "copy_report"]
 
 OWNERS = ("Åsa Lindqvist", "Bjørn Hagen", "Ingrid Sørensen", "Mikael Öberg", "Kari Nordmann", "Léa Dubois")
@@ -25,7 +27,7 @@ UNITS = (
 SIGNERS = (("Karin Lindqvist", "assessor"), ("Ola Nordmann", "dpo"))
 #: The passphrase of the demo's keys (they live in the demo workspace, so they must be encrypted).
 DEMO_PASSPHRASE = b"showcase-demo"
-_LEVELS = ("negligible", "limited", "significant", "maximum")
+_LEVELS = RISK_LEVELS  # the one risk-level scale (lia.levels)
 _EVENTS = ("illegitimate_access", "unwanted_modification", "disappearance")
 
 

@@ -29,6 +29,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterable, Sequence
 
 from ..errors import Message
+from ..levels import RISK_LEVELS
 from .cache import PortfolioCache
 from .sources import EvalSummary, ReportCheck, Sources, SourcesLike, report_number, stat_fingerprint
 
@@ -58,7 +59,7 @@ __all__ = [
 DUE_SOON_DAYS = 30
 #: review states: overdue (review date passed), due_soon (within 30 days), ok, none (no date / superseded)
 REVIEW_STATES = ("overdue", "due_soon", "ok", "none")
-LEVELS = ("negligible", "limited", "significant", "maximum")
+LEVELS = RISK_LEVELS  # the one risk-level scale (lia.levels)
 _VERSION_FILE = re.compile(r"^(\d{4,})\.json$")
 
 #: Stable CSV / DataFrame column names (a contract for spreadsheets built on the export).

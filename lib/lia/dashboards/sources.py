@@ -26,6 +26,8 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, Iterable, Protocol
 
+from ..levels import RISK_LEVELS
+
 __all__ = [
     "EvalSummary",
     "SignerInfo",
@@ -43,7 +45,7 @@ __all__ = [
 REPORT_STATES = ("failing", "stale", "unsigned", "current", "none")
 
 _REPORT_DIR = re.compile(r"^v(\d+)(?:-r(\d+))?$")
-_LEVELS = ("negligible", "limited", "significant", "maximum")
+_LEVELS = RISK_LEVELS  # the one risk-level scale (lia.levels)
 
 
 # --------------------------------------------------------------------------- records

@@ -30,26 +30,15 @@ MAX_FILE = 16 * 1024 * 1024  # statements, envelopes and key files are small; re
 # --------------------------------------------------------------------------- helpers
 
 def write_atomic(path: Path, data: bytes, mode: int = 0o644) -> None:
-    """Write bytes to ``path`` through a temporary file, fsync and rename."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        os.fchmod(fd, mode)
-        with os.fdopen(fd, "wb") as fh:
+    """Write bytes to ``path`` whole, with permissions ``mode``, through the one atomic write (:mod:`lia.fsio`)."""
+    from ..fsio import atomic_write_with
+
+    def write(tmp: Path) -> None:
+        with open(tmp, "wb") as fh:
             fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-        dfd = os.open(path.parent, os.O_RDONLY)
-        try:
-            os.fsync(dfd)
-        finally:
-            os.close(dfd)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
+        os.chmod(tmp, mode)
+
+    atomic_write_with(path, write)
 
 
 def _read_small(path: Path, what: str) -> bytes:

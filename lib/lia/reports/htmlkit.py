@@ -17,11 +17,12 @@ from pathlib import Path
 from typing import Any
 
 from ..i18n import text
+from ..levels import RISK_LEVELS
 
 __all__ = ["LEVELS", "SEVERITIES", "ReportData", "load", "macros", "render", "value_html", "verdict_class"]
 
 SEVERITIES = ("blocker", "warning", "info")
-LEVELS = ("negligible", "limited", "significant", "maximum")
+LEVELS = RISK_LEVELS  # the one risk-level scale (lia.levels)
 _GOOD = {"pass", "yes", "current", "done", "met_not"}
 _BAD = {"fail", "no", "blocker", "unlawful"}
 #: Template folder under the templates folder.

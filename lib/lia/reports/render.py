@@ -30,6 +30,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import LiaError
+from ..fsio import fsync_dir
 from .changes import answer_changes, changes_between, changes_md
 from .exporter import check_offline_html, html_exporter, normalize_notebook
 from .folders import DIR_RE, next_dir, report_dirs
@@ -226,16 +227,8 @@ def _finish(ws: Any, job: RenderJob, v: Any, tmp: Path, templates: Path, printer
             if not target.exists():
                 raise
             target = next_dir(ws, job.aid, v.number)
-    _fsync_dir(target.parent)
+    fsync_dir(target.parent)
     return RenderResult(job.aid, v.number, dir=target, changes=changes)
-
-
-def _fsync_dir(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
 
 
 def render_many(ws: Any, jobs: list[RenderJob], *, workers: int | None = None, engine: str = "lia-warm",
