@@ -168,8 +168,6 @@ def mark_page_language(widget: Any, lang: str) -> None:
 # lia.model.format_value uses these for answers; the viewer, the report and the wizard's history
 # use format_time for every moment they show.
 
-_DURATION_PART = re.compile(r"(\d+)([YMWD])")
-_DURATION_FULL = re.compile(r"^P(?=\d)(?:\d+Y)?(?:\d+M)?(?:\d+W)?(?:\d+D)?$")
 
 
 def shipped_text(area: str, key: str, lang: str = "en", templates: Path | None = None, **fmt: object) -> str:
@@ -193,14 +191,17 @@ def _value_text(key: str, lang: str, templates: Path | None = None, **fmt: objec
 def format_duration(value: Any, lang: str = "en", templates: Path | None = None) -> str:
     """An ISO 8601 date duration for people: ``P90D`` -> "90 days" / "90 dagar" / "90 dager";
     ``P1Y6M`` -> "1 year 6 months" (``unit.*`` texts). Anything else is returned as it is."""
-    if not isinstance(value, str) or not _DURATION_FULL.match(value.strip()):
+    from .duration import parse_or_none
+
+    d = parse_or_none(value) if isinstance(value, str) else None
+    if d is None:
         return "" if value is None else str(value)
     names = {"Y": "year", "M": "month", "W": "week", "D": "day"}
     # CLDR's own duration units are not ours (Swedish "dygn" is 24 hours, not a calendar day):
     # the words are the catalogue's, the singular/plural choice is CLDR's rule for the language
     return " ".join(
         f"{int(n)} {_value_text('unit.' + names[u] + ('' if plural_form(int(n), lang) == 'one' else 's'), lang, templates)}"
-        for n, u in _DURATION_PART.findall(value.strip()))
+        for n, u in d.parts())
 
 
 def format_date(value: Any, lang: str = "en", templates: Path | None = None) -> str:
