@@ -23,7 +23,7 @@ import os
 from typing import Any, Callable, Sequence
 from urllib.parse import urlencode
 
-from lia.i18n import LANG_NAMES, LANGS, catalogue, text
+from lia.i18n import LANG_NAMES, LANGS, catalogue, lookup
 
 __all__ = ["PAGES", "PageHeader", "Strings", "esc", "env_lang", "field", "page_link", "nav_html", "lang_switch"]
 
@@ -47,7 +47,8 @@ def env_lang(default: str | None = None) -> str:
 class Strings:
     """UI strings of one catalogue (``templates/i18n/<area>.yaml``) in one language: ``s("key", name=value)``.
 
-    A key the catalogue lacks is shown as the key itself, so a missing text is visible, never an error.
+    A key the catalogue lacks is :func:`lia.i18n.missing_text` through the one lookup,
+    :func:`lia.i18n.lookup` (a test fails; a user sees a visible marker).
     """
 
     def __init__(self, lang: str = "en", area: str = "dashboards") -> None:
@@ -56,9 +57,7 @@ class Strings:
         self.catalogue = catalogue(area)
 
     def __call__(self, key: str, **fmt: Any) -> str:
-        entry = self.catalogue.get(key)
-        s = text(entry, self.lang) if entry is not None else key
-        return s.format(**fmt) if fmt else s
+        return lookup(self.catalogue, self.area, key, self.lang, **fmt)
 
     def has(self, key: str) -> bool:
         return key in self.catalogue

@@ -131,8 +131,9 @@ def changes_md(ch: dict[str, Any], labels: dict[str, Any], lang: str) -> str:
     from ..messages import translate
 
     def L(key: str, **fmt: Any) -> str:  # noqa: N802
-        s = text(labels.get(key), lang) or key
-        return s.format(**fmt) if fmt else s
+        from ..i18n import lookup
+
+        return lookup(labels, "reports", key, lang, **fmt)
 
     def vl(v: Any) -> str:
         if v is None:

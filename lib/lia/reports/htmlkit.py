@@ -50,10 +50,10 @@ class ReportData:
     access_evidence: Any = None  # lia.access.evidence.AccessEvidence attached to the assessment, or None
 
     def L(self, key: str, **fmt: Any) -> str:  # noqa: N802 - short on purpose, used everywhere
-        """A UI label from templates/i18n/reports.yaml in the report language (key itself if missing)."""
-        entry = self.labels.get(key)
-        s = text(entry, self.lang) if entry else key
-        return s.format(**fmt) if fmt else s
+        """A UI label from templates/i18n/reports.yaml in the report language (:func:`lia.i18n.lookup`)."""
+        from ..i18n import lookup
+
+        return lookup(self.labels, "reports", key, self.lang, **fmt)
 
     @property
     def answers(self) -> dict[str, Any]:

@@ -77,9 +77,7 @@ class Strings:
         self.catalogue = catalogue if catalogue is not None else load_strings()
 
     def __call__(self, key: str, **values: Any) -> str:
-        """The text for *key*, with ``{placeholders}`` filled from *values*."""
-        try:
-            text = self.catalogue[key][self.lang]
-        except KeyError:
-            raise KeyError(f"UI string {key!r} missing from templates/i18n/wizard.yaml") from None
-        return text.format(**values) if values else text
+        """The text for *key*, with ``{placeholders}`` filled from *values* (:func:`lia.i18n.lookup`)."""
+        from lia.i18n import lookup
+
+        return lookup(self.catalogue, "wizard", key, self.lang, **values)
