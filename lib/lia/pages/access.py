@@ -25,7 +25,7 @@ from lia.errors import LiaError, Message, excerpt, shown_name
 
 from ..i18n import LANGS, mark_page_language, t
 from .call_logs import list_logs, logs_folder, workspace_log
-from .furniture import PageHeader
+from .furniture import PageHeader, assessment_ids
 from .style import style_widget
 
 __all__ = ["AccessApp", "demo_logs", "access_log", "summary_html", "breaches_html", "serve_request", "DEMO",
@@ -178,12 +178,7 @@ class AccessApp:
         self.refresh(reload=True)
 
     def _assessment_ids(self) -> list[str]:
-        from ..store import Store
-
-        try:
-            return Store(self.ws).ids()
-        except LiaError:
-            return []
+        return assessment_ids(self.ws)
 
     def _log_options(self, default: str) -> list[tuple[str, str]]:
         """(label, value) pairs: the default (value ``""``, labelled by ``default``), then each log in ``<home>/logs/``."""

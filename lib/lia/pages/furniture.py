@@ -178,3 +178,14 @@ class PageHeader:
         """The links to the other pages now open ``assessment`` there."""
         self.assessment = assessment or None
         self.nav.value = nav_html(self.page, self.lang, self.assessment)
+
+
+def assessment_ids(ws: Any) -> list[str]:
+    """The workspace's assessment ids for a page's chooser; none when the store cannot be read."""
+    from ..errors import LiaError
+    from ..store import Store
+
+    try:
+        return Store(ws).ids()
+    except LiaError:
+        return []

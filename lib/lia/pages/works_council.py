@@ -22,7 +22,7 @@ from lia.errors import LiaError, Message, excerpt
 
 from ..i18n import LANGS, mark_page_language, t
 from .call_logs import LOGS_FOLDER, demo_log, list_logs, logs_folder, workspace_log
-from .furniture import PageHeader
+from .furniture import PageHeader, assessment_ids
 from .style import style_widget
 from .works_council_parts import (PAGE_SIZE, PageMessage, breaches_csv, breaches_html, download_link, monthly_share,
                                   monthly_share_html, select_breaches, summarise, summary_html, worst_words)
@@ -199,12 +199,7 @@ class WorksCouncilApp:
 
     # -- state -----------------------------------------------------------------------------
     def _assessment_ids(self) -> list[str]:
-        from ..store import Store
-
-        try:
-            return Store(self.ws).ids()
-        except LiaError:
-            return []
+        return assessment_ids(self.ws)
 
     def _log_options(self) -> list[tuple[str, str]]:
         """(label, value) pairs: the demo log (value ``""``), then each log in ``<home>/logs/``."""

@@ -35,7 +35,7 @@ from .changes import answer_changes, changes_between, changes_md
 from .exporter import check_offline_html, html_exporter, normalize_notebook
 from .folders import DIR_RE, next_dir, report_dirs
 from .pdf import PdfPrinter, fix_pdf_dates
-from .provenance import current_inputs, stale_reasons, template_inputs
+from .provenance import _sha256_file, current_inputs, stale_reasons, template_inputs
 from .statement import STATEMENT_FILE, load_statement
 from .status import latest_signed
 
@@ -43,14 +43,6 @@ __all__ = ["PREDICATE_TYPE", "REPORT_FILES", "RenderJob", "RenderResult", "rende
 
 PREDICATE_TYPE = "https://lia-workbench.invalid/assessment-report/v1"
 REPORT_FILES = ("report.ipynb", "report.html", "report.pdf", "evaluation.json", "changes.json", "changes.md")
-
-
-def _sha256_file(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
 
 
 def _now() -> str:
