@@ -47,8 +47,10 @@ def free_port() -> int:
 def reference_report(base: Path) -> tuple[Path, Path]:
     """Render and sign one real report; returns (report folder, keys folder)."""
     from lia.dashboards.demo import DEMO_PASSPHRASE, SIGNERS, generate
-    from lia.report import render
-    from lia.signing import load_private_key, new_key, sign_report
+    from lia.reports.render import render
+    from lia.reports.keylog import new_key
+    from lia.reports.keys import load_private_key
+    from lia.reports.signing import sign_report
     from lia.workspace import Workspace
 
     home = base / "reference"

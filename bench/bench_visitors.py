@@ -117,7 +117,7 @@ async def visit(browser: Any, url: str, delay: float) -> tuple[float, Any]:
 def measure(label: str, home: Path, aid: str, serve_args: list[str], visitors: int, spread: float,
             pool_total: int, wizard_pool: int, after: float) -> dict[str, Any]:
     """One server: the burst of visitors, then the tabs closed and the kernels counted again."""
-    from lia.wizard import READY_MESSAGE
+    from lia.pages.wizard import READY_MESSAGE
 
     out_dir = ROOT / "bench" / "output"
     env = dict(os.environ)

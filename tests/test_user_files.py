@@ -75,7 +75,7 @@ def test_the_limit_holds_while_reading(tmp_path: Path, monkeypatch: pytest.Monke
 
 def test_passphrase_and_evidence_devices_are_refused(tmp_path: Path) -> None:
     from lia.periods.evidence import read_evidence
-    from lia.signing import read_passphrase
+    from lia.reports.keys import read_passphrase
 
     with pytest.raises(InputError, match="not a regular file"):
         _in_time(lambda: read_passphrase(file="/dev/zero"))

@@ -136,7 +136,7 @@ def open_user_file(path: str | Path, *, what: str | None = None) -> IO[bytes]:
     A folder, a device (``/dev/zero``), a FIFO or a socket gives an :class:`InputError` naming the
     file and what was expected; opening never blocks (a FIFO without a writer is refused, not
     waited on). Symbolic links are followed: on the command line, a link is the user's own choice.
-    Pages that take file names confine them to the workspace first (see ``lia.periods.dashboard``).
+    Pages that take file names confine them to the workspace first (see ``lia.pages.works_council``).
     The caller closes the returned file (``with open_user_file(...) as fh``).
     """
     p = Path(path)

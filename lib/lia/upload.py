@@ -15,7 +15,7 @@ becomes ``calls-2.csv``). A broken or refused upload leaves nothing behind. Memo
 chunk (64 KiB), whatever the file's size.
 
 ``GET`` on the same address answers the limit (and gives the page its XSRF cookie).
-The works-council page (:mod:`lia.periods.dashboard`) shows the control, the limit and the
+The works-council page (:mod:`lia.pages.works_council`) shows the control, the limit and the
 progress, and reads the stored log by name like any other log in the folder.
 """
 

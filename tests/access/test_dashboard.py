@@ -7,7 +7,7 @@ import shutil
 
 import pytest
 
-from lia.access.dashboard import AccessApp, demo_logs
+from lia.pages.access import AccessApp, demo_logs
 from lia.access.synth import INJECTABLE
 
 SECRET = "root:$y$j9T$secretsecretsecretsecretsecret:19000:0:99999:7:::"

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from lia.access.analysis import analyse, load_calls
-from lia.access.dashboard import breaches_html, summary_html
+from lia.pages.access import breaches_html, summary_html
 from lia.access.limits import AccessLimits
 from lia.access.log import read_access_log
 from lia.commands.access import format_report

@@ -114,7 +114,7 @@ class LiaServer:
     def wait_for_log(self, needle: str, count: int = 1, timeout: float = 90) -> None:
         """Wait until *needle* appears *count* times in the server's log.
 
-        ``lia.wizard.READY_MESSAGE`` is logged by each preheated wizard kernel
+        ``lia.pages.wizard.READY_MESSAGE`` is logged by each preheated wizard kernel
         once its page is built and waits for a visitor.
         """
         deadline = time.monotonic() + timeout

@@ -20,7 +20,7 @@ ACCESS = "voila/render/access.ipynb"
 
 @pytest.fixture(scope="module")
 def access_server(tmp_path_factory: pytest.TempPathFactory, browser_env: dict[str, str]) -> Iterator[LiaServer]:
-    from lia.access.dashboard import demo_logs
+    from lia.pages.access import demo_logs
 
     home = tmp_path_factory.mktemp("access-ws")
     demo_logs(Path(home))  # generated before the server starts, as `lia serve` would on the first visit

@@ -31,7 +31,7 @@ WIZARD = "voila/render/wizard.ipynb"
 @pytest.fixture(scope="module")
 def journey(tmp_path_factory: pytest.TempPathFactory, browser_env: dict[str, str]) -> Iterator[tuple[LiaServer, Path]]:
     """An empty workspace, a trusted DPO key in the user's key folder, and `lia serve` on it."""
-    from lia.signing import new_key
+    from lia.reports.keylog import new_key
     from lia.workspace import Workspace
 
     home = tmp_path_factory.mktemp("dpo-journey-ws")

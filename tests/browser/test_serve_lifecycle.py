@@ -44,7 +44,7 @@ def test_signals_stop_server_and_kernels_without_a_traceback(tmp_path: Path, bro
                                                              sig: signal.Signals) -> None:
     import psutil
 
-    from lia.wizard import READY_MESSAGE
+    from lia.pages.wizard import READY_MESSAGE
 
     server = LiaServer(tmp_path, env=browser_env, log=OUTPUT / f"lia-serve-{sig.name}.log",
                        args=["--wizard-pool-size", "1", "--pool-size", "1", "--refill-delay", "0"]).start()

@@ -61,7 +61,7 @@ def wait_until(what: str, check: Callable[[], bool], timeout: float = 120) -> No
 
 
 def ready_pools(server: LiaServer, wizard: int) -> None:
-    from lia.wizard import READY_MESSAGE
+    from lia.pages.wizard import READY_MESSAGE
 
     server.wait_for_log(READY_MESSAGE, count=wizard, timeout=240)
     for other in OTHER_PAGES:
@@ -106,7 +106,7 @@ def wait_serving_routes(page: Any, what: str, check: Callable[[], bool], timeout
 
 def test_a_closed_or_left_page_releases_its_kernel(small_server: LiaServer, browser: Any,
                                                    external_requests: list[str]) -> None:
-    from lia.wizard import READY_MESSAGE
+    from lia.pages.wizard import READY_MESSAGE
 
     server = small_server
     pools = PAGES  # one preheated kernel per page: wizard, portfolio, viewer, works council, access
@@ -175,7 +175,7 @@ def test_visitors_arriving_together_each_find_a_warm_kernel(tmp_path: Path, brow
     the second visitor took the refill that started 5 s after the first (6-11 s); with four
     wizard kernels, the fifth visitor one of the refills still starting.
     """
-    from lia.wizard import READY_MESSAGE
+    from lia.pages.wizard import READY_MESSAGE
 
     from lia.serve import DEFAULT_WIZARD_POOL_SIZE
 

@@ -181,7 +181,7 @@ def test_hand_edited_cache_cannot_make_a_failing_report_current(portfolio_ws: Pa
     fake.verified.clear()
     pf.collect(portfolio_ws, TODAY, sources=fake)
     assert fake.verified == []
-    from lia.signing import user_config_dir
+    from lia.reports.keys import user_config_dir
 
     assert (user_config_dir() / "cache-secret").stat().st_mode & 0o077 == 0
 

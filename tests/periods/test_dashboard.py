@@ -10,7 +10,7 @@ import nbformat
 import pytest
 from nbclient import NotebookClient
 
-from lia.periods.dashboard import WorksCouncilApp
+from lia.pages.works_council import WorksCouncilApp
 
 from .helpers import row, write_csv
 

@@ -19,8 +19,8 @@ from lia.periods import charts
 from lia.periods.analysis import analyse
 from lia.periods.breaches import Breach
 from lia.periods.calllog import from_table
-from lia.periods.dashboard import (PAGE_SIZE, WorksCouncilApp, breaches_csv, breaches_html, summarise,
-                                   summary_html)
+from lia.pages.works_council import (PAGE_SIZE, WorksCouncilApp, breaches_csv, breaches_html, summarise,
+                                    summary_html)
 from lia.periods.limits import Limits
 from lia.periods.synth import INJECTABLE, generate
 from lia.upload import human_size, unique_path, upload_name
@@ -192,7 +192,7 @@ def test_a_training_group_matching_no_team_is_named(tmp_path: Path):
 
 
 def test_the_share_is_shown_per_team_and_month(tmp_path: Path):
-    from lia.periods.dashboard import monthly_share, monthly_share_html
+    from lia.pages.works_council import monthly_share, monthly_share_html
 
     from .helpers import row
 

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from lia.errors import LiaError
-from lia.periods.dashboard import WorksCouncilApp, list_logs, workspace_log
+from lia.pages.works_council import WorksCouncilApp, list_logs, workspace_log
 from lia.workspace import Workspace
 
 from .helpers import row, write_csv

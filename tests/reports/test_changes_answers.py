@@ -161,7 +161,7 @@ def test_times_are_local_with_their_zone(lang: str, expected: str) -> None:
 
 
 def test_viewer_lists_the_changed_answers_in_the_page_language(changed: dict[str, Any], pool: Any) -> None:
-    from lia.dashboards.widgets import ViewerPage
+    from lia.pages.viewer import ViewerPage
     from lia.reports.render import RenderJob, render_many
 
     ws, tdir = changed["ws"], changed["templates"]

@@ -96,7 +96,7 @@ def test_reports_list_the_weighing_model_among_their_inputs(tmp_path: Path) -> N
     """A signed report rests on the weighing model as much as on the packs: it is listed with its
     digest, so a changed model makes the report stale and a verifier sees what was applied."""
     from lia.paths import templates_dir
-    from lia.report import rule_pack_inputs
+    from lia.reports.provenance import rule_pack_inputs
 
     files = {r["file"]: r for r in rule_pack_inputs(templates_dir(), ["SE"])}
     assert "rules/weighing.yaml" in files and files["rules/weighing.yaml"]["digest"].startswith("sha256:")

@@ -44,7 +44,7 @@ def move_button(app: Any, target: str) -> Any:
 def fake_report(ws: Path, aid: str, number: int) -> Path:
     """A report folder of version *number* whose statement is what `lia render` would write (one file)."""
     from lia.paths import templates_dir
-    from lia.report import current_inputs
+    from lia.reports.provenance import current_inputs
 
     w = Workspace(ws)
     v = Store(w).load(aid, number)
@@ -63,7 +63,7 @@ def fake_report(ws: Path, aid: str, number: int) -> Path:
 @pytest.fixture
 def dpo_key(ws: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """A passphrase-protected DPO key in the user's own key folder ($XDG_CONFIG_HOME/lia/keys), trusted here."""
-    from lia.signing import new_key
+    from lia.reports.keylog import new_key
 
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
     info = new_key(Workspace(ws), "Ingrid Solheim", "dpo", tmp_path / "config" / "lia" / "keys",
@@ -303,7 +303,7 @@ def test_stale_report_is_refused(ws: Path, dpo_key: Path) -> None:
 
 
 def test_untrusted_key_is_refused(ws: Path, dpo_key: Path, tmp_path: Path) -> None:
-    from lia.signing import new_key
+    from lia.reports.keylog import new_key
 
     (tmp_path / "elsewhere").mkdir()
     other = Workspace(tmp_path / "elsewhere")
@@ -326,8 +326,8 @@ def test_no_key_folder_says_how_to_make_a_key(ws: Path, tmp_path: Path, monkeypa
 
 def test_render_runs_in_the_background_with_progress_and_a_viewer_link(ws: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """The page stays usable while rendering: the click returns at once, progress ticks, the link appears at the end."""
-    import lia.report as report
-    from lia.report import RenderResult
+    import lia.reports.render as report
+    from lia.reports.render import RenderResult
 
     release = []
 

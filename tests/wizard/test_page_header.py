@@ -70,11 +70,6 @@ def test_lang_in_the_request_relabels_header_and_page(make_app: Callable[..., An
     assert _links(fresh)["portfolio"] == {"lang": ["sv"], "assessment": ["cc-2026"]}
 
 
-def test_the_wizard_lives_with_the_other_pages_and_its_old_name_still_imports() -> None:
-    import lia.pages.wizard as wizard
-    import lia.wizard as old
-
-    assert old.build_app is wizard.build_app and old.serve_request is wizard.serve_request
-    assert old.READY_MESSAGE == wizard.READY_MESSAGE and old.WizardApp is wizard.WizardApp
+def test_the_wizard_lives_with_the_other_pages() -> None:
     notebook = (__import__("pathlib").Path(__file__).resolve().parents[2] / "notebooks" / "wizard.ipynb").read_text()
     assert "lia.pages.wizard.build_app()" in notebook and "import lia.wizard" not in notebook

@@ -19,7 +19,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace, ws) -> int:
-    from ..changes import describe_answer_changes
+    from ..reports.changes import describe_answer_changes
     from ..i18n import shipped_text as t
     from ..model import change_lines
     from ..questionnaire import load_questionnaires

@@ -35,7 +35,7 @@ SECRET_FILE = "cache-secret"
 
 def cache_secret() -> bytes | None:
     """The user's cache MAC secret (created on first use, 32 random bytes, mode 0600); None if unavailable."""
-    from lia.signing import user_config_dir
+    from lia.reports.keys import user_config_dir
 
     path = user_config_dir() / SECRET_FILE
     try:

@@ -129,8 +129,8 @@ def showcase(home: Any, today: dt.date | None = None, *, engine: str = "lia-warm
              lang: str = "en") -> dict[str, str]:
     """A workspace with one assessment in each state the dashboards show, with real reports.
 
-    Reports are rendered by :func:`lia.report.render_many` and signed with
-    :func:`lia.signing.sign_report` by an assessor and a DPO (keys in ``keys/private``, encrypted with :data:`DEMO_PASSPHRASE`).
+    Reports are rendered by :func:`lia.reports.render.render_many` and signed with
+    :func:`lia.reports.signing.sign_report` by an assessor and a DPO (keys in ``keys/private``, encrypted with :data:`DEMO_PASSPHRASE`).
     Returns ``{role: assessment id}``:
 
     * ``current``  - signed report of the newest answers;
@@ -141,8 +141,10 @@ def showcase(home: Any, today: dt.date | None = None, *, engine: str = "lia-warm
     * ``history``  - two signed reports (versions 2 and 3) whose findings differ;
     * ``noreport`` - never rendered.
     """
-    from lia.report import RenderJob, render_many
-    from lia.signing import load_private_key, new_key, sign_report
+    from lia.reports.render import RenderJob, render_many
+    from lia.reports.keylog import new_key
+    from lia.reports.keys import load_private_key
+    from lia.reports.signing import sign_report
     from lia.store import Store
     from lia.workspace import Workspace
 

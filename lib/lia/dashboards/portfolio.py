@@ -223,7 +223,7 @@ _REPORT_DIR = re.compile(r"^v(\d+)(?:-r(\d+))?$")
 
 
 def _latest_report(adir: str) -> tuple[str, list[str]] | None:
-    """The newest report folder ``v<N>[-r<k>]`` of an assessment (as lia.report orders them) and its files."""
+    """The newest report folder ``v<N>[-r<k>]`` of an assessment (as lia.reports.folders orders them) and its files."""
     best: tuple[tuple[int, int], str] | None = None
     try:
         entries = os.scandir(adir)

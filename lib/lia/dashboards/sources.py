@@ -5,10 +5,10 @@ themselves:
 
 * the reasoning (:func:`lia.rules.evaluate`): LIA overall verdict, DPIA
   required, the residual risks of the register;
-* report verification (:func:`lia.signing.verify_report`): who signed, in which
+* report verification (:func:`lia.reports.signing.verify_report`): who signed, in which
   role, when, whether every signature and file digest holds, and whether the
-  report is still current (its staleness reasons come from :mod:`lia.report`);
-* the changes between two reports (:mod:`lia.changes`).
+  report is still current (its staleness reasons come from :mod:`lia.reports.provenance`);
+* the changes between two reports (:mod:`lia.reports.changes`).
 
 :class:`Sources` wraps those calls and turns their results into the small,
 JSON-friendly records below, which the portfolio caches. Tests replace
@@ -276,7 +276,7 @@ class SourcesLike(Protocol):
 
 @dataclass
 class Sources:
-    """The real adapter: :mod:`lia.rules`, :mod:`lia.signing` and :mod:`lia.report`."""
+    """The real adapter: :mod:`lia.rules` and :mod:`lia.reports`."""
 
     templates: Path | None = None
     _fp: dict[str, str] = field(default_factory=dict, repr=False)
@@ -343,7 +343,7 @@ class Sources:
         and the library's code: when one of them changes, cached verifications are redone.
         """
         import lia
-        from lia.signing import TRUST_ROOT_ENV, trust_config_path
+        from lia.reports.keys import TRUST_ROOT_ENV, trust_config_path
 
         lib = Path(lia.__file__).parent
         return hashlib.sha256(
@@ -360,30 +360,31 @@ class Sources:
         ).hexdigest()[:32]
 
     def report_dirs(self, ws: Any, aid: str) -> list[Path]:
-        """Finished report folders of ``aid``, oldest first (:func:`lia.report.report_dirs`)."""
+        """Finished report folders of ``aid``, oldest first (:func:`lia.reports.folders.report_dirs`)."""
         try:
-            from lia.report import report_dirs
+            from lia.reports.folders import report_dirs
         except ImportError:
             return []
         return list(report_dirs(ws, aid))
 
     def previous_signed(self, ws: Any, report_dir: Path) -> Path | None:
         """The newest report of the same assessment, older than ``report_dir``, whose files and signatures verify."""
-        from lia.report import latest_signed
+        from lia.reports.status import latest_signed
 
         report_dir = Path(report_dir)
         return latest_signed(ws, report_dir.parent.name, before=report_dir)
 
     def verify(self, ws: Any, report_dir: Path) -> ReportCheck:
-        """Verify a report with :func:`lia.signing.verify_report` (signatures, digests, staleness)."""
+        """Verify a report with :func:`lia.reports.signing.verify_report` (signatures, digests, staleness)."""
         from lia.errors import LiaError
 
         report_dir = Path(report_dir)
         number = report_number(report_dir)
         try:
-            from lia.signing import ENVELOPE_FILE, verify_report
+            from lia.reports.signing import verify_report
+            from lia.reports.statement import ENVELOPE_FILE
         except ImportError:
-            return ReportCheck(str(report_dir), number, error="report verification (lia.signing) is not installed")
+            return ReportCheck(str(report_dir), number, error="report verification (lia.reports.signing) is not installed")
         try:
             v = verify_report(ws, report_dir, check_current=True)
         except LiaError as exc:
@@ -400,12 +401,12 @@ class Sources:
         )
 
     def changes(self, ws: Any, old_dir: Path, new_dir: Path, lang: str = "en") -> ReportChanges:
-        """Findings and verdicts that changed (:func:`lia.changes.changes_between` over the two
+        """Findings and verdicts that changed (:func:`lia.reports.changes.changes_between` over the two
         reports' ``evaluation.json``), and the answers that changed between their versions, with
-        question texts and values for people in ``lang`` (:func:`lia.changes.answer_changes`)."""
+        question texts and values for people in ``lang`` (:func:`lia.reports.changes.answer_changes`)."""
         import json
 
-        from lia.changes import answer_changes, changes_between
+        from lia.reports.changes import answer_changes, changes_between
 
         def evaluation(d: Path) -> dict[str, Any] | None:
             p = Path(d) / "evaluation.json"

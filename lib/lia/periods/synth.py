@@ -27,7 +27,7 @@ import pyarrow as pa
 from ..fsio import atomic_write_with
 from .breaches import KINDS, Breach, sort_breaches
 
-#: :func:`lia.fsio.atomic_write_with` under its older name (periods/dashboard.py and access/dashboard.py import it).
+#: :func:`lia.fsio.atomic_write_with` under its older name (pages/call_logs.py and pages/access.py import it).
 write_table_atomic = atomic_write_with
 
 __all__ = ["SynthSpec", "SynthLog", "generate", "INJECTABLE", "write_table_atomic"]

@@ -1,6 +1,6 @@
 """What changed between two reports: verdicts, findings and answers, written for people.
 
-A report's ``changes.json`` / ``changes.md`` (lia.report) and the report viewer
+A report's ``changes.json`` / ``changes.md`` (lia.reports.render) and the report viewer
 (lia.dashboards) compare a report with the last signed one:
 
 * :func:`changes_between` - verdicts and findings that changed, from the two ``evaluation.json``;

@@ -22,8 +22,8 @@ pool worker uses that worker's kernel; outside a pool the engine lazily
 starts a warm kernel for the calling thread.
 
 Registration: ``[project.entry-points."papermill.engine"] lia-warm =
-"lia.reports.engine:WarmEngine"`` (installs made before the reports package name
-``lia.engine:WarmEngine``, which still answers); :func:`register` does the same at run time.
+"lia.reports.engine:WarmEngine"`` (``make install`` writes it again when pyproject.toml
+changes, so an install made before the reports package moved gets the new name); :func:`register` does the same at run time.
 """
 
 from __future__ import annotations

@@ -47,4 +47,4 @@ def next_dir(ws: Any, aid: str, number: int) -> Path:
         k += 1
     return adir / f"v{number}-r{k}"
 
-_dir_key = dir_key  # the name callers outside this package use (lia.wizard.actions)
+_dir_key = dir_key  # the name callers outside this package use (lia.pages.wizard.actions)

@@ -36,7 +36,7 @@ def list_keys(folder: Path | None = None) -> list[Path]:
 
 def report_for(ws: Any, aid: str, number: int) -> Path | None:
     """The newest report rendered from answers version *number* of *aid*, or None."""
-    from lia.report import _dir_key, report_dirs
+    from lia.reports.folders import _dir_key, report_dirs
 
     dirs = [d for d in report_dirs(ws, aid) if _dir_key(d)[0] == int(number)]
     return dirs[-1] if dirs else None
@@ -44,7 +44,7 @@ def report_for(ws: Any, aid: str, number: int) -> Path | None:
 
 def verify(ws: Any, report_dir: Path) -> Any:
     """``lia verify``: signatures, files and whether the inputs are current (a Verification)."""
-    from lia.signing import verify_report
+    from lia.reports.signing import verify_report
 
     return verify_report(ws, Path(report_dir))
 
@@ -81,8 +81,11 @@ def sign(ws: Any, report_dir: Path, key_path: Path, passphrase: str | None) -> d
     report (its answers, questionnaires, rules, template or library changed since
     rendering), a missing or wrong passphrase, a key that is not trusted.
     """
-    from lia.report import stale_reasons
-    from lia.signing import check_subjects, keyid_of, load_key_log, load_private_key, load_statement, sign_report
+    from lia.reports.provenance import stale_reasons
+    from lia.reports.keylog import load_key_log
+    from lia.reports.keys import keyid_of, load_private_key
+    from lia.reports.signing import sign_report
+    from lia.reports.statement import check_subjects, load_statement
 
     report_dir = Path(report_dir)
     _, st = load_statement(report_dir)
@@ -174,7 +177,7 @@ class RenderTask:
                 pass
 
     def _run(self) -> None:
-        from lia.report import RenderJob, render_many
+        from lia.reports.render import RenderJob, render_many
 
         try:
             res = render_many(self.ws, [RenderJob(self.aid, self.number, self.lang)], workers=1,

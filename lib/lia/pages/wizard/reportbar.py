@@ -91,7 +91,7 @@ class ReportMixin(PageBase):
         try:
             v = verify(st.store.ws, self.report_dir)
             signers = [f"{s.name} ({s.role})" for s in v.signers if s.valid]
-            from lia.signing import ENVELOPE_FILE
+            from lia.reports.statement import ENVELOPE_FILE
 
             unsigned = not (self.report_dir / ENVELOPE_FILE).exists()
             problems = [p for p in v.problems if not (unsigned and p[0] == ENVELOPE_FILE)]
