@@ -25,14 +25,14 @@ from lia.errors import LiaError, Message, excerpt, shown_name
 
 from ..i18n import LANGS, mark_page_language, t
 from .call_logs import list_logs, logs_folder, workspace_log
-from .furniture import PageHeader, assessment_ids
+from .furniture import (DEMO, PageHeader, app_root, apply_log_query, assessment_ids, field, notice_box, page_query, relist,
+                        reread_and_draw)
 from .style import style_widget
 
 __all__ = ["AccessApp", "demo_logs", "access_log", "summary_html", "breaches_html", "serve_request", "DEMO",
            "READY_MESSAGE"]
 
 READY_MESSAGE = "access page preheated, waiting for a visitor"
-DEMO = "(demo)"
 
 
 def serve_request(app: "AccessApp") -> None:
@@ -157,23 +157,13 @@ class AccessApp:
         self.w_assessment.observe(lambda ch: self.header.set_assessment(None if ch["new"] == DEMO else ch["new"]),
                                   names="value")
 
-        def field(key: str, control: Any) -> Any:  # the label above its control, as on every page
-            box = w.VBox([self.labels[key], control])
-            box.add_class("lia-field")
-            return box
-
-        toolbar = w.HBox([field("assessment", self.w_assessment), field("access_log", self.w_log),
-                          field("call_log", self.w_calls), self.w_show])
+        toolbar = w.HBox([field(self.labels["assessment"], self.w_assessment), field(self.labels["access_log"], self.w_log),
+                          field(self.labels["call_log"], self.w_calls), self.w_show])
         toolbar.add_class("lia-toolbar")
-        notice = w.Box([self.w_status])
-        notice.add_class("lia-notice")
         for part in (self.w_summary, self.w_charts, self.w_breaches):
             part.add_class("lia-section")
-        self.widget = w.VBox([style_widget(), self.header.widget, toolbar, notice, self.w_summary, self.w_charts,
-                              self.w_breaches])
-        self.widget.add_class("lia-app")
-        self.widget.add_class("lia-access")
-        mark_page_language(self.widget, self.lang)
+        self.widget = app_root([style_widget(), self.header.widget, toolbar, notice_box(self.w_status), self.w_summary,
+                                self.w_charts, self.w_breaches], "lia-access", self.lang)
         self._texts()
         self.refresh(reload=True)
 
@@ -187,10 +177,7 @@ class AccessApp:
     def _relist_logs(self) -> None:
         """Offer the logs in ``<home>/logs/`` as they are now, keeping each choice while it is still there."""
         for wid, default in ((self.w_log, "demo_log"), (self.w_calls, "calls_default")):
-            value, options = wid.value, self._log_options(default)
-            if list(wid.options) != options:
-                wid.options = options
-                wid.value = value if value in [v for _, v in options] else ""
+            relist(wid, self._log_options(default))
 
     def load(self) -> None:
         """Read and check the chosen logs against the chosen assessment's policy; LiaError on bad input."""
@@ -218,17 +205,9 @@ class AccessApp:
 
     def refresh(self, reload: bool = False) -> None:
         """Re-read (if asked) and redraw; a failure keeps the previous view and shows the message."""
-        try:
-            if reload:
-                self._relist_logs()
-            if reload or self.report is None:
-                self.load()
-                self._error = None
-            self.draw()
-        except LiaError as err:
-            self._error = err
-        if self._error is not None:
-            self.show_error(self._error)
+        error = reread_and_draw(self, reload)
+        if error is not None:
+            self.show_error(error)
         else:
             self.w_status.value = ""
 
@@ -259,31 +238,10 @@ class AccessApp:
         ``log`` and ``calls`` name files in ``<home>/logs/``; anything else (a path, ``../``) is
         refused with a message in the page's language and the page keeps what it shows.
         """
-        from urllib.parse import parse_qs
+        def find(name: str) -> Path:
+            return access_log(self.ws, name)
 
-        env = os.environ if env is None else env
-        q = {k: v[0] for k, v in parse_qs(env.get("QUERY_STRING", "") or "").items() if v}
-        ids = self._assessment_ids()
-        self.w_assessment.options = [DEMO] + ids
-        if q.get("lang") in LANGS and q["lang"] != self.lang:
-            self.w_lang.value = q["lang"]
-        changed = False
-        if q.get("assessment") in ids:
-            self.w_assessment.value, changed = q["assessment"], True
-        refused = None
-        if q.get("log") or q.get("calls"):
-            self._relist_logs()
-        for key, wid in (("log", self.w_log), ("calls", self.w_calls)):
-            if q.get(key):
-                try:  # a name in <home>/logs/, never a path on the server
-                    wid.value, changed = access_log(self.ws, q[key]).name, True
-                except LiaError as err:
-                    refused = refused or err
-        if changed:
-            self.refresh(reload=True)
-        if refused is not None:
-            self._error = refused
-            self.show_error(refused)
+        apply_log_query(self, page_query(env), {"log": (self.w_log, find), "calls": (self.w_calls, find)})
 
     def _on_lang(self, change: Any) -> None:
         self.lang = change["new"]

@@ -20,12 +20,16 @@ from __future__ import annotations
 
 import html as _html
 import os
-from typing import Any, Callable, Sequence
+from typing import TYPE_CHECKING, Any, Callable, Sequence
 from urllib.parse import urlencode
 
-from lia.i18n import LANG_NAMES, LANGS, catalogue, lookup
+from lia.i18n import LANG_NAMES, LANGS, catalogue, lookup, mark_page_language
 
-__all__ = ["PAGES", "PageHeader", "Strings", "esc", "env_lang", "field", "page_link", "nav_html", "lang_switch"]
+if TYPE_CHECKING:
+    from lia.errors import LiaError
+
+__all__ = ["PAGES", "DEMO", "PageHeader", "Strings", "esc", "env_lang", "field", "page_link", "nav_html", "lang_switch",
+           "app_root", "notice_box", "page_query", "switch_language", "relist", "reread_and_draw", "apply_log_query"]
 
 #: The Voila apps in notebooks/, in the order the header links them (notebook names without .ipynb).
 PAGES = ("wizard", "portfolio", "report_viewer", "works_council", "access")
@@ -95,12 +99,12 @@ def lang_switch(lang: str) -> Any:
     return switch
 
 
-def field(label: Any, control: Any) -> Any:
+def field(label: Any, control: Any, *below: Any) -> Any:
     """A toolbar field as on every page: ``label`` (a widget whose text the page sets, as
-    ``<span class="lia-field-label">``) above ``control``."""
+    ``<span class="lia-field-label">``) above ``control``, and under it any hints in ``below``."""
     import ipywidgets as W
 
-    box = W.VBox([label, control])
+    box = W.VBox([label, control, *below])
     box.add_class("lia-field")
     return box
 
@@ -178,6 +182,112 @@ class PageHeader:
         """The links to the other pages now open ``assessment`` there."""
         self.assessment = assessment or None
         self.nav.value = nav_html(self.page, self.lang, self.assessment)
+
+
+def app_root(children: Sequence[Any], cls: str, lang: str) -> Any:
+    """A page's root widget: ``children`` one under the other, with the classes ``lia-app`` (the
+    one style sheet's scope) and ``cls``, marked as written in ``lang``."""
+    import ipywidgets as W
+
+    root = W.VBox(list(children))
+    root.add_class("lia-app")
+    root.add_class(cls)
+    mark_page_language(root, lang)
+    return root
+
+
+def notice_box(status: Any) -> Any:
+    """The band under a page's toolbar where its messages (``status``, an HTML widget) appear."""
+    import ipywidgets as W
+
+    box = W.Box([status])
+    box.add_class("lia-notice")
+    return box
+
+
+def switch_language(page: Any, lang: str) -> bool:
+    """Switch a page built on :class:`Strings` (``page.s``, ``page.header``, ``page.root``,
+    ``page._relabel()``) to ``lang``: its strings, its header, the language mark of its root and its
+    labels. False (nothing changed) when ``lang`` is not one of :data:`lia.i18n.LANGS`; the page then
+    redraws what it shows."""
+    if lang not in LANGS:
+        return False
+    page.s = Strings(lang)
+    page.header.set_language(lang)
+    mark_page_language(page.root, lang)
+    page._relabel()
+    return True
+
+
+# -- the pages that read a log (works council, access) ---------------------------------------
+#: The assessment chooser's first choice on the pages that read a log: the demo log and its limits.
+DEMO = "(demo)"
+
+
+def page_query(env: Any = None) -> dict[str, str]:
+    """The page's query string (``QUERY_STRING`` in ``env``, the process environment by default), one value a key."""
+    from urllib.parse import parse_qs
+
+    env = os.environ if env is None else env
+    return {k: v[0] for k, v in parse_qs(env.get("QUERY_STRING", "") or "").items() if v}
+
+
+def relist(dropdown: Any, options: list[tuple[str, str]]) -> None:
+    """Offer ``options`` (label, value) in ``dropdown``, keeping its choice while it is still offered
+    (else the first choice, value ``""``); nothing changes when the options are the same."""
+    value = dropdown.value
+    if list(dropdown.options) == options:
+        return
+    dropdown.options = options  # (resets the choice to the first option)
+    dropdown.value = value if value in [v for _, v in options] else ""
+
+
+def reread_and_draw(page: Any, reload: bool) -> LiaError | None:
+    """A log page's refresh: re-read (if asked, or nothing read yet) and redraw; a failure keeps the
+    previous view. The error of a failed read stays ``page._error`` until a read succeeds, so a
+    redraw (a filter, the language) says again what failed; returns it (None: all read)."""
+    from ..errors import LiaError
+
+    try:
+        if reload:
+            page._relist_logs()
+        if reload or page.report is None:
+            page.load()
+            page._error = None
+        page.draw()
+    except LiaError as err:
+        page._error = err
+    return page._error
+
+
+def apply_log_query(page: Any, q: dict[str, str], logs: dict[str, tuple[Any, Callable[[str], Any]]]) -> None:
+    """What a log page does with its query string ``q``: ``lang``, ``assessment`` (one of the
+    workspace's) and each log in ``logs`` (query key -> its dropdown and the function that finds the
+    name in ``<home>/logs/`` or raises). A log that is not a name there (a path, ``../``) is refused
+    with its message shown, and the page keeps what it shows; when anything was chosen it reads again."""
+    from ..errors import LiaError
+
+    ids = page._assessment_ids()
+    page.w_assessment.options = [DEMO] + ids
+    if q.get("lang") in LANGS and q["lang"] != page.lang:
+        page.w_lang.value = q["lang"]  # relabels through the page's _on_lang
+    changed = False
+    if q.get("assessment") in ids:
+        page.w_assessment.value, changed = q["assessment"], True
+    refused = None
+    if any(q.get(key) for key in logs):
+        page._relist_logs()
+    for key, (dropdown, find) in logs.items():
+        if q.get(key):
+            try:  # a name in <home>/logs/, never a path on the server
+                dropdown.value, changed = find(q[key]).name, True
+            except LiaError as err:
+                refused = refused or err
+    if changed:
+        page.refresh(reload=True)
+    if refused is not None:
+        page._error = refused
+        page.show_error(refused)
 
 
 def assessment_ids(ws: Any) -> list[str]:

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
-import os
 import time
 from pathlib import Path
 from typing import Any, Mapping
@@ -20,11 +19,11 @@ import ipywidgets as W
 
 from lia.dashboards import portfolio as pf
 from lia.dashboards.sources import Sources, SourcesLike
-from lia.i18n import LANGS, mark_page_language
+from lia.i18n import LANGS
 from lia.messages import translate, translate_problem
 
 from .charts import chart_svg
-from .furniture import PageHeader, Strings, env_lang
+from .furniture import PageHeader, Strings, app_root, env_lang, field, page_query, switch_language
 from .furniture import esc as _esc
 from .style import style_widget
 
@@ -115,16 +114,11 @@ class PortfolioPage:
         pager.add_class("lia-gap")
         body = W.VBox([self.tiles, actions, self.table, pager, self.charts])
         body.add_class("lia-body")
-        self.root = W.VBox([self.style, self.header.widget, self.filters, body])
-        self.root.add_class("lia-app")
-        self.root.add_class("lia-portfolio")
-        mark_page_language(self.root, self.s.lang)
+        self.root = app_root([self.style, self.header.widget, self.filters, body], "lia-portfolio", self.s.lang)
         self._relabel()
 
     def _labelled(self, key: str, w: W.Widget) -> W.VBox:
-        box = W.VBox([W.HTML(f'<span class="lia-field-label">{_esc(self.s(key))}</span>'), w])
-        box.add_class("lia-field")
-        return box
+        return field(W.HTML(f'<span class="lia-field-label">{_esc(self.s(key))}</span>'), w)
 
     def _relabel(self) -> None:
         s = self.s
@@ -327,22 +321,13 @@ class PortfolioPage:
 
     def set_language(self, lang: str) -> None:
         """Switch every text on the page to ``lang``."""
-        if lang not in LANGS:
-            return
-        self.s = Strings(lang)
-        self.header.set_language(lang)
-        mark_page_language(self.root, lang)
-        self._relabel()
-        if self.rows:
+        if switch_language(self, lang) and self.rows:
             self.render()
             self.render_charts()
 
     def apply_request(self, env: Mapping[str, str] | None = None) -> None:
         """Apply ``?lang=``, ``?assessment=`` (kept in the links to the other pages), ``?owner=``, ``?state=``, ``?review=``, ``?q=`` from the URL, then load."""
-        from urllib.parse import parse_qs
-
-        env = os.environ if env is None else env
-        q = {k: v[0] for k, v in parse_qs(env.get("QUERY_STRING", "") or "").items() if v}
+        q = page_query(env)
         if q.get("lang") in LANGS:
             self.set_language(q["lang"])
         self.header.set_assessment(q.get("assessment"))  # the links to the other pages keep it

@@ -22,7 +22,8 @@ from lia.errors import LiaError, Message, excerpt
 
 from ..i18n import LANGS, mark_page_language, t
 from .call_logs import LOGS_FOLDER, demo_log, list_logs, logs_folder, workspace_log
-from .furniture import PageHeader, assessment_ids
+from .furniture import (DEMO, PageHeader, app_root, apply_log_query, assessment_ids, field, notice_box, page_query, relist,
+                        reread_and_draw)
 from .style import style_widget
 from .works_council_parts import (PAGE_SIZE, PageMessage, breaches_csv, breaches_html, download_link, monthly_share,
                                   monthly_share_html, select_breaches, summarise, summary_html, worst_words)
@@ -44,7 +45,6 @@ def serve_request(app: "WorksCouncilApp") -> None:
 
 
 #: The pseudo-assessment id for the generated demo log with its own limits.
-DEMO = "(demo)"
 _ALL = ""
 
 
@@ -156,21 +156,15 @@ class WorksCouncilApp:
         self.w_upload_result.observe(self._on_upload, names="value")
         self.labels = {k: w.Label() for k in ("ui_assessment", "ui_log", "ui_team", "ui_agent", "ui_from", "ui_to")}
         self.w_sections = {k: w.HTML() for k in ("ui_summary", "ui_charts", "ui_downloads")}
-        def field(key: str, control: Any, *below: Any) -> Any:  # the label above its control, as on every page
-            box = w.VBox([self.labels[key], control, *below])
-            box.add_class("lia-field")
-            return box
-
-        toolbar = w.HBox([field("ui_assessment", self.w_assessment), field("ui_log", self.w_log), self.w_show,
+        lab = self.labels
+        toolbar = w.HBox([field(lab["ui_assessment"], self.w_assessment), field(lab["ui_log"], self.w_log), self.w_show,
                           w.HBox(layout=w.Layout(flex="1 1 auto")), self.w_upload, self.w_upload_result])
         toolbar.add_class("lia-toolbar")
-        filters = w.HBox([field("ui_team", self.w_team), field("ui_agent", self.w_agent),
-                          field("ui_from", self.w_start, self.w_date_hints["start"]),
-                          field("ui_to", self.w_end, self.w_date_hints["end"])])
+        filters = w.HBox([field(lab["ui_team"], self.w_team), field(lab["ui_agent"], self.w_agent),
+                          field(lab["ui_from"], self.w_start, self.w_date_hints["start"]),
+                          field(lab["ui_to"], self.w_end, self.w_date_hints["end"])])
         filters.add_class("lia-wc-filters")
         filters.layout.align_items = "flex-start"  # the fields line up at the top whatever the date hints' height
-        notice = w.Box([self.w_status])
-        notice.add_class("lia-notice")
         pager = w.HBox([self.w_prev, self.w_pageinfo, self.w_next])
         pager.add_class("lia-wc-pager")
 
@@ -184,16 +178,13 @@ class WorksCouncilApp:
         saves = w.HBox([self.w_png_prepare, self.w_png_links, w.HBox(layout=w.Layout(flex="1 1 auto")),
                         self.w_svg, self.w_png])
         saves.add_class("lia-wc-saves")
-        self.widget = w.VBox([
-            style_widget(), self.header.widget, toolbar, filters, notice,
+        self.widget = app_root([
+            style_widget(), self.header.widget, toolbar, filters, notice_box(self.w_status),
             section(self.w_sections["ui_summary"], self.w_summary, cls="lia-wc-summary-box"),
             section(self.w_sections["ui_downloads"], self.w_downloads, saves),
             section(self.w_sections["ui_charts"], self.w_charts),
             section(self.w_breaches, pager, cls="lia-wc-table-box"),
-        ])
-        self.widget.add_class("lia-app")
-        self.widget.add_class("lia-wc")
-        mark_page_language(self.widget, self.lang)
+        ], "lia-wc", self.lang)
         self._texts()
         self.refresh(reload=True)
 
@@ -207,12 +198,7 @@ class WorksCouncilApp:
 
     def _relist_logs(self) -> None:
         """Offer the logs in ``<home>/logs/`` as they are now, keeping the choice while it is still there."""
-        value = self.w_log.value
-        options = self._log_options()
-        if list(self.w_log.options) == options:
-            return
-        self.w_log.options = options  # (resets the choice to the first option)
-        self.w_log.value = value if value in [v for _, v in options] else ""
+        relist(self.w_log, self._log_options())
 
     def _limits(self) -> Any:
         from ..store import Store
@@ -244,17 +230,9 @@ class WorksCouncilApp:
         The message of a failed read stays until a read succeeds: filtering or switching the
         language redraws the previous view and says again, in the new language, what failed.
         """
-        try:
-            if reload:
-                self._relist_logs()
-            if reload or self.report is None:
-                self.load()
-                self._error = None
-            self.draw()
-        except LiaError as err:
-            self._error = err
-        if self._error is not None:
-            self.show_error(self._error)
+        error = reread_and_draw(self, reload)
+        if error is not None:
+            self.show_error(error)
         elif self._notice:
             self.w_status.value = self._notice
         else:
@@ -422,29 +400,8 @@ class WorksCouncilApp:
         ``log`` names a file in ``<home>/logs/``; anything else (a path, ``../``) is refused with a
         message and the page keeps what it shows.
         """
-        from urllib.parse import parse_qs
-
-        env = os.environ if env is None else env
-        q = {k: v[0] for k, v in parse_qs(env.get("QUERY_STRING", "") or "").items() if v}
-        ids = self._assessment_ids()
-        self.w_assessment.options = [DEMO] + ids
-        if q.get("lang") in LANGS and q["lang"] != self.lang:
-            self.w_lang.value = q["lang"]  # relabels through _on_lang
-        changed = False
-        if q.get("assessment") in ids:
-            self.w_assessment.value, changed = q["assessment"], True
-        refused = None
-        if q.get("log"):
-            self._relist_logs()
-            try:  # a name in <home>/logs/, never a path on the server
-                self.w_log.value, changed = workspace_log(self.ws, q["log"]).name, True
-            except LiaError as err:
-                refused = err
-        if changed:
-            self.refresh(reload=True)
-        if refused is not None:
-            self._error = refused
-            self.show_error(refused)
+        q = page_query(env)
+        apply_log_query(self, q, {"log": (self.w_log, lambda name: workspace_log(self.ws, name))})
         if q.get("team") and q["team"] in [v for _, v in self.w_team.options]:
             self.w_team.value = q["team"]
 
