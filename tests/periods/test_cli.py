@@ -114,3 +114,34 @@ def test_a_device_as_call_log_is_refused(setup):
     _, _, env, _ = setup
     res = run_lia("periods", "cc-rec", "--log", "/dev/zero", env=env, timeout=60)
     assert res.returncode == 2 and "not a regular file" in res.stderr
+
+
+def test_summary_lists_each_breach_with_who_period_value_and_limit() -> None:
+    """The printed breaches name the agent and team (or the team alone), the period, the value with
+    its unit and the limit, in the reader's language; with none, one line says so."""
+    from datetime import date
+    from types import SimpleNamespace
+
+    import pandas as pd
+
+    from lia.commands.periods import format_report
+    from lia.periods.breaches import Breach
+
+    cols = ["team", "agents", "calls", "recorded_calls", "share_recorded_percent", "longest_run_working_days",
+            "whole_weeks", "recorded_days_outside_training_periods", "recordings_kept_past_retention",
+            "withdrawals_not_deleted_in_time"]
+    overview = {"source": "calls.csv", "calls": 10, "recorded_calls": 5, "share_recorded_percent": 50, "agents": 2,
+                "teams": 1, "first_day": "2026-03-02", "last_day": "2026-03-13", "time_zone": "Europe/Stockholm"}
+    breaches = [Breach("consecutive_days", date(2026, 3, 2), date(2026, 3, 10), 7, 5, "working_days",
+                       agent="a1", team="north"),
+                Breach("share_recorded", date(2026, 3, 2), date(2026, 3, 13), 62.5, 50, "percent", team="north")]
+    report = SimpleNamespace(overview=overview, teams=pd.DataFrame([dict.fromkeys(cols, 1)]), checks={},
+                             breaches=breaches)
+    en = format_report(report, "cc", 2, "en").splitlines()
+    assert en[-3:] == ["2 breaches of the declared limits:",
+                       "  - Consecutive recorded working days: a1 (north), 2026-03-02 to 2026-03-10: 7 working days (limit 5)",
+                       "  - Share of calls recorded: north, 2026-03-02 to 2026-03-13: 62.5 % (limit 50)"]
+    sv = format_report(report, "cc", 2, "sv").splitlines()
+    assert sv[-2] == "  - Inspelade arbetsdagar i följd: a1 (north), 2026-03-02 till 2026-03-10: 7 arbetsdagar (gräns 5)"
+    report.breaches = []
+    assert format_report(report, "cc", 2, "nb").splitlines()[-1] == "Ingen brudd på de oppgitte grensene."

@@ -8,7 +8,20 @@ import argparse
 import os
 from typing import Any, Callable
 
-__all__ = ["check_zone", "read_stat", "print_result", "detach"]
+__all__ = ["add_output_arguments", "check_zone", "read_stat", "print_result", "detach", "breach_lines"]
+
+
+def add_output_arguments(p: argparse.ArgumentParser, counted: str) -> None:
+    """``--version``, ``--json``, ``--lang`` and ``--tz``, as both commands take them; ``counted``
+    says what of the zone's calendar counts ("days", "days and months")."""
+    from ..i18n import LANGS
+    from ._common import add_version_arg
+
+    add_version_arg(p)
+    p.add_argument("--json", action="store_true", help='print {"summary": ..., "breaches": [...]} as JSON')
+    p.add_argument("--lang", choices=LANGS, default="en", help="language of the summary")
+    p.add_argument("--tz", default="Europe/Stockholm", metavar="ZONE",
+                   help=f"time zone whose calendar {counted} count (default Europe/Stockholm)")
 
 
 def check_zone(tz: str) -> None:
@@ -24,6 +37,23 @@ def check_zone(tz: str) -> None:
     except (ZoneInfoNotFoundError, ValueError, OSError):
         raise LiaError(f"unknown time zone '{excerpt(tz)}' (--tz); expected an IANA name such as "
                        "Europe/Stockholm or Europe/Oslo") from None
+
+
+def breach_lines(area: str, breaches: list[Any], lang: str, who: Callable[[Any], str]) -> list[str]:
+    """The breaches at the end of the printed summary, in ``lang``: ``breaches_none``, or
+    ``breaches_head`` and a ``breach_line`` a breach (its ``kind_*``, ``who(breach)``, period, value
+    with its ``unit_*`` word for that value, and the limit), from ``area``'s catalogue."""
+    from ..i18n import t
+
+    if not breaches:
+        return [t(area, "breaches_none", lang)]
+    lines = [t(area, "breaches_head", lang, n=len(breaches))]
+    for b in breaches:
+        d = b.to_dict()
+        lines.append("  - " + t(area, "breach_line", lang, kind=t(area, "kind_" + b.kind, lang), who=who(b),
+                                start=d["period"]["start"], end=d["period"]["end"], value=d["value"],
+                                unit=t(area, "unit_" + b.unit, lang, n=d["value"]), limit=d["limit"]))
+    return lines
 
 
 def read_stat(path: str) -> os.stat_result | None:

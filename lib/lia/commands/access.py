@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 
 from . import _evidence
-from ._common import add_version_arg
 
 HELP = "check a recording platform's access log (who listened, downloaded, shared) against the assessment"
 DESCRIPTION = """\
@@ -25,19 +24,13 @@ __all__ = ["HELP", "DESCRIPTION", "add_arguments", "run", "format_report"]
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
-    from ..i18n import LANGS
-
     p.add_argument("id", help="assessment id (its answers hold the declared access policy)")
     p.add_argument("--log", metavar="FILE", help="the access log, CSV or Parquet (required unless --detach)")
     p.add_argument("--calls", metavar="FILE", help="the call log (CSV or Parquet, as for lia periods) the recording ids refer to")
     p.add_argument("--attach", action="store_true",
                    help="store the result as the assessment's access-log evidence (assessments/ID/evidence/access.json)")
     p.add_argument("--detach", action="store_true", help="remove the assessment's attached access-log evidence")
-    add_version_arg(p)
-    p.add_argument("--json", action="store_true", help='print {"summary": ..., "breaches": [...]} as JSON')
-    p.add_argument("--lang", choices=LANGS, default="en", help="language of the summary")
-    p.add_argument("--tz", default="Europe/Stockholm", metavar="ZONE",
-                   help="time zone whose calendar days and months count (default Europe/Stockholm)")
+    _evidence.add_output_arguments(p, "days and months")
 
 
 def run(args: argparse.Namespace, ws) -> int:
@@ -97,14 +90,6 @@ def format_report(report, aid: str, version: int, lang: str = "en") -> str:
     for k, c in report.checks.items():
         lines.append(f"  {t('access', 'kind_' + k, lang)}: {t('access', 'check_' + c['status'], lang, question=c.get('question', ''))}")
     lines.append("")
-    if not report.breaches:
-        lines.append(t("access", "breaches_none", lang))
-    else:
-        lines.append(t("access", "breaches_head", lang, n=len(report.breaches)))
-        for b in report.breaches:
-            d = b.to_dict()
-            who = ", ".join(x for x in (b.user, b.role, b.agent and f"agent {b.agent}") if x)
-            lines.append("  - " + t("access", "breach_line", lang, kind=t("access", "kind_" + b.kind, lang), who=who,
-                                    start=d["period"]["start"], end=d["period"]["end"], value=d["value"],
-                                    unit=t("access", "unit_" + b.unit, lang, n=d["value"]), limit=d["limit"]))
+    lines += _evidence.breach_lines("access", report.breaches, lang, lambda b: ", ".join(
+        x for x in (b.user, b.role, b.agent and f"agent {b.agent}") if x))
     return "\n".join(lines)

@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 
 from . import _evidence
-from ._common import add_version_arg
 
 HELP = "check a recording system's call log against the assessment's recording-period limits"
 DESCRIPTION = """\
@@ -24,19 +23,13 @@ __all__ = ["HELP", "DESCRIPTION", "add_arguments", "run"]
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
-    from ..i18n import LANGS
-
     p.add_argument("id", help="assessment id (its answers hold the limits)")
     p.add_argument("--log", metavar="FILE", help="the call log, CSV or Parquet (required unless --detach)")
     p.add_argument("--attach", action="store_true",
                    help="store the result as the assessment's call-log evidence (assessments/ID/evidence/periods.json) "
                         "for lia evaluate, the wizard and the report; replaces earlier evidence")
     p.add_argument("--detach", action="store_true", help="remove the assessment's attached call-log evidence")
-    add_version_arg(p)
-    p.add_argument("--json", action="store_true", help='print {"summary": ..., "breaches": [...]} as JSON')
-    p.add_argument("--lang", choices=LANGS, default="en", help="language of the summary")
-    p.add_argument("--tz", default="Europe/Stockholm", metavar="ZONE",
-                   help="time zone whose calendar days count (default Europe/Stockholm)")
+    _evidence.add_output_arguments(p, "days")
     p.add_argument("--now", metavar="TIME", help="measure retention at this ISO 8601 time with offset "
                    "(default: the latest timestamp in the log)")
 
@@ -100,16 +93,8 @@ def format_report(report, aid: str, version: int, lang: str = "en") -> str:
     lines += ["", t("periods", "summary_checks", lang)]
     lines += [f"  {t('periods', 'kind_' + k, lang)}: {check_text(k, v, lang)}" for k, v in report.checks.items()]
     lines.append("")
-    if not report.breaches:
-        lines.append(t("periods", "breaches_none", lang))
-    else:
-        lines.append(t("periods", "breaches_head", lang, n=len(report.breaches)))
-        for b in report.breaches:
-            d = b.to_dict()
-            who = b.agent + (f" ({b.team})" if b.team else "") if b.agent else b.team
-            lines.append("  - " + t("periods", "breach_line", lang, kind=t("periods", "kind_" + b.kind, lang), who=who,
-                                    start=d["period"]["start"], end=d["period"]["end"], value=d["value"],
-                                    unit=t("periods", "unit_" + b.unit, lang), limit=d["limit"]))
+    lines += _evidence.breach_lines("periods", report.breaches, lang,
+                                    lambda b: b.agent + (f" ({b.team})" if b.team else "") if b.agent else b.team)
     return "\n".join(lines)
 
 
