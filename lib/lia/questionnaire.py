@@ -57,6 +57,16 @@ def _check_i18n(value: Any) -> dict[str, str]:
     return {lang: value[lang] for lang in LANGS}
 
 
+def _check_optional_i18n(value: Any) -> dict[str, str] | None:
+    """An optional text (help, intro, description, unit): absent, or as :func:`_check_i18n` requires."""
+    return None if value is None else _check_i18n(value)
+
+
+def _given_twice(ids: list[str]) -> list[str]:
+    """The ids that stand more than once in ``ids`` (choices, columns), sorted."""
+    return sorted({i for i in ids if ids.count(i) > 1})
+
+
 I18n = dict[str, str]
 
 
@@ -83,18 +93,14 @@ class _QuestionBase(_Strict):
     integer: bool = False
     unit: Optional[I18n] = None
 
-    @field_validator("unit", mode="before")
-    @classmethod
-    def _unit(cls, v: Any) -> Any:
-        return None if v is None else _check_i18n(v)
+    _unit = field_validator("unit", mode="before")(_check_optional_i18n)
 
     @model_validator(mode="after")
     def _type_fields(self) -> "_QuestionBase":
         if self.type in ("choice", "multi_choice"):
             if not self.choices:
                 raise ValueError(f"a {self.type} question needs a non-empty list of choices")
-            ids = [c.id for c in self.choices]
-            dup = sorted({i for i in ids if ids.count(i) > 1})
+            dup = _given_twice([c.id for c in self.choices])
             if dup:
                 raise ValueError(f"choice id(s) given twice: {', '.join(dup)}")
         elif self.choices:
@@ -123,10 +129,7 @@ class Column(_QuestionBase):
 
     _v = field_validator("label", mode="before")(_check_i18n)
 
-    @field_validator("help", mode="before")
-    @classmethod
-    def _help(cls, v: Any) -> Any:
-        return None if v is None else _check_i18n(v)
+    _help = field_validator("help", mode="before")(_check_optional_i18n)
 
 
 class Question(_QuestionBase):
@@ -146,8 +149,7 @@ class Question(_QuestionBase):
         if self.type == "table":
             if not self.columns:
                 raise ValueError("a table question needs a non-empty list of columns")
-            ids = [c.id for c in self.columns]
-            dup = sorted({i for i in ids if ids.count(i) > 1})
+            dup = _given_twice([c.id for c in self.columns])
             if dup:
                 raise ValueError(f"column id(s) given twice: {', '.join(dup)}")
         elif self.columns:
@@ -163,10 +165,7 @@ class Section(_Strict):
 
     _v = field_validator("title", mode="before")(_check_i18n)
 
-    @field_validator("intro", mode="before")
-    @classmethod
-    def _intro(cls, v: Any) -> Any:
-        return None if v is None else _check_i18n(v)
+    _intro = field_validator("intro", mode="before")(_check_optional_i18n)
 
 
 class Questionnaire(_Strict):
@@ -182,10 +181,7 @@ class Questionnaire(_Strict):
 
     _v = field_validator("title", mode="before")(_check_i18n)
 
-    @field_validator("description", mode="before")
-    @classmethod
-    def _desc(cls, v: Any) -> Any:
-        return None if v is None else _check_i18n(v)
+    _desc = field_validator("description", mode="before")(_check_optional_i18n)
 
     def ref(self) -> dict[str, str]:
         """``{id, version, digest}`` as recorded in every saved version."""
