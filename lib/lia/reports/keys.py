@@ -126,18 +126,24 @@ def key_log_path(ws: Any) -> Path:
     return Path(ws.keys_dir) / KEY_LOG_FILE
 
 
-def load_trusted_keys(path: Path) -> dict[str, TrustedKey]:
-    """Read and check the trusted-keys file; keyid -> TrustedKey. Missing file: empty."""
+def _yaml_file(path: Path, what: str) -> Any:
+    """The YAML document in the small file ``path`` (``what`` names it in errors); None when the
+    file is missing or holds no document. Not UTF-8 or not YAML: an InputError naming the file."""
     from lia.loaders import parse_yaml
 
-    path = Path(path)
     if not path.exists():
-        return {}
-    raw = _read_small(path, "trusted-keys file")
+        return None
+    raw = _read_small(path, what)
     try:
-        doc = parse_yaml(raw.decode("utf-8"), path)
+        return parse_yaml(raw.decode("utf-8"), path)
     except UnicodeDecodeError as exc:
         raise InputError(f"not UTF-8 text (byte {exc.start})", file=path) from None
+
+
+def load_trusted_keys(path: Path) -> dict[str, TrustedKey]:
+    """Read and check the trusted-keys file; keyid -> TrustedKey. Missing file: empty."""
+    path = Path(path)
+    doc = _yaml_file(path, "trusted-keys file")
     if doc is None:
         return {}
     if not isinstance(doc, dict) or not isinstance(doc.get("keys", []), list):
@@ -204,15 +210,7 @@ def trust_config_path() -> Path:
 
 
 def _read_trust_config(path: Path) -> list[dict[str, Any]]:
-    from lia.loaders import parse_yaml
-
-    if not path.exists():
-        return []
-    raw = _read_small(path, "trust configuration")
-    try:
-        doc = parse_yaml(raw.decode("utf-8"), path)
-    except UnicodeDecodeError as exc:
-        raise InputError(f"not UTF-8 text (byte {exc.start})", file=path) from None
+    doc = _yaml_file(path, "trust configuration")
     if doc is None:
         return []
     if not isinstance(doc, dict) or doc.get("format") != "lia-trust/1" or not isinstance(doc.get("roots", []), list):
