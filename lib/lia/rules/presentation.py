@@ -112,10 +112,8 @@ class _Reader:
 
 
 def _freeze(v: Any) -> Any:
-    """A JSON answer as the model keeps it: lists become tuples, mappings stay as given."""
-    if isinstance(v, list):
-        return tuple(_freeze(x) for x in v)
-    return v
+    """A JSON answer as the model keeps it: a list becomes a tuple (its items stay as given)."""
+    return tuple(v) if isinstance(v, list) else v
 
 
 # --------------------------------------------------------------------------- the parts
