@@ -122,7 +122,7 @@ def test_viewer_page_unknown_assessment_message(history_ws: Path, fake) -> None:
     assert page.signature.value == ""
     # in the reader's language, like every other message of the viewer
     page.apply_request({"QUERY_STRING": "assessment=nope&lang=sv"})
-    assert "det finns ingen bedömning &#x27;nope&#x27; i arbetsytan" in page.msg.value
+    assert "det finns ingen bedömning 'nope' i arbetsytan" in html.unescape(page.msg.value)
 
 
 def test_portfolio_page_table_filters_and_export(portfolio_ws: Path, fake) -> None:
