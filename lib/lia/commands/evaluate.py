@@ -86,94 +86,92 @@ def evidence_for(ws: Any, aid: str, file: str | None = None) -> tuple[list[dict[
 def _show(value: Any, lang: str) -> str:
     from ..rules.texts import ui
 
-    if value is None or value == "" or value == []:
+    if value is None or value == "" or value == [] or value == ():
         return ui("cli.unanswered", lang)
     if isinstance(value, bool):
         return "true" if value else "false"
-    if isinstance(value, list):
+    if isinstance(value, (list, tuple)):
         if value and isinstance(value[0], dict):
             return f"[{len(value)} row(s)]"
         return "[" + ", ".join(map(str, value)) + "]"
     return str(value)
 
 
-def _detail(d: dict[str, Any]) -> str:
+def _detail(d: Any) -> str:
     return "{" + ", ".join(f"{k}: {_plain(v)}" for k, v in d.items()) + "}"
 
 
 def _plain(v: Any) -> str:
-    return "[" + ", ".join(map(str, v)) + "]" if isinstance(v, list) else str(v)
+    return "[" + ", ".join(map(str, v)) + "]" if isinstance(v, (list, tuple)) else str(v)
 
 
 def _wrap(text: str, indent: str) -> str:
     return textwrap.fill(text, width=100, initial_indent=indent, subsequent_indent=indent + "  ")
 
 
-def _weighing_key(w: dict[str, Any]) -> Any:
-    return ([(i["factor"], i["level"], i["level_before"]) for i in w["impacts"]], w["interest_points"],
-            [s["rule"] for s in w["severe"]], w["verdict"])
-
-
-def render_groups(js: dict[str, Any], lang: str) -> list[str]:
-    """Each group's and purpose's result: the steps and the weighing in words, or the consent's conditions."""
+def render_groups(view: Any, lang: str) -> list[str]:
+    """Each group's and purpose's result (an :class:`~lia.rules.presentation.EvaluationView`'s groups):
+    the steps and the weighing in words, or the consent's conditions."""
     from ..rules.texts import ui
 
     out = [ui("cli.groups", lang)]
-    for g in js.get("groups") or []:
-        out.append(f"  {g['label']} - {ui('cli.basis', lang)}: {g['basis_label']}: {g['result_label']}")
+    for g in view.groups:
+        out.append(f"  {g.label} - {ui('cli.basis', lang)}: {g.basis_label}: {g.result_label}")
         seen: dict[Any, str] = {}
-        for t in g["purposes"]:
-            line = f"    {t['label']}"
-            if t["basis"] != g["basis"]:
-                line += f" ({t['basis_label']})"
-            if t.get("steps"):
-                steps = ", ".join(f"{ui('step.' + s, lang)} {t['steps'][s]['label']}"
-                                  for s in ("purpose", "necessity", "balancing"))
-                out.append(f"{line}: {t['result_label']} ({steps})")
-                w = t.get("weighing")
-                if w:
-                    key = repr(_weighing_key(w))
-                    if key in seen:
-                        out.append(_wrap(f"{ui('cli.weighing', lang)}: {ui('cli.same_weighing', lang, purpose=seen[key])}",
-                                         "      "))
+        for t in g.purposes:
+            line = f"    {t.label}"
+            if t.basis != g.basis:
+                line += f" ({t.basis_label})"
+            if t.steps:
+                steps = ", ".join(f"{ui('step.' + s.step, lang)} {s.label}" for s in t.steps)
+                out.append(f"{line}: {t.result_label} ({steps})")
+                if t.weighing is not None:
+                    if t.weighing_key in seen:
+                        out.append(_wrap(f"{ui('cli.weighing', lang)}: "
+                                         f"{ui('cli.same_weighing', lang, purpose=seen[t.weighing_key])}", "      "))
                     else:
-                        seen[key] = t["label"]
-                        out.append(_wrap(f"{ui('cli.weighing', lang)}: {w['text']}", "      "))
+                        seen[t.weighing_key] = t.label
+                        out.append(_wrap(f"{ui('cli.weighing', lang)}: {t.weighing}", "      "))
                 else:
-                    for r in t["steps"]["balancing"]["reasons"][:1]:
-                        out.append(_wrap(r["text"], "      "))
-            elif t.get("consent"):
-                c = t["consent"]
-                out.append(f"{line}: {t['result_label']} ({c['label']})")
-                conds = "; ".join(f"{x['label']}: {ui('cli.met' if x['met'] else 'cli.not_met', lang)}" for x in c["conditions"])
+                    balancing = t.step("balancing")
+                    for r in (balancing.reasons if balancing is not None else ())[:1]:
+                        out.append(_wrap(r.text, "      "))
+            elif t.consent is not None:
+                c = t.consent
+                out.append(f"{line}: {t.result_label} ({c.label})")
+                conds = "; ".join(f"{x.label}: {ui('cli.met' if x.met else 'cli.not_met', lang)}" for x in c.conditions)
                 out.append(_wrap(f"{ui('cli.consent', lang)}: {conds}", "      "))
-                for x in c["conditions"]:
-                    if not x["met"]:
-                        for f in x["findings"]:
-                            out.append(_wrap(f"[{f['rule']}] {f['text']}", "        "))
-                        if x.get("text"):
-                            out.append(_wrap(x["text"], "        "))
-                for f in c["severe"] + c["measures"]:
-                    out.append(_wrap(f"[{f['rule']}] {f['text']}", "        "))
+                for x in c.conditions:
+                    if not x.met:
+                        for f in x.findings:
+                            out.append(_wrap(f"[{f.rule}] {f.text}", "        "))
+                        if x.text:
+                            out.append(_wrap(x.text, "        "))
+                for f in c.severe + c.measures:
+                    out.append(_wrap(f"[{f.rule}] {f.text}", "        "))
             else:
-                out.append(f"{line}: {t['result_label']}")
+                out.append(f"{line}: {t.result_label}")
     return out
 
 
 def render_text(ev: Any, version: Any, lang: str, evidence_source: dict[str, Any] | None = None) -> str:
-    """The human-readable evaluation (also used by tests); ``evidence_source`` as from :func:`evidence_for`."""
+    """The human-readable evaluation (also used by tests); ``evidence_source`` as from :func:`evidence_for`.
+
+    ``ev`` is what :func:`lia.rules.evaluate` returned; everything shown of it is read from its
+    :class:`~lia.rules.presentation.EvaluationView`.
+    """
+    from ..rules.presentation import EvaluationView
     from ..rules.texts import ui
 
     out: list[str] = []
-    js = ev.to_json(lang)
+    view = EvaluationView.from_result(ev, lang)
     a = version.assessment
     out.append(ui("cli.title", lang, id=a["id"], number=version.number))
     out.append(f"{a.get('title', '')}  ({', '.join(a.get('jurisdictions') or ['EU'])})")
-    out.append(f"{ui('cli.packs', lang)}: " + ", ".join(f"{p['id']} {p['version']}" for p in js["packs"]))
-    out.append(ui("law.as_of", lang, date=js["law_as_of"]))
-    pending = [n["rule"] for n in js["law"]["not_applied"] if n["reason"] == "not_yet"]
-    if pending:
-        out.append(_wrap(ui("law.not_yet", lang, rules=", ".join(pending)), ""))
+    out.append(f"{ui('cli.packs', lang)}: " + ", ".join(f"{pid} {pv}" for pid, pv in view.packs))
+    out.append(ui("law.as_of", lang, date=view.law_as_of))
+    if view.not_yet:
+        out.append(_wrap(ui("law.not_yet", lang, rules=", ".join(view.not_yet)), ""))
     src = evidence_source
     if src is None:
         out.append(ui("cli.evidence.none", lang))
@@ -183,66 +181,61 @@ def render_text(ev: Any, version: Any, lang: str, evidence_source: dict[str, Any
                       when=src.get("analysed_at") or "?", n=src["breaches"]))
     out.append("")
     out.append(ui("cli.lia", lang))
-    li = next((t for g in js.get("groups") or [] for t in g["purposes"]
-               if g["group"] == js["lia"]["balancing"].get("group")
-               and t["purpose"] == js["lia"]["balancing"].get("purpose_id") and t["test"] == "legitimate_interest"), None)
+    bal = view.verdict("balancing")
+    deciding = view.group(bal.group)
+    li = next((t for t in deciding.purposes if t.purpose == bal.purpose and t.test == "legitimate_interest"),
+              None) if deciding is not None else None
     if li is not None:
-        group = next(g["label"] for g in js["groups"] if g["group"] == js["lia"]["balancing"]["group"])
-        out.append(_wrap(ui("cli.steps_of", lang, group=group, purpose=li["label"]), "  "))
-    for step in ("purpose", "necessity", "balancing", "overall"):
-        v = js["lia"][step]
-        out.append(f"  {ui('step.' + step, lang) + ':':<28}{v['label']}")
-        for r in v["reasons"]:
-            if step == "balancing" and r["rule"] is None and r is v["reasons"][0] and v["verdict"] in (
-                    "pass", "pass_with_measures", "fail"):
+        out.append(_wrap(ui("cli.steps_of", lang, group=deciding.label, purpose=li.label), "  "))
+    for v in view.verdicts:
+        out.append(f"  {ui('step.' + v.step, lang) + ':':<28}{v.label}")
+        for i, r in enumerate(v.reasons):
+            if v.step == "balancing" and r.rule is None and i == 0 and v.verdict in ("pass", "pass_with_measures", "fail"):
                 continue  # the weighing in words is printed per group and purpose below
-            if r["rule"] is None:
-                out.append(_wrap(r["text"], "      "))
-            elif step == "overall" and v["verdict"] == "unlawful":
-                out.append(_wrap(f"[{r['rule']}] {r['text']}", "      "))
-                out.append(_wrap(f"{ui('cli.cures', lang)}: {r['remediation']}", "          "))
-            elif step == "overall" or r.get("weighs") == "for":
+            if r.rule is None:
+                out.append(_wrap(r.text, "      "))
+            elif v.step == "overall" and v.verdict == "unlawful":
+                out.append(_wrap(f"[{r.rule}] {r.text}", "      "))
+                out.append(_wrap(f"{ui('cli.cures', lang)}: {r.remediation}", "          "))
+            elif v.step == "overall" or r.weighs == "for":
                 continue
             else:
-                out.append(_wrap(f"[{r['rule']}] {r['text']}", "      "))
+                out.append(_wrap(f"[{r.rule}] {r.text}", "      "))
     out.append("")
-    out += render_groups(js, lang)
+    out += render_groups(view, lang)
     out.append("")
-    d = js["dpia"]
-    verdict = ui(f"cli.dpia.{d.get('status') or ('required' if d['required'] else 'not_required')}", lang)
-    out.append(f"{ui('cli.dpia', lang)}: {verdict} ({len(d['criteria_met'])} {ui('cli.criteria_met', lang)})")
-    for r in d["reasons"]:
+    d = view.screening
+    out.append(f"{ui('cli.dpia', lang)}: {d.status_label(lang)} ({len(d.met)} {ui('cli.criteria_met', lang)})")
+    for r in d.reasons:
         out.append(_wrap("- " + r, "  "))
     out.append("")
-    risks = js["risks"]
-    if not risks["register"]:
+    risks = view.risks
+    if not risks.rows:
         line = ui("cli.risks.none", lang)
-    elif risks["prior_consultation"]:
-        line = ui("cli.risks.art36", lang, refs=", ".join(risks["high_residual"]))
+    elif risks.prior_consultation:
+        line = ui("cli.risks.art36", lang, refs=", ".join(risks.high_residual))
     else:
-        line = ui("cli.risks.ok", lang, n=len(risks["register"]))
+        line = ui("cli.risks.ok", lang, n=len(risks.rows))
     out.append(f"{ui('cli.risks', lang)}: {line}")
     out.append("")
     out.append(ui("cli.factors", lang))
-    for f in js["factors"]:
-        out.append(f"  {f['label'] + ':':<44}{ui('position.' + f['position'], lang)}")
+    for f in view.factors:
+        out.append(f"  {f.label + ':':<44}{ui('position.' + f.position, lang)}")
     out.append("")
-    out.append(f"{ui('cli.findings', lang)} ({sum(js['counts'].values())})")
-    if not js["findings"]:
+    out.append(f"{ui('cli.findings', lang)} ({sum(view.counts.values())})")
+    if not view.findings:
         out.append("  " + ui("cli.findings.none", lang))
-    for sev in ("blocker", "warning", "info"):
-        items = [f for f in js["findings"] if f["severity"] == sev]
+    for sev, items in view.by_severity().items():
         if not items:
             continue
         out.append(f"  {ui('severity.' + sev, lang)} ({len(items)})")
         for f in items:
-            out.append(_wrap(f"[{f['rule']}] {f['message']}", "    "))
-            basis = f.get("basis")
-            label = f" ({ui('basis.' + basis, lang)})" if basis and basis != "law" else ""
-            out.append(_wrap(f"{ui('cli.citation', lang)}: {f['citation']}{label}", "        "))
-            out.append(_wrap(f"{ui('cli.remediation', lang)}: {f['remediation']}", "        "))
-            answers = "; ".join(f"{k} = {_show(v, lang)}" for k, v in f["answers"].items())
-            details = [d for d in f["details"] if d]
+            out.append(_wrap(f"[{f.rule}] {f.message}", "    "))
+            label = f" ({ui('basis.' + f.basis, lang)})" if f.basis and f.basis != "law" else ""
+            out.append(_wrap(f"{ui('cli.citation', lang)}: {f.citation}{label}", "        "))
+            out.append(_wrap(f"{ui('cli.remediation', lang)}: {f.remediation}", "        "))
+            answers = "; ".join(f"{k} = {_show(v, lang)}" for k, v in f.answers)
+            details = [d for d in f.details if d]
             if details:
                 answers = "; ".join(filter(None, [answers, ", ".join(_detail(d) for d in details)]))
             if answers:

@@ -48,11 +48,17 @@ def _verdict_label(d: ReportData, verdict: str | None) -> str:
     return d.L("verdict." + verdict) if verdict else d.L("verdict.none")
 
 
-def _dpia_note(d: ReportData, dp: dict[str, Any]) -> Any:
+def _dpia_note(d: ReportData) -> Any:
     """Required (red), not required (green) or not screened (neutral: nobody answered the screening)."""
-    status = dp.get("status") or ("required" if dp.get("required") else "not_required")
+    sc = d.view.screening if d.view is not None else None
+    status = sc.status if sc is not None else "not_required"
     cls = {"required": "bad", "not_required": "good"}.get(status, "mixed")
-    return macros(d).note(cls, d.L(f"summary.dpia_{status}", n=len(dp.get("criteria_met") or [])))
+    return macros(d).note(cls, d.L(f"summary.dpia_{status}", n=len(sc.met) if sc is not None else 0))
+
+
+def _verdict(d: ReportData, step: str) -> Any:
+    """A step's verdict from the presentation model (lia.rules.presentation.StepView), None without an evaluation."""
+    return d.view.verdict(step) if d.view is not None else None
 
 
 # --------------------------------------------------------------------------- summary and verdicts
@@ -61,9 +67,9 @@ def summary_html(d: ReportData) -> str:
     """Title, metadata, overall verdict in a box, DPIA result and finding counts, contents."""
     from ..i18n import format_time, report_zone
 
-    m, ev, M = d.meta, d.ev, macros(d)
-    overall = (ev.get("lia") or {}).get("overall") or {}
-    verdict = overall.get("verdict")
+    m, view, M = d.meta, d.view, macros(d)
+    overall = _verdict(d, "overall")
+    verdict = overall.verdict if overall is not None else None
     status = m.get("status") or "draft"
     saved = format_time(d.version.time, d.lang, report_zone(m.get("jurisdictions")), d.templates)
     rows = [
@@ -77,20 +83,17 @@ def summary_html(d: ReportData) -> str:
         (d.L("meta.message"), plain(d.version.message)),
         (d.L("meta.review_date"), plain(m.get("review_date")) or "—"),
     ]
-    if ev.get("law_as_of"):
-        rows.append((d.L("meta.law_as_of"), d.L("law_as_of", date=ev["law_as_of"])))
-    counts = {s: 0 for s in SEVERITIES}
-    for f in ev.get("findings") or []:
-        if f.get("severity") in counts:
-            counts[f["severity"]] += 1
+    if view is not None and view.law_as_of:
+        rows.append((d.L("meta.law_as_of"), d.L("law_as_of", date=view.law_as_of)))
+    counts = view.counts if view is not None else {s: 0 for s in SEVERITIES}
     badge = {"blocker": "bad", "warning": "mixed"}
     toc = [("lia", "section.lia"), ("dpia", "section.dpia"), ("findings", "section.findings"),
            ("periods", "section.periods"), ("access", "section.access"), ("union", "section.union"),
            ("answers", "section.answers"), ("provenance", "section.provenance")]
     return render(d, "summary.html.j2", title=m.get("title") or d.aid, not_head=d.version.number != d.head,
                   evaluated=d.evaluation_json is not None, verdict_cls=verdict_class(verdict),
-                  verdict_label=_verdict_label(d, verdict), reasons=reasons_html(d, (overall.get("reasons") or [])[:6]),
-                  dpia_note=_dpia_note(d, ev.get("dpia") or {}),
+                  verdict_label=_verdict_label(d, verdict), reasons=reasons_html(d, list(overall.reasons[:6]) if overall is not None else []),
+                  dpia_note=_dpia_note(d),
                   counts=[(s, counts[s], badge.get(s, "none")) for s in SEVERITIES],
                   missing=missing_rules_note(d), rows=rows, toc=toc)
 
@@ -98,7 +101,7 @@ def summary_html(d: ReportData) -> str:
 def groups_html(d: ReportData) -> str:
     """Each group of data subjects on its own legal basis: each purpose's result, the weighing in words
     (or the conditions of consent), so the memo a DPO writes can quote it."""
-    groups = d.ev.get("groups") or []
+    groups = d.view.groups if d.view is not None else ()
     if not groups:
         return ""
     M = macros(d)
@@ -106,25 +109,24 @@ def groups_html(d: ReportData) -> str:
     details: list[dict[str, Any]] = []
     seen: set[str] = set()
     for g in groups:
-        for i, t in enumerate(g.get("purposes") or []):
-            res = t.get("result")
-            cls = {"yes": "good", "conditional": "mixed", "no": "bad", "unlawful": "bad"}.get(str(res), "none")
-            rows.append([plain(g.get("label")) if i == 0 else "", plain(t.get("basis_label")), plain(t.get("label")),
-                         M.badge(cls, plain(t.get("result_label")), f"result-{plain(res)}")])
-            w, c = t.get("weighing"), t.get("consent")
-            if w and w.get("text") not in seen:
-                seen.add(w["text"])
-                details.append({"kind": "weighing", "group": plain(g.get("label")), "purpose": plain(t.get("label")),
-                                "text": plain(w["text"])})
-            elif c:
-                key = f'{g.get("group")}:{c.get("verdict")}'
+        for i, t in enumerate(g.purposes):
+            res = t.result
+            cls = {"yes": "good", "conditional": "mixed", "no": "bad", "unlawful": "bad"}.get(res, "none")
+            rows.append([g.label if i == 0 else "", t.basis_label, t.label,
+                         M.badge(cls, t.result_label, f"result-{res}")])
+            c = t.consent
+            if t.weighing is not None and t.weighing not in seen:
+                seen.add(t.weighing)
+                details.append({"kind": "weighing", "group": g.label, "purpose": t.label, "text": t.weighing})
+            elif c is not None:
+                key = f"{g.group}:{c.verdict}"
                 if key in seen:
                     continue
                 seen.add(key)
-                details.append({"kind": "consent", "group": plain(g.get("label")), "label": plain(c.get("label")),
-                                "conditions": [{"met": bool(x.get("met")), "label": plain(x.get("label")),
-                                                "findings": [plain(f.get("text")) for f in x.get("findings") or []],
-                                                "text": plain(x.get("text"))} for x in c.get("conditions") or []]})
+                details.append({"kind": "consent", "group": g.label, "label": c.label,
+                                "conditions": [{"met": x.met, "label": x.label,
+                                                "findings": [f.text for f in x.findings],
+                                                "text": plain(x.text)} for x in c.conditions]})
     return render(d, "groups.html.j2", rows=rows, details=details)
 
 
@@ -142,28 +144,28 @@ def balancing_svg(d: ReportData) -> Any:
 
 def lia_steps_html(d: ReportData) -> str:
     """The three cumulative LIA steps, each with its verdict and reasons, then the overall verdict."""
-    lia = d.ev.get("lia") or {}
     answers_for = {"purpose": ["purpose.purposes", "purpose.interest", "purpose.whose_interest", "purpose.benefit"],
                    "necessity": ["necessity.recording_scope", "necessity.alternatives_considered",
                                  "necessity.alternatives_assessment"],
                    "balancing": ["conclusion.measures"]}
     steps = []
     for i, step in enumerate(("purpose", "necessity", "balancing"), start=1):
-        s = lia.get(step) or {}
-        verdict = s.get("verdict")
+        s = _verdict(d, step)
+        verdict = s.verdict if s is not None else None
         steps.append({"n": i, "id": step, "cls": verdict_class(verdict), "label": _verdict_label(d, verdict),
-                      "reasons": reasons_html(d, s.get("reasons")),
+                      "reasons": reasons_html(d, list(s.reasons) if s is not None else []),
                       "rows": answer_rows(d, answers_for[step], only_answered=True),
                       "chart": balancing_svg(d) if step == "balancing" else ""})
-    overall = lia.get("overall") or {}
+    overall = _verdict(d, "overall")
+    overall_verdict = overall.verdict if overall is not None else None
     conclusion = [(qtext(d, q), answer(d, q)) for q in ("conclusion.assessor_verdict", "conclusion.dpo_opinion")
                   if d.answers.get(q) not in (None, "")]
     evaluated = d.evaluation_json is not None
     return render(d, "lia.html.j2", evaluated=evaluated, missing=missing_rules_note(d), steps=steps,
-                  groups=groups_html(d), overall_cls=verdict_class(overall.get("verdict")),
-                  overall_label=_verdict_label(d, overall.get("verdict")),
-                  overall_reasons=reasons_html(d, overall.get("reasons")) if evaluated else "",
-                  cures=[plain(c) for c in overall.get("cures") or []], conclusion=conclusion)
+                  groups=groups_html(d), overall_cls=verdict_class(overall_verdict),
+                  overall_label=_verdict_label(d, overall_verdict),
+                  overall_reasons=reasons_html(d, list(overall.reasons)) if overall is not None else "",
+                  cures=list(overall.cures) if overall is not None else [], conclusion=conclusion)
 
 
 def dpia_criteria(d: ReportData) -> list[dict[str, Any]]:
@@ -188,9 +190,8 @@ def risk_map_svg(d: ReportData) -> Any:
 
 def dpia_html(d: ReportData) -> str:
     """DPIA screening (WP248 criteria, required or not and why) and the risk register with measures."""
-    dp = d.ev.get("dpia") or {}
-    met_ids = {str(c).removeprefix("dpia.") if not isinstance(c, dict) else str(c.get("id", c.get("criterion", "")))
-               .removeprefix("dpia.") for c in dp.get("criteria_met") or []}
+    sc = d.view.screening if d.view is not None else None
+    met_ids = set(sc.met) if sc is not None else set()
     criteria = [{"label": c["title"], "declared": yes_no(d, d.answers.get(c["question"])), "met": c["id"] in met_ids}
                 for c in dpia_criteria(d)]
     register = []
@@ -208,8 +209,8 @@ def dpia_html(d: ReportData) -> str:
     q = question(d, "risks.measures")
     evaluated = d.evaluation_json is not None
     return render(d, "dpia.html.j2", evaluated=evaluated, criteria=criteria,
-                  screening_note=_dpia_note(d, dp) if evaluated else missing_rules_note(d),
-                  reasons=reasons_html(d, dp.get("reasons")) if dp.get("reasons") else "",
+                  screening_note=_dpia_note(d) if evaluated else missing_rules_note(d),
+                  reasons=reasons_html(d, list(sc.reasons)) if sc is not None and sc.reasons else "",
                   notes=answer_rows(d, ["dpia.notes"]) if d.answers.get("dpia.notes") else [],
                   register=register, risk_map=risk_map_svg(d) if reg else "",
                   high=", ".join(str(h) for h in high),
@@ -218,25 +219,10 @@ def dpia_html(d: ReportData) -> str:
 
 def findings_html(d: ReportData) -> str:
     """Findings grouped by severity (blockers first), each with citation, remediation and the question."""
-    findings = [f for f in d.ev.get("findings") or [] if isinstance(f, dict)]
-    groups = []
-    for sev in SEVERITIES:
-        group = [f for f in findings if f.get("severity") == sev]
-        if not group:
-            continue
-        groups.append({"severity": sev, "findings": [{
-            "message": text(f.get("message"), d.lang),
-            "citation": text(f["citation"], d.lang) if f.get("citation") else "",
-            "basis": f["basis"] if f.get("basis") in ("guidance", "policy") else "",
-            "sources": [{"url": s["url"], "instrument": plain(s.get("instrument")),
-                         "provision": plain(s.get("provision")), "title": plain(s.get("title"))}
-                        for s in f.get("sources") or [] if isinstance(s, dict) and s.get("url")],
-            "remediation": text(f["remediation"], d.lang) if f.get("remediation") else "",
-            "rule": plain(f.get("rule")),
-            "question": qtext(d, f["question"]) if f.get("question") else "",
-        } for f in group]})
+    by_severity = d.view.by_severity() if d.view is not None else {}
     return render(d, "findings.html.j2", evaluated=d.evaluation_json is not None, missing=missing_rules_note(d),
-                  groups=groups)
+                  groups=[(sev, fs) for sev, fs in by_severity.items() if fs],
+                  question=lambda qid: qtext(d, qid) if qid else "")
 
 
 # --------------------------------------------------------------------------- facts and evidence

@@ -44,6 +44,8 @@ class ReportData:
     labels: dict[str, dict[str, str]]
     evaluation: Any = None  # lia.rules Evaluation
     evaluation_json: dict[str, Any] | None = None
+    #: what the report shows of the evaluation (lia.rules.presentation.EvaluationView), None without one
+    view: Any = None
     evaluation_error: str | None = None
     inputs: dict[str, Any] = field(default_factory=dict)
     evidence: Any = None  # lia.periods.evidence.Evidence attached to the assessment, or None
@@ -102,6 +104,9 @@ def load(home: str, assessment_id: str, version: int | None, lang: str = "en", t
         data.evaluation = evaluate(v.assessment, v.answers, evidence=breaches, lang=lang, templates=tdir,
                                    as_of=law_date_of(v))
         data.evaluation_json = data.evaluation.to_json(lang)
+        from ..rules.presentation import EvaluationView
+
+        data.view = EvaluationView.from_result(data.evaluation_json, lang)
     except Exception as exc:  # noqa: BLE001 - the report says what went wrong, in its own section
         data.evaluation_error = f"{type(exc).__name__}: {exc}"
     data.inputs = current_inputs(ws, assessment_id, v, tdir)
@@ -256,8 +261,14 @@ def reason_items(d: ReportData, reasons: Any) -> list[dict[str, Any]]:
     """Reasons (strings, or objects with message/rule/question/effect) as {message, extra} for ``m.reasons``."""
     from markupsafe import Markup, escape
 
+    from ..rules.presentation import ReasonView
+
     items = []
     for r in (reasons if isinstance(reasons, list) else [reasons]) if reasons else []:
+        if isinstance(r, ReasonView):  # a verdict's reason from the presentation model
+            items.append({"message": plain(r.text),
+                          "extra": [Markup("<code>{}</code>").format(r.rule)] if r.rule else []})
+            continue
         if not isinstance(r, dict):
             items.append({"message": plain(r), "extra": []})
             continue
