@@ -75,7 +75,7 @@ def hostile_view(tmp_path: Path, state: str) -> vw.ReportView:
         2, 3,
         verdicts=({"step": "overall", "old": "yes", "new": H}, {"step": "step " + H, "old": [H], "new": {"k": H}}),
         added=({"rule": "eu.rule " + H, "severity": "warning", "message": "message " + H, "citation": "cite " + H},),
-        removed=({"rule": "eu.gone", "severity": "sev " + H, "message": {"en": "gone " + H}},),
+        removed=({"rule": "eu.gone", "severity": "info", "message": {"en": "gone " + H}},),
         changed=({"rule": "eu.changed " + H, "changes": {"severity": {"old": "info", "new": H}, "message " + H: {}}},),
         answers=({"question": "q.old " + H, "old": "was " + H, "new": None},
                  {"question": "q.new " + H, "text": "Question " + H, "old_text": "before " + H, "new_text": "after " + H},
@@ -104,15 +104,33 @@ def test_a_hostile_signature_panel_shows_text(page: ViewerPage, tmp_path: Path, 
 
 def test_hostile_findings_verdicts_and_answers_in_the_changes_show_text(page: ViewerPage, tmp_path: Path) -> None:
     shown = assert_inert(page.changes_html(hostile_view(tmp_path, "stale")))
-    for said in ("eu.rule " + H, "message " + H, "cite " + H, "gone " + H, "sev " + H, "eu.changed " + H,
+    for said in ("eu.rule " + H, "message " + H, "cite " + H, "gone " + H, "eu.changed " + H,
                  "step " + H, "q.old " + H, "was " + H, "Question " + H, "before " + H, "after " + H, "row 1: " + H):
         assert said in shown.text, said
     assert H in shown.text  # a verdict that is not one: as it was written
     assert {"q.new " + H, "q.table"} <= {a.get("data-question") for a in shown.attrs("li")}
-    # a severity the catalogue does not know is text in the class too, not a new attribute
-    assert "lia-sev lia-sev-sev " + H in [a["class"] for a in shown.attrs("span")]
+    assert ["lia-sev lia-sev-warning", "lia-sev lia-sev-info"] == [a["class"] for a in shown.attrs("span")
+                                                                  if "lia-sev" in a.get("class", "")]
     assert [a.get("class") for a in shown.attrs("ul")] == ["lia-changed-verdicts", "lia-changes-added",
                                                            "lia-changes-removed", None, "lia-changed-answers", None]
+
+
+@pytest.mark.parametrize(("lang", "said"), [
+    ("en", "expected one of blocker, warning, info"), ("sv", "väntade en av blocker, warning, info"),
+    ("nb", "forventet en av blocker, warning, info")])
+def test_a_malformed_finding_is_said_with_its_file_and_place(ws: Path, mini: Path, fake, tmp_path: Path, lang: str,
+                                                             said: str) -> None:
+    """The findings are read once, through the presentation model: one whose severity is not a severity
+    (here a hostile one) is not shown as a finding; the reader is told which file and which place."""
+    import dataclasses
+
+    view = hostile_view(tmp_path, "stale")
+    bad = {"rule": "eu.bad", "severity": "sev " + H, "message": "m"}
+    view = dataclasses.replace(view, changes=dataclasses.replace(view.changes, removed=(view.changes.removed[0], bad)))
+    shown = assert_inert(ViewerPage(ws, lang, sources=fake).changes_html(view))
+    assert str(tmp_path / "v2" / "evaluation.json") in shown.text and "changes.removed[1].severity" in shown.text
+    assert said in shown.text, shown.text
+    assert "eu.gone" not in shown.text and not shown.attrs("ul")  # no half-read list of changes
 
 
 def test_a_comparison_that_failed_with_a_hostile_message_shows_text(page: ViewerPage, tmp_path: Path) -> None:

@@ -211,16 +211,28 @@ class ViewerPage:
         return self._html("content.html.j2", unverified=failing, pdf_link=pdf, frame=frame)
 
     def changes_html(self, view: vw.ReportView) -> str:
-        """The changes since the previous signed report."""
+        """The changes since the previous signed report.
+
+        The findings added and removed are read once through the presentation model
+        (:meth:`lia.rules.presentation.FindingView.from_json`, in the page's language); one that is
+        malformed is said, with its file and place, instead of the changes.
+        """
+        from lia.errors import LiaError
+
         ch = view.changes
         context: dict[str, Any] = {"error": view.changes_error, "compared": ch is not None and view.previous is not None}
         if context["compared"] and not view.changes_error:
             assert ch is not None and view.previous is not None
+            try:
+                added = self._findings(ch.added, view.dir, "added")
+                removed = self._findings(ch.removed, view.previous, "removed")
+            except LiaError as exc:
+                return self._html("changes.html.j2", error=translate_error(exc, self.s.lang), compared=True)
             context.update(
-                old=view.previous.name, new=view.name, empty=ch.empty,
+                old=view.previous.name, new=view.name, empty=ch.empty, severity=self._severity_labels(),
                 verdicts=[{"step": self._step(v.get("step")), "old": self._value(v.get("old")),
                            "new": self._value(v.get("new"))} for v in ch.verdicts],
-                added=[self._finding(f) for f in ch.added], removed=[self._finding(f) for f in ch.removed],
+                added=added, removed=removed,
                 changed=[{"rule": _text(c.get("rule")),
                           "parts": [{"field": self._field(a), "both": a == "severity",
                                      "old": self._value(d.get("old")), "new": self._value(d.get("new"))}
@@ -279,27 +291,22 @@ class ViewerPage:
         v = str(v)
         return {"text": v if len(v) <= 120 else v[:117] + "...", "cls": None}
 
-    def _finding(self, f: Mapping[str, Any]) -> dict[str, str]:
-        """One finding for ``macros.finding``: its severity, rule, message and legal sources in the page's language.
+    def _findings(self, items: Any, report: Path, part: str) -> list[Any]:
+        """Findings of a report's evaluation as the presentation model reads them, in the page's language.
 
-        A report keeps its findings in its own language; when its wording is still the rule's
-        (:meth:`Sources.finding_texts`), the page's language is shown, else the report's own words.
+        A report keeps its findings in its own language; when a finding's wording is still its
+        rule's (:meth:`Sources.finding_texts`), the page's language is shown, else the report's own words.
         """
-        lang = self.s.lang
-        texts = self._rule_texts(str(f.get("rule") or ""))
-        msg, cite = f.get("message"), f.get("citation")
-        if isinstance(msg, Mapping):
-            msg = text(msg, lang)
-        elif texts and msg in texts["message"].values():
-            msg = texts["message"][lang]
-        if isinstance(cite, Mapping):
-            cite = text(cite, lang)
-        elif texts and (not cite or cite in texts["citation"].values()):
-            cite = texts["citation"][lang]
-        sev = str(f.get("severity") or "")
-        label = self._report_label(f"severity.{sev}") or sev  # "varning", not "warning"
-        return {"sev": sev, "label": label, "rule": _text(f.get("rule")), "message": _text(msg or ""),
-                "cite": _text(cite) if cite else ""}
+        from lia.rules.presentation import FindingView
+
+        return [FindingView.from_json(f, self.s.lang, texts=self._rule_texts, source=Path(report) / "evaluation.json",
+                                      where=f"changes.{part}[{i}]") for i, f in enumerate(items)]
+
+    def _severity_labels(self) -> dict[str, str]:
+        """Each severity as the report names one finding ("varning", not "warning")."""
+        from lia.rules.presentation import SEVERITIES
+
+        return {sev: self._report_label(f"severity.{sev}") or sev for sev in SEVERITIES}
 
     def _rule_texts(self, rule: str) -> dict[str, dict[str, str]] | None:
         if not rule:
