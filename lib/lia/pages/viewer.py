@@ -228,17 +228,25 @@ class ViewerPage:
                 removed = self._findings(ch.removed, view.previous, "removed")
             except LiaError as exc:
                 return self._html("changes.html.j2", error=translate_error(exc, self.s.lang), compared=True)
+            severity = self._severity_labels()
             context.update(
-                old=view.previous.name, new=view.name, empty=ch.empty, severity=self._severity_labels(),
+                old=view.previous.name, new=view.name, empty=ch.empty, severity=severity,
                 verdicts=[{"step": self._step(v.get("step")), "old": self._value(v.get("old")),
                            "new": self._value(v.get("new"))} for v in ch.verdicts],
                 added=added, removed=removed,
-                changed=[{"rule": _text(c.get("rule")),
-                          "parts": [{"field": self._field(a), "both": a == "severity",
-                                     "old": self._value(d.get("old")), "new": self._value(d.get("new"))}
-                                    for a, d in (c.get("changes") or {}).items()]} for c in ch.changed],
+                changed=[self._changed(c, severity) for c in ch.changed],
                 answers=[self._answer(a) for a in ch.answers[:60]])
         return self._html("changes.html.j2", **context)
+
+    def _changed(self, c: Mapping[str, Any], severity: Mapping[str, str]) -> dict[str, Any]:
+        """A finding that changed, for the template: its rule and the parts that changed; a changed
+        severity shows its old and new value as the report names them ("notering → varning")."""
+        def value(part: str, v: Any) -> dict[str, str | None]:
+            return {"text": severity[v], "cls": None} if part == "severity" and v in severity else self._value(v)
+
+        return {"rule": _text(c.get("rule")),
+                "parts": [{"field": self._field(a), "both": a == "severity", "old": value(a, d.get("old")),
+                           "new": value(a, d.get("new"))} for a, d in (c.get("changes") or {}).items()]}
 
     def _report_label(self, key: str) -> str | None:
         """A label from the report's own catalogue (templates/i18n/reports.yaml), if there is one."""
