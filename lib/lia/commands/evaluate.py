@@ -185,7 +185,7 @@ def render_text(ev: Any, version: Any, lang: str, evidence_source: dict[str, Any
     deciding = view.group(bal.group)
     li = next((t for t in deciding.purposes if t.purpose == bal.purpose and t.test == "legitimate_interest"),
               None) if deciding is not None else None
-    if li is not None:
+    if deciding is not None and li is not None:
         out.append(_wrap(ui("cli.steps_of", lang, group=deciding.label, purpose=li.label), "  "))
     for v in view.verdicts:
         out.append(f"  {ui('step.' + v.step, lang) + ':':<28}{v.label}")
@@ -206,8 +206,8 @@ def render_text(ev: Any, version: Any, lang: str, evidence_source: dict[str, Any
     out.append("")
     d = view.screening
     out.append(f"{ui('cli.dpia', lang)}: {d.status_label(lang)} ({len(d.met)} {ui('cli.criteria_met', lang)})")
-    for r in d.reasons:
-        out.append(_wrap("- " + r, "  "))
+    for why in d.reasons:
+        out.append(_wrap("- " + why, "  "))
     out.append("")
     risks = view.risks
     if not risks.rows:
@@ -219,8 +219,8 @@ def render_text(ev: Any, version: Any, lang: str, evidence_source: dict[str, Any
     out.append(f"{ui('cli.risks', lang)}: {line}")
     out.append("")
     out.append(ui("cli.factors", lang))
-    for f in view.factors:
-        out.append(f"  {f.label + ':':<44}{ui('position.' + f.position, lang)}")
+    for fac in view.factors:
+        out.append(f"  {fac.label + ':':<44}{ui('position.' + fac.position, lang)}")
     out.append("")
     out.append(f"{ui('cli.findings', lang)} ({sum(view.counts.values())})")
     if not view.findings:

@@ -257,36 +257,19 @@ def answer_rows(d: ReportData, qids: list[str], only_answered: bool = False) -> 
             if not only_answered or d.answers.get(q) not in (None, "", [])]
 
 
-def reason_items(d: ReportData, reasons: Any) -> list[dict[str, Any]]:
-    """Reasons (strings, or objects with message/rule/question/effect) as {message, extra} for ``m.reasons``."""
-    from markupsafe import Markup, escape
+def reason_items(d: ReportData, reasons: list[Any]) -> list[dict[str, Any]]:
+    """Reasons as {message, extra} for ``m.reasons``: a verdict's reasons from the presentation model
+    (:class:`lia.rules.presentation.ReasonView`: its text, and its rule as code) or plain texts (the
+    DPIA screening's)."""
+    from markupsafe import Markup
 
     from ..rules.presentation import ReasonView
 
-    items = []
-    for r in (reasons if isinstance(reasons, list) else [reasons]) if reasons else []:
-        if isinstance(r, ReasonView):  # a verdict's reason from the presentation model
-            items.append({"message": plain(r.text),
-                          "extra": [Markup("<code>{}</code>").format(r.rule)] if r.rule else []})
-            continue
-        if not isinstance(r, dict):
-            items.append({"message": plain(r), "extra": []})
-            continue
-        msg = r.get("message") or r.get("text") or r.get("reason") or ""
-        if isinstance(msg, dict):
-            msg = text(msg, d.lang)
-        extra = []
-        if r.get("rule"):
-            extra.append(Markup("<code>{}</code>").format(r["rule"]))
-        if r.get("question"):
-            extra.append(escape(qtext(d, r["question"])))
-        if r.get("effect") or r.get("direction"):
-            extra.append(escape(r.get("effect") or r.get("direction")))
-        items.append({"message": plain(msg), "extra": extra})
-    return items
+    return [{"message": r.text, "extra": [Markup("<code>{}</code>").format(r.rule)] if r.rule else []}
+            if isinstance(r, ReasonView) else {"message": plain(r), "extra": []} for r in reasons]
 
 
-def reasons_html(d: ReportData, reasons: Any) -> Any:
+def reasons_html(d: ReportData, reasons: list[Any]) -> Any:
     """A list of reasons, or "no reasons given" (Markup)."""
     return macros(d).reasons(reason_items(d, reasons), d.L("no_reasons"))
 

@@ -355,15 +355,14 @@ class RisksView:
         from ..levels import RISK_LEVELS
 
         m = r.mapping(x, where, optional=True)
-        levels = RISK_LEVELS + ("",)
         rows = []
         for i, row in enumerate(r.items(m.get("register"), f"{where}.register")):
             w = f"{where}.register[{i}]"
             rm = r.mapping(row, w)
 
-            def lv(part: str, name: str) -> str | None:
+            def lv(part: str, name: str, rm: Mapping[str, Any] = rm, w: str = w) -> str | None:
                 v = r.mapping(rm.get(part), f"{w}.{part}", optional=True).get(name)
-                return None if v is None else r.choice(v, f"{w}.{part}.{name}", levels) or None
+                return None if v is None else r.choice(v, f"{w}.{part}.{name}", RISK_LEVELS)
 
             rows.append(RiskRow(ref=str(r.text(rm.get("ref"), f"{w}.ref", lang) or ""),
                                 event=r.text(rm.get("event"), f"{w}.event", lang),

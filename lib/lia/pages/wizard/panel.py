@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, Callable, Mapping
+from typing import Any, Callable
 
 import ipywidgets as W
 
@@ -12,6 +12,7 @@ from lia.pages.wizard.page import PageBase, descendants as _descendants, esc as 
 from lia.pages.wizard.schema import label
 from lia.pages.wizard.styles import _RESULT_CLASS, _VERDICT_CLASS
 from lia.pages.wizard.widgets import button_widget, html_widget, shared_layout
+from lia.rules.presentation import EvaluationView, FindingView, ReasonView
 
 
 class PanelMixin(PageBase):
@@ -23,23 +24,32 @@ class PanelMixin(PageBase):
             self.reasoning = _reasoning.Reasoning(available=False)
             self.verdicts.value = f'<h3>{_esc(t("reasoning"))}</h3><div class="lia-muted">{_esc(t("no_assessment"))}</div>'
             self.findings_title.layout.display = "none"
-            self._set_findings([])
+            self._set_findings((), False)
             self.charts_title.value = ""
             self._set_charts([])
             return
         self.reasoning = r = self.reasoner(dict(st.assessment), st.answers_to_save(), st.lang)
-        ok = r.available and not r.error
+        view, error = None, r.error
+        if r.available and not error:
+            from lia.errors import LiaError
+            from lia.messages import translate_error
+
+            try:  # the one reading of the evaluation (lia.rules.presentation)
+                view = EvaluationView.from_json(r.data, st.lang)
+            except LiaError as exc:
+                error = translate_error(exc, st.lang)
+        ok = view is not None
         self.findings_title.layout.display = "" if ok else "none"
         parts = [f"<h3>{_esc(t('reasoning'))}</h3>"]
         if not r.available:
             parts.append(f'<div class="lia-muted">{_esc(t("reasoning_unavailable"))}</div>')
-        elif r.error:
-            parts.append(f'<div class="lia-msg error">{_esc(t("reasoning_failed", error=self._translated(r.error)))}</div>')
+        elif view is None:
+            parts.append(f'<div class="lia-msg error">{_esc(t("reasoning_failed", error=self._translated(error)))}</div>')
         else:
-            parts.append(self._verdicts_html(r.data))
+            parts.append(self._verdicts_html(view))
             parts.append(self._evidence_html(r))
         self.verdicts.value = "".join(parts)
-        self._set_findings(r.findings if ok else [])
+        self._set_findings(view.findings if view is not None else (), ok)
         if not ok:
             self.charts_title.value = ""
             self._set_charts([])
@@ -97,30 +107,28 @@ class PanelMixin(PageBase):
             text = self.t(key) if key in self.t.catalogue else v.replace("_", " ")
         return f'<span class="lia-badge {_VERDICT_CLASS.get(v, "none")} verdict-{_esc(v)}">{_esc(text)}</span>'
 
-    def _verdicts_html(self, data: Mapping[str, Any]) -> str:
+    def _verdicts_html(self, view: EvaluationView) -> str:
         t = self.t
-        lia = data.get("lia") or {}
         rows = []
-        for step in ("purpose", "necessity", "balancing", "overall"):
-            info = lia.get(step) or {}
-            reasons = info.get("reasons") or []
+        for info in view.verdicts:
+            step = info.step
+            reasons = list(info.reasons)
             if step == "balancing":  # the weighing in words is in the group block below
-                reasons = [x for x in reasons if not isinstance(x, Mapping) or x.get("rule")] or reasons[:1]
+                reasons = [x for x in reasons if x.rule] or reasons[:1]
             reasons_html = "".join(f"<li>{_esc(_reason_text(x))}</li>" for x in reasons[:3])
             style = ' style="font-weight:700"' if step == "overall" else ""
             rows.append(
                 f'<tr class="lia-step-{step}"><td{style}>{_esc(t("step_" + step))}</td>'
-                f"<td>{self._verdict_badge(info.get('verdict'), info.get('label'))}"
+                f"<td>{self._verdict_badge(info.verdict, info.label)}"
                 f'{f"<ul class=lia-reasons>{reasons_html}</ul>" if reasons_html else ""}</td></tr>'
             )
-        dpia = data.get("dpia") or {}
-        met = list(dpia.get("criteria_met") or [])
-        required = bool(dpia.get("required"))
-        status = str(dpia.get("status") or ("required" if required else "not_required"))
+        screening = view.screening
+        met = list(screening.met)
+        status = screening.status
         cls, mark = {"required": ("warn", "yes"), "not_required": ("good", "no")}.get(status, ("none", "unscreened"))
         dpia_badge = f'<span class="lia-badge {cls} lia-dpia-{mark}">{_esc(t("dpia_" + status))}</span>'
-        rows.append(f'<tr class="lia-groups"><td colspan="2">{self._groups_html(data)}</td></tr>')
-        names = self._criteria_names(met, dpia)
+        rows.append(f'<tr class="lia-groups"><td colspan="2">{self._groups_html(view)}</td></tr>')
+        names = self._criteria_names(met, screening.met_titles())
         crit = "".join(f"<li>{_esc(n)}</li>" for n in names)
         return (
             f'<div class="lia-muted" style="margin-bottom:4px">{_esc(t("lia_test"))}</div>'
@@ -130,39 +138,34 @@ class PanelMixin(PageBase):
             f'{f"<ul class=lia-reasons>{crit}</ul>" if crit else ""}'
         )
 
-    def _groups_html(self, data: Mapping[str, Any]) -> str:
+    def _groups_html(self, view: EvaluationView) -> str:
         """Each group of data subjects on its legal basis, each purpose's result, and the weighing in words."""
         t = self.t
         out = [f'<div class="lia-muted" style="margin:4px 0 2px 0">{_esc(t("per_group"))}</div>']
-        for g in data.get("groups") or []:
-            if not isinstance(g, Mapping):
-                continue
-            res = str(g.get("result"))
-            out.append(f'<div class="lia-group lia-group-{_esc(g.get("group"))}"><b>{_esc(g.get("label"))}</b> '
-                       f'<span class="lia-muted">{_esc(g.get("basis_label"))}</span> '
+        for g in view.groups:
+            res = g.result
+            out.append(f'<div class="lia-group lia-group-{_esc(g.group)}"><b>{_esc(g.label)}</b> '
+                       f'<span class="lia-muted">{_esc(g.basis_label)}</span> '
                        f'<span class="lia-badge {_RESULT_CLASS.get(res, "none")} result-{_esc(res)}">'
-                       f'{_esc(g.get("result_label"))}</span><ul class="lia-reasons">')
-            for p in g.get("purposes") or []:
-                pres = str(p.get("result"))
+                       f'{_esc(g.result_label)}</span><ul class="lia-reasons">')
+            for p in g.purposes:
+                pres = p.result
                 detail = ""
-                w = p.get("weighing")
-                c = p.get("consent")
-                if w:
+                c = p.consent
+                if p.weighing is not None:
                     detail = (f'<details class="lia-weighing"><summary>{_esc(t("weighing"))}</summary>'
-                              f'<div>{_esc(w.get("text"))}</div></details>')
-                elif c:
-                    conds = "".join(f'<li>{"✓" if x.get("met") else "✗"} {_esc(x.get("label"))}</li>'
-                                    for x in c.get("conditions") or [])
-                    detail = (f'<details class="lia-consent"><summary>{_esc(c.get("label"))}</summary>'
+                              f'<div>{_esc(p.weighing)}</div></details>')
+                elif c is not None:
+                    conds = "".join(f'<li>{"✓" if x.met else "✗"} {_esc(x.label)}</li>' for x in c.conditions)
+                    detail = (f'<details class="lia-consent"><summary>{_esc(c.label)}</summary>'
                               f'<ul>{conds}</ul></details>')
-                out.append(f'<li>{_esc(p.get("label"))}: <span class="lia-badge {_RESULT_CLASS.get(pres, "none")} '
-                           f'result-{_esc(pres)}">{_esc(p.get("result_label"))}</span>{detail}</li>')
+                out.append(f'<li>{_esc(p.label)}: <span class="lia-badge {_RESULT_CLASS.get(pres, "none")} '
+                           f'result-{_esc(pres)}">{_esc(p.result_label)}</span>{detail}</li>')
             out.append("</ul></div>")
         return "".join(out)
 
-    def _criteria_names(self, met: list[Any], dpia: Mapping[str, Any]) -> list[str]:
+    def _criteria_names(self, met: list[str], titles: dict[str, str]) -> list[str]:
         """Readable names of the DPIA criteria met: their titles from the reasoning, else the screening question."""
-        titles = {str(c.get("id")): c.get("title") for c in dpia.get("criteria") or [] if isinstance(c, Mapping)}
         out = []
         for c in met:
             if titles.get(str(c)):
@@ -172,25 +175,25 @@ class PanelMixin(PageBase):
             out.append(label(q.text, self.state.lang) if q is not None else str(c).replace("_", " "))
         return out
 
-    def _finding_box(self, f: Mapping[str, Any]) -> W.VBox:
+    def _finding_box(self, f: FindingView) -> W.VBox:
         t = self.t
-        sev = str(f.get("severity") or "info")
+        sev = f.severity
         sev_key = "severity_" + sev
         sev_text = t(sev_key) if sev_key in t.catalogue else sev
         sev_cls = "bad" if sev in ("blocker", "error", "hard_stop") else "warn" if sev == "warning" else "none"
-        weighs = f.get("weighs")
+        weighs = f.weighs
         weighs_html = ""
         if weighs in ("for", "against"):
             weighs_html = f' <span class="lia-weighs {weighs}">{_esc(t("weighs_" + weighs))}</span>'
-        remedy = f.get("remediation")
+        remedy = f.remediation
         body = (
             f'<div class="lia-finding-msg"><span class="lia-badge {sev_cls}">{_esc(sev_text)}</span>{weighs_html} '
-            f"{_esc(f.get('message', ''))}</div>"
-            f'<div class="lia-cite">{_esc(f.get("citation", ""))}</div>'
+            f"{_esc(f.message)}</div>"
+            f'<div class="lia-cite">{_esc(f.citation)}</div>'
             + (f'<div class="lia-remedy"><b>{_esc(t("remediation"))}:</b> {_esc(remedy)}</div>' if remedy else "")
         )
         children: list[W.Widget] = [html_widget(body)]
-        qid = f.get("question")
+        qid = f.question
         if qid and qid in self.state.form.questions:
             q = self.state.form.questions[qid]
             text = f"{t('go_to_question')}: {label(q.text, self.state.lang)}"
@@ -205,14 +208,14 @@ class PanelMixin(PageBase):
         box.add_class("sev-" + sev)
         if weighs in ("for", "against"):
             box.add_class("weighs-" + weighs)
-        box.add_class("lia-rule-" + str(f.get("rule", "")).replace(".", "-"))
+        box.add_class("lia-rule-" + f.rule.replace(".", "-"))
         if qid:
             box.add_class("lia-fq-" + str(qid).replace(".", "-"))
         return box
 
-    def _set_findings(self, findings: list[dict[str, Any]]) -> None:
+    def _set_findings(self, findings: tuple[FindingView, ...], ok: bool) -> None:
+        """Show ``findings``; ``ok`` says the reasoning ran (an empty list then says "no findings")."""
         t = self.t
-        ok = self.state.assessment_id is not None and self.reasoning.available and not self.reasoning.error
         shown = (repr(findings), t.lang, ok)
         if shown == self._shown_findings:
             # most answers leave the findings as they were: keep their "go to question" links open,
@@ -228,8 +231,8 @@ class PanelMixin(PageBase):
             else:
                 self.findings_box.children = ()
             return
-        main = [f for f in findings if str(f.get("severity")) != "info"]
-        notes = [f for f in findings if str(f.get("severity")) == "info"]
+        main = [f for f in findings if f.severity != "info"]
+        notes = [f for f in findings if f.severity == "info"]
         items: list[W.Widget] = [self._finding_box(f) for f in main]
         if not main:
             items.append(html_widget(f'<div class="lia-muted">{_esc(t("no_problems"))}</div>'))
@@ -266,9 +269,5 @@ class PanelMixin(PageBase):
         self.charts_box.children = items
 
 
-def _reason_text(x: Any) -> str:
-    if isinstance(x, str):
-        return x
-    if isinstance(x, Mapping):
-        return str(x.get("message") or x.get("text") or x.get("label") or x.get("id") or "")
-    return str(x)
+def _reason_text(x: ReasonView) -> str:
+    return x.text
