@@ -122,7 +122,7 @@ def test_viewer_page_unknown_assessment_message(history_ws: Path, fake) -> None:
     assert page.signature.value == ""
     # in the reader's language, like every other message of the viewer
     page.apply_request({"QUERY_STRING": "assessment=nope&lang=sv"})
-    assert "det finns ingen bedömning &#x27;nope&#x27; i arbetsytan" in page.msg.value
+    assert "det finns ingen bedömning 'nope' i arbetsytan" in html.unescape(page.msg.value)
 
 
 def test_portfolio_page_table_filters_and_export(portfolio_ws: Path, fake) -> None:
@@ -206,3 +206,21 @@ def test_portfolio_unreadable_versions_in_the_readers_language(portfolio_ws: Pat
     assert f"versjon {v.number} er endret etter at den ble lagret" in page.table.value
     assert "ingen lagret versjon ennå" in page.table.value
     assert "was altered" not in page.table.value and "no saved version" not in page.table.value
+
+
+@pytest.mark.parametrize(("lang", "shown", "field"), [("en", "note → warning", "severity"),
+                                                      ("sv", "notering → varning", "allvarlighetsgrad"),
+                                                      ("nb", "merknad → advarsel", "alvorlighetsgrad")])
+def test_a_changed_severity_reads_as_the_report_names_it(history_ws: Path, fake, lang: str, shown: str,
+                                                         field: str) -> None:
+    from lia.dashboards.sources import ReportChanges
+
+    class Changed(type(fake)):
+        def changes(self, ws, old_dir, new_dir, lang="en"):
+            base = super().changes(ws, old_dir, new_dir, lang)
+            return ReportChanges(base.old_version, base.new_version, base.verdicts, base.added, base.removed,
+                                 ({"rule": "eu.notice", "changes": {"severity": {"old": "info", "new": "warning"}}},))
+
+    page = ViewerPage(history_ws, lang, sources=Changed())
+    page.apply_request({"QUERY_STRING": "assessment=cc&version=3"})
+    assert f"<code>eu.notice</code>: {field}: {shown}</li>" in page.changes.value

@@ -17,7 +17,6 @@ rendered more than once the newest rendering is shown, or name one with
 from __future__ import annotations
 
 import base64
-import html as _html
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Mapping
@@ -26,11 +25,14 @@ from urllib.parse import parse_qs
 from .sources import ReportChanges, ReportCheck, Sources, SourcesLike, report_number
 
 __all__ = ["ReportView", "ViewerRequest", "parse_query", "report_choices", "find_report", "open_report",
-           "sandboxed_iframe", "CSP", "MAX_PDF_LINK"]
+           "sandboxed_iframe", "pdf_data_link", "CSP", "MAX_PDF_LINK",
+           "VIEWER_TEMPLATES"]
 
 #: Content-Security-Policy put into the report document: nothing may be fetched; inline styles
 #: and data: images (the report's SVG charts) are allowed. Scripts are also blocked by the sandbox.
 CSP = "default-src 'none'; img-src data:; style-src 'unsafe-inline'; font-src data:; form-action 'none'"
+#: The viewer's HTML templates (``templates/html/viewer/``), rendered like the report's.
+VIEWER_TEMPLATES = "html/viewer"
 #: PDFs larger than this are not offered as an in-page download link.
 MAX_PDF_LINK = 8 * 1024 * 1024
 
@@ -147,27 +149,34 @@ def open_report(ws: Any, aid: str, version: int | None = None, report: str | Non
                       pdf if pdf.is_file() else None, previous, changes, error)
 
 
+def _html(template: str, /, **context: Any) -> Any:
+    """``templates/html/viewer/<template>`` rendered (autoescaped, :func:`lia.reports.htmlkit.render_in`): Markup."""
+    from lia.reports.htmlkit import render_in
+
+    return render_in(VIEWER_TEMPLATES, template, **context)
+
+
 def _with_csp(doc: str) -> str:
-    meta = f'<meta http-equiv="Content-Security-Policy" content="{CSP}">'
+    """``doc`` with the :data:`CSP` as the first thing in its ``<head>`` (a document without one is wrapped)."""
+    from markupsafe import Markup
+
+    meta = str(_html("csp_meta.html.j2", csp=Markup(CSP)))  # the policy's quotes stay as written
     low = doc[:4096].lower()
     i = low.find("<head")
     if i >= 0:
         j = low.find(">", i)
         if j >= 0:
             return doc[: j + 1] + meta + doc[j + 1 :]
-    return f"<!DOCTYPE html><html><head>{meta}</head><body>{doc}</body></html>"
+    return str(_html("csp_document.html.j2", meta=Markup(meta), body=Markup(doc)))
 
 
-def sandboxed_iframe(doc: str, title: str, height: int = 900) -> str:
-    """An ``<iframe sandbox srcdoc=...>`` showing ``doc``: no scripts, no same-origin access,
+def sandboxed_iframe(doc: str, title: str, height: int = 900) -> Any:
+    """An ``<iframe sandbox srcdoc=...>`` showing ``doc`` (Markup): no scripts, no same-origin access,
     no network (a CSP forbids every fetch; the viewer's tests check the browser made none)."""
-    src = _html.escape(_with_csp(doc), quote=True)
-    return (f'<iframe class="lia-report-frame" sandbox="" referrerpolicy="no-referrer" title="{_html.escape(title)}" '
-            f'style="width:100%;height:{int(height)}px;border:1px solid #d0d7de;border-radius:6px;background:#fff" '
-            f'srcdoc="{src}"></iframe>')
+    return _html("frame.html.j2", doc=_with_csp(str(doc)), title=title, height=int(height))
 
 
-def pdf_data_link(pdf: Path, label: str, filename: str) -> str:
+def pdf_data_link(pdf: Path, label: str, filename: str) -> Any:
     """A download link carrying the PDF itself (no request to the server), or '' if it is too large."""
     try:
         if pdf.stat().st_size > MAX_PDF_LINK:
@@ -175,8 +184,7 @@ def pdf_data_link(pdf: Path, label: str, filename: str) -> str:
         data = base64.b64encode(pdf.read_bytes()).decode("ascii")
     except OSError:
         return ""
-    return (f'<a class="lia-pdf-link" download="{_html.escape(filename)}" '
-            f'href="data:application/pdf;base64,{data}">{_html.escape(label)}</a>')
+    return _html("pdf_link.html.j2", filename=filename, data=data, label=label)
 
 
 def request_from_env(env: Mapping[str, str]) -> ViewerRequest:

@@ -3,8 +3,10 @@ digests, current or stale and why), then shows the report and what changed since
 signed report.
 
 The logic is in :mod:`lia.dashboards.viewer` (opening and verifying) and
-:mod:`lia.dashboards.sources`; this module lays out widgets and turns results into HTML in the
-page's language (``templates/i18n/dashboards.yaml``; the reports' own labels from ``reports.yaml``).
+:mod:`lia.dashboards.sources`; this module lays out widgets and chooses the texts, in the page's
+language (``templates/i18n/dashboards.yaml``; the reports' own labels from ``reports.yaml``), and the
+CSS classes that the templates ``templates/html/viewer/*.html.j2`` turn into HTML (autoescaped,
+:func:`lia.reports.htmlkit.render_in`): nothing here writes or escapes HTML by hand.
 """
 
 from __future__ import annotations
@@ -21,10 +23,14 @@ from lia.i18n import LANGS, format_time, mark_page_language, text
 from lia.messages import translate, translate_error
 
 from .furniture import PageHeader, Strings, env_lang
-from .furniture import esc as _esc
 from .style import style_widget
 
 __all__ = ["ViewerPage"]
+
+
+def _text(v: Any) -> str:
+    """``v`` as text for a template ('' for None, which Jinja would print as "None")."""
+    return "" if v is None else str(v)
 
 
 class ViewerPage:
@@ -85,7 +91,7 @@ class ViewerPage:
     def _relabel(self) -> None:
         s = self.s
         for w, key in zip(self._labels, ("choose_assessment", "choose_version")):
-            w.value = f'<span class="lia-field-label">{_esc(s(key))}</span>'
+            w.value = self._html("label.html.j2", text=s(key))
         self.open_btn.description = s("open_report")
 
     def set_language(self, lang: str) -> None:
@@ -144,14 +150,23 @@ class ViewerPage:
         try:
             view = vw.open_report(self.ws, aid, version, report, sources=self.sources, lang=s.lang)
         except LiaError as exc:
-            self.msg.value = f'<div class="lia-dash lia-msg error lia-viewer-error">{_esc(translate_error(exc, s.lang))}</div>'
+            self.msg.value = self._html("message.html.j2", text=translate_error(exc, s.lang))
             return
         self.msg.value = ""
         self.report.value = view.name if view.name in [o[1] for o in self.report.options] else self.report.value
         self.view = view
         self._render(view)
 
-    # --- HTML ------------------------------------------------------------------------------------
+    # --- HTML (templates/html/viewer/*.html.j2, autoescaped: this class only chooses texts and classes) ---
+    #: The signature panel's first line, by state: its sign and its text.
+    ICONS = {"current": "✔", "stale": "⚠", "unsigned": "○", "failing": "✖"}
+    HEADS = {"current": "sig_valid_current", "stale": "sig_valid_stale", "unsigned": "sig_unsigned",
+             "failing": "sig_failing"}
+
+    def _html(self, template: str, /, **context: Any) -> str:
+        """``templates/html/viewer/<template>`` with this page's strings (``s``), as the HTML a widget shows."""
+        return str(vw._html(template, s=self.s, **context))
+
     def _role(self, role: str | None) -> str:
         key = f"role_{role}"
         return self.s(key) if key in self.s.catalogue else (role or "?")
@@ -161,30 +176,19 @@ class ViewerPage:
         s = self.s
         c = view.check
         state = c.state
-        head = {"current": s("sig_valid_current"), "stale": s("sig_valid_stale"), "unsigned": s("sig_unsigned"),
-                "failing": s("sig_failing")}[state]
-        icon = {"current": "✔", "stale": "⚠", "unsigned": "○", "failing": "✖"}[state]
-        title = s("report_of", id=view.aid, version=view.version if view.version is not None else "?")
-        parts = [f'<div class="lia-muted">{_esc(s("sig_heading"))} · {_esc(title)} · {_esc(view.name)}</div>',
-                 f'<div class="head lia-sig-verdict">{icon} {_esc(head)}</div>']
-        if state == "failing":
-            files = c.failed_files or [view.name]
-            parts.append("".join(f'<div class="failed-file">{_esc(s("sig_failed_file", file=f))}</div>' for f in files))
-        if c.signers:
-            rows = "".join(
-                f'<tr class="lia-signer {"ok" if g.valid else "bad"}"><td>{_esc(g.name or s("unknown_signer") + " " + (g.keyid or "")[:16])}</td>'
-                f"<td>{_esc(self._role(g.role) if g.role else '—')}</td><td>{_esc(format_time(g.signed_at, self.s.lang) if g.signed_at else '—')}</td>"
-                f'<td class="{self._signer_class(g.valid, state)}">{_esc(self._signer_text(g.valid, state))}'
-                f'{(" – " + _esc(translate(g.problem, s.lang))) if g.problem else ""}</td></tr>' for g in c.signers)
-            parts.append(f'<table><tr><th>{_esc(s("signer_name"))}</th><th>{_esc(s("signer_role"))}</th>'
-                         f'<th>{_esc(s("signer_when"))}</th><th>{_esc(s("signer_valid"))}</th></tr>{rows}</table>')
-        if c.problems and state in ("failing", "unsigned"):
-            items = "".join(f"<li><b>{_esc(f)}</b>: {_esc(translate(m, s.lang))}</li>" for f, m in c.problems)
-            parts.append(f'<div style="margin-top:8px">{_esc(s("problems"))}</div><ul class="lia-problems">{items}</ul>')
-        if c.stale:
-            items = "".join(f"<li>{_esc(translate(r, s.lang))}</li>" for r in c.stale)
-            parts.append(f'<div style="margin-top:8px">{_esc(s("stale_because"))}</div><ul class="lia-stale-reasons">{items}</ul>')
-        return f'<div class="lia-dash lia-sig lia-sig-{state}" data-state="{state}">{"".join(parts)}</div>'
+        signers = [{"name": g.name or s("unknown_signer") + " " + (g.keyid or "")[:16],
+                    "role": self._role(g.role) if g.role else "—",
+                    "when": format_time(g.signed_at, s.lang) if g.signed_at else "—",
+                    "valid": g.valid, "cls": self._signer_class(g.valid, state),
+                    "status": self._signer_text(g.valid, state),
+                    "problem": translate(g.problem, s.lang) if g.problem else None} for g in c.signers]
+        return self._html(
+            "signature.html.j2", state=state, icon=self.ICONS[state], head=s(self.HEADS[state]),
+            title=s("report_of", id=view.aid, version=view.version if view.version is not None else "?"),
+            name=view.name, failed_files=(c.failed_files or [view.name]) if state == "failing" else [],
+            signers=signers,
+            problems=[(f, translate(m, s.lang)) for f, m in c.problems] if state in ("failing", "unsigned") else [],
+            stale=[translate(r, s.lang) for r in c.stale])
 
     def _signer_text(self, valid: bool, state: str) -> str:
         if not valid:
@@ -199,49 +203,50 @@ class ViewerPage:
     def content_html(self, view: vw.ReportView) -> str:
         """The report itself in a sandboxed frame (with a warning when it failed verification)."""
         s = self.s
-        parts = [f'<h2>{_esc(s("content_heading"))}</h2>']
-        if view.check.state == "failing":
-            parts.append(f'<div class="lia-msg error">{_esc(s("content_unverified"))}</div>')
-        if view.pdf is not None and view.check.state != "failing":
-            parts.append(vw.pdf_data_link(view.pdf, s("download_pdf"), f"{view.aid}-{view.name}.pdf"))
-        if view.html is None:
-            parts.append(f'<div class="lia-msg">{_esc(s("content_missing"))}</div>')
-        else:
-            parts.append(vw.sandboxed_iframe(view.html, s("report_of", id=view.aid, version=view.version)))
-        return f'<div class="lia-dash">{"".join(parts)}</div>'
+        failing = view.check.state == "failing"
+        pdf = (vw.pdf_data_link(view.pdf, s("download_pdf"), f"{view.aid}-{view.name}.pdf")
+               if view.pdf is not None and not failing else "")
+        frame = (vw.sandboxed_iframe(view.html, s("report_of", id=view.aid, version=view.version))
+                 if view.html is not None else None)
+        return self._html("content.html.j2", unverified=failing, pdf_link=pdf, frame=frame)
 
     def changes_html(self, view: vw.ReportView) -> str:
-        """The changes since the previous signed report."""
-        s = self.s
-        parts = [f'<h2>{_esc(s("changes_heading"))}</h2>']
+        """The changes since the previous signed report.
+
+        The findings added and removed are read once through the presentation model
+        (:meth:`lia.rules.presentation.FindingView.from_json`, in the page's language); one that is
+        malformed is said, with its file and place, instead of the changes.
+        """
+        from lia.errors import LiaError
+
         ch = view.changes
-        if view.changes_error:
-            parts.append(f'<div class="lia-msg error">{_esc(s("changes_failed", error=view.changes_error))}</div>')
-        elif ch is None or view.previous is None:
-            parts.append(f'<div class="lia-msg lia-no-previous">{_esc(s("changes_none_before"))}</div>')
-        else:
-            parts.append(f'<div class="lia-muted">{_esc(s("changes_from", old=view.previous.name, new=view.name))}</div>')
-            if ch.empty:
-                parts.append(f'<p>{_esc(s("changes_nothing"))}</p>')
-            if ch.verdicts:
-                items = "".join(f'<li><b>{_esc(self._step(v.get("step")))}</b>: {self._value(v.get("old"))} → {self._value(v.get("new"))}</li>'
-                                for v in ch.verdicts)
-                parts.append(f'<h4>{_esc(s("changes_verdicts"))}</h4><ul class="lia-changed-verdicts">{items}</ul>')
-            for key, items_ in (("changes_added", ch.added), ("changes_removed", ch.removed)):
-                if items_:
-                    lis = "".join(f'<li>{self._finding(f)}</li>' for f in items_)
-                    parts.append(f'<h4>{_esc(s(key))}</h4><ul class="lia-{key.replace("_", "-")}">{lis}</ul>')
-            if ch.changed:
-                lis = "".join(
-                    f'<li><code>{_esc(c.get("rule"))}</code>: ' + "; ".join(
-                        f'{_esc(self._field(a))}: {self._value(d.get("old"))} → {self._value(d.get("new"))}'
-                        if a == "severity" else _esc(self._field(a))
-                        for a, d in (c.get("changes") or {}).items()) + "</li>" for c in ch.changed)
-                parts.append(f'<h4>{_esc(s("changes_changed"))}</h4><ul>{lis}</ul>')
-            if ch.answers:
-                parts.append(f'<h4>{_esc(s("changes_answers"))}</h4><ul class="lia-changed-answers">'
-                             f'{"".join(self._answer(a) for a in ch.answers[:60])}</ul>')
-        return f'<div class="lia-dash lia-card lia-changes">{"".join(parts)}</div>'
+        context: dict[str, Any] = {"error": view.changes_error, "compared": ch is not None and view.previous is not None}
+        if context["compared"] and not view.changes_error:
+            assert ch is not None and view.previous is not None
+            try:
+                added = self._findings(ch.added, view.dir, "added")
+                removed = self._findings(ch.removed, view.previous, "removed")
+            except LiaError as exc:
+                return self._html("changes.html.j2", error=translate_error(exc, self.s.lang), compared=True)
+            severity = self._severity_labels()
+            context.update(
+                old=view.previous.name, new=view.name, empty=ch.empty, severity=severity,
+                verdicts=[{"step": self._step(v.get("step")), "old": self._value(v.get("old")),
+                           "new": self._value(v.get("new"))} for v in ch.verdicts],
+                added=added, removed=removed,
+                changed=[self._changed(c, severity) for c in ch.changed],
+                answers=[self._answer(a) for a in ch.answers[:60]])
+        return self._html("changes.html.j2", **context)
+
+    def _changed(self, c: Mapping[str, Any], severity: Mapping[str, str]) -> dict[str, Any]:
+        """A finding that changed, for the template: its rule and the parts that changed; a changed
+        severity shows its old and new value as the report names them ("notering → varning")."""
+        def value(part: str, v: Any) -> dict[str, str | None]:
+            return {"text": severity[v], "cls": None} if part == "severity" and v in severity else self._value(v)
+
+        return {"rule": _text(c.get("rule")),
+                "parts": [{"field": self._field(a), "both": a == "severity", "old": value(a, d.get("old")),
+                           "new": value(a, d.get("new"))} for a, d in (c.get("changes") or {}).items()]}
 
     def _report_label(self, key: str) -> str | None:
         """A label from the report's own catalogue (templates/i18n/reports.yaml), if there is one."""
@@ -265,60 +270,51 @@ class ViewerPage:
         """A finding's changed part ("severity", "message", ...) in the page's language."""
         return self._report_label(f"changes.field.{name}") or name
 
-    def _answer(self, a: Mapping[str, Any]) -> str:
-        """One changed answer: the question in the page's language, old -> new as people write them
-        (lia.changes.answer_changes); a changed table lists its changed rows and cells."""
+    def _answer(self, a: Mapping[str, Any]) -> dict[str, Any]:
+        """One changed answer for ``macros.answer``: the question in the page's language, old -> new as
+        people write them (lia.changes.answer_changes); a changed table lists its changed rows and cells."""
         if "text" not in a:  # an older source without texts
-            return (f'<li><code>{_esc(a.get("question"))}</code>: {self._value(a.get("old"))} → '
-                    f'{self._value(a.get("new"))}</li>')
-        head = f'<span class="lia-answer-question">{_esc(a["text"])}</span>'
-        if a.get("details"):
-            items = "".join(f"<li>{_esc(d)}</li>" for d in a["details"])
-            return f'<li data-question="{_esc(a.get("question"))}">{head}:<ul>{items}</ul></li>'
-        return (f'<li data-question="{_esc(a.get("question"))}">{head}: <span class="lia-old">{_esc(a.get("old_text"))}'
-                f'</span> → <span class="lia-new">{_esc(a.get("new_text"))}</span></li>')
+            return {"text": None, "question": _text(a.get("question")), "old": self._value(a.get("old")),
+                    "new": self._value(a.get("new"))}
+        return {"text": _text(a["text"]), "question": _text(a.get("question")),
+                "details": [_text(d) for d in a.get("details") or ()],
+                "old_text": _text(a.get("old_text")), "new_text": _text(a.get("new_text"))}
 
-    def _value(self, v: Any) -> str:
+    def _value(self, v: Any) -> dict[str, str | None]:
+        """A verdict or finding value for ``macros.value``: its text, and a CSS class when it is a verdict."""
         if v is None:
-            return "—"
+            return {"text": "—", "cls": None}
         if isinstance(v, bool):
-            return _esc(self.s("yes") if v else self.s("no"))
+            return {"text": self.s("yes") if v else self.s("no"), "cls": None}
         if isinstance(v, str) and f"verdict_{v}" in self.s.catalogue:
-            return f'<span class="lia-verdict-{_esc(v)}">{_esc(self.s("verdict_" + v))}</span>'
+            return {"text": self.s("verdict_" + v), "cls": v}
         if isinstance(v, str):
             label = self._report_label(f"verdict.{v}")
             if label:
-                cls = "no" if v == "fail" else ("yes" if v == "pass" else "conditional")
-                return f'<span class="lia-verdict-{cls}">{_esc(label)}</span>'
+                return {"text": label, "cls": "no" if v == "fail" else ("yes" if v == "pass" else "conditional")}
         if isinstance(v, (list, dict)):
             import json
 
             v = json.dumps(v, ensure_ascii=False)
         v = str(v)
-        return _esc(v if len(v) <= 120 else v[:117] + "...")
+        return {"text": v if len(v) <= 120 else v[:117] + "...", "cls": None}
 
-    def _finding(self, f: Mapping[str, Any]) -> str:
-        """One finding: its severity, rule, message and legal sources in the page's language.
+    def _findings(self, items: Any, report: Path, part: str) -> list[Any]:
+        """Findings of a report's evaluation as the presentation model reads them, in the page's language.
 
-        A report keeps its findings in its own language; when its wording is still the rule's
-        (:meth:`Sources.finding_texts`), the page's language is shown, else the report's own words.
+        A report keeps its findings in its own language; when a finding's wording is still its
+        rule's (:meth:`Sources.finding_texts`), the page's language is shown, else the report's own words.
         """
-        lang = self.s.lang
-        texts = self._rule_texts(str(f.get("rule") or ""))
-        msg, cite = f.get("message"), f.get("citation")
-        if isinstance(msg, Mapping):
-            msg = text(msg, lang)
-        elif texts and msg in texts["message"].values():
-            msg = texts["message"][lang]
-        if isinstance(cite, Mapping):
-            cite = text(cite, lang)
-        elif texts and (not cite or cite in texts["citation"].values()):
-            cite = texts["citation"][lang]
-        sev = str(f.get("severity") or "")
-        label = self._report_label(f"severity.{sev}") or sev  # "varning", not "warning"
-        cite_html = f' <span class="lia-cite">{_esc(cite)}</span>' if cite else ""
-        return (f'<span class="lia-sev lia-sev-{_esc(sev)}">{_esc(label)}</span> '
-                f'<code>{_esc(f.get("rule"))}</code> {_esc(msg or "")}{cite_html}')
+        from lia.rules.presentation import FindingView
+
+        return [FindingView.from_json(f, self.s.lang, texts=self._rule_texts, source=Path(report) / "evaluation.json",
+                                      where=f"changes.{part}[{i}]") for i, f in enumerate(items)]
+
+    def _severity_labels(self) -> dict[str, str]:
+        """Each severity as the report names one finding ("varning", not "warning")."""
+        from lia.rules.presentation import SEVERITIES
+
+        return {sev: self._report_label(f"severity.{sev}") or sev for sev in SEVERITIES}
 
     def _rule_texts(self, rule: str) -> dict[str, dict[str, str]] | None:
         if not rule:
@@ -339,7 +335,7 @@ class ViewerPage:
 
     def show_error(self, exc: BaseException) -> None:
         """Show an unexpected failure above the report."""
-        self.msg.value = f'<div class="lia-dash lia-msg error lia-viewer-error">{_esc(translate_error(exc, self.s.lang))}</div>'
+        self.msg.value = self._html("message.html.j2", text=translate_error(exc, self.s.lang))
 
     def apply_request(self, env: Mapping[str, str] | None = None) -> None:
         """Open what the URL asks for: ``?assessment=ID&version=N&report=vN-rK&lang=sv``."""

@@ -19,7 +19,7 @@ from typing import Any
 from ..i18n import text
 from ..levels import RISK_LEVELS
 
-__all__ = ["LEVELS", "SEVERITIES", "ReportData", "load", "macros", "render", "value_html", "verdict_class"]
+__all__ = ["LEVELS", "SEVERITIES", "ReportData", "load", "macros", "render", "render_in", "value_html", "verdict_class"]
 
 SEVERITIES = ("blocker", "warning", "info")
 LEVELS = RISK_LEVELS  # the one risk-level scale (lia.levels)
@@ -118,9 +118,9 @@ def load(home: str, assessment_id: str, version: int | None, lang: str = "en", t
 _ENVS: dict[str, Any] = {}
 
 
-def _env(templates: Path) -> Any:
-    """The Jinja2 environment of a templates folder (autoescaping, undefined names are errors), made once."""
-    key = str(Path(templates) / HTML_TEMPLATES)
+def _env(templates: Path, folder: str = HTML_TEMPLATES) -> Any:
+    """The Jinja2 environment of ``templates/<folder>`` (autoescaping, undefined names are errors), made once."""
+    key = str(Path(templates) / folder)
     if key not in _ENVS:
         import jinja2
 
@@ -135,9 +135,17 @@ def render(d: ReportData, name: str, **context: Any) -> Any:
     Line breaks the template puts between two tags are dropped, so templates can be laid
     out for reading while the page stays compact (text is never touched).
     """
+    return render_in(HTML_TEMPLATES, name, d.templates, d=d, L=d.L, **context)
+
+
+def render_in(folder: str, name: str, templates: Path | None = None, /, **context: Any) -> Any:
+    """Render ``templates/<folder>/<name>`` the way the report is rendered (another page's HTML, e.g. the
+    viewer's ``html/viewer``); ``templates`` defaults to the workbench's own folder. Returns Markup."""
     from markupsafe import Markup
 
-    out = _env(d.templates).get_template(name).render(d=d, L=d.L, **context)
+    from ..paths import repo_root
+
+    out = _env(Path(templates) if templates else repo_root() / "templates", folder).get_template(name).render(**context)
     return Markup(_BETWEEN_TAGS.sub("><", out))
 
 
