@@ -21,15 +21,13 @@ from lia.errors import InputError, LiaError, Message, Problem, ValidationError
 from lia.i18n import (LANGS, MissingText, catalogue, format_date, format_duration, lookup, missing_text, plural_form,
                       t)
 from lia import messages
-from lia.messages import (CATALOGUES, LEGACY, _patterns, code_problems, codes, is_legacy, render_code, tokens,
-                          translate, translate_error)
+from lia.messages import CATALOGUES, code_problems, codes, render_code, tokens, translate, translate_error
 
 ROOT = Path(__file__).resolve().parents[1]
 LIB = ROOT / "lib" / "lia"
 
-#: every entry that is a code only (rendered from its code, never matched as English)
-CODES = sorted(f"{area}.{key}" for area in CATALOGUES for key in catalogue(area, ROOT / "templates")
-               if not is_legacy(area, key))
+#: every entry of the catalogues: each is a code, rendered from its code (nothing is matched as English)
+CODES = sorted(f"{area}.{key}" for area in CATALOGUES for key in catalogue(area, ROOT / "templates"))
 
 
 def _names(template: str) -> set[str]:
@@ -85,13 +83,55 @@ def test_each_raise_site_passes_exactly_the_parameters_of_its_code(where: str, l
     assert passed == _names(_entry(code)["en"]), f"{where}:{line}: {code} takes {sorted(_names(_entry(code)['en']))}"
 
 
-def test_no_regex_is_built_from_a_code() -> None:
-    """Only the legacy entries (writers not yet converted, listed in lia.messages.LEGACY) become regexes."""
-    whole, frags = _patterns()
-    legacy = [entry["en"] for area in CATALOGUES for key, entry in catalogue(area, ROOT / "templates").items()
-              if is_legacy(area, key)]
-    assert sorted(p.pattern for p, _, _ in whole + frags) == sorted(messages._compile(en).pattern for en in legacy)
-    assert all(LEGACY[area] for area in LEGACY)
+def _sample(template: str) -> dict[str, object]:
+    """A value for each parameter of ``template``: 2 for a count, a marked text for a placeholder."""
+    counts = {tok[1] for tok in tokens(template) if tok[0] == "plural"}
+    return {name: 2 if name in counts else f"<{name}>" for name in _names(template)}
+
+
+def test_no_regex_is_built_from_a_catalogue_entry(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Issue 13: every entry is rendered from its code; none is made a pattern to match English against.
+
+    Rendering every code in every language and translating every entry's English text compiles no
+    regex that holds catalogue text, and the English of an entry given as a plain str is shown as it
+    is (no fallback reads it); lia.messages keeps no machinery for it."""
+    texts = {str(e[lang]) for code in CODES for e in [_entry(code)] for lang in LANGS}
+    pieces = {tok[1].strip() for text in texts for tok in tokens(text) if tok[0] == "text" and len(tok[1].strip()) >= 8}
+    compiled: list[str] = []
+    real_compile = re.compile
+
+    def watch(pattern, flags=0):  # noqa: ANN001
+        compiled.append(pattern if isinstance(pattern, str) else str(pattern))
+        return real_compile(pattern, flags)
+
+    monkeypatch.setattr(re, "compile", watch)
+    re.purge()
+    for code in CODES:
+        entry = _entry(code)
+        english = render_code(code, _sample(entry["en"]), "en")
+        for lang in ("sv", "nb"):
+            assert render_code(code, _sample(entry["en"]), lang) != "" and "⟦" not in english
+            assert translate(english, lang) == english, f"{code}: a plain English str was matched"
+    built_from_entries = [p for p in compiled if any(piece in p or re.escape(piece) in p for piece in pieces)]
+    assert built_from_entries == []
+    for gone in ("LEGACY", "is_legacy", "_compile", "_patterns", "_fill", "_match", "_shown", "_fragment"):
+        assert not hasattr(messages, gone), f"lia.messages.{gone}: the English-matching fallback is back"
+    source = (LIB / "messages.py").read_text(encoding="utf-8")
+    assert source.count("re.compile(") == 1  # the one of the template syntax ({name}, {n|one|other})
+
+
+def test_every_call_log_code_has_swedish_and_norwegian() -> None:
+    """The call log's messages and the pieces they hold (places, what was expected, why) are codes too."""
+    from lia.periods import columns
+
+    pieces = [c for c in CODES if c.startswith(("errors.calllog_", "errors.frag_"))]
+    assert len(pieces) >= 40
+    assert code_problems({c: _entry(c) for c in pieces}) == []
+    # the codes the column checks pick by column name exist and take no parameters
+    for key in list(columns._EXPECT.values()) + list(columns._TYPE_EXPECT.values()):
+        assert f"errors.{key}" in CODES and _names(_entry(f"errors.{key}")["en"]) == set(), key
+    assert all(c in CODES for c in ("errors.frag_row", "errors.frag_cell", "errors.frag_cut", "errors.frag_on_places",
+                                    "errors.frag_reason_empty", "errors.frag_reason_long", "errors.where_line"))
 
 
 def test_pages_render_errors_from_their_code_not_from_the_english(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
@@ -106,11 +146,7 @@ def test_pages_render_errors_from_their_code_not_from_the_english(monkeypatch: p
     # the English the command line prints is unchanged ...
     assert str(err) == f"{bad}, line 2, column 1: the key 'a' is given twice; give each key once (expected valid YAML)"
 
-    # ... and no English is matched to show it in Swedish or Norwegian
-    def no_regex(*a: object, **k: object) -> None:
-        raise AssertionError("a coded error went through the regex fallback")
-
-    monkeypatch.setattr(messages, "_match", no_regex)
+    # ... and a page renders it from its code
     assert translate_error(err, "sv") == (f"{bad}, rad 2, kolumn 1: nyckeln 'a' anges två gånger; ange varje nyckel "
                                           "en gång (väntade giltig YAML)")
     assert translate_error(err, "nb") == (f"{bad}, linje 2, kolonne 1: nøkkelen 'a' er gitt to ganger; gi hver nøkkel "
@@ -239,10 +275,6 @@ def test_verification_findings_can_be_codes_today(monkeypatch: pytest.MonkeyPatc
     assert stale == "newer answers version 3 (report has version 2)"
     assert problem == "signature by Karin Lindqvist (dpo): key is not in the trusted keys"
 
-    def no_regex(*a: object, **k: object) -> None:
-        raise AssertionError("a coded finding went through the regex fallback")
-
-    monkeypatch.setattr(messages, "_match", no_regex)
     assert translate(stale, "sv") == "nyare svarsversion 3 (rapporten bygger på version 2)"
     assert translate(problem, "nb") == "signatur av Karin Lindqvist (dpo): nøkkelen er ikke blant de betrodde nøklene"
 
@@ -269,14 +301,6 @@ def test_limits_store_and_portfolio_errors_are_rendered_from_their_codes(lang: s
     from lia.store import Store
     from lia.workspace import Workspace
 
-    real_match, whole = messages._match, messages._patterns()[0]
-
-    def no_regex(message: str, patterns: list, lang: str) -> str | None:
-        # the place (InputError.where, e.g. "access.roles row 2") may still be an English piece; the message not
-        assert patterns is not whole, f"a coded error went through the regex fallback: {message}"
-        return real_match(message, patterns, lang)
-
-    monkeypatch.setattr(messages, "_match", no_regex)
     bad = [(Limits, {"periods.training_periods": [{"group": "A", "start": "2025-03-10", "end": "2025-03-01"}]}),
            (Limits, {"periods.training_periods": "every monday"}),
            (AccessLimits, {"access.roles": [{"role": "QA", "people": 2}, {"role": "qa", "people": 1}]}),

@@ -20,6 +20,7 @@ from typing import Any, Callable
 
 __all__ = [
     "Message",
+    "Joined",
     "LiaError",
     "InputError",
     "Problem",
@@ -117,19 +118,56 @@ class Message(str):
     def as_data(self) -> dict[str, Any]:
         """``{"code": ..., "params": {...}}`` for a JSON cache or index (nested Messages included), so a
         page that reads findings back still renders them from their code; see :meth:`from_data`."""
-        return {"code": self.code, "params": {k: v.as_data() if isinstance(v, Message) else v
-                                               for k, v in self.params.items()}}
+        return {"code": self.code, "params": {k: _data(v) for k, v in self.params.items()}}
 
     @staticmethod
     def from_data(data: Any) -> Any:
         """The Message :meth:`as_data` wrote; anything else (a plain English text) as it is."""
         if isinstance(data, dict) and set(data) == {"code", "params"} and isinstance(data["code"], str):
             return Message(data["code"], **{k: Message.from_data(v) for k, v in dict(data["params"]).items()})
+        if isinstance(data, dict) and set(data) == {"sep", "items"} and isinstance(data["sep"], str):
+            return Joined([Message.from_data(v) for v in data["items"]], data["sep"])
         return data
 
 
 def _message(code: str, params: dict[str, Any]) -> Message:
     return Message(code, **params)
+
+
+def _data(value: Any) -> Any:
+    return value.as_data() if isinstance(value, (Message, Joined)) else value
+
+
+class Joined(str):
+    """Pieces of a message joined by ``sep``; as a ``str`` the English text, :meth:`text` in a language.
+
+    For a list inside a message (``line 3: 'x'; line 9: 'y'``) or a piece with a place
+    (``calls-02.parquet row 4``): each piece that is a Message (or a Joined) is rendered in the
+    same language, any other piece (a value from the file, a file name) is shown as it is.
+    ``Message("errors.calllog_bad_rows", ..., shown=Joined([Joined([Message("errors.frag_row", n=3),
+    "'x'"], ": "), ...], "; "))``.
+    """
+
+    items: tuple[Any, ...]
+    sep: str
+
+    def __new__(cls, items: Any, sep: str = ", ") -> "Joined":
+        items = tuple(items)
+        obj = super().__new__(cls, sep.join(str(i) for i in items))
+        obj.items = items
+        obj.sep = sep
+        return obj
+
+    def text(self, lang: str = "en") -> str:
+        """The pieces in ``lang``, joined."""
+        return self.sep.join(i.text(lang) if isinstance(i, (Message, Joined)) else str(i) for i in self.items)
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (Joined, (self.items, self.sep))
+
+    def as_data(self) -> dict[str, Any]:
+        """``{"sep": ..., "items": [...]}`` (nested Messages as their data); see :meth:`Message.from_data`."""
+        return {"sep": self.sep, "items": [_data(i) for i in self.items]}
 
 
 class LiaError(Exception):
@@ -153,6 +191,12 @@ class LiaError(Exception):
     def __str__(self) -> str:
         return self.message
 
+    @property
+    def whole(self) -> str:
+        """The whole message as a parameter of another message: ``str(err)`` in English, rendered from its
+        codes in the other message's language (a Message or :class:`Joined`; a plain str when it has no code)."""
+        return self.said if isinstance(self.said, (Message, Joined)) and str(self.said) == self.message else self.message
+
 
 class InputError(LiaError):
     """A file or value given by the user is malformed.
@@ -173,6 +217,13 @@ class InputError(LiaError):
         self.message = prefix + str(message)
         self.args = (self.message,)
         self.detail = message
+
+    @property
+    def whole(self) -> str:
+        if not isinstance(self.detail, (Message, Joined)):
+            return self.message
+        place = [x for x in (self.file, self.where) if x]
+        return Joined([Joined(place, ", "), self.detail], ": ") if place else self.detail
 
 
 @dataclass(frozen=True)
