@@ -321,3 +321,89 @@ def test_limits_store_and_portfolio_errors_are_rendered_from_their_codes(lang: s
         assert translate_error(err, lang).endswith(body) and body != render_code(err.code, err.params, "en"), body
         assert "⟦" not in body
     assert str(errors[0]).endswith("ends (2025-03-01) before it starts (2025-03-10); expected end on or after start")
+
+
+#: English of the reasons Python, the OS and the JSON reader give, that used to reach Swedish and Norwegian pages
+_LIBRARY_ENGLISH = re.compile(r"Expecting|delimiter|Unterminated|Extra data|Invalid|No such file|Permission denied|"
+                              r"Not a directory|codec|can't decode|invalid start byte|expected valid|is no longer")
+
+
+@pytest.mark.parametrize("lang", ["sv", "nb"])
+def test_a_damaged_version_file_reads_in_the_readers_language_inside_and_out(lang: str, tmp_path: Path) -> None:
+    """Issue 13 item 3: store_bad_json carried the JSON reader's English as its {error}; now the place and the
+    problem are codes, so a Swedish page says the whole thing in Swedish (the CLI's English is unchanged)."""
+    from lia.errors import IntegrityError
+    from lia.store import Store
+    from lia.workspace import Workspace
+
+    (tmp_path / "ws").mkdir()
+    store = Store(Workspace(tmp_path / "ws"))
+    store.create({"id": "cc", "title": "Call recording"}, author="T", message="m")
+    path = store.version_path("cc", 1)
+    shown = {}
+    for name, raw in {"truncated": path.read_bytes()[:40], "not utf-8": b'{"a": "\xff"}', "extra": b"{} {}",
+                      "comma": b'{"a": 1 "b": 2}'}.items():
+        path.write_bytes(raw)
+        with pytest.raises(IntegrityError) as ei:
+            store.load("cc", 1)
+        err = ei.value
+        assert err.code == "errors.store_bad_json" and "no longer valid JSON" in str(err)
+        shown[name] = translate_error(err, lang)
+        assert not _LIBRARY_ENGLISH.findall(shown[name]), f"{name}: {shown[name]}"
+        assert "⟦" not in shown[name]
+    assert str(path) in shown["comma"] and ("rad 1, kolumn 9" if lang == "sv" else "linje 1, kolonne 9") in shown["comma"]
+    assert ("avgränsaren ',' väntades" if lang == "sv" else "forventet skilletegnet ','") in shown["comma"]
+    assert ("vid byte 7" if lang == "sv" else "ved byte 7") in shown["not utf-8"]
+
+
+def test_the_json_readers_problems_are_codes_with_pythons_english(tmp_path: Path) -> None:
+    from lia.loaders import _JSON_PROBLEMS, parse_json
+
+    for text, english in {"": "Expecting value", "{1: 2}": "Expecting property name enclosed in double quotes",
+                          '{"a" 1}': "Expecting ':' delimiter", "[1 2]": "Expecting ',' delimiter",
+                          '"abc': "Unterminated string starting at", '"a\x01"': "Invalid control character at",
+                          r'"\q"': "Invalid \\escape", r'"\u12"': "Invalid \\uXXXX escape", "1 2": "Extra data"}.items():
+        with pytest.raises(InputError) as ei:
+            parse_json(text, "f.json")
+        problem = ei.value.params["problem"]
+        assert str(problem) == english and problem.code == f"errors.{_JSON_PROBLEMS[english]}", text
+        for lang in ("sv", "nb"):
+            assert not _LIBRARY_ENGLISH.findall(translate_error(ei.value, lang)), translate_error(ei.value, lang)
+    for key in _JSON_PROBLEMS.values():
+        assert f"errors.{key}" in CODES and _names(_entry(f"errors.{key}")["en"]) == set()
+    assert set(_JSON_PROBLEMS) == {_entry(f"errors.{k}")["en"] for k in _JSON_PROBLEMS.values()}
+
+
+def test_why_the_system_refused_a_file_is_a_code(tmp_path: Path) -> None:
+    """The OS's reason (strerror, English) inside file_unreadable, store_unreadable and logfolder_unlisted is a
+    code for the usual errnos; a rare one keeps the system's text."""
+    import errno
+
+    from lia.errors import OS_REASONS, os_reason
+    from lia.loaders import read_user_file
+
+    (tmp_path / "plain.txt").write_text("x", encoding="utf-8")
+    with pytest.raises(InputError) as ei:
+        read_user_file(tmp_path / "plain.txt" / "inside.yaml")  # a file used as a folder: ENOTDIR
+    err = ei.value
+    assert str(err).endswith("cannot be read (Not a directory)") and err.params["reason"].code == "errors.os_not_a_folder"
+    assert translate_error(err, "sv").endswith("kan inte läsas (är inte en mapp)")
+    assert translate_error(err, "nb").endswith("kan ikke leses (er ikke en mappe)")
+    assert os_reason(OSError(errno.EACCES, "Permission denied")).text("nb") == "tilgang nektet"
+    assert os_reason(OSError(errno.EXDEV, "Invalid cross-device link")) == "Invalid cross-device link"
+    for code, key in OS_REASONS.items():
+        import os
+
+        assert _entry(f"errors.{key}")["en"] == os.strerror(code) or code == errno.ENFILE, key
+
+
+def test_a_coded_error_inside_another_message_keeps_its_language() -> None:
+    """cannot_check (status) holds the error that stopped the check: rendered in the page's language, with its
+    file and place, and it survives the portfolio's JSON cache."""
+    err = InputError(Message("errors.file_empty", what=Message("errors.what_answers")), file="a.yaml",
+                     where=Message("errors.where_line", line=1))
+    finding = Message("status.cannot_check", error=err.whole)
+    assert finding == f"cannot check whether the inputs are current: {err}"
+    back = Message.from_data(json.loads(json.dumps(finding.as_data())))
+    assert back.text("sv") == "kan inte kontrollera om underlaget är aktuellt: a.yaml, rad 1: är tom (väntade en svarsfil)"
+    assert LiaError("plain words").whole == "plain words"

@@ -14,6 +14,7 @@ in Swedish or Norwegian Bokmål. The wording is data; the code is the API.
 
 from __future__ import annotations
 
+import errno
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable
@@ -31,6 +32,7 @@ __all__ = [
     "excerpt",
     "shown_name",
     "terminal_safe",
+    "os_reason",
     "MAX_LISTED",
 ]
 
@@ -73,6 +75,29 @@ def terminal_safe(message: str) -> str:
 def shown_name(name: str | Path) -> str:
     """A file name as a message prints it: line breaks and terminal escapes escaped, at most 300 characters."""
     return excerpt(str(name), 300)
+
+
+#: Why the system refused a file operation, by errno: the code ``errors.<value>`` (its English is the
+#: C library's own text, so the command line reads as before).
+OS_REASONS = {
+    errno.ENOENT: "os_no_such_file",
+    errno.EACCES: "os_permission_denied",
+    errno.EPERM: "os_not_permitted",
+    errno.EISDIR: "os_is_a_folder",
+    errno.ENOTDIR: "os_not_a_folder",
+    errno.ELOOP: "os_too_many_links",
+    errno.ENAMETOOLONG: "os_name_too_long",
+    errno.EIO: "os_io_error",
+    errno.EMFILE: "os_too_many_open",
+    errno.ENFILE: "os_too_many_open",
+}
+
+
+def os_reason(err: OSError) -> str:
+    """Why a file operation failed, as a message parameter: a Message for the usual reasons, rendered in
+    the reader's language; the system's own text (English) only for a rare one nobody gave a code."""
+    key = OS_REASONS.get(err.errno) if isinstance(err.errno, int) else None
+    return Message(f"errors.{key}") if key else str(err.strerror or type(err).__name__)
 
 
 #: How a code becomes text in a language: :func:`lia.messages.render_code`, which registers itself
@@ -135,7 +160,11 @@ def _message(code: str, params: dict[str, Any]) -> Message:
 
 
 def _data(value: Any) -> Any:
-    return value.as_data() if isinstance(value, (Message, Joined)) else value
+    """A parameter for JSON: a Message or Joined as its data, a number or text as it is, anything else
+    (a path) as its text."""
+    if isinstance(value, (Message, Joined)):
+        return value.as_data()
+    return value if value is None or isinstance(value, (str, int, float, bool, dict, list)) else str(value)
 
 
 class Joined(str):

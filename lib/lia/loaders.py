@@ -18,7 +18,7 @@ import stat
 from pathlib import Path
 from typing import IO, Any
 
-from .errors import InputError, Message
+from .errors import InputError, Message, os_reason
 
 __all__ = ["load_data_file", "parse_yaml", "parse_json", "read_user_file", "open_user_file", "MAX_FILE_BYTES"]
 
@@ -93,6 +93,22 @@ def parse_yaml(text: str, file: str | Path = "<text>") -> Any:
         raise InputError(Message("errors.file_too_deep"), file=file) from None
 
 
+#: What Python's JSON reader says (its ``msg``), as the code ``errors.<value>`` read in every language.
+_JSON_PROBLEMS = {
+    "Expecting value": "json_no_value",
+    "Expecting property name enclosed in double quotes": "json_no_name",
+    "Expecting ':' delimiter": "json_no_colon",
+    "Expecting ',' delimiter": "json_no_comma",
+    "Unterminated string starting at": "json_unterminated",
+    "Invalid control character at": "json_control_char",
+    "Invalid \\escape": "json_bad_escape",
+    "Invalid \\uXXXX escape": "json_bad_unicode",
+    "Extra data": "json_extra_data",
+    "Illegal trailing comma before end of object": "json_trailing_comma_object",
+    "Illegal trailing comma before end of array": "json_trailing_comma_array",
+}
+
+
 def parse_json(text: str, file: str | Path = "<text>") -> Any:
     """Parse JSON refusing duplicate keys and NaN/Infinity; errors name file, line and column."""
 
@@ -115,7 +131,8 @@ def parse_json(text: str, file: str | Path = "<text>") -> Any:
     try:
         return json.loads(text, object_pairs_hook=pairs, parse_constant=no_constant)
     except json.JSONDecodeError as err:
-        raise InputError(Message("errors.json_invalid", problem=err.msg), file=file,
+        problem = Message(f"errors.{_JSON_PROBLEMS[err.msg]}") if err.msg in _JSON_PROBLEMS else err.msg
+        raise InputError(Message("errors.json_invalid", problem=problem), file=file,
                          where=Message("errors.where_line_column", line=err.lineno, column=err.colno)) from None
     except Refused as err:
         raise InputError(err.said, file=file) from None
@@ -148,7 +165,7 @@ def open_user_file(path: str | Path, *, what: str | None = None) -> IO[bytes]:
     except IsADirectoryError:
         raise InputError(Message("errors.file_folder", what=what), file=p) from None
     except OSError as err:
-        raise InputError(Message("errors.file_unreadable", reason=str(err.strerror)), file=p) from None
+        raise InputError(Message("errors.file_unreadable", reason=os_reason(err)), file=p) from None
     try:
         mode = os.fstat(fd).st_mode
         if stat.S_ISDIR(mode):
@@ -179,7 +196,7 @@ def read_user_file(path: str | Path, *, what: str | None = None, max_bytes: int 
         try:
             data = fh.read(max_bytes + 1)
         except OSError as err:
-            raise InputError(Message("errors.file_unreadable", reason=str(err.strerror)), file=p) from None
+            raise InputError(Message("errors.file_unreadable", reason=os_reason(err)), file=p) from None
     if len(data) > max_bytes:
         raise InputError(Message("errors.file_too_big_read", what=what, max=max_bytes), file=p)
     return data

@@ -24,7 +24,8 @@ from pathlib import Path
 from typing import Any, Iterable, Optional
 
 from .canonical import digest_obj, pretty_json
-from .errors import ConflictError, IntegrityError, InputError, LiaError, Message, NotFoundError, Problem, ValidationError
+from .errors import (ConflictError, IntegrityError, InputError, LiaError, Message, NotFoundError, Problem, ValidationError,
+                     os_reason)
 from .fsio import atomic_write
 from .workspace import Workspace
 
@@ -188,11 +189,14 @@ class Store:
             raw = path.read_bytes()
             unchanged = before == _stat_key(path)  # not written to while it was read
         except OSError as err:
-            raise IntegrityError(Message("errors.store_unreadable", path=path, reason=err.strerror)) from None
+            raise IntegrityError(Message("errors.store_unreadable", path=path, reason=os_reason(err))) from None
         try:
             data = parse_json(raw.decode("utf-8"), path)
-        except (UnicodeDecodeError, InputError) as err:
-            raise IntegrityError(Message("errors.store_bad_json", path=path, n=number, error=str(err))) from None
+        except UnicodeDecodeError as err:
+            raise IntegrityError(Message("errors.store_bad_json", path=path, n=number,
+                                         error=Message("errors.store_not_utf8", offset=err.start))) from None
+        except InputError as err:  # its file, place and problem, rendered in the reader's language
+            raise IntegrityError(Message("errors.store_bad_json", path=path, n=number, error=err.whole)) from None
         problems = _record_problems(data, number)
         if problems:
             raise IntegrityError(Message("errors.store_malformed", path=path, n=number, problems="; ".join(problems)))
