@@ -203,8 +203,8 @@ class LiaError(Exception):
     """A failure the user can act on; ``str(err)`` is the whole message.
 
     ``code`` and ``params``: the stable code of what went wrong and its values, when the message
-    is a :class:`Message` (``None`` and ``{}`` for a message not yet converted to a code: those
-    pages still translate by matching the English, see :mod:`lia.messages`).
+    is a :class:`Message` (``None`` and ``{}`` for a message not yet given a code: a page shows it
+    as it is, in English; see :mod:`lia.messages`).
     """
 
     exit_code = 2
