@@ -153,3 +153,15 @@ def test_store_errors_and_unknown_errors(tmp_path: Path) -> None:
     assert translate_error(InputError("brand new problem", file="f.csv", where="line 2"), "sv") == "f.csv, line 2: brand new problem"
     assert translate_error(InputError("brand new problem", file="f.csv", where=Message("errors.where_line", line=2)),
                            "sv") == "f.csv, rad 2: brand new problem"
+
+
+def test_a_cut_value_says_its_length_in_the_readers_language(tmp_path: Path) -> None:
+    """excerpt() cuts a long value from a user's file; "(N characters)" was English on every page."""
+    from lia.errors import excerpt
+
+    err = InputError(Message("errors.key_twice", key=excerpt("k" * 60)), file="/x/" + "f" * 400 + ".yaml")
+    assert str(err) == f"/x/{'f' * 297}... (408 characters): the key {'k' * 40}... (60 characters) is given twice; give each key once"
+    assert translate_error(err, "sv") == (f"/x/{'f' * 297}... (408 tecken): nyckeln {'k' * 40}... (60 tecken) anges två "
+                                          "gånger; ange varje nyckel en gång")
+    assert translate_error(err, "nb").startswith(f"/x/{'f' * 297}... (408 tegn): ")
+    assert excerpt("short") == "short"

@@ -59,7 +59,11 @@ def excerpt(value: object, limit: int = 40) -> str:
     """
     text = value if isinstance(value, str) else str(value)
     if len(text) > limit:
-        return _escape(text[:limit]) + f"... ({len(text)} characters)"
+        head = _escape(text[:limit]) + "..."
+        try:  # "(N characters)" in the reader's language when the excerpt is a message's parameter
+            return Joined([head, Message("errors.frag_cut", n=len(text))], " ")
+        except Exception:  # noqa: BLE001 - the catalogues themselves unreadable: the library's English
+            return f"{head} ({len(text)} characters)"
     return _escape(text)
 
 

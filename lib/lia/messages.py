@@ -184,7 +184,7 @@ def translate_error(err: BaseException, lang: str) -> str:
         return "\n".join(lines)
     if isinstance(err, InputError) and (err.file or err.where):
         where = translate(err.where, lang) if err.where else None
-        prefix = (err.file + (f", {where}" if where else "")) if err.file else str(where)
+        prefix = (translate(err.file, lang) + (f", {where}" if where else "")) if err.file else str(where)
         return f"{prefix}: {translate(err.detail, lang)}"
     return translate(err.said, lang)
 
