@@ -165,3 +165,20 @@ def test_a_cut_value_says_its_length_in_the_readers_language(tmp_path: Path) -> 
                                           "gånger; ange varje nyckel en gång")
     assert translate_error(err, "nb").startswith(f"/x/{'f' * 297}... (408 tegn): ")
     assert excerpt("short") == "short"
+
+
+@pytest.mark.parametrize("lang", ["sv", "nb"])
+def test_an_access_logs_unreadable_header_reads_in_the_readers_language(tmp_path: Path, lang: str) -> None:
+    """The access log shares the call log's file errors: a binary file or a header that is not UTF-8 is a code,
+    with its line, on the access page too (they were matched against English until the fallback went)."""
+    from lia.access.log import read_access_log
+
+    (tmp_path / "nul.csv").write_bytes(b"event_id,recording_id\n\x00\x01")
+    (tmp_path / "latin1.csv").write_bytes("event_id,rôle\n".encode("latin-1"))
+    for name, code in (("nul.csv", "errors.calllog_binary"), ("latin1.csv", "errors.calllog_header_not_utf8")):
+        with pytest.raises(InputError) as ei:
+            read_access_log(tmp_path / name)
+        assert ei.value.code == code
+        shown = translate_error(ei.value, lang)
+        assert "expected" not in shown and "binary" not in shown and "header" not in shown, shown
+    assert shown.startswith(f"{tmp_path / 'latin1.csv'}, {'rad' if lang == 'sv' else 'linje'} 1: ")
