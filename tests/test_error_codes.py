@@ -407,3 +407,34 @@ def test_a_coded_error_inside_another_message_keeps_its_language() -> None:
     back = Message.from_data(json.loads(json.dumps(finding.as_data())))
     assert back.text("sv") == "kan inte kontrollera om underlaget är aktuellt: a.yaml, rad 1: är tom (väntade en svarsfil)"
     assert LiaError("plain words").whole == "plain words"
+
+
+def test_the_stores_own_findings_are_codes(tmp_path: Path) -> None:
+    """A malformed version file, a gap in the chain, a bad conflict file and an incomplete approval are codes: the
+    CLI's English as before, a page's Swedish or Norwegian with no English inside."""
+    from lia.errors import IntegrityError
+    from lia.store import Store
+    from lia.workspace import Workspace
+
+    (tmp_path / "ws").mkdir()
+    store = Store(Workspace(tmp_path / "ws"))
+    store.create({"id": "cc", "title": "Call recording"}, author="T", message="m")
+    store.save("cc", {}, author="T", message="v2")
+    path = store.version_path("cc", 1)
+    path.write_text('{"format": "x"}', encoding="utf-8")
+    with pytest.raises(IntegrityError) as ei:
+        store.load("cc", 1)
+    assert str(ei.value).endswith("version 1 is not a well-formed version file: missing key(s) answers, assessment, "
+                                  "author, digest, message, number, parent, questionnaires, time")
+    assert translate_error(ei.value, "sv").endswith("version 1 är inte en korrekt versionsfil: answers, assessment, "
+                                                    "author, digest, message, number, parent, questionnaires, time saknas")
+    path.unlink()
+    gap = [p for p in store.check() if p.kind == "chain"]
+    assert gap and str(gap[0].message) == "cc: version 1 is missing (the next file is version 2)"
+    assert translate(gap[0].message, "nb") == "cc: versjon 1 mangler (neste fil er versjon 2)"
+    bad = tmp_path / "conflict.yaml"
+    bad.write_text("answers: {}\nparent: -1\nassessment: {}\nmessage: m\n", encoding="utf-8")
+    with pytest.raises(InputError) as ei:
+        store.read_conflict(bad)
+    assert str(ei.value).endswith("parent must be a version number (0 for none), got -1")
+    assert translate_error(ei.value, "sv").endswith("parent måste vara ett versionsnummer (0 för ingen), fick -1")
