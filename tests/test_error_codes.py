@@ -438,3 +438,17 @@ def test_the_stores_own_findings_are_codes(tmp_path: Path) -> None:
         store.read_conflict(bad)
     assert str(ei.value).endswith("parent must be a version number (0 for none), got -1")
     assert translate_error(ei.value, "sv").endswith("parent måste vara ett versionsnummer (0 för ingen), fick -1")
+
+
+def test_lia_check_names_an_altered_version_by_its_assessment_in_the_readers_language(tmp_path: Path) -> None:
+    from lia.store import Store
+    from lia.workspace import Workspace
+
+    (tmp_path / "ws").mkdir()
+    store = Store(Workspace(tmp_path / "ws"))
+    store.create({"id": "cc", "title": "Call recording"}, author="T", message="m")
+    store.version_path("cc", 1).write_text("{", encoding="utf-8")
+    [problem] = store.check()
+    assert problem.message.startswith("cc: version 1 is no longer valid JSON (") and problem.kind == "digest"
+    assert translate(problem.message, "sv").startswith("cc: version 1 är inte längre giltig JSON (")
+    assert "Expecting" not in translate(problem.message, "sv")

@@ -469,7 +469,10 @@ class Store:
                 try:
                     v = self._read(path, n)
                 except IntegrityError as err:
-                    problems.append(Problem(str(path), f"{aid}: {err.message.split(': ', 1)[-1]}", "digest"))
+                    said = err.said  # "{path}: version n ..." said of the assessment instead of its file
+                    problems.append(Problem(str(path), Message(said.code, **{**said.params, "path": aid})
+                                            if isinstance(said, Message) and "path" in said.params
+                                            else f"{aid}: {err.message.split(': ', 1)[-1]}", "digest"))
                     expected_parent = "?"
                     continue
                 if v.number != n:
