@@ -452,3 +452,30 @@ def test_lia_check_names_an_altered_version_by_its_assessment_in_the_readers_lan
     assert problem.message.startswith("cc: version 1 is no longer valid JSON (") and problem.kind == "digest"
     assert translate(problem.message, "sv").startswith("cc: version 1 är inte längre giltig JSON (")
     assert "Expecting" not in translate(problem.message, "sv")
+
+
+@pytest.mark.parametrize("text,english", [
+    ("a: b: c", "mapping values are not allowed here"),
+    ("a:\n  - x\n b: 1", "expected <block end>, but found '<block mapping start>'"),
+    ("a: [1, 2", "expected ',' or ']', but got '<stream end>'"),
+    ("a: {x: 1", "expected ',' or '}', but got '<stream end>'"),
+    ("key: 'abc", "found unexpected end of stream"),
+    ('a: "\\q"', "found unknown escape character 'q'"),
+    ("a: 1\n@x", "found character '@' that cannot start any token"),
+    ("[a, b]]", "expected '<document start>', but found ']'"),
+    ("x: !!python/name:os.system", "could not determine a constructor for the tag "
+                                   "'tag:yaml.org,2002:python/name:os.system'"),
+])
+def test_pyyamls_common_problems_are_codes_with_its_english(text: str, english: str) -> None:
+    """A YAML slip in an answers file reads in Swedish or Norwegian; the CLI keeps PyYAML's words."""
+    from lia.loaders import parse_yaml
+
+    with pytest.raises(InputError) as ei:
+        parse_yaml(text, "f.yaml")
+    problem = ei.value.params["problem"]
+    assert str(problem) == english and getattr(problem, "code", "").startswith("errors.yaml_")
+    for lang in ("sv", "nb"):
+        shown = translate_error(ei.value, lang)
+        words = set(re.findall(r"[a-z]{4,}", _entry(problem.code)["en"])) - set(re.findall(r"[a-z]{4,}", _entry(problem.code)[lang]))
+        left = [w for w in words if re.search(rf"\b{w}\b", re.sub(r"'[^']*'", "", shown))]
+        assert not left, shown

@@ -76,6 +76,37 @@ def _strict_loader() -> Any:
     return StrictLoader
 
 
+#: What PyYAML says (its ``problem``, a format with at most one ``%r``) as the code ``errors.<value>``,
+#: whose English is PyYAML's own word for word; the ``%r`` value is the code's ``{found}``.
+_YAML_PROBLEMS = {
+    "could not find expected ':'": "yaml_no_colon",
+    "mapping values are not allowed here": "yaml_values_here",
+    "mapping keys are not allowed here": "yaml_keys_here",
+    "sequence entries are not allowed here": "yaml_entries_here",
+    "found unexpected end of stream": "yaml_end_of_stream",
+    "found character %r that cannot start any token": "yaml_bad_character",
+    "found unknown escape character %r": "yaml_bad_escape",
+    "expected <block end>, but found %r": "yaml_no_block_end",
+    "expected ',' or ']', but got %r": "yaml_no_list_end",
+    "expected ',' or '}', but got %r": "yaml_no_mapping_end",
+    "expected a comment or a line break, but found %r": "yaml_no_line_break",
+    "expected the node content, but found %r": "yaml_no_content",
+    "expected '<document start>', but found %r": "yaml_no_document_start",
+    "could not determine a constructor for the tag %r": "yaml_unknown_tag",
+}
+
+
+def _yaml_problem(problem: str) -> str:
+    """PyYAML's ``problem`` as a code (see :data:`_YAML_PROBLEMS`); one it has no code for, as PyYAML wrote it."""
+    for fmt, key in _YAML_PROBLEMS.items():
+        pre, marker, post = fmt.partition("%r")
+        if not marker and problem == fmt:
+            return Message(f"errors.{key}")
+        if marker and problem.startswith(pre) and problem.endswith(post) and len(problem) > len(pre) + len(post):
+            return Message(f"errors.{key}", found=problem[len(pre):len(problem) - len(post)])
+    return problem
+
+
 def parse_yaml(text: str, file: str | Path = "<text>") -> Any:
     """Parse strict YAML; errors are :class:`InputError` with file and line."""
     import yaml
@@ -85,7 +116,7 @@ def parse_yaml(text: str, file: str | Path = "<text>") -> Any:
     except yaml.MarkedYAMLError as err:
         mark = err.problem_mark or err.context_mark
         where = Message("errors.where_line_column", line=mark.line + 1, column=mark.column + 1) if mark else None
-        problem = err.problem or err.context or "not valid YAML"  # PyYAML's own problems are English
+        problem = _yaml_problem(err.problem or err.context or "not valid YAML")
         raise InputError(Message("errors.yaml_invalid", problem=problem), file=file, where=where) from None
     except yaml.YAMLError as err:
         raise InputError(Message("errors.yaml_unreadable", error=str(err)), file=file) from None
