@@ -36,7 +36,7 @@ import os
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, Sequence
 
 import numpy as np
 import pyarrow as pa
@@ -68,7 +68,7 @@ class Part:
     cols: dict[str, str]  # documented name -> the file's own spelling (required and optional present)
     types: dict[str, pa.DataType]
     rows: int
-    label: Callable[[np.ndarray], list[str]]  # 0-based row indices -> their places, Messages ("row 3" / "line 4")
+    label: Callable[[np.ndarray], Sequence[str]]  # 0-based row indices -> their places, Messages ("row 3" / "line 4")
     clean: bool = False  # ``src`` has the columns of CLEAN_SCHEMA (written by the batch checks)
     table: pa.Table | None = None  # in-memory source, registered under ``src``
     file: str | None = None  # the Parquet file ``src`` reads (the part's own, or its clean copy)

@@ -9,7 +9,7 @@ size of the log. A problem keeps its count and its first ten rows.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any, Callable, Sequence
 
 import numpy as np
 import pyarrow as pa
@@ -429,7 +429,7 @@ def _short(v: Any) -> str:
     return repr(s)
 
 
-def _report(problems: list[_Problem], source: str, label: Callable[[np.ndarray], list[str]], n: int,
+def _report(problems: list[_Problem], source: str, label: Callable[[np.ndarray], Sequence[str]], n: int,
             total: int | None = None) -> InputError:
     """The InputError listing every problem of a log (``label``: 0-based rows -> their places, Messages)."""
     all_idx = np.unique(np.concatenate([p.rows[:_SHOW] for p in problems]))
