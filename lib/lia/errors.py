@@ -14,12 +14,14 @@ in Swedish or Norwegian Bokmål. The wording is data; the code is the API.
 
 from __future__ import annotations
 
+import errno
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable
 
 __all__ = [
     "Message",
+    "Joined",
     "LiaError",
     "InputError",
     "Problem",
@@ -30,6 +32,7 @@ __all__ = [
     "excerpt",
     "shown_name",
     "terminal_safe",
+    "os_reason",
     "MAX_LISTED",
 ]
 
@@ -56,7 +59,11 @@ def excerpt(value: object, limit: int = 40) -> str:
     """
     text = value if isinstance(value, str) else str(value)
     if len(text) > limit:
-        return _escape(text[:limit]) + f"... ({len(text)} characters)"
+        head = _escape(text[:limit]) + "..."
+        try:  # "(N characters)" in the reader's language when the excerpt is a message's parameter
+            return Joined([head, Message("errors.frag_cut", n=len(text))], " ")
+        except Exception:  # noqa: BLE001 - the catalogues themselves unreadable: the library's English
+            return f"{head} ({len(text)} characters)"
     return _escape(text)
 
 
@@ -72,6 +79,29 @@ def terminal_safe(message: str) -> str:
 def shown_name(name: str | Path) -> str:
     """A file name as a message prints it: line breaks and terminal escapes escaped, at most 300 characters."""
     return excerpt(str(name), 300)
+
+
+#: Why the system refused a file operation, by errno: the code ``errors.<value>`` (its English is the
+#: C library's own text, so the command line reads as before).
+OS_REASONS = {
+    errno.ENOENT: "os_no_such_file",
+    errno.EACCES: "os_permission_denied",
+    errno.EPERM: "os_not_permitted",
+    errno.EISDIR: "os_is_a_folder",
+    errno.ENOTDIR: "os_not_a_folder",
+    errno.ELOOP: "os_too_many_links",
+    errno.ENAMETOOLONG: "os_name_too_long",
+    errno.EIO: "os_io_error",
+    errno.EMFILE: "os_too_many_open",
+    errno.ENFILE: "os_too_many_open",
+}
+
+
+def os_reason(err: OSError) -> str:
+    """Why a file operation failed, as a message parameter: a Message for the usual reasons, rendered in
+    the reader's language; the system's own text (English) only for a rare one nobody gave a code."""
+    key = OS_REASONS.get(err.errno) if isinstance(err.errno, int) else None
+    return Message(f"errors.{key}") if key else str(err.strerror or type(err).__name__)
 
 
 #: How a code becomes text in a language: :func:`lia.messages.render_code`, which registers itself
@@ -117,14 +147,15 @@ class Message(str):
     def as_data(self) -> dict[str, Any]:
         """``{"code": ..., "params": {...}}`` for a JSON cache or index (nested Messages included), so a
         page that reads findings back still renders them from their code; see :meth:`from_data`."""
-        return {"code": self.code, "params": {k: v.as_data() if isinstance(v, Message) else v
-                                               for k, v in self.params.items()}}
+        return {"code": self.code, "params": {k: _data(v) for k, v in self.params.items()}}
 
     @staticmethod
     def from_data(data: Any) -> Any:
         """The Message :meth:`as_data` wrote; anything else (a plain English text) as it is."""
         if isinstance(data, dict) and set(data) == {"code", "params"} and isinstance(data["code"], str):
             return Message(data["code"], **{k: Message.from_data(v) for k, v in dict(data["params"]).items()})
+        if isinstance(data, dict) and set(data) == {"sep", "items"} and isinstance(data["sep"], str):
+            return Joined([Message.from_data(v) for v in data["items"]], data["sep"])
         return data
 
 
@@ -132,12 +163,52 @@ def _message(code: str, params: dict[str, Any]) -> Message:
     return Message(code, **params)
 
 
+def _data(value: Any) -> Any:
+    """A parameter for JSON: a Message or Joined as its data, a number or text as it is, anything else
+    (a path) as its text."""
+    if isinstance(value, (Message, Joined)):
+        return value.as_data()
+    return value if value is None or isinstance(value, (str, int, float, bool, dict, list)) else str(value)
+
+
+class Joined(str):
+    """Pieces of a message joined by ``sep``; as a ``str`` the English text, :meth:`text` in a language.
+
+    For a list inside a message (``line 3: 'x'; line 9: 'y'``) or a piece with a place
+    (``calls-02.parquet row 4``): each piece that is a Message (or a Joined) is rendered in the
+    same language, any other piece (a value from the file, a file name) is shown as it is.
+    ``Message("errors.calllog_bad_rows", ..., shown=Joined([Joined([Message("errors.frag_row", n=3),
+    "'x'"], ": "), ...], "; "))``.
+    """
+
+    items: tuple[Any, ...]
+    sep: str
+
+    def __new__(cls, items: Any, sep: str = ", ") -> "Joined":
+        items = tuple(items)
+        obj = super().__new__(cls, sep.join(str(i) for i in items))
+        obj.items = items
+        obj.sep = sep
+        return obj
+
+    def text(self, lang: str = "en") -> str:
+        """The pieces in ``lang``, joined."""
+        return self.sep.join(i.text(lang) if isinstance(i, (Message, Joined)) else str(i) for i in self.items)
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (Joined, (self.items, self.sep))
+
+    def as_data(self) -> dict[str, Any]:
+        """``{"sep": ..., "items": [...]}`` (nested Messages as their data); see :meth:`Message.from_data`."""
+        return {"sep": self.sep, "items": [_data(i) for i in self.items]}
+
+
 class LiaError(Exception):
     """A failure the user can act on; ``str(err)`` is the whole message.
 
     ``code`` and ``params``: the stable code of what went wrong and its values, when the message
-    is a :class:`Message` (``None`` and ``{}`` for a message not yet converted to a code: those
-    pages still translate by matching the English, see :mod:`lia.messages`).
+    is a :class:`Message` (``None`` and ``{}`` for a message not yet given a code: a page shows it
+    as it is, in English; see :mod:`lia.messages`).
     """
 
     exit_code = 2
@@ -152,6 +223,12 @@ class LiaError(Exception):
 
     def __str__(self) -> str:
         return self.message
+
+    @property
+    def whole(self) -> str:
+        """The whole message as a parameter of another message: ``str(err)`` in English, rendered from its
+        codes in the other message's language (a Message or :class:`Joined`; a plain str when it has no code)."""
+        return self.said if isinstance(self.said, (Message, Joined)) and str(self.said) == self.message else self.message
 
 
 class InputError(LiaError):
@@ -173,6 +250,13 @@ class InputError(LiaError):
         self.message = prefix + str(message)
         self.args = (self.message,)
         self.detail = message
+
+    @property
+    def whole(self) -> str:
+        if not isinstance(self.detail, (Message, Joined)):
+            return self.message
+        place = [x for x in (self.file, self.where) if x]
+        return Joined([Joined(place, ", "), self.detail], ": ") if place else self.detail
 
 
 @dataclass(frozen=True)

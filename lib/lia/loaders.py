@@ -18,7 +18,7 @@ import stat
 from pathlib import Path
 from typing import IO, Any
 
-from .errors import InputError, Message
+from .errors import InputError, Message, os_reason
 
 __all__ = ["load_data_file", "parse_yaml", "parse_json", "read_user_file", "open_user_file", "MAX_FILE_BYTES"]
 
@@ -76,6 +76,37 @@ def _strict_loader() -> Any:
     return StrictLoader
 
 
+#: What PyYAML says (its ``problem``, a format with at most one ``%r``) as the code ``errors.<value>``,
+#: whose English is PyYAML's own word for word; the ``%r`` value is the code's ``{found}``.
+_YAML_PROBLEMS = {
+    "could not find expected ':'": "yaml_no_colon",
+    "mapping values are not allowed here": "yaml_values_here",
+    "mapping keys are not allowed here": "yaml_keys_here",
+    "sequence entries are not allowed here": "yaml_entries_here",
+    "found unexpected end of stream": "yaml_end_of_stream",
+    "found character %r that cannot start any token": "yaml_bad_character",
+    "found unknown escape character %r": "yaml_bad_escape",
+    "expected <block end>, but found %r": "yaml_no_block_end",
+    "expected ',' or ']', but got %r": "yaml_no_list_end",
+    "expected ',' or '}', but got %r": "yaml_no_mapping_end",
+    "expected a comment or a line break, but found %r": "yaml_no_line_break",
+    "expected the node content, but found %r": "yaml_no_content",
+    "expected '<document start>', but found %r": "yaml_no_document_start",
+    "could not determine a constructor for the tag %r": "yaml_unknown_tag",
+}
+
+
+def _yaml_problem(problem: str) -> str:
+    """PyYAML's ``problem`` as a code (see :data:`_YAML_PROBLEMS`); one it has no code for, as PyYAML wrote it."""
+    for fmt, key in _YAML_PROBLEMS.items():
+        pre, marker, post = fmt.partition("%r")
+        if not marker and problem == fmt:
+            return Message(f"errors.{key}")
+        if marker and problem.startswith(pre) and problem.endswith(post) and len(problem) > len(pre) + len(post):
+            return Message(f"errors.{key}", found=problem[len(pre):len(problem) - len(post)])
+    return problem
+
+
 def parse_yaml(text: str, file: str | Path = "<text>") -> Any:
     """Parse strict YAML; errors are :class:`InputError` with file and line."""
     import yaml
@@ -85,12 +116,28 @@ def parse_yaml(text: str, file: str | Path = "<text>") -> Any:
     except yaml.MarkedYAMLError as err:
         mark = err.problem_mark or err.context_mark
         where = Message("errors.where_line_column", line=mark.line + 1, column=mark.column + 1) if mark else None
-        problem = err.problem or err.context or "not valid YAML"  # PyYAML's own problems are English
+        problem = _yaml_problem(err.problem or err.context or "not valid YAML")
         raise InputError(Message("errors.yaml_invalid", problem=problem), file=file, where=where) from None
     except yaml.YAMLError as err:
         raise InputError(Message("errors.yaml_unreadable", error=str(err)), file=file) from None
     except RecursionError:
         raise InputError(Message("errors.file_too_deep"), file=file) from None
+
+
+#: What Python's JSON reader says (its ``msg``), as the code ``errors.<value>`` read in every language.
+_JSON_PROBLEMS = {
+    "Expecting value": "json_no_value",
+    "Expecting property name enclosed in double quotes": "json_no_name",
+    "Expecting ':' delimiter": "json_no_colon",
+    "Expecting ',' delimiter": "json_no_comma",
+    "Unterminated string starting at": "json_unterminated",
+    "Invalid control character at": "json_control_char",
+    "Invalid \\escape": "json_bad_escape",
+    "Invalid \\uXXXX escape": "json_bad_unicode",
+    "Extra data": "json_extra_data",
+    "Illegal trailing comma before end of object": "json_trailing_comma_object",
+    "Illegal trailing comma before end of array": "json_trailing_comma_array",
+}
 
 
 def parse_json(text: str, file: str | Path = "<text>") -> Any:
@@ -115,7 +162,8 @@ def parse_json(text: str, file: str | Path = "<text>") -> Any:
     try:
         return json.loads(text, object_pairs_hook=pairs, parse_constant=no_constant)
     except json.JSONDecodeError as err:
-        raise InputError(Message("errors.json_invalid", problem=err.msg), file=file,
+        problem = Message(f"errors.{_JSON_PROBLEMS[err.msg]}") if err.msg in _JSON_PROBLEMS else err.msg
+        raise InputError(Message("errors.json_invalid", problem=problem), file=file,
                          where=Message("errors.where_line_column", line=err.lineno, column=err.colno)) from None
     except Refused as err:
         raise InputError(err.said, file=file) from None
@@ -148,7 +196,7 @@ def open_user_file(path: str | Path, *, what: str | None = None) -> IO[bytes]:
     except IsADirectoryError:
         raise InputError(Message("errors.file_folder", what=what), file=p) from None
     except OSError as err:
-        raise InputError(Message("errors.file_unreadable", reason=str(err.strerror)), file=p) from None
+        raise InputError(Message("errors.file_unreadable", reason=os_reason(err)), file=p) from None
     try:
         mode = os.fstat(fd).st_mode
         if stat.S_ISDIR(mode):
@@ -179,7 +227,7 @@ def read_user_file(path: str | Path, *, what: str | None = None, max_bytes: int 
         try:
             data = fh.read(max_bytes + 1)
         except OSError as err:
-            raise InputError(Message("errors.file_unreadable", reason=str(err.strerror)), file=p) from None
+            raise InputError(Message("errors.file_unreadable", reason=os_reason(err)), file=p) from None
     if len(data) > max_bytes:
         raise InputError(Message("errors.file_too_big_read", what=what, max=max_bytes), file=p)
     return data

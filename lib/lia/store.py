@@ -24,7 +24,8 @@ from pathlib import Path
 from typing import Any, Iterable, Optional
 
 from .canonical import digest_obj, pretty_json
-from .errors import ConflictError, IntegrityError, InputError, LiaError, Message, NotFoundError, Problem, ValidationError
+from .errors import (ConflictError, IntegrityError, InputError, Joined, LiaError, Message, NotFoundError, Problem,
+                     ValidationError, os_reason)
 from .fsio import atomic_write
 from .workspace import Workspace
 
@@ -188,14 +189,17 @@ class Store:
             raw = path.read_bytes()
             unchanged = before == _stat_key(path)  # not written to while it was read
         except OSError as err:
-            raise IntegrityError(Message("errors.store_unreadable", path=path, reason=err.strerror)) from None
+            raise IntegrityError(Message("errors.store_unreadable", path=path, reason=os_reason(err))) from None
         try:
             data = parse_json(raw.decode("utf-8"), path)
-        except (UnicodeDecodeError, InputError) as err:
-            raise IntegrityError(Message("errors.store_bad_json", path=path, n=number, error=str(err))) from None
+        except UnicodeDecodeError as err:
+            raise IntegrityError(Message("errors.store_bad_json", path=path, n=number,
+                                         error=Message("errors.store_not_utf8", offset=err.start))) from None
+        except InputError as err:  # its file, place and problem, rendered in the reader's language
+            raise IntegrityError(Message("errors.store_bad_json", path=path, n=number, error=err.whole)) from None
         problems = _record_problems(data, number)
         if problems:
-            raise IntegrityError(Message("errors.store_malformed", path=path, n=number, problems="; ".join(problems)))
+            raise IntegrityError(Message("errors.store_malformed", path=path, n=number, problems=Joined(problems, "; ")))
         if verify and self._verified.get(str(path)) != before:
             body = {k: v for k, v in data.items() if k != "digest"}
             actual = digest_obj(body)
@@ -233,7 +237,7 @@ class Store:
         try:
             return self._commit(m.id, m.to_dict(), answers or {}, author, message or "Created the assessment", None)
         except FileExistsError:
-            raise ConflictError(f"not saved: the assessment {m.id!r} was created by someone else at the same moment", head=1) from None
+            raise ConflictError(Message("errors.store_created_meanwhile", id=repr(m.id)), head=1) from None
 
     def save(
         self,
@@ -284,7 +288,7 @@ class Store:
         like a clash, so nobody saves a merge they were not shown.
         """
         if take is not None and take not in ("mine", "theirs"):
-            raise InputError(f"expected 'mine' or 'theirs' for the questions both changed, got {take!r}")
+            raise InputError(Message("errors.store_bad_take", take=repr(take)))
         return self._save(aid, answers, assessment, author, message, parent, merge=True, choices=choices, take=take,
                           merge_note=merge_note, kept=kept, expect_head=expect_head)
 
@@ -310,7 +314,7 @@ class Store:
         if not isinstance(message, str) or not message.strip():
             raise InputError(Message("errors.store_needs_message"))
         if assessment and "id" in assessment and assessment["id"] != aid:
-            raise InputError(f"the answers give the assessment id {assessment['id']!r}, but you are saving {aid!r}")
+            raise InputError(Message("errors.store_other_id", given=repr(assessment["id"]), id=repr(aid)))
         if force and parent:
             self.load(aid, parent)  # a version that does not exist is named as such (a merge loads it anyway)
         for attempt in range(_SAVE_ATTEMPTS):
@@ -388,7 +392,7 @@ class Store:
             missing = missing_required(qset, answers)
             if missing:
                 problems.append(
-                    Problem("assessment.status", f"{meta['status']} needs every required answer; {len(missing)} missing (save as draft, or answer them)")
+                    Problem("assessment.status", Message("errors.store_status_incomplete", status=meta["status"], n=len(missing)))
                 )
                 problems.extend(missing)
         if problems:
@@ -429,17 +433,19 @@ class Store:
         """A kept conflict file: its ``answers``, ``assessment``, ``author``, ``message`` and ``parent``."""
         from .loaders import load_data_file
 
-        data = load_data_file(path, what="conflict file")
-        expected = "a file from assessments/<id>/conflicts/ with answers, assessment, message and parent"
+        data = load_data_file(path, what=Message("errors.what_conflict_file"))
+        expected = Message("errors.store_conflict_expected")
         if not isinstance(data, dict):
-            raise InputError(f"expected {expected}", file=path, where="line 1")
+            raise InputError(Message("errors.store_conflict_not_mapping", expected=expected), file=path,
+                             where=Message("errors.where_line", line=1))
         missing = [k for k in ("answers", "assessment", "message", "parent") if k not in data]
         if missing:
-            raise InputError(f"missing key(s) {', '.join(missing)}; expected {expected}", file=path)
+            raise InputError(Message("errors.store_conflict_missing", missing=", ".join(missing), expected=expected),
+                             file=path)
         if not isinstance(data["answers"], dict) or not isinstance(data["assessment"], dict):
-            raise InputError(f"answers and assessment must be mappings; expected {expected}", file=path)
+            raise InputError(Message("errors.store_conflict_not_mappings", expected=expected), file=path)
         if not isinstance(data["parent"], int) or isinstance(data["parent"], bool) or data["parent"] < 0:
-            raise InputError(f"parent must be a version number (0 for none), got {data['parent']!r}", file=path)
+            raise InputError(Message("errors.store_conflict_parent", value=repr(data["parent"])), file=path)
         return data
 
     # --- comparing and checking -----------------------------------------------------------------
@@ -458,22 +464,27 @@ class Store:
             for i, n in enumerate(nums, start=1):
                 path = self.version_path(aid, n)
                 if n != i:
-                    problems.append(Problem(str(vdir / f"{i:04d}.json"), f"{aid}: version {i} is missing (the next file is version {n})", "chain"))
+                    problems.append(Problem(str(vdir / f"{i:04d}.json"), Message("errors.store_check_gap", id=aid, i=i, n=n), "chain"))
                     expected_parent = None
                 try:
                     v = self._read(path, n)
                 except IntegrityError as err:
-                    problems.append(Problem(str(path), f"{aid}: {err.message.split(': ', 1)[-1]}", "digest"))
+                    said = err.said  # "{path}: version n ..." said of the assessment instead of its file
+                    problems.append(Problem(str(path), Message(said.code, **{**said.params, "path": aid})
+                                            if isinstance(said, Message) and "path" in said.params
+                                            else f"{aid}: {err.message.split(': ', 1)[-1]}", "digest"))
                     expected_parent = "?"
                     continue
                 if v.number != n:
-                    problems.append(Problem(str(path), f"{aid}: the file says it is version {v.number}, its name says {n}", "chain"))
+                    problems.append(Problem(str(path), Message("errors.store_check_number", id=aid, number=v.number, n=n), "chain"))
                 if expected_parent not in ("?",) and (n == i) and v.parent != expected_parent:
                     problems.append(
-                        Problem(str(path), f"{aid} version {n}: its parent digest {v.parent} does not match version {n - 1} ({expected_parent})", "chain")
+                        Problem(str(path), Message("errors.store_check_parent", id=aid, n=n, parent=v.parent, m=n - 1,
+                                                   expected=expected_parent), "chain")
                     )
                 if v.assessment.get("id") != aid:
-                    problems.append(Problem(str(path), f"{aid} version {n}: it belongs to assessment {v.assessment.get('id')!r}", "chain"))
+                    problems.append(Problem(str(path), Message("errors.store_check_owner", id=aid, n=n, other=repr(v.assessment.get("id"))),
+                                            "chain"))
                 expected_parent = v.digest
         return problems
 
@@ -534,18 +545,36 @@ def _conflict_message(aid: str, parent: int, head: Version, result: Any, open_: 
     return " ".join(parts)
 
 
-def _record_problems(data: Any, number: int) -> list[str]:
+def _record_problems(data: Any, number: int) -> list[Message]:
     if not isinstance(data, dict):
-        return ["expected a JSON object"]
+        return [Message("errors.store_rec_not_object")]
     out = []
     missing = sorted(_KEYS - set(data))
     if missing:
-        out.append(f"missing key(s) {', '.join(missing)}")
+        out.append(Message("errors.store_rec_missing", keys=", ".join(missing)))
     extra = sorted(set(data) - _KEYS)
     if extra:
-        out.append(f"unexpected key(s) {', '.join(extra)}")
+        out.append(Message("errors.store_rec_unexpected", keys=", ".join(extra)))
     if out:
         return out
+    if data["format"] != FORMAT:
+        out.append(Message("errors.store_rec_format", format=repr(data["format"]), expected=repr(FORMAT)))
+    if not isinstance(data["number"], int) or isinstance(data["number"], bool):
+        out.append(Message("errors.store_rec_number"))
+    if not isinstance(data["digest"], str) or not re.match(r"^sha256:[0-9a-f]{64}$", data["digest"]):
+        out.append(Message("errors.store_rec_digest"))
+    if data["parent"] is not None and not isinstance(data["parent"], str):
+        out.append(Message("errors.store_rec_parent"))
+    if not isinstance(data["answers"], dict):
+        out.append(Message("errors.store_rec_answers"))
+    if not isinstance(data["assessment"], dict) or "id" not in data["assessment"]:
+        out.append(Message("errors.store_rec_assessment"))
+    if not isinstance(data["questionnaires"], list):
+        out.append(Message("errors.store_rec_questionnaires"))
+    for key in ("author", "time", "message"):
+        if not isinstance(data[key], str):
+            out.append(Message("errors.store_rec_not_text", key=key))
+    return out
     if data["format"] != FORMAT:
         out.append(f"format is {data['format']!r}, expected {FORMAT!r}")
     if not isinstance(data["number"], int) or isinstance(data["number"], bool):

@@ -16,7 +16,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from .errors import InputError, Message
+from .errors import InputError, Message, os_reason
 
 __all__ = ["connect", "parquet_folder", "sql_str", "ident", "MEMORY_LIMIT", "MAX_FILES", "MAX_FILE_BYTES"]
 
@@ -63,7 +63,7 @@ def parquet_folder(folder: Path) -> list[Path]:
     try:
         entries = sorted(os.scandir(folder), key=lambda e: e.name)
     except OSError as err:
-        raise InputError(Message("errors.logfolder_unlisted", error=err.strerror), file=folder) from None
+        raise InputError(Message("errors.logfolder_unlisted", error=os_reason(err)), file=folder) from None
     files: list[Path] = []
     for e in entries:
         if e.name.startswith("."):

@@ -38,7 +38,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..errors import InputError
+from ..errors import InputError, Message
 from .limits import ACTIONS, PURPOSES
 
 __all__ = ["COLUMNS", "OPTIONAL", "AccessLog", "read_access_log", "connect", "MAX_LINE"]
@@ -215,18 +215,17 @@ def _match(names: list[str], source: str, where: str | None) -> dict[str, str]:
 def _csv_header(p: Path, head: bytes) -> tuple[dict[str, str], str]:
     nul = head.find(b"\x00")
     if nul >= 0:
-        raise InputError(f"contains binary data (a NUL byte at offset {nul}), not CSV text; "
-                         "expected a UTF-8 CSV file with a header line, or a Parquet file", file=p)
+        raise InputError(Message("errors.calllog_binary", offset=nul), file=p)
     text = head[3:] if head.startswith(b"\xef\xbb\xbf") else head
     first = text.split(b"\n", 1)[0].rstrip(b"\r")
     try:
         header_line = first.decode("utf-8")
     except UnicodeDecodeError as e:
-        raise InputError(f"is not UTF-8 text (byte 0x{first[e.start]:02x} at offset {e.start} of the header); "
-                         "expected a UTF-8 CSV file, or a Parquet file", file=p, where="line 1") from None
+        raise InputError(Message("errors.calllog_header_not_utf8", byte=f"0x{first[e.start]:02x}", offset=e.start),
+                         file=p, where=Message("errors.where_line", line=1)) from None
     delim = max((",", ";", "\t"), key=header_line.count)
     header = next(csv.reader(io.StringIO(header_line), delimiter=delim), [])
-    return _match(header, str(p), "line 1 (header)"), delim
+    return _match(header, str(p), Message("errors.frag_line_header", n=1)), delim
 
 
 def _csv_to_parquet(p: Path, delim: str, cols: dict[str, str], out: str) -> None:
@@ -295,13 +294,13 @@ def _csv_failure(p: Path, e: Exception) -> InputError:
     msg = str(e)
     if "UTF8" in msg or "utf8" in msg.lower():
         line = _first_line(p, _not_utf8)
-        return InputError("contains bytes that are not UTF-8 text; expected a UTF-8 CSV file. Nothing was imported.",
-                          file=p, where=f"line {line}" if line else None)
+        return InputError(Message("errors.calllog_not_utf8"), file=p,
+                          where=Message("errors.where_line", line=line) if line else None)
     if "straddling" in msg or "block" in msg:
         line = _first_line(p, lambda raw: len(raw) > (4 << 20))
         return InputError("has a line longer than the reader's 4 MiB block (a huge field or a missing line break); "
                           "expected one access event per line with short values. Nothing was imported.",
-                          file=p, where=f"line {line}" if line else None)
+                          file=p, where=Message("errors.where_line", line=line) if line else None)
     return InputError(f"is not a readable CSV file ({msg.splitlines()[0] if msg else type(e).__name__}); expected "
                       "comma- or semicolon-separated UTF-8 text with a header line. Nothing was imported.", file=p)
 

@@ -36,13 +36,13 @@ import os
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, Sequence
 
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from lia.errors import InputError, excerpt
+from lia.errors import InputError, Joined, Message, excerpt
 from lia.tabular import connect, ident, parquet_folder, sql_str
 
 from .columns import (_SHOW, CLEAN_SCHEMA, COLUMNS, CONSENT_VALUES, NAT, OPTIONAL_COLUMNS, _call_types, _consent,
@@ -68,7 +68,7 @@ class Part:
     cols: dict[str, str]  # documented name -> the file's own spelling (required and optional present)
     types: dict[str, pa.DataType]
     rows: int
-    label: Callable[[np.ndarray], list[str]]  # 0-based row indices -> "row 3" / "line 4"
+    label: Callable[[np.ndarray], Sequence[str]]  # 0-based row indices -> their places, Messages ("row 3" / "line 4")
     clean: bool = False  # ``src`` has the columns of CLEAN_SCHEMA (written by the batch checks)
     table: pa.Table | None = None  # in-memory source, registered under ``src``
     file: str | None = None  # the Parquet file ``src`` reads (the part's own, or its clean copy)
@@ -160,24 +160,20 @@ def read_call_log(path: str | Path) -> CallLog:
     p = Path(path)
     if p.is_dir():
         if p.is_symlink():
-            raise InputError("is a link to a folder; give the folder of Parquet files itself", file=p)
+            raise InputError(Message("errors.calllog_folder_link"), file=p)
         files = parquet_folder(p)
         return _validate(CallLog(str(p), "folder", [_parquet_part(f, many=True) for f in files]))
     if not p.exists() and not p.is_symlink():
-        raise InputError("the call log does not exist (expected a CSV or Parquet file)",
-                         file=p)
-    with open_user_file(p, what="call log, CSV or Parquet") as f:  # regular files only: no device, no FIFO
+        raise InputError(Message("errors.calllog_missing"), file=p)
+    with open_user_file(p, what=Message("errors.frag_what_call_log")) as f:  # regular files only: no device, no FIFO
         size = os.fstat(f.fileno()).st_size
         head = f.read(65536)
     if size == 0 or not head.strip():
-        raise InputError(
-            "the file is empty; expected a CSV file whose first line names the columns "
-            + ", ".join(COLUMNS) + ", or a Parquet file with those columns", file=p)
+        raise InputError(Message("errors.calllog_empty", columns=", ".join(COLUMNS)), file=p)
     if head[:4] == b"PAR1":
         return _validate(CallLog(str(p), "parquet", [_parquet_part(p)]))
     if p.suffix.lower() in (".parquet", ".pq"):
-        raise InputError("is named like a Parquet file but does not start with the Parquet marker PAR1; "
-                         "expected a Parquet file or a CSV text file", file=p)
+        raise InputError(Message("errors.calllog_misnamed"), file=p)
     return _validate(CallLog(str(p), "csv", [_csv_part(p, head)]))
 
 
@@ -185,8 +181,13 @@ def from_table(table: pa.Table, source: str = "<table>") -> CallLog:
     """Validate an in-memory Arrow table with the call-log columns (as read from Parquet)."""
     cols = {**_match_columns(table.column_names, source, "column"), **_optional(table.column_names)}
     part = Part(source, "calls_table", cols, {c: table.schema.field(v).type for c, v in cols.items()}, table.num_rows,
-                lambda idx: [f"row {int(i) + 1}" for i in idx], table=table)
+                _rows, table=table)
     return _validate(CallLog(source, "table", [part]))
+
+
+def _rows(idx: np.ndarray) -> list[Message]:
+    """The places of 0-based rows of a Parquet file or a table: "row 1" is the first data row."""
+    return [Message("errors.frag_row", n=int(i) + 1) for i in idx]
 
 
 def _parquet_part(p: Path, many: bool = False) -> Part:
@@ -196,28 +197,26 @@ def _parquet_part(p: Path, many: bool = False) -> Part:
         pf = pq.ParquetFile(p)
         schema, rows = pf.schema_arrow, pf.metadata.num_rows
     except (pa.ArrowException, OSError) as e:
-        raise InputError(f"is not a readable Parquet file ({_reason(str(e))}); expected a Parquet file "
-                         "with the call-log columns, or a CSV file", file=p) from None
+        raise InputError(Message("errors.calllog_bad_parquet", error=_reason(str(e))), file=p) from None
     cols = {**_match_columns(schema.names, str(p), "column"), **_optional(schema.names)}
     return Part(str(p), f"read_parquet('{sql_str(str(p))}')", cols, {c: schema.field(v).type for c, v in cols.items()},
-                rows, lambda idx: [f"row {int(i) + 1}" for i in idx], file=str(p))
+                rows, _rows, file=str(p))
 
 
 def _csv_part(p: Path, head: bytes) -> Part:
     nul = head.find(b"\x00")
     if nul >= 0:
-        raise InputError(f"contains binary data (a NUL byte at offset {nul}), not CSV text; "
-                         "expected a UTF-8 CSV file with a header line, or a Parquet file", file=p)
+        raise InputError(Message("errors.calllog_binary", offset=nul), file=p)
     text = head[3:] if head.startswith(b"\xef\xbb\xbf") else head
     first = text.split(b"\n", 1)[0].rstrip(b"\r")
     try:
         header_line = first.decode("utf-8")
     except UnicodeDecodeError as e:
-        raise InputError(f"is not UTF-8 text (byte 0x{first[e.start]:02x} at offset {e.start} of the header); "
-                         "expected a UTF-8 CSV file, or a Parquet file", file=p, where="line 1") from None
+        raise InputError(Message("errors.calllog_header_not_utf8", byte=f"0x{first[e.start]:02x}", offset=e.start),
+                         file=p, where=Message("errors.where_line", line=1)) from None
     delim = max((",", ";", "\t"), key=header_line.count)
     header = next(csv.reader(io.StringIO(header_line), delimiter=delim), [])
-    cols = {**_match_columns(header, str(p), "header", where="line 1 (header)"), **_optional(header)}
+    cols = {**_match_columns(header, str(p), "header", where=Message("errors.frag_line_header", n=1)), **_optional(header)}
     part = Part(str(p), "", cols, {c: pa.string() for c in cols}, -1,
                 lambda idx: _csv_lines(p, delim, cols, idx, None))
     part.delim, part.width = delim, len(header)  # type: ignore[attr-defined]
@@ -382,8 +381,7 @@ def _batches(part: Part):
             for b in pq.ParquetFile(part.name).iter_batches(batch_size=_BATCH, columns=[part.cols[c] for c in names]):
                 yield pa.Table.from_batches([b]).rename_columns(names)
         except (pa.ArrowException, OSError) as e:
-            raise InputError(f"could not be read as Parquet ({_reason(str(e))}); the file may be truncated "
-                             "or damaged", file=part.name) from None
+            raise InputError(Message("errors.calllog_damaged_parquet", error=_reason(str(e))), file=part.name) from None
     else:
         yield from _csv_batches(part, names)
 
@@ -462,11 +460,11 @@ def _check_unique(log: CallLog) -> None:
 
     def label(idx: np.ndarray) -> list[str]:
         k = np.searchsorted(offsets, idx, side="right") - 1
-        return [f"{Path(log.parts[j].name).name} {log.parts[j].label(np.array([i - offsets[j]]))[0]}"
+        return [Joined([Path(log.parts[j].name).name, log.parts[j].label(np.array([i - offsets[j]]))[0]], " ")
                 for i, j in zip(idx.tolist(), k.tolist())]
 
     rows = np.array(sorted(i for _, v in glob for i in v[1:]))
-    prob = _Problem("call_id", rows, [g[0] for g in glob[:_SHOW]], "a non-empty id, unique in the log", "duplicate",
+    prob = _Problem("call_id", rows, [g[0] for g in glob[:_SHOW]], Message("errors.frag_expect_call_id"), "duplicate",
                     int(rows.size), glob)
     raise _report([prob], log.source, label, len(log), int(rows.size))
 
@@ -506,11 +504,14 @@ def _csv_batches(part: Part, names: list[str]):
         found = _wrong_width_lines(p, delim, part.width)  # type: ignore[attr-defined]
         if not found:  # Arrow gives up on a record longer than its block: a huge field
             raise _csv_failure(p, pa.ArrowInvalid("straddling block"))
-        shown = "; ".join(f"line {ln}: {k} field{'s' if k != 1 else ''}" for ln, k in found[:_SHOW])
-        width = part.width  # type: ignore[attr-defined]
-        raise InputError(
-            f"{n} row{'s' if n != 1 else ''} with the wrong number of fields (expected {width}, as in the "
-            f"header); first {min(n, _SHOW)}: {shown}. Nothing was imported.", file=p, where=f"line {found[0][0]}")
+        shown = Joined([Joined([_line(ln), Message("errors.frag_fields", n=k)], ": ") for ln, k in found[:_SHOW]], "; ")
+        raise InputError(Message("errors.calllog_wrong_width", n=n, width=part.width,  # type: ignore[attr-defined]
+                                 k=min(n, _SHOW), shown=shown), file=p, where=_line(found[0][0]))
+
+
+def _line(n: int) -> Message:
+    """The place of line ``n`` of a CSV file, as a text editor counts it (the header is line 1)."""
+    return Message("errors.where_line", line=n)
 
 
 def _wrong_width_lines(p: Path, delim: str, width: int) -> list[tuple[int, int]]:
@@ -541,14 +542,11 @@ def _csv_failure(p: Path, e: Exception) -> InputError:
     msg = str(e)
     if "UTF8" in msg or "utf8" in msg.lower():
         line = _first_line(p, lambda raw: _not_utf8(raw))
-        return InputError("contains bytes that are not UTF-8 text; expected a UTF-8 CSV file. Nothing was imported.",
-                          file=p, where=f"line {line}" if line else None)
+        return InputError(Message("errors.calllog_not_utf8"), file=p, where=_line(line) if line else None)
     if "straddling" in msg or "block" in msg:
         line = _first_line(p, lambda raw: len(raw) > (16 << 20))
-        return InputError("has a line longer than 16 MiB (a huge field); expected one call per line with short "
-                          "values. Nothing was imported.", file=p, where=f"line {line}" if line else None)
-    return InputError(f"is not a readable CSV file ({_reason(msg)}); expected comma- or "
-                      "semicolon-separated UTF-8 text with a header line. Nothing was imported.", file=p)
+        return InputError(Message("errors.calllog_huge_line"), file=p, where=_line(line) if line else None)
+    return InputError(Message("errors.calllog_bad_csv", error=_reason(msg)), file=p)
 
 
 def _reason(msg: str) -> str:
@@ -577,7 +575,7 @@ def _first_line(p: Path, bad: Callable[[bytes], bool]) -> int | None:
     return None
 
 
-def _csv_lines(p: Path, delim: str, cols: dict[str, str], idx: np.ndarray, table: pa.Table) -> list[str]:
+def _csv_lines(p: Path, delim: str, cols: dict[str, str], idx: np.ndarray, table: pa.Table) -> list[Message]:
     """Line numbers of data rows ``idx``: header is line 1; quoted line breaks are counted."""
     import pyarrow.csv as pcsv
 
@@ -594,5 +592,5 @@ def _csv_lines(p: Path, delim: str, cols: dict[str, str], idx: np.ndarray, table
             extra = np.concatenate([[0], np.cumsum(nl)[:-1]])
     except pa.ArrowException:
         extra = None
-    return [f"line {int(i) + 2 + (int(extra[i]) if extra is not None else 0)}" for i in idx]
+    return [_line(int(i) + 2 + (int(extra[i]) if extra is not None else 0)) for i in idx]
 

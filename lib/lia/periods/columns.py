@@ -9,13 +9,13 @@ size of the log. A problem keeps its count and its first ten rows.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any, Callable, Sequence
 
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from lia.errors import InputError, excerpt
+from lia.errors import InputError, Joined, Message, excerpt
 
 #: The required columns, in the documented order.
 COLUMNS = ("call_id", "agent", "team", "start", "duration_s", "recorded", "caller_consent",
@@ -32,28 +32,43 @@ _TRUE, _FALSE = ("yes", "true", "1"), ("no", "false", "0")
 _MAX_FIELD = 1000
 _SHOW = 10
 _NUM_RE = r"^\+?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$"
+#: What each column should hold: the code ``errors.<value>`` (a piece of the bad-rows message).
 _EXPECT = {
-    "call_id": "a non-empty id, unique in the file",
-    "agent": "a non-empty pseudonymous agent id such as A0042",
-    "team": "a non-empty team name",
-    "start": "an ISO 8601 timestamp with a UTC offset, e.g. 2025-03-03T09:15:00+01:00 or 2025-03-03T08:15:00Z",
-    "duration_s": "a number of seconds, 0 or more",
-    "recorded": "yes, no, true, false, 1 or 0",
-    "caller_consent": "yes, no or not_asked",
-    "deleted_at": "empty, or an ISO 8601 timestamp with a UTC offset, e.g. 2025-06-01T02:00:00Z",
-    "consent_withdrawn_at": "empty, or an ISO 8601 timestamp with a UTC offset, e.g. 2025-03-10T14:00:00+01:00",
+    "call_id": "frag_expect_call_id",
+    "agent": "frag_expect_agent",
+    "team": "frag_expect_team",
+    "start": "frag_expect_start",
+    "duration_s": "frag_expect_duration",
+    "recorded": "frag_expect_recorded",
+    "caller_consent": "frag_expect_consent",
+    "deleted_at": "frag_expect_deleted",
+    "consent_withdrawn_at": "frag_expect_withdrawn",
 }
+#: What type each column may have in a typed file (Parquet): the code ``errors.<value>``.
 _TYPE_EXPECT = {
-    "call_id": "text or integer",
-    "agent": "text or integer",
-    "team": "text or integer",
-    "start": "timestamp with time zone, or ISO 8601 text",
-    "duration_s": "integer or floating-point number (or numeric text)",
-    "recorded": "boolean, 0/1 integer, or text yes/no",
-    "caller_consent": "text",
-    "deleted_at": "timestamp with time zone, or ISO 8601 text",
-    "consent_withdrawn_at": "timestamp with time zone, or ISO 8601 text",
+    "call_id": "frag_type_id",
+    "agent": "frag_type_id",
+    "team": "frag_type_id",
+    "start": "frag_type_time",
+    "duration_s": "frag_type_number",
+    "recorded": "frag_type_bool",
+    "caller_consent": "frag_type_text",
+    "deleted_at": "frag_type_time",
+    "consent_withdrawn_at": "frag_type_time",
 }
+
+
+def _expect(col: str) -> Message:
+    """What column ``col`` should hold, as a piece of a message."""
+    return Message(f"errors.{_EXPECT[col]}")
+
+
+def _empty() -> Message:
+    return Message("errors.frag_reason_empty")
+
+
+def _too_long() -> Message:
+    return Message("errors.frag_reason_long", n=_MAX_FIELD)
 
 
 @dataclass
@@ -61,8 +76,8 @@ class _Problem:
     column: str
     rows: np.ndarray  # indices of bad rows (0-based)
     values: list[Any]  # the offending values of the first rows
-    expected: str
-    what: str = ""  # "" for an unparsable value, else a short reason ("empty", "duplicate", ...)
+    expected: str  # a Message: what the column should hold
+    what: str = ""  # "" for an unparsable value, "duplicate", else a reason (a Message: "empty", ...)
     count: int = 0  # bad rows in all (``rows`` may keep only the first)
     groups: list[tuple[Any, list[Any]]] = field(default_factory=list)  # duplicates: (id, [places])
 
@@ -77,12 +92,12 @@ def _match_columns(names: list[str], source: str, what: str, where: str | None =
     missing = [c for c in COLUMNS if c not in norm]
     if missing:
         # the header is the file's content: name at most 20 columns, each as a short escaped excerpt
-        found = ", ".join(excerpt(n, 24) for n in names[:20]) if names else "nothing"
-        if len(names) > 20:
-            found += f", and {len(names) - 20} more"
-        raise InputError(
-            f"missing {'column' if len(missing) == 1 else 'columns'} {', '.join(missing)}; expected the columns "
-            f"{', '.join(COLUMNS)} (extra columns are ignored); found: {found}", file=source, where=where)
+        found: Any = Message("errors.frag_nothing")
+        if names:
+            found = Joined([excerpt(n, 24) for n in names[:20]]
+                           + ([Message("errors.and_more", n=len(names) - 20)] if len(names) > 20 else []), ", ")
+        raise InputError(Message("errors.calllog_missing_columns", n=len(missing), missing=", ".join(missing),
+                                 columns=", ".join(COLUMNS), found=found), file=source, where=where)
     return {c: norm[c] for c in COLUMNS}
 
 
@@ -140,7 +155,7 @@ def _add(problems: list[_Problem], col: str, bad: np.ndarray, raw: pa.Array, wha
     idx = np.flatnonzero(bad)
     if idx.size:
         vals = raw.take(pa.array(idx[:_SHOW])).to_pylist()  # only the shown values are materialised
-        problems.append(_Problem(col, idx, vals, _EXPECT[col], what, int(idx.size)))
+        problems.append(_Problem(col, idx, vals, _expect(col), what, int(idx.size)))
 
 
 def _ids(col: str, a: pa.Array, problems: list[_Problem], codes: bool = True) -> tuple[np.ndarray, list[str]]:
@@ -156,8 +171,8 @@ def _ids(col: str, a: pa.Array, problems: list[_Problem], codes: bool = True) ->
         codes_ = pc.fill_null(idx, 0).to_numpy()
         dempty = _mask(pc.equal(dvals, ""))
         dlong = _mask(pc.greater(pc.utf8_length(dvals), _MAX_FIELD))
-        _add(problems, col, nulls | np.where(nulls, False, dempty[codes_]), a_txt, "empty")
-        _add(problems, col, np.where(nulls, False, dlong[codes_]), a_txt, f"longer than {_MAX_FIELD} characters")
+        _add(problems, col, nulls | np.where(nulls, False, dempty[codes_]), a_txt, _empty())
+        _add(problems, col, np.where(nulls, False, dlong[codes_]), a_txt, _too_long())
         if not codes:
             return np.empty(0, np.int32), []
         # re-encode trimmed values so "A1" and " A1" are one agent
@@ -167,12 +182,12 @@ def _ids(col: str, a: pa.Array, problems: list[_Problem], codes: bool = True) ->
         return remap[pc.fill_null(idx, 0).to_numpy()].astype(np.int32), names
     if not codes:  # call ids are compared exactly as written: only their length is checked
         length = pc.fill_null(pc.utf8_length(a_txt), 0).to_numpy()
-        _add(problems, col, length == 0, a_txt, "empty")
-        _add(problems, col, length > _MAX_FIELD, a_txt, f"longer than {_MAX_FIELD} characters")
+        _add(problems, col, length == 0, a_txt, _empty())
+        _add(problems, col, length > _MAX_FIELD, a_txt, _too_long())
         return np.empty(0, np.int32), []
     vals = pc.utf8_trim_whitespace(a_txt)
-    _add(problems, col, _mask(pc.equal(vals, "")), a_txt, "empty")
-    _add(problems, col, _mask(pc.greater(pc.utf8_length(vals), _MAX_FIELD)), a_txt, f"longer than {_MAX_FIELD} characters")
+    _add(problems, col, _mask(pc.equal(vals, "")), a_txt, _empty())
+    _add(problems, col, _mask(pc.greater(pc.utf8_length(vals), _MAX_FIELD)), a_txt, _too_long())
     enc = pc.dictionary_encode(vals)
     return pc.fill_null(enc.indices, 0).to_numpy().astype(np.int32), [str(x) for x in enc.dictionary.to_pylist()]
 
@@ -186,7 +201,7 @@ def _times(col: str, a: pa.Array, problems: list[_Problem], nullable: bool) -> n
         us = us.view(pa.int64())
         out = (pc.fill_null(us, NAT) if us.null_count else us).to_numpy(zero_copy_only=False)
         if not nullable:
-            _add(problems, col, _mask(pc.is_null(a)), a, "empty")
+            _add(problems, col, _mask(pc.is_null(a)), a, _empty())
         return out
     if pa.types.is_dictionary(a.type):
         a = a.cast(pa.string())
@@ -196,7 +211,7 @@ def _times(col: str, a: pa.Array, problems: list[_Problem], nullable: bool) -> n
     try:
         out = pc.fill_null(s.cast(pa.timestamp("us", tz="UTC")).cast(pa.int64()), NAT).to_numpy()
         if not nullable:
-            _add(problems, col, empty, a, "empty")
+            _add(problems, col, empty, a, _empty())
         return out
     except pa.ArrowInvalid:
         pass
@@ -269,7 +284,7 @@ def _duration(a: pa.Array, problems: list[_Problem]) -> np.ndarray:
 
 def _recorded(a: pa.Array, problems: list[_Problem]) -> np.ndarray:
     if pa.types.is_boolean(a.type):
-        _add(problems, "recorded", _mask(pc.is_null(a)), a, "empty")
+        _add(problems, "recorded", _mask(pc.is_null(a)), a, _empty())
         return pc.fill_null(a, False).to_numpy(zero_copy_only=False)
     if pa.types.is_integer(a.type):
         v = pc.fill_null(a, -1).to_numpy(zero_copy_only=False)
@@ -322,7 +337,7 @@ def _duplicates(a: pa.Array, n: int) -> _Problem | None:
         return None
     ordered = sorted(groups.items(), key=lambda kv: kv[1][0])
     rows = np.array(sorted(i for _, v in ordered for i in v[1:]))
-    return _Problem("call_id", rows, [k for k, _ in ordered[:_SHOW]], _EXPECT["call_id"], "duplicate", int(rows.size),
+    return _Problem("call_id", rows, [k for k, _ in ordered[:_SHOW]], _expect("call_id"), "duplicate", int(rows.size),
                     ordered)
 
 
@@ -410,15 +425,16 @@ def _short_id_hashes(ids: pa.Array | pa.ChunkedArray) -> np.ndarray | None:
 def _short(v: Any) -> str:
     s = "" if v is None else str(v)
     if len(s) > 40:
-        return repr(s[:40]) + f"... ({len(s)} characters)"
+        return Joined([repr(s[:40]) + "...", Message("errors.frag_cut", n=len(s))], " ")
     return repr(s)
 
 
-def _report(problems: list[_Problem], source: str, label: Callable[[np.ndarray], list[str]], n: int,
+def _report(problems: list[_Problem], source: str, label: Callable[[np.ndarray], Sequence[str]], n: int,
             total: int | None = None) -> InputError:
+    """The InputError listing every problem of a log (``label``: 0-based rows -> their places, Messages)."""
     all_idx = np.unique(np.concatenate([p.rows[:_SHOW] for p in problems]))
     names = dict(zip(all_idx.tolist(), label(all_idx)))
-    lines = []
+    lines: list[Message] = []
     first_where = None
     for p in problems:
         k = int(p.count or p.rows.size)
@@ -426,37 +442,40 @@ def _report(problems: list[_Problem], source: str, label: Callable[[np.ndarray],
             groups = p.groups
             dup_names = dict(zip(sorted({i for _, v in groups[:_SHOW] for i in v}),
                                  label(np.array(sorted({i for _, v in groups[:_SHOW] for i in v})))))
-            shown = "; ".join(f"{_short(key)} on {', '.join(dup_names[i] for i in rows)}" for key, rows in groups[:_SHOW])
-            lines.append(f"column call_id: {len(groups)} duplicated call id{'s' if len(groups) != 1 else ''} "
-                         f"({k} extra row{'s' if k != 1 else ''}); first {min(len(groups), _SHOW)}: {shown}; "
-                         f"expected every call id once")
-            first_where = first_where or f"{dup_names[groups[0][1][1]]}, column call_id"
+            shown = Joined([Message("errors.frag_on_places", value=_short(key),
+                                    places=Joined([dup_names[i] for i in rows], ", ")) for key, rows in groups[:_SHOW]],
+                           "; ")
+            lines.append(Message("errors.calllog_duplicates", g=len(groups), k=k, m=min(len(groups), _SHOW),
+                                 shown=shown))
+            first_where = first_where or Message("errors.frag_cell", where=dup_names[groups[0][1][1]], column="call_id")
             continue
-        shown = "; ".join(f"{names[int(i)]}: {_short(v)}" for i, v in zip(p.rows[:_SHOW], p.values))
-        reason = f" ({p.what})" if p.what else ""
-        lines.append(f"column {p.column}: {k} bad row{'s' if k != 1 else ''}{reason}; "
-                     f"first {min(k, _SHOW)}: {shown}; expected {p.expected}")
-        first_where = first_where or f"{names[int(p.rows[0])]}, column {p.column}"
+        shown = Joined([Joined([names[int(i)], _short(v)], ": ") for i, v in zip(p.rows[:_SHOW], p.values)], "; ")
+        if p.what:
+            lines.append(Message("errors.calllog_bad_rows_why", column=p.column, k=k, reason=p.what, m=min(k, _SHOW),
+                                 shown=shown, expected=p.expected))
+        else:
+            lines.append(Message("errors.calllog_bad_rows", column=p.column, k=k, m=min(k, _SHOW), shown=shown,
+                                 expected=p.expected))
+        first_where = first_where or Message("errors.frag_cell", where=names[int(p.rows[0])], column=p.column)
     if total is None:
         total = np.unique(np.concatenate([p.rows for p in problems])).size
-    msg = (f"{total} of {n} row{'s' if n != 1 else ''} cannot be imported; nothing was imported.\n  - "
-           + "\n  - ".join(lines))
+    msg = Message("errors.calllog_rejected", total=total, n=n, problems=Joined(lines, "\n  - "))
     return InputError(msg, file=source, where=first_where)
-
 
 
 def type_problems(schema: pa.Schema, source: str) -> None:
     """InputError naming every column whose type cannot hold its values (``schema`` has the documented names)."""
-    bad = [f"column {c} has type {schema.field(c).type}; expected {_TYPE_EXPECT[c]}"
+    bad = [Message("errors.calllog_wrong_type", column=c, type=str(schema.field(c).type),
+                   expected=Message(f"errors.{_TYPE_EXPECT[c]}"))
            for c in COLUMNS if not _type_ok(c, schema.field(c).type)]
     if "call_type" in schema.names:
         t = schema.field("call_type").type
         if not (_type_ok("caller_consent", t) or pa.types.is_null(t)):
-            bad.append(f"column call_type has type {t}; expected text")
+            bad.append(Message("errors.calllog_wrong_type", column="call_type", type=str(t),
+                               expected=Message("errors.frag_type_text")))
     if bad:
-        k = len(bad)
-        raise InputError(f"{k} column{' has' if k == 1 else 's have'} the wrong type; nothing was imported.\n  - "
-                         + "\n  - ".join(bad), file=source)
+        raise InputError(Message("errors.calllog_wrong_types", n=len(bad), problems=Joined(bad, "\n  - ")),
+                         file=source)
 
 
 #: The columns of a checked batch, as the analysis reads them (times: microseconds since 1970 UTC).

@@ -309,6 +309,5 @@ def verify_report(ws: Any, report_dir: Path, trusted_keys: Path | None = None,
             res.stale = stale_reasons(ws, st, templates)
             res.currency_checked = True
         except LiaError as exc:
-            said = exc.said if isinstance(exc.said, Message) and str(exc.said) == str(exc) else str(exc)
-            res.stale = [Message("status.cannot_check", error=said)]
+            res.stale = [Message("status.cannot_check", error=exc.whole)]  # in the reader's language too
     return res
