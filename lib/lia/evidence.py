@@ -26,7 +26,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any, Callable, TypeVar
 
-from .errors import InputError, LiaError, Message, NotFoundError
+from .errors import InputError, LiaError, Message, NotFoundError, os_reason
 
 __all__ = ["Validator", "attach_document", "dumps", "file_sha256", "fingerprint", "now", "parse_bytes",
            "read_document", "remove_evidence"]
@@ -61,7 +61,7 @@ def fingerprint(path: str | Path, what: str = "log") -> dict[str, Any]:
             for chunk in iter(lambda: fh.read(1 << 20), b""):
                 h.update(chunk)
         except OSError as err:
-            raise InputError(f"cannot be read to compute its SHA-256 ({err.strerror})", file=p) from None
+            raise InputError(Message("errors.evidence_unhashable", reason=os_reason(err)), file=p) from None
     return {"name": p.name, "size": p.stat().st_size, "sha256": h.hexdigest()}
 
 
@@ -95,15 +95,15 @@ def parse_bytes(raw: bytes, path: Path, command: str = "lia periods --attach") -
     from .loaders import parse_json
 
     if not raw.strip():
-        raise InputError(f"is empty; expected the evidence file written by `{command}`", file=path)
+        raise InputError(Message("errors.evidence_empty", command=command), file=path)
     if b"\x00" in raw:
-        raise InputError(f"contains binary data; expected JSON text written by `{command}`", file=path)
+        raise InputError(Message("errors.evidence_binary", command=command), file=path)
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as err:
         line = raw[: err.start].count(b"\n") + 1
-        raise InputError(f"is not UTF-8 text; expected JSON written by `{command}`", file=path,
-                         where=f"line {line}") from None
+        raise InputError(Message("errors.evidence_not_utf8", command=command), file=path,
+                         where=Message("errors.where_line", line=line)) from None
     return parse_json(text, path)
 
 
@@ -128,13 +128,12 @@ def attach_document(ws: Any, aid: str, path: Path, build: Callable[[dict[str, An
     from .fsio import atomic_write
 
     if not (path.parent.parent / "versions").is_dir():
-        raise NotFoundError(f"there is no assessment {aid!r} in {ws.assessments_dir}; save it before attaching evidence")
+        raise NotFoundError(Message("errors.evidence_no_assessment", id=repr(aid), dir=ws.assessments_dir))
     fp = fingerprint(source, what=log)
     if read_stat is not None:
         st = os.stat(source)
         if (st.st_size, st.st_mtime_ns) != (read_stat.st_size, read_stat.st_mtime_ns):
-            raise LiaError(f"{source}: the {log} changed while it was analysed; nothing was attached. "
-                           "Run the command again when the file is complete.")
+            raise LiaError(Message("errors.evidence_log_changed", source=source, log=log))
     data = dumps(build(fp))
     ev = validate(parse_bytes(data, path, command), path, hashlib.sha256(data).hexdigest())
     atomic_write(path, data)
@@ -156,6 +155,11 @@ def remove_evidence(path: Path, load: Callable[[], T | None], damaged: tuple[typ
     return old
 
 
+def _place(where: str) -> str:
+    """A JSON path as an error's place: the document itself ("" or "top level") in the reader's language."""
+    return Message("errors.where_top_level") if where in ("", "top level") else where
+
+
 class Validator:
     """Small typed accessors that raise InputError naming the file and the JSON path."""
 
@@ -166,18 +170,19 @@ class Validator:
         shown = repr(got)
         if len(shown) > 80:
             shown = shown[:77] + "..."
-        return InputError(f"expected {expected}, found {shown}", file=self.path, where=where)
+        return InputError(Message("errors.evidence_expected", expected=expected, found=shown), file=self.path,
+                          where=_place(where))
 
     def format(self, d: dict[str, Any], kind: str, fmt: int, command: str, again: str | None = None) -> None:
         """The document's ``kind`` and ``format``: a newer format, or an older one without a digest, is named as
         such, with ``again`` (default ``command``) as the command that writes a current file."""
         if d.get("kind") != kind:
-            raise self.fail("kind", f"{kind!r} (a file written by `{command}`)", d.get("kind"))
+            raise self.fail("kind", Message("errors.frag_expect_written_by", kind=repr(kind), command=command), d.get("kind"))
         got = self.key(d, "format", "")
         if got != fmt:
             if isinstance(got, int) and not isinstance(got, bool) and got > fmt:
-                raise InputError(f"format {got} was written by a newer lia; this one reads format {fmt}. "
-                                 "Update lia or attach the log again", file=self.path, where="format")
+                raise InputError(Message("errors.evidence_newer_format", format=got, reads=fmt),
+                                 file=self.path, where="format")
             if isinstance(got, int) and not isinstance(got, bool) and 0 < got < fmt:
                 raise InputError(Message("errors.attach_without_digest", format=got, command=again or command),
                                  file=self.path, where="format")
@@ -185,33 +190,34 @@ class Validator:
 
     def obj(self, v: Any, where: str) -> dict[str, Any]:
         if not isinstance(v, dict):
-            raise self.fail(where, "an object", v)
+            raise self.fail(where, Message("errors.frag_expect_object"), v)
         return v
 
     def key(self, d: dict[str, Any], k: str, where: str) -> Any:
         if k not in d:
-            raise InputError(f"the key {k!r} is missing", file=self.path, where=where or "top level")
+            raise InputError(Message("errors.evidence_key_missing", key=repr(k)), file=self.path,
+                             where=_place(where))
         return d[k]
 
     def text(self, v: Any, where: str, optional: bool = False) -> Any:
         if v is None and optional:
             return None
         if not isinstance(v, str) or not v or len(v) > 10_000:
-            raise self.fail(where, "a non-empty text", v)
+            raise self.fail(where, Message("errors.frag_expect_nonempty_text"), v)
         return v
 
     def int(self, v: Any, where: str, lo: int = 0, optional: bool = False) -> Any:
         if v is None and optional:
             return None
         if isinstance(v, bool) or not isinstance(v, int) or v < lo:
-            raise self.fail(where, f"a whole number >= {lo}", v)
+            raise self.fail(where, Message("errors.frag_expect_whole_min", lo=lo), v)
         return v
 
     def num(self, v: Any, where: str, optional: bool = False) -> Any:
         if v is None and optional:
             return None
         if isinstance(v, bool) or not isinstance(v, (int, float)):
-            raise self.fail(where, "a number", v)
+            raise self.fail(where, Message("errors.frag_expect_number"), v)
         return v
 
     def day(self, v: Any, where: str, optional: bool = False) -> Any:
@@ -222,7 +228,7 @@ class Validator:
                 return date.fromisoformat(v)
         except ValueError:
             pass
-        raise self.fail(where, "a date YYYY-MM-DD", v)
+        raise self.fail(where, Message("errors.frag_expect_day"), v)
 
     def time(self, v: Any, where: str) -> str:
         try:
@@ -230,9 +236,9 @@ class Validator:
                 return v
         except ValueError:
             pass
-        raise self.fail(where, "an ISO 8601 time with an offset, e.g. 2025-07-01T00:00:00Z", v)
+        raise self.fail(where, Message("errors.frag_expect_time"), v)
 
     def list(self, v: Any, where: str) -> list[Any]:
         if not isinstance(v, list):
-            raise self.fail(where, "a list", v)
+            raise self.fail(where, Message("errors.frag_expect_list"), v)
         return v

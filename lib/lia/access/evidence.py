@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..errors import InputError
+from ..errors import InputError, Message
 from .. import evidence as _ev
 from ..evidence import Validator as _V
 from ..periods.evidence import evidence_path as _periods_path
@@ -115,10 +115,10 @@ def attach(ws: Any, aid: str, report: Any, *, version: Any, source: str | Path, 
     """
     def build(fp: dict[str, Any]) -> dict[str, Any]:
         return build_document(report, aid=aid, version=version, source=fp,
-                              calls_source=_ev.fingerprint(calls, what="call log") if calls else None, tz=tz, analysed_at=analysed_at)
+                              calls_source=_ev.fingerprint(calls, what=Message("errors.what_call_log")) if calls else None, tz=tz, analysed_at=analysed_at)
 
     return _ev.attach_document(ws, aid, evidence_path(ws, aid), build, lambda d, p, sha: _validate(d, p, sha, aid),
-                               source=source, log="access log", command=COMMAND, read_stat=read_stat)
+                               source=source, log=Message("errors.what_access_log"), command=COMMAND, read_stat=read_stat)
 
 
 def detach(ws: Any, aid: str) -> AccessEvidence | None:
@@ -153,8 +153,7 @@ def _validate(doc: Any, path: Path, sha: str, aid: str | None) -> AccessEvidence
     stored = v.text(v.key(d, "analysis_digest", ""), "analysis_digest")
     body = {k: x for k, x in d.items() if k != "analysis_digest"}
     if digest_obj(body) != stored:
-        raise InputError("the analysis does not match its analysis_digest: the file was edited after "
-                         "`lia access --attach` wrote it; attach the log again", file=path, where="analysis_digest")
+        raise InputError(Message("errors.evidence_analysis_edited"), file=path, where="analysis_digest")
     a = v.obj(v.key(d, "assessment", ""), "assessment")
     if aid is not None and a.get("id") != aid:
         raise v.fail("assessment.id", repr(aid), a.get("id"))
@@ -171,18 +170,18 @@ def _validate(doc: Any, path: Path, sha: str, aid: str | None) -> AccessEvidence
         w = f"breaches[{i}]"
         v.obj(b, w)
         if b.get("kind") not in KINDS:
-            raise v.fail(f"{w}.kind", "one of " + ", ".join(KINDS), b.get("kind"))
+            raise v.fail(f"{w}.kind", Message("errors.frag_expect_one_of", choices=", ".join(KINDS)), b.get("kind"))
         try:
             AccessBreach.from_dict(b)
         except (KeyError, TypeError, ValueError):
-            raise v.fail(w, "a breach with kind, period {start, end}, value and limit", b) from None
+            raise v.fail(w, Message("errors.frag_expect_access_breach"), b) from None
     tables = v.obj(v.key(d, "tables", ""), "tables")
     rm = v.list(v.obj(v.key(tables, "role_month", "tables"), "tables.role_month").get("rows"), "tables.role_month.rows")
     au = v.list(v.obj(v.key(tables, "agent_users", "tables"), "tables.agent_users").get("rows"), "tables.agent_users.rows")
     for name, rows, width in (("role_month", rm, len(ROLE_MONTH_COLUMNS)), ("agent_users", au, len(AGENT_USER_COLUMNS))):
         for i, r in enumerate(rows):
             if not isinstance(r, list) or len(r) != width:
-                raise v.fail(f"tables.{name}.rows[{i}]", f"a row of {width} values", r)
+                raise v.fail(f"tables.{name}.rows[{i}]", Message("errors.frag_expect_row_width", n=width), r)
     return AccessEvidence(path=path, sha256=sha, assessment=a, source=src, calls_source=cs,
                           rows=v.int(v.key(d, "rows", ""), "rows"), tz=v.text(v.key(d, "tz", ""), "tz"),
                           analysed_at=v.time(v.key(d, "analysed_at", ""), "analysed_at"),

@@ -137,7 +137,7 @@ class Evidence:
 def evidence_path(ws: Any, aid: str) -> Path:
     """``<workspace>/assessments/<id>/evidence/periods.json`` (whether it exists or not)."""
     if not isinstance(aid, str) or not _ID.match(aid):
-        raise LiaError(f"assessment id {aid!r}: expected lowercase a-z, 0-9, - or _, starting with a letter or digit")
+        raise LiaError(Message("errors.evidence_bad_id", id=repr(aid)))
     return Path(ws.assessments_dir) / aid / "evidence" / FILE_NAME
 
 
@@ -159,7 +159,7 @@ def limits_to_dict(limits: Limits) -> dict[str, Any]:
 
 def source_fingerprint(path: str | Path) -> dict[str, Any]:
     """Name (without folders), size and SHA-256 of the analysed file or folder of Parquet files."""
-    return _ev.fingerprint(path, what="call log")
+    return _ev.fingerprint(path, what=Message("errors.what_call_log"))
 
 
 def build_document(report: Any, *, aid: str, version: Any, source: dict[str, Any], tz: str,
@@ -209,7 +209,7 @@ def attach(ws: Any, aid: str, report: Any, *, version: Any, source: str | Path, 
         return doc
 
     return _ev.attach_document(ws, aid, evidence_path(ws, aid), build, lambda d, p, sha: _validate(d, p, sha, aid),
-                               source=source, log="call log", command=COMMAND, read_stat=read_stat)
+                               source=source, log=Message("errors.what_call_log"), command=COMMAND, read_stat=read_stat)
 
 
 def content_digest(doc: dict[str, Any]) -> str:
@@ -262,17 +262,17 @@ def _validate(doc: Any, path: Path, sha: str, aid: str | None) -> Evidence:
                   "version": v.int(v.key(a, "version", "assessment"), "assessment.version", lo=1),
                   "digest": v.text(v.key(a, "digest", "assessment"), "assessment.digest")}
     if aid is not None and assessment["id"] != aid:
-        raise InputError(f"belongs to assessment {assessment['id']!r}, not {aid!r}; attach the log to this "
-                         "assessment again", file=path, where="assessment.id")
+        raise InputError(Message("errors.evidence_other_assessment", other=repr(assessment["id"]), id=repr(aid)),
+                         file=path, where="assessment.id")
 
     s = v.obj(v.key(d, "source", ""), "source")
     source = {"name": v.text(v.key(s, "name", "source"), "source.name"),
               "size": v.int(v.key(s, "size", "source"), "source.size"),
               "sha256": v.text(v.key(s, "sha256", "source"), "source.sha256")}
     if "/" in source["name"] or "\\" in source["name"]:
-        raise v.fail("source.name", "a file name without folders", source["name"])
+        raise v.fail("source.name", Message("errors.frag_expect_file_name"), source["name"])
     if not _HEX64.match(source["sha256"]):
-        raise v.fail("source.sha256", "64 lowercase hex digits", source["sha256"])
+        raise v.fail("source.sha256", Message("errors.frag_expect_hex64"), source["sha256"])
 
     rows = v.int(v.key(d, "rows", ""), "rows")
     tz = v.text(v.key(d, "tz", ""), "tz")
@@ -295,17 +295,16 @@ def _validate(doc: Any, path: Path, sha: str, aid: str | None) -> Evidence:
         b = v.obj(b, w)
         kind = v.key(b, "kind", w)
         if kind not in KINDS:
-            raise v.fail(f"{w}.kind", "one of " + ", ".join(KINDS), kind)
+            raise v.fail(f"{w}.kind", Message("errors.frag_expect_one_of", choices=", ".join(KINDS)), kind)
         if b.get("agent") is None and b.get("team") is None:
-            raise InputError("neither 'agent' nor 'team' is given; a breach names who it concerns",
-                             file=path, where=w)
+            raise InputError(Message("errors.evidence_breach_whom"), file=path, where=w)
         for k in ("agent", "team"):
             v.text(b.get(k), f"{w}.{k}", optional=True)
         per = v.obj(v.key(b, "period", w), f"{w}.period")
         lo = v.day(v.key(per, "start", f"{w}.period"), f"{w}.period.start")
         hi = v.day(v.key(per, "end", f"{w}.period"), f"{w}.period.end")
         if hi < lo:
-            raise v.fail(f"{w}.period.end", f"a date on or after {lo}", per["end"])
+            raise v.fail(f"{w}.period.end", Message("errors.frag_expect_day_from", day=str(lo)), per["end"])
         v.num(v.key(b, "value", w), f"{w}.value")
         v.num(v.key(b, "limit", w), f"{w}.limit")
         v.text(v.key(b, "unit", w), f"{w}.unit")
@@ -338,7 +337,7 @@ def _table(v: _V, tbl: Any, where: str, columns: list[str], checks: tuple[Any, .
     for i, row in enumerate(v.list(v.key(tbl, "rows", where), f"{where}.rows"), start=1):
         w = f"{where}.rows[{i}]"
         if not isinstance(row, list) or len(row) != len(columns):
-            raise v.fail(w, f"a list of {len(columns)} values ({', '.join(columns)})", row)
+            raise v.fail(w, Message("errors.frag_expect_row_values", n=len(columns), columns=", ".join(columns)), row)
         for j, (x, check) in enumerate(zip(row, checks)):
             check(x, f"{w}.{columns[j]}")
         out.append(row)
@@ -353,7 +352,7 @@ def _limits(v: _V, d: dict[str, Any]) -> Limits:
         lo = v.day(v.key(r, "start", w), f"{w}.start")
         hi = v.day(v.key(r, "end", w), f"{w}.end")
         if hi < lo:
-            raise v.fail(f"{w}.end", f"a date on or after {lo}", r["end"])
+            raise v.fail(f"{w}.end", Message("errors.frag_expect_day_from", day=str(lo)), r["end"])
         periods.append(TrainingPeriod(group=v.text(v.key(r, "group", w), f"{w}.group"), start=lo, end=hi))
     retention = d.get("retention")
     if retention is not None:
@@ -363,7 +362,7 @@ def _limits(v: _V, d: dict[str, Any]) -> Limits:
             raise InputError(err.detail, file=v.path, where="limits.retention") from None
     continuous = d.get("continuous")
     if continuous is not None and not isinstance(continuous, bool):
-        raise v.fail("limits.continuous", "true, false or null", continuous)
+        raise v.fail("limits.continuous", Message("errors.frag_expect_bool_or_null"), continuous)
     never = v.list(d.get("never_recorded", []), "limits.never_recorded")
     for i, x in enumerate(never, start=1):
         v.text(x, f"limits.never_recorded[{i}]")
