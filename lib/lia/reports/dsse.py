@@ -17,7 +17,18 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from ..errors import InputError
+from ..errors import InputError, Message
+
+#: What each small signing file is called in its errors (the ``what`` of the readers below): its code.
+_WHAT = {"statement": "errors.frag_doc_statement", "DSSE envelope": "errors.frag_doc_envelope",
+         "signing records": "errors.frag_doc_signing_records", "key log": "errors.frag_doc_key_log",
+         "passphrase file": "errors.frag_doc_passphrase", "private key file": "errors.frag_doc_private_key",
+         "trusted-keys file": "errors.frag_doc_trusted_keys", "trust configuration": "errors.frag_doc_trust_config"}
+
+
+def _what(what: str) -> str:
+    """The name ``what`` of a signing file as a message parameter: its code when it has one."""
+    return Message(_WHAT[what]) if what in _WHAT else what
 
 __all__ = ["KEYLOG_PAYLOAD_TYPE", "MAX_FILE", "PAYLOAD_TYPE", "RECORD_PAYLOAD_TYPE", "pae", "write_atomic"]
 
@@ -44,7 +55,7 @@ def write_atomic(path: Path, data: bytes, mode: int = 0o644) -> None:
 def _read_small(path: Path, what: str) -> bytes:
     from ..loaders import read_user_file
 
-    return read_user_file(path, what=f"small file ({what})", max_bytes=MAX_FILE)
+    return read_user_file(path, what=Message("errors.what_small_file", what=_what(what)), max_bytes=MAX_FILE)
 
 
 def _json_file(path: Path, what: str) -> Any:
@@ -52,19 +63,22 @@ def _json_file(path: Path, what: str) -> Any:
     try:
         return json.loads(raw.decode("utf-8"))
     except UnicodeDecodeError as exc:
-        raise InputError(f"{what} is not UTF-8 text (byte {exc.start})", file=path) from None
+        raise InputError(Message("errors.sign_not_utf8", what=_what(what), byte=exc.start), file=path) from None
     except json.JSONDecodeError as exc:
-        raise InputError(f"{what} is not valid JSON: {exc.msg}", file=path,
-                         where=f"line {exc.lineno}, column {exc.colno}") from None
+        from ..loaders import _JSON_PROBLEMS
+
+        problem = Message(f"errors.{_JSON_PROBLEMS[exc.msg]}") if exc.msg in _JSON_PROBLEMS else exc.msg
+        raise InputError(Message("errors.sign_not_json", what=_what(what), problem=problem), file=path,
+                         where=Message("errors.where_line_column", line=exc.lineno, column=exc.colno)) from None
 
 
 def _b64decode(value: Any, path: Path, where: str) -> bytes:
     if not isinstance(value, str):
-        raise InputError("expected a base64 string", file=path, where=where)
+        raise InputError(Message("errors.sign_b64_type"), file=path, where=where)
     try:
         return base64.b64decode(value.encode("ascii"), validate=True)
     except (binascii.Error, UnicodeEncodeError, ValueError):
-        raise InputError("expected standard base64 (A-Z a-z 0-9 + / =)", file=path, where=where) from None
+        raise InputError(Message("errors.sign_b64_bad"), file=path, where=where) from None
 
 
 def _b64(data: bytes) -> str:

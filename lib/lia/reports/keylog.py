@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..errors import InputError, LiaError, Message
+from ..errors import InputError, Joined, LiaError, Message
 from .dsse import KEYLOG_PAYLOAD_TYPE, _b64, _b64decode, _json_file, _now, _verify_sig, pae, write_atomic
 from .keys import (KEY_LOG_FILE, ROLES, TRUST_ROOT_ENV, TRUSTED_KEYS_FILE, _NAME_RE, TrustedKey, _load_public_pem,
                    key_log_path, keyid_of, load_trusted_keys, pin_root, pinned_roots, trust_config_path,
@@ -98,7 +98,7 @@ def _replay_key_log(ws: Any, path: Path, trust_roots: Any) -> KeyLog:
         return log
     doc = _json_file(path, "key log")
     if not isinstance(doc, dict) or doc.get("format") != "lia-key-log/1" or not isinstance(doc.get("entries"), list):
-        raise InputError("expected {format: 'lia-key-log/1', entries: [...]}", file=path)
+        raise InputError(Message("errors.keylog_shape"), file=path)
     rel = f"keys/{KEY_LOG_FILE}"
     active: dict[str, TrustedKey] = {}
     seen: set[str] = set()
@@ -106,7 +106,7 @@ def _replay_key_log(ws: Any, path: Path, trust_roots: Any) -> KeyLog:
     for i, e in enumerate(doc["entries"]):
         where = f"entries[{i}]"
         if not isinstance(e, dict) or any(k not in e for k in (*_ENTRY_FIELDS, "digest", "sig")):
-            raise InputError(f"expected an entry with {', '.join(_ENTRY_FIELDS)}, digest, sig", file=path, where=where)
+            raise InputError(Message("errors.keylog_entry_shape", fields=", ".join(_ENTRY_FIELDS)), file=path, where=where)
         n = i + 1
         body = _entry_body(e)
         if e["number"] != n:
@@ -118,14 +118,14 @@ def _replay_key_log(ws: Any, path: Path, trust_roots: Any) -> KeyLog:
         try:
             digest = digest_obj(body)
         except Exception:
-            raise InputError("the entry cannot be canonicalised (expected plain JSON values)", file=path,
+            raise InputError(Message("errors.keylog_not_canonical"), file=path,
                              where=where) from None
         if e["digest"] != digest:
             log.problems.append(Message("status.keylog_digest", log=rel, n=n))
             break
         if e["action"] not in ("add", "revoke") or e["role"] not in ROLES or not isinstance(e["name"], str) \
                 or not _NAME_RE.match(e["name"]) or not isinstance(e["public_key"], str):
-            raise InputError("expected action add|revoke, a role, a name and a PEM public_key", file=path, where=where)
+            raise InputError(Message("errors.keylog_entry_fields"), file=path, where=where)
         key = _load_public_pem(e["public_key"], path, where)
         kid = keyid_of(key)
         if e["keyid"] != kid:
@@ -183,18 +183,17 @@ def _append_entry(ws: Any, action: str, name: str, role: str, public_key: Any, a
 
     log = load_key_log(ws, trust_roots)
     if log.entries and log.problems:
-        raise LiaError(f"{log.path}: refusing to extend a key log that does not verify: " + "; ".join(log.problems))
+        raise LiaError(Message("errors.keylog_refuse_extend", path=str(log.path), problems=Joined(log.problems, "; ")))
     pem = public_key.public_bytes(serialization.Encoding.PEM,
                                   serialization.PublicFormat.SubjectPublicKeyInfo).decode("ascii")
     kid = keyid_of(public_key)
     author = keyid_of(author_key.public_key())
     if not log.entries and (action != "add" or author != kid):
-        raise LiaError(f"{log.path}: the first entry must add a key signed by that same key (the root)")
+        raise LiaError(Message("errors.keylog_first_entry", path=str(log.path)))
     if log.entries:
         ak = log.keys.get(author)
         if ak is None or not (author == log.root_keyid or ak.role == "dpo"):
-            raise LiaError(f"{log.path}: the signing key {author[:16]}... is not the root key or a trusted DPO key; "
-                           "only they may change whom this workspace trusts")
+            raise LiaError(Message("errors.keylog_author", path=str(log.path), key=author[:16]))
     body = {"number": len(log.entries) + 1, "action": action, "name": name, "role": role, "keyid": kid,
             "public_key": pem, "time": _now(), "author": author, "parent": log.root and log.entries[-1]["digest"]}
     entry = {**body, "digest": digest_obj(body),
@@ -215,16 +214,17 @@ def add_trusted_key(ws: Any, name: str, role: str, public_key: Any, signed_by: A
     Refuses a name or key already trusted.
     """
     if role not in ROLES:
-        raise LiaError(f"role {role!r}: expected one of {', '.join(ROLES)}")
+        raise LiaError(Message("errors.keys_bad_role", role=repr(role), roles=", ".join(ROLES)))
     log = load_key_log(ws)
     kid = keyid_of(public_key)
     if kid in log.keys:
-        raise LiaError(f"{log.path}: this key is already trusted as {log.keys[kid].name} ({log.keys[kid].role})")
+        raise LiaError(Message("errors.keylog_already_trusted", path=str(log.path), name=log.keys[kid].name,
+                               role=log.keys[kid].role))
     dup = next((k for k in log.keys.values() if _norm_name(k.name) == _norm_name(name)), None)
     if dup is not None:
-        raise LiaError(f"{log.path}: a key named {dup.name!r} is already trusted (entry {dup.entry}); choose another name")
+        raise LiaError(Message("errors.keylog_name_taken", path=str(log.path), name=repr(dup.name), entry=dup.entry))
     if signed_by is None:
-        raise LiaError(f"{log.path}: a new trusted key must be signed into the key log by the root key or a DPO key")
+        raise LiaError(Message("errors.keylog_needs_signer", path=str(log.path)))
     entry, log = _append_entry(ws, "add", name, role, public_key, signed_by)
     _write_log(ws, log, entry)
     if entry["number"] == 1:
@@ -238,9 +238,9 @@ def revoke_key(ws: Any, name: str, signed_by: Any) -> dict[str, Any]:
     log = load_key_log(ws)
     k = next((k for k in log.keys.values() if _norm_name(k.name) == _norm_name(name)), None)
     if k is None:
-        raise LiaError(f"{log.path}: no trusted key named {name!r}")
+        raise LiaError(Message("errors.keylog_no_such_key", path=str(log.path), name=repr(name)))
     if k.keyid == log.root_keyid:
-        raise LiaError(f"{log.path}: {name} holds the root key, which cannot be revoked; start a new key log")
+        raise LiaError(Message("errors.keylog_root_revoke", path=str(log.path), name=name))
     entry, log = _append_entry(ws, "revoke", k.name, k.role, k.public_key, signed_by)
     _write_log(ws, log, entry)
     return {"name": k.name, "role": k.role, "keyid": k.keyid, "entry": entry["number"]}
@@ -255,15 +255,14 @@ def migrate_trusted_keys(ws: Any, signed_by: Any) -> list[TrustedKey]:
     path = trusted_keys_path(ws)
     old = load_trusted_keys(path)
     if not old:
-        raise LiaError(f"{path}: no trusted keys to migrate")
+        raise LiaError(Message("errors.keylog_nothing_to_migrate", path=str(path)))
     if key_log_path(ws).exists():
-        raise LiaError(f"{key_log_path(ws)} already exists; add keys with `lia keys new` or import them one by one")
+        raise LiaError(Message("errors.keylog_exists", path=str(key_log_path(ws))))
     kid = keyid_of(signed_by.public_key())
     if kid not in old:
-        raise LiaError(f"{path}: the --signed-by key {kid[:16]}... is not listed there; sign with one of its keys")
+        raise LiaError(Message("errors.keylog_signer_unlisted", path=str(path), key=kid[:16]))
     if old[kid].role != "dpo":
-        raise LiaError(f"{path}: the --signed-by key belongs to {old[kid].name} ({old[kid].role}); the root that "
-                       "admits the others must be a DPO key")
+        raise LiaError(Message("errors.keylog_signer_not_dpo", path=str(path), name=old[kid].name, role=old[kid].role))
     root = old[kid]
     out = [add_trusted_key(ws, root.name, root.role, root.public_key, signed_by)]
     for k in old.values():
@@ -298,31 +297,28 @@ def new_key(ws: Any, name: str, role: str, out_dir: Path, passphrase: bytes | No
     from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
     if not _NAME_RE.match(name) or name.strip() != name:
-        raise LiaError(f"key name {name!r}: expected 1-64 letters, digits, space, _ . @ - (no path separators)")
+        raise LiaError(Message("errors.keylog_bad_name", name=repr(name)))
     if role not in ROLES:
-        raise LiaError(f"role {role!r}: expected one of {', '.join(ROLES)}")
+        raise LiaError(Message("errors.keys_bad_role", role=repr(role), roles=", ".join(ROLES)))
     out_dir = Path(out_dir)
     inside = _inside_workspace(ws, out_dir)
     if inside is not None and Path(os.path.abspath(ws.reports_dir)) in (Path(os.path.abspath(out_dir)),
                                                                           *Path(os.path.abspath(out_dir)).parents):
-        raise LiaError(f"--out {out_dir}: a private key may not be written into a report folder")
+        raise LiaError(Message("errors.keylog_out_report", out=str(out_dir)))
     if inside is not None and not passphrase:
-        raise LiaError(f"--out {out_dir} is inside {inside}, where `git add -A` or a copy of the workspace would "
-                       "take the private key along; write it to your own folder (the default is "
-                       f"{user_config_dir() / 'keys'}) or protect it with --passphrase-env VAR / --passphrase-file FILE")
+        raise LiaError(Message("errors.keylog_out_workspace", out=str(out_dir), inside=str(inside),
+                               default=str(user_config_dir() / "keys")))
     priv_path, pub_path = out_dir / f"{name}.key", out_dir / f"{name}.pub"
     for p in (priv_path, pub_path):
         if p.exists():
-            raise LiaError(f"{p} already exists; refusing to overwrite a key")
+            raise LiaError(Message("errors.keylog_key_exists", path=str(p)))
     # Fail early (before creating files) if the name is already trusted or no one may admit the key.
     log = load_key_log(ws)
     dup = next((k for k in log.keys.values() if _norm_name(k.name) == _norm_name(name)), None)
     if dup is not None:
-        raise LiaError(f"{log.path}: a key named {dup.name!r} is already trusted (entry {dup.entry}); "
-                       "choose another name")
+        raise LiaError(Message("errors.keylog_name_taken", path=str(log.path), name=repr(dup.name), entry=dup.entry))
     if log.entries and signed_by is None:
-        raise LiaError(f"{log.path}: this workspace already trusts keys; a new key must be admitted by the root key "
-                       "or a DPO key: give --signed-by THEIR.key")
+        raise LiaError(Message("errors.keylog_needs_admitter", path=str(log.path)))
     key = Ed25519PrivateKey.generate()
     enc: Any = (serialization.BestAvailableEncryption(passphrase) if passphrase
                 else serialization.NoEncryption())

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..errors import InputError, LiaError
+from ..errors import InputError, LiaError, Message
 from .dsse import _now, _read_small, _sha256_hex, write_atomic
 
 __all__ = [
@@ -47,18 +47,18 @@ def keyid_of(public_key: Any) -> str:
 def read_passphrase(file: str | None = None, env: str | None = None) -> bytes | None:
     """Passphrase from a file (first line) or an environment variable; None if neither given."""
     if file and env:
-        raise LiaError("give either --passphrase-file or --passphrase-env, not both")
+        raise LiaError(Message("errors.keys_passphrase_both"))
     if file:
         data = _read_small(Path(file), "passphrase file")
         value = data.splitlines()[0] if data.strip() else b""
     elif env:
         if env not in os.environ:
-            raise LiaError(f"environment variable {env} (--passphrase-env) is not set")
+            raise LiaError(Message("errors.keys_passphrase_env", env=env))
         value = os.environ[env].encode("utf-8")
     else:
         return None
     if not value:
-        raise LiaError("the passphrase is empty; expected at least one character")
+        raise LiaError(Message("errors.keys_passphrase_empty"))
     return value
 
 
@@ -70,22 +70,20 @@ def load_private_key(path: Path, passphrase: bytes | None = None) -> Any:
     path = Path(path)
     data = _read_small(path, "private key file")
     if b"-----BEGIN" not in data:
-        raise InputError("expected a PEM private key (-----BEGIN PRIVATE KEY----- or "
-                         "-----BEGIN ENCRYPTED PRIVATE KEY-----)", file=path)
+        raise InputError(Message("errors.keys_not_pem_private"), file=path)
     encrypted = b"ENCRYPTED" in data
     if encrypted and passphrase is None:
-        raise LiaError(f"{path}: the private key is passphrase-protected; "
-                       "give --passphrase-env VAR or --passphrase-file FILE")
+        raise LiaError(Message("errors.keys_encrypted", path=str(path)))
     try:
         key = serialization.load_pem_private_key(data, password=passphrase if encrypted else None)
     except (ValueError, TypeError) as exc:
         if encrypted:
-            raise LiaError(f"{path}: cannot decrypt the private key (wrong passphrase?)") from None
-        raise InputError(f"not a readable PEM private key ({exc})", file=path) from None
+            raise LiaError(Message("errors.keys_wrong_passphrase", path=str(path))) from None
+        raise InputError(Message("errors.keys_unreadable_private", error=str(exc)), file=path) from None
     except Exception as exc:  # cryptography raises a few odd types for hostile input
-        raise InputError(f"not a readable PEM private key ({type(exc).__name__})", file=path) from None
+        raise InputError(Message("errors.keys_unreadable_private", error=type(exc).__name__), file=path) from None
     if not isinstance(key, Ed25519PrivateKey):
-        raise InputError(f"expected an Ed25519 key, found {type(key).__name__}", file=path)
+        raise InputError(Message("errors.keys_not_ed25519", type=type(key).__name__), file=path)
     return key
 
 
@@ -96,9 +94,9 @@ def _load_public_pem(pem: str, path: Path, where: str) -> Any:
     try:
         key = serialization.load_pem_public_key(pem.encode("utf-8"))
     except Exception:
-        raise InputError("expected a PEM public key (-----BEGIN PUBLIC KEY-----)", file=path, where=where) from None
+        raise InputError(Message("errors.keys_not_pem_public"), file=path, where=where) from None
     if not isinstance(key, Ed25519PublicKey):
-        raise InputError(f"expected an Ed25519 public key, found {type(key).__name__}", file=path, where=where)
+        raise InputError(Message("errors.keys_not_ed25519_public", type=type(key).__name__), file=path, where=where)
     return key
 
 
@@ -137,7 +135,7 @@ def _yaml_file(path: Path, what: str) -> Any:
     try:
         return parse_yaml(raw.decode("utf-8"), path)
     except UnicodeDecodeError as exc:
-        raise InputError(f"not UTF-8 text (byte {exc.start})", file=path) from None
+        raise InputError(Message("errors.keys_not_utf8", byte=exc.start), file=path) from None
 
 
 def load_trusted_keys(path: Path) -> dict[str, TrustedKey]:
@@ -147,31 +145,31 @@ def load_trusted_keys(path: Path) -> dict[str, TrustedKey]:
     if doc is None:
         return {}
     if not isinstance(doc, dict) or not isinstance(doc.get("keys", []), list):
-        raise InputError("expected a mapping with 'format: lia-trusted-keys/1' and a list 'keys'", file=path)
+        raise InputError(Message("errors.keys_trusted_shape"), file=path)
     if doc.get("format") != "lia-trusted-keys/1":
-        raise InputError(f"expected format 'lia-trusted-keys/1', found {doc.get('format')!r}", file=path)
+        raise InputError(Message("errors.keys_trusted_format", found=repr(doc.get("format"))), file=path)
     out: dict[str, TrustedKey] = {}
     for i, entry in enumerate(doc.get("keys") or []):
         where = f"keys[{i}]"
         if not isinstance(entry, dict):
-            raise InputError("expected a mapping with name, role, keyid, public_key, added", file=path, where=where)
+            raise InputError(Message("errors.keys_entry_shape"), file=path, where=where)
         missing = [k for k in ("name", "role", "keyid", "public_key", "added") if k not in entry]
         if missing:
-            raise InputError(f"missing {', '.join(missing)}", file=path, where=where)
+            raise InputError(Message("errors.keys_entry_missing", keys=", ".join(missing)), file=path, where=where)
         name, role, keyid, pem = entry["name"], entry["role"], entry["keyid"], entry["public_key"]
         if not isinstance(name, str) or not _NAME_RE.match(name):
-            raise InputError(f"name {name!r}: expected 1-64 letters, digits, space, _ . @ -", file=path, where=where)
+            raise InputError(Message("errors.keys_bad_name", name=repr(name)), file=path, where=where)
         if role not in ROLES:
-            raise InputError(f"role {role!r}: expected one of {', '.join(ROLES)}", file=path, where=where)
+            raise InputError(Message("errors.keys_bad_role", role=repr(role), roles=", ".join(ROLES)), file=path, where=where)
         if not isinstance(pem, str):
-            raise InputError("public_key: expected a PEM text", file=path, where=where)
+            raise InputError(Message("errors.keys_pem_type"), file=path, where=where)
         key = _load_public_pem(pem, path, where)
         actual = keyid_of(key)
         if keyid != actual:
-            raise InputError(f"keyid {str(keyid)[:16]}... does not match the public key (expected {actual})",
+            raise InputError(Message("errors.keys_keyid_mismatch", keyid=str(keyid)[:16], actual=actual),
                              file=path, where=where)
         if actual in out:
-            raise InputError(f"key {actual[:16]}... is listed twice", file=path, where=where)
+            raise InputError(Message("errors.keys_listed_twice", key=actual[:16]), file=path, where=where)
         out[actual] = TrustedKey(name, role, actual, pem, str(entry["added"]), key)
     return out
 
@@ -214,13 +212,11 @@ def _read_trust_config(path: Path) -> list[dict[str, Any]]:
     if doc is None:
         return []
     if not isinstance(doc, dict) or doc.get("format") != "lia-trust/1" or not isinstance(doc.get("roots", []), list):
-        raise InputError("expected a mapping with 'format: lia-trust/1' and a list 'roots' of {root: sha256:...}",
-                         file=path)
+        raise InputError(Message("errors.keys_trust_shape"), file=path)
     out = []
     for i, r in enumerate(doc.get("roots") or []):
         if not (isinstance(r, dict) and isinstance(r.get("root"), str) and r["root"].strip()):
-            raise InputError("expected {root: 'sha256:<hex>' (a key log's first entry) or a root key id}",
-                             file=path, where=f"roots[{i}]")
+            raise InputError(Message("errors.keys_trust_root"), file=path, where=f"roots[{i}]")
         out.append(r)
     return out
 

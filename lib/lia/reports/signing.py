@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..errors import InputError, LiaError, Message
+from ..errors import InputError, Joined, LiaError, Message
 from .dsse import PAYLOAD_TYPE, RECORD_PAYLOAD_TYPE, _b64, _b64decode, _json_file, _now, _sha256_hex, _verify_sig, pae, write_atomic
 from .keylog import load_key_log
 from .keys import KEY_LOG_FILE, load_private_key, load_trusted_keys, keyid_of
@@ -43,16 +43,17 @@ def _load_envelope(report_dir: Path) -> dict[str, Any] | None:
         return None
     env = _json_file(path, "DSSE envelope")
     if not isinstance(env, dict):
-        raise InputError("expected a DSSE envelope object {payload, payloadType, signatures}", file=path)
+        raise InputError(Message("errors.envelope_shape"), file=path)
     if env.get("payloadType") != PAYLOAD_TYPE:
-        raise InputError(f"payloadType: expected {PAYLOAD_TYPE!r}, found {env.get('payloadType')!r}", file=path)
+        raise InputError(Message("errors.envelope_type", expected=repr(PAYLOAD_TYPE), found=repr(env.get("payloadType"))),
+                         file=path)
     env["_payload"] = _b64decode(env.get("payload"), path, "payload")
     sigs = env.get("signatures")
     if not isinstance(sigs, list):
-        raise InputError("signatures: expected a list of {keyid, sig}", file=path)
+        raise InputError(Message("errors.envelope_signatures"), file=path)
     for i, s in enumerate(sigs):
         if not (isinstance(s, dict) and isinstance(s.get("keyid"), str) and isinstance(s.get("sig"), str)):
-            raise InputError("expected {keyid: text, sig: base64}", file=path, where=f"signatures[{i}]")
+            raise InputError(Message("errors.envelope_signature"), file=path, where=f"signatures[{i}]")
         s["_sig"] = _b64decode(s["sig"], path, f"signatures[{i}].sig")
     return env
 
@@ -64,29 +65,28 @@ def _load_records(report_dir: Path) -> list[dict[str, Any]]:
     doc = _json_file(path, "signing records")
     if not isinstance(doc, dict) or doc.get("format") != "lia-signing-records/1" \
             or not isinstance(doc.get("records"), list):
-        raise InputError("expected {format: 'lia-signing-records/1', records: [DSSE envelopes]}", file=path)
+        raise InputError(Message("errors.records_shape"), file=path)
     out = []
     for i, env in enumerate(doc["records"]):
         where = f"records[{i}]"
         if not isinstance(env, dict) or env.get("payloadType") != RECORD_PAYLOAD_TYPE:
-            raise InputError(f"expected a DSSE envelope with payloadType {RECORD_PAYLOAD_TYPE!r}",
-                             file=path, where=where)
+            raise InputError(Message("errors.records_envelope", type=repr(RECORD_PAYLOAD_TYPE)), file=path, where=where)
         payload = _b64decode(env.get("payload"), path, f"{where}.payload")
         sigs = env.get("signatures")
         if not (isinstance(sigs, list) and len(sigs) == 1 and isinstance(sigs[0], dict)
                 and isinstance(sigs[0].get("keyid"), str)):
-            raise InputError("expected exactly one signature {keyid, sig}", file=path, where=where)
+            raise InputError(Message("errors.records_one_signature"), file=path, where=where)
         sig = _b64decode(sigs[0].get("sig"), path, f"{where}.signatures[0].sig")
         try:
             rec = json.loads(payload.decode("utf-8"))
         except (UnicodeDecodeError, json.JSONDecodeError):
-            raise InputError("payload is not a JSON signing record", file=path, where=where) from None
+            raise InputError(Message("errors.records_payload"), file=path, where=where) from None
         if not isinstance(rec, dict) or not all(isinstance(rec.get(k), str) for k in
                                                 ("statement", "keyid", "name", "role", "signed_at")):
-            raise InputError("expected a record {statement, keyid, name, role, signed_at}", file=path, where=where)
+            raise InputError(Message("errors.records_record"), file=path, where=where)
         cos = rec.get("cosigners", [])
         if not (isinstance(cos, list) and all(isinstance(c, str) for c in cos)):
-            raise InputError("cosigners: expected a list of key ids", file=path, where=where)
+            raise InputError(Message("errors.records_cosigners"), file=path, where=where)
         out.append({"keyid": sigs[0]["keyid"], "payload": payload, "sig": sig, "record": rec, "envelope": env})
     return out
 
@@ -106,25 +106,24 @@ def sign_report(ws: Any, report_dir: Path, key_path: Path, passphrase: bytes | N
     raw, st = load_statement(report_dir)
     problems = check_subjects(report_dir, st) + check_binding(ws, report_dir, st)
     if problems:
-        listing = "; ".join(f"{n}: {m}" for n, m in problems)
-        raise LiaError(f"{report_dir}: refusing to sign, the report does not match its statement ({listing})")
+        listing = Joined([Joined([n, m], ": ") for n, m in problems], "; ")
+        raise LiaError(Message("errors.sign_mismatch", path=str(report_dir), problems=listing))
     key = private_key if private_key is not None else load_private_key(Path(key_path), passphrase)
     keyid = keyid_of(key.public_key())
     if signer is None:
         log = load_key_log(ws)
         trusted = log.trusted
         if keyid not in trusted:
-            why = ("; ".join(log.problems) + "; ") if log.problems else ""
-            raise LiaError(f"{key_path}: key {keyid[:16]}... is not trusted by {log.path}; {why}"
-                           "create keys with 'lia keys new' (admitted with --signed-by by the root or a DPO key)")
+            why = Joined([*log.problems, ""], "; ") if log.problems else ""
+            raise LiaError(Message("errors.sign_untrusted", path=str(key_path), key=keyid[:16], log=str(log.path),
+                                   why=why))
         name, role = trusted[keyid].name, trusted[keyid].role
     else:
         name, role = signer
 
     env = _load_envelope(report_dir)
     if env is not None and env["_payload"] != raw:
-        raise LiaError(f"{report_dir / ENVELOPE_FILE}: its payload is not this statement.json; "
-                       "the envelope belongs to another report or the statement was changed")
+        raise LiaError(Message("errors.sign_other_envelope", path=str(report_dir / ENVELOPE_FILE)))
     sigs = [] if env is None else [{"keyid": s["keyid"], "sig": s["sig"]} for s in env["signatures"]
                                    if s["keyid"] != keyid]
     replaced = env is not None and len(sigs) != len(env["signatures"])
@@ -221,7 +220,7 @@ def verify_report(ws: Any, report_dir: Path, trusted_keys: Path | None = None,
     """
     report_dir = Path(report_dir)
     if not report_dir.is_dir():
-        raise InputError("expected a report directory (reports/<id>/v<N>)", file=report_dir)
+        raise InputError(Message("errors.sign_not_report"), file=report_dir)
     res = Verification(str(report_dir))
     raw, st = load_statement(report_dir)
     pred = st["predicate"]

@@ -35,28 +35,28 @@ def load_statement(report_dir: Path) -> tuple[bytes, dict[str, Any]]:
     raw = _read_small(path, "statement")
     st = _json_file(path, "statement")
     if not isinstance(st, dict):
-        raise InputError("expected a JSON object (in-toto Statement)", file=path)
+        raise InputError(Message("errors.statement_not_object"), file=path)
     if st.get("_type") != STATEMENT_TYPE:
-        raise InputError(f"_type: expected {STATEMENT_TYPE!r}, found {st.get('_type')!r}", file=path)
+        raise InputError(Message("errors.statement_type", expected=repr(STATEMENT_TYPE), found=repr(st.get("_type"))),
+                         file=path)
     subjects = st.get("subject")
     if not isinstance(subjects, list) or not subjects:
-        raise InputError("subject: expected a non-empty list of {name, digest: {sha256}}", file=path)
+        raise InputError(Message("errors.statement_subjects", shape="{name, digest: {sha256}}"), file=path)
     for i, s in enumerate(subjects):
         ok = (isinstance(s, dict) and isinstance(s.get("name"), str) and _SUBJECT_NAME.match(s["name"])
               and isinstance(s.get("digest"), dict) and isinstance(s["digest"].get("sha256"), str)
               and _HEX64.match(s["digest"]["sha256"]))
         if not ok:
-            raise InputError("expected {name: a plain file name, digest: {sha256: 64 hex digits}}",
-                             file=path, where=f"subject[{i}]")
+            raise InputError(Message("errors.statement_subject"), file=path, where=f"subject[{i}]")
     pred = st.get("predicate")
     if not isinstance(pred, dict):
-        raise InputError("predicate: expected an object", file=path)
+        raise InputError(Message("errors.statement_predicate"), file=path)
     for key, typ in (("assessment", dict), ("answers", dict), ("questionnaires", list), ("rule_packs", list),
                      ("template", dict), ("library", dict), ("rendered_at", str), ("lang", str)):
         if not isinstance(pred.get(key), typ):
-            raise InputError(f"predicate.{key}: expected {typ.__name__}", file=path)
+            raise InputError(Message("errors.statement_predicate_key", key=key, type=typ.__name__), file=path)
     if not isinstance(pred["assessment"].get("id"), str) or not isinstance(pred["answers"].get("version"), int):
-        raise InputError("predicate: expected assessment.id (text) and answers.version (number)", file=path)
+        raise InputError(Message("errors.statement_predicate_ids"), file=path)
     return raw, st
 
 
