@@ -14,6 +14,8 @@ from typing import Any, Callable, Generic, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from ..errors import Joined, Message
+
 __all__ = ["Texts", "FileCache", "problem_report", "validation_problems"]
 
 T = TypeVar("T")
@@ -59,11 +61,13 @@ def validation_problems(errors: list[Any], label: str = "") -> list[str]:
     """pydantic's errors as ``[label: ]where: what (got value)`` lines."""
     out = []
     for e in errors:
-        loc = ".".join(str(x) for x in e["loc"]) or "(top level)"
-        out.append(f"{label + ': ' if label else ''}{loc}: {e['msg']} (got {e.get('input')!r})")
+        loc = ".".join(str(x) for x in e["loc"]) or Message("errors.rules_top_level")
+        got = Joined([e["msg"], Message("errors.rules_got", got=repr(e.get("input")))], " ")
+        out.append(Joined([*([label] if label else []), loc, got], ": "))
     return out
 
 
 def problem_report(what: str, problems: list[str]) -> str:
     """``N problem(s) in <what>`` and one ``  - problem`` line each."""
-    return "\n".join([f"{len(problems)} problem(s) in {what}"] + [f"  - {p}" for p in problems])
+    head = Message("errors.rules_problems", n=len(problems), what=what)
+    return Joined([head, *(Joined(["  - ", p], "") for p in problems)], "\n")

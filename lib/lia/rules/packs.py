@@ -23,7 +23,7 @@ from typing import Any, Iterable, Literal, Optional
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, field_validator
 
-from ..errors import InputError
+from ..errors import InputError, Joined, Message, os_reason
 from ..levels import Weight
 from ..loaders import parse_yaml
 from ..paths import templates_dir
@@ -214,7 +214,7 @@ class Pack:
 
 
 def _field_path(loc: Iterable[Any]) -> str:
-    return ".".join(str(p) for p in loc) or "(top level)"
+    return ".".join(str(p) for p in loc) or Message("errors.rules_top_level")
 
 
 def _rule_lines(text: str) -> list[int]:
@@ -237,21 +237,21 @@ def load_pack(path: Path) -> Pack:
     try:
         raw_bytes = path.read_bytes()
     except OSError as exc:
-        raise RulePackError(f"cannot read rule pack: {exc.strerror}", file=path) from None
+        raise RulePackError(Message("errors.pack_unreadable", reason=os_reason(exc)), file=path) from None
     text = raw_bytes.decode("utf-8", errors="replace")
     try:
         data = parse_yaml(text, path)
     except InputError as exc:
-        raise RulePackError(f"{exc.detail} (in a rule pack)", file=path, where=exc.where) from None
+        raise RulePackError(Message("errors.pack_yaml", problem=exc.detail), file=path, where=exc.where) from None
 
-    problems: list[str] = []
+    problems: list[Any] = []
     try:
         header = PackHeader.model_validate(data)
     except ValidationError as exc:
         for err in exc.errors():
             if err["loc"] and err["loc"][0] == "rules" and err["type"] != "too_short":
                 continue
-            problems.append(f"{_field_path(err['loc'])}: {err['msg']} (got {err.get('input')!r})")
+            problems.append(Joined([_field_path(err["loc"]), Joined([err["msg"], _got(err)], " ")], ": "))
         if not isinstance(data, dict) or not isinstance(data.get("rules"), list):
             raise RulePackError(_report(path, problems), file=path)
         header = None
@@ -265,50 +265,43 @@ def load_pack(path: Path) -> Pack:
     for i, raw in enumerate(raw_rules):
         rid = raw.get("id") if isinstance(raw, dict) and isinstance(raw.get("id"), str) else f"rules[{i}]"
         line = lines[i] if i < len(lines) else None
-        label = f"rule {rid} (line {line})" if line else f"rule {rid}"
+        label = Message("errors.pack_rule_line", id=rid, line=line) if line else Message("errors.pack_rule", id=rid)
         try:
             rule = Rule.model_validate(raw)
         except ValidationError as exc:
             for err in exc.errors():
-                problems.append(f"{label}: {_field_path(err['loc'])}: {_expected(err)}")
+                problems.append(Joined([label, _field_path(err["loc"]), _expected(err)], ": "))
             continue
         if rule.id in seen:
-            problems.append(f"{label}: duplicate rule id")
+            problems.append(Joined([label, Message("errors.pack_duplicate_id")], ": "))
         seen.add(rule.id)
         if pack_id and not rule.id.startswith(pack_id + "."):
-            problems.append(f"{label}: id must start with the pack id '{pack_id}.'")
+            problems.append(Joined([label, Message("errors.pack_id_prefix", pack=pack_id)], ": "))
         if rule.step == "balancing" and rule.factor is None:
-            problems.append(f"{label}: factor: a balancing rule must name the factor it weighs on")
+            problems.append(Joined([label, Message("errors.pack_needs_factor")], ": "))
         if rule.weighs is not None and rule.step != "balancing":
-            problems.append(f"{label}: weighs: only balancing rules weigh for or against (step is {rule.step})")
+            problems.append(Joined([label, Message("errors.pack_weighs_step", step=rule.step)], ": "))
         try:
             node = compile_expr(rule.when)
         except ExpressionError as exc:
-            problems.append(f"{label}: {exc.path}: {exc}")
+            problems.append(Joined([label, exc.path, exc.args[0] if exc.args else str(exc)], ": "))
             continue
         if node.phase() > 0 and rule.step != "consistency":
-            problems.append(
-                f"{label}: when: predicates that read the computed verdict (lia_verdict) "
-                f"may only be used by step 'consistency' rules"
-            )
+            problems.append(Joined([label, Message("errors.pack_verdict_step")], ": "))
         if node.phase() > 0 and rule.severity == "blocker":
-            problems.append(
-                f"{label}: severity: a rule that reads the computed verdict cannot itself change it "
-                f"(expected warning or info)"
-            )
+            problems.append(Joined([label, Message("errors.pack_verdict_severity")], ": "))
         if rule.step == "balancing" and rule.weighs is None:
-            problems.append(f"{label}: weighs: a balancing rule must say whether it weighs 'for' or 'against'")
+            problems.append(Joined([label, Message("errors.pack_weighs_missing")], ": "))
         if rule.step == "balancing" and (rule.weight is None or not rule.groups):
-            problems.append(f"{label}: weight, groups: a balancing rule must declare its weight "
-                            f"(low, medium, high or severe) and the groups it concerns (callers, agents, third_parties)")
+            problems.append(Joined([label, Message("errors.pack_weight_missing")], ": "))
         if rule.step != "balancing" and (rule.weight is not None or rule.groups is not None):
-            problems.append(f"{label}: weight, groups: only balancing rules weigh (step is {rule.step})")
+            problems.append(Joined([label, Message("errors.pack_weight_step", step=rule.step)], ": "))
         if rule.weight == "severe" and rule.weighs != "against":
-            problems.append(f"{label}: weight: only a finding that weighs against can be severe")
+            problems.append(Joined([label, Message("errors.pack_severe_for")], ": "))
         refs, ref_problems = reg.resolve_all(rule.sources)
-        problems.extend(f"{label}: sources: {p}" for p in ref_problems)
+        problems.extend(Joined([label, "sources", p], ": ") for p in ref_problems)
         windows, basis, when_problems = _where_and_when(rule, refs, pack_id or path.stem)
-        problems.extend(f"{label}: {p}" for p in when_problems)
+        problems.extend(Joined([label, p], ": ") for p in when_problems)
         rule._refs = tuple(refs)
         rules.append(CompiledRule(rule=rule, node=node, pack=pack_id or path.stem, line=line,
                                   windows=windows, basis=basis))
@@ -334,7 +327,7 @@ def _registry_for(path: Path) -> Registry:
             return registry(path.parent.parent) if path.parent.name == "rules" else load_registry(local)
         return registry()
     except SourceRegistryError as exc:
-        raise RulePackError(f"the source registry cannot be used: {exc.detail}", file=exc.file or local) from None
+        raise RulePackError(Message("errors.pack_registry", problem=exc.detail), file=exc.file or local) from None
 
 
 def _where_and_when(
@@ -348,7 +341,7 @@ def _where_and_when(
     not in force in one of the rule's jurisdictions is an error: a Norway finding may not rest on
     the AI Act while the AI Act is not part of the EEA Agreement.
     """
-    problems: list[str] = []
+    problems: list[Any] = []
     where = tuple(rule.applies_in) if rule.applies_in else DEFAULT_APPLIES_IN.get(pack, ("EU",))
     binding = [r for r in refs if r.binding]
     ends = [d for d in [rule.until] + [r.source.until for r in binding] if d is not None]
@@ -359,40 +352,43 @@ def _where_and_when(
         for r in binding:
             d = r.from_date(j)
             if d is None:
-                problems.append(
-                    f"sources: {r.key} is not in force in {j} (in force in: {', '.join(r.source.in_force)}); "
-                    f"expected applies_in without {j}, or a source that is"
-                )
+                problems.append(Message("errors.pack_not_in_force", key=r.key, where=j,
+                                        known=", ".join(r.source.in_force)))
                 continue
             starts.append(d)
         start = max(starts) if starts else dt.date(1900, 1, 1)
         if end is not None and end < start:
-            problems.append(f"until: {end} is before the rule is in force in {j} ({start})")
+            problems.append(Message("errors.pack_until_before", end=str(end), where=j, start=str(start)))
         windows[j] = (start, end)
     if rule.in_force_from and binding:
         earliest = min((r.from_date(j) or dt.date.max) for r in binding for j in where)
         if rule.in_force_from < earliest:
-            problems.append(f"in_force_from: {rule.in_force_from} is before the law it cites is in force ({earliest})")
+            problems.append(Message("errors.pack_from_before", start=str(rule.in_force_from), earliest=str(earliest)))
     basis = rule.basis or ("law" if binding else "guidance")
     if rule.basis == "law" and not binding:
-        problems.append("basis: a rule that rests on the law must cite a source of kind 'law'")
+        problems.append(Message("errors.pack_basis_law"))
     return windows, basis, problems
 
 
-def _expected(err: dict[str, Any]) -> str:
-    msg = err["msg"]
+def _got(err: dict[str, Any]) -> Message:
+    """``(got <value>)`` after a pydantic problem, in the reader's language."""
+    return Message("errors.rules_got", got=repr(err.get("input")))
+
+
+def _expected(err: dict[str, Any]) -> Any:
+    """What a rule's field should be: a code for the usual problems, pydantic's own English otherwise."""
+    msg: Any = err["msg"]
     if err["type"] == "missing":
-        msg = "required field is missing"
-    elif err["type"] == "extra_forbidden":
-        msg = ("unknown field (expected only id, severity, step, factor, question, when, weighs, weight, groups, "
-               "sources, applies_in, in_force_from, until, basis, message, remediation)")
+        return Message("errors.pack_field_missing")
+    if err["type"] == "extra_forbidden":
+        msg = Message("errors.pack_unknown_field")
     elif err["type"] == "literal_error":
-        msg = f"expected {err.get('ctx', {}).get('expected', msg)}"
-    return f"{msg} (got {err.get('input')!r})" if err["type"] != "missing" else msg
+        msg = Message("errors.pack_expected", expected=err.get("ctx", {}).get("expected", msg))
+    return Joined([msg, _got(err)], " ")
 
 
-def _report(path: Path, problems: list[str]) -> str:
-    return problem_report("this rule pack", problems)
+def _report(path: Path, problems: list[Any]) -> str:
+    return problem_report(Message("errors.rules_what_pack"), problems)
 
 
 _CACHE: FileCache[Pack] = FileCache(load_pack)
@@ -405,7 +401,7 @@ def packs_for(jurisdictions: Iterable[str], templates: Path | None = None) -> li
     out = []
     for code in wanted:
         path = root / "rules" / f"{code.lower()}.yaml"
-        out.append(_CACHE.get(path, RulePackError(f"rule pack for jurisdiction {code} not found", file=path)))
+        out.append(_CACHE.get(path, RulePackError(Message("errors.pack_missing", code=code), file=path)))
     return out
 
 

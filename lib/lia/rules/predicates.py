@@ -29,6 +29,7 @@ from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable, Mapping, Sequence
 
 from ..duration import parse_or_none
+from ..errors import Message
 
 __all__ = [
     "PREDICATES",
@@ -229,35 +230,35 @@ def _known_list() -> str:
 
 def _check_arg(kind: str, value: Any, path: str, name: str) -> Any:
     def fail(expected: str) -> ExpressionError:
-        return ExpressionError(f"{name}: expected {expected}, got {value!r}", path)
+        return ExpressionError(Message("errors.when_arg", name=name, expected=Message(expected), got=repr(value)), path)
 
     if kind == "question":
         if not isinstance(value, str) or not QUESTION_ID.match(value):
-            raise fail("a question id such as 'periods.continuous'")
+            raise fail("errors.when_expect_question")
         return value
     if kind == "column":
         if not isinstance(value, str) or not COLUMN_ID.match(value):
-            raise fail("a table column id such as 'people'")
+            raise fail("errors.when_expect_column")
         return value
     if kind == "value":
         if not isinstance(value, (str, int, float, bool)):
-            raise fail("a single value (choice id, number, true/false or text)")
+            raise fail("errors.when_expect_value")
         return value
     if kind == "values":
         if not isinstance(value, list) or not value or not all(isinstance(v, (str, int, float, bool)) for v in value):
-            raise fail("a non-empty list of values, e.g. [occasional, regular]")
+            raise fail("errors.when_expect_values")
         return tuple(value)
     if kind == "number":
         if isinstance(value, bool) or not isinstance(value, (int, float)):
-            raise fail("a number")
+            raise fail("errors.frag_expect_number")
         return value
     if kind == "duration":
         if not isinstance(value, str) or duration_days(value) is None:
-            raise fail("an ISO 8601 duration such as 'P90D', 'P3M', 'P2W' or 'P1Y'")
+            raise fail("errors.when_expect_duration")
         return value
     if kind == "string":
         if not isinstance(value, str) or not value:
-            raise fail("a non-empty string")
+            raise fail("errors.when_expect_string")
         return value
     raise AssertionError(kind)  # pragma: no cover - kinds are validated at register()
 
@@ -269,20 +270,16 @@ def compile_expr(tree: Any, path: str = "when") -> Node:
     expected and, for an unknown predicate, the list of known predicates.
     """
     if not isinstance(tree, Mapping) or len(tree) != 1:
-        raise ExpressionError(
-            f"expected a mapping with exactly one predicate name as key (known predicates: {_known_list()}), "
-            f"got {tree!r}",
-            path,
-        )
+        raise ExpressionError(Message("errors.when_not_one", known=_known_list(), got=repr(tree)), path)
     (name, raw), = tree.items()
     if not isinstance(name, str) or name not in PREDICATES:
-        raise ExpressionError(f"unknown predicate {name!r}; known predicates: {_known_list()}", path)
+        raise ExpressionError(Message("errors.when_unknown", name=repr(name), known=_known_list()), path)
     spec = PREDICATES[name]
     here = f"{path}.{name}"
 
     if spec.kinds == ("exprs",):
         if not isinstance(raw, list) or not raw:
-            raise ExpressionError(f"{name}: expected a non-empty list of conditions, got {raw!r}", here)
+            raise ExpressionError(Message("errors.when_conditions", name=name, got=repr(raw)), here)
         return Node(spec, (tuple(compile_expr(sub, f"{here}[{i}]") for i, sub in enumerate(raw)),))
     if spec.kinds == ("expr",):
         sub = raw[0] if isinstance(raw, list) and len(raw) == 1 else raw
@@ -296,11 +293,11 @@ def compile_expr(tree: Any, path: str = "when") -> Node:
         args = [raw]
     n_max = None if spec.varargs else len(spec.kinds)
     if len(args) < spec.min_args or (n_max is not None and len(args) > n_max):
-        want = f"{spec.min_args}" if n_max == spec.min_args else (
-            f"at least {spec.min_args}" if n_max is None else f"{spec.min_args} to {n_max}")
-        raise ExpressionError(
-            f"{name}: expected {want} argument(s) as in {spec.signature}, got {len(args)}: {raw!r}", here
-        )
+        want: Any = f"{spec.min_args}" if n_max == spec.min_args else (
+            Message("errors.when_at_least", n=spec.min_args) if n_max is None
+            else Message("errors.when_range", lo=spec.min_args, hi=n_max))
+        raise ExpressionError(Message("errors.when_arg_count", name=name, want=want, signature=spec.signature,
+                                      n=len(args), got=repr(raw)), here)
     checked = []
     for i, arg in enumerate(args):
         kind = spec.kinds[min(i, len(spec.kinds) - 1)]

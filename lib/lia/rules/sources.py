@@ -29,7 +29,7 @@ from typing import Any, Iterable, Literal, Optional
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from ..errors import InputError
+from ..errors import InputError, Message
 from ..i18n import check_lang
 from ..loaders import parse_yaml
 from ..paths import templates_dir
@@ -292,7 +292,7 @@ def load_registry(path: Path) -> Registry:
                 problems.append(f"{label}: provision {p.ref}: an unverified provision needs a note")
         sources[src.id] = src
     if problems:
-        raise SourceRegistryError(problem_report("the source registry", problems), file=path)
+        raise SourceRegistryError(problem_report(Message("errors.rules_what_registry"), problems), file=path)
     return Registry(header.version, sources, path)
 
 

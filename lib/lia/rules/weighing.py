@@ -14,6 +14,7 @@ from typing import Any, Literal, Optional
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from ..errors import Message
 from ..levels import IMPACT_LEVELS, WEIGHTS
 from ..loaders import parse_yaml
 from ..paths import templates_dir
@@ -133,7 +134,7 @@ def _load(path: Path) -> Weighing:
     try:
         model = WeighingModel.model_validate(data)
     except ValidationError as exc:
-        raise RulePackError(problem_report("the weighing model", validation_problems(exc.errors())), file=path) from None
+        raise RulePackError(problem_report(Message("errors.rules_what_weighing"), validation_problems(exc.errors())), file=path) from None
     for fid, factors in model.safeguards.items():
         for f in factors:
             if f not in FACTORS:
@@ -153,7 +154,7 @@ def _load(path: Path) -> Weighing:
         except ExpressionError as exc:
             problems.append(f"groups.{g.id}.present_if: {exc.path}: {exc}")
     if problems:
-        raise RulePackError(problem_report("the weighing model", problems), file=path)
+        raise RulePackError(problem_report(Message("errors.rules_what_weighing"), problems), file=path)
     return Weighing(model, present, path, "sha256:" + hashlib.sha256(raw).hexdigest())
 
 
