@@ -36,20 +36,20 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 
 
 def _load_evidence(path: str) -> list[dict[str, Any]]:
-    from ..errors import InputError
+    from ..errors import InputError, Message
     from ..loaders import load_data_file
     from ..rules.predicates import EVIDENCE_KINDS
 
-    data = load_data_file(path, what="evidence file")
+    data = load_data_file(path, what=Message("errors.what_breaches_file"))
     items = data.get("breaches") if isinstance(data, dict) else data
     if not isinstance(items, list):
-        raise InputError("expected a list of breaches, or a mapping with a 'breaches' list", file=path)
+        raise InputError(Message("errors.breaches_not_list"), file=path)
     for i, item in enumerate(items):
         if not isinstance(item, dict) or not isinstance(item.get("kind"), str):
-            raise InputError("expected a mapping with a 'kind' string", file=path, where=f"breach {i + 1}")
+            raise InputError(Message("errors.breach_no_kind"), file=path, where=Message("errors.where_breach", n=i + 1))
         if item["kind"] not in EVIDENCE_KINDS:
-            raise InputError(f"unknown breach kind {item['kind']!r}; expected one of: {', '.join(EVIDENCE_KINDS[:8])}",
-                             file=path, where=f"breach {i + 1}")
+            raise InputError(Message("errors.breach_kind", kind=repr(item["kind"]), known=", ".join(EVIDENCE_KINDS[:8])),
+                             file=path, where=Message("errors.where_breach", n=i + 1))
     return items
 
 

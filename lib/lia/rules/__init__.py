@@ -26,7 +26,7 @@ from typing import Any, Mapping, Sequence
 
 from . import consistency as _consistency  # noqa: F401  (registers lia_verdict)
 from . import dpia as _dpia  # noqa: F401  (registers dpia/risk predicates)
-from ..errors import InputError
+from ..errors import InputError, Message
 from .dpia import DpiaResult, RegisterResult, analyse_register, screen
 from .packs import LIA_STEPS, FACTORS, Pack, packs_for
 from .predicates import PREDICATES, Context, register
@@ -153,7 +153,7 @@ def parse_as_of(value: Any) -> dt.date:
     try:
         return dt.date.fromisoformat(str(value))
     except ValueError:
-        raise InputError(f"as of {value!r}: expected a date YYYY-MM-DD, such as 2025-02-02") from None
+        raise InputError(Message("errors.as_of_date", value=repr(value))) from None
 
 
 def _check_lang(lang: str) -> None:
@@ -188,11 +188,11 @@ def evaluate(
     _check_lang(lang)
     on = dt.date.today() if as_of is None else parse_as_of(as_of)
     if not isinstance(answers, Mapping):
-        raise InputError(f"answers: expected a mapping of question id -> value, got {type(answers).__name__}")
+        raise InputError(Message("errors.evaluate_answers", type=type(answers).__name__))
     ev_list: list[dict[str, Any]] = []
     for i, item in enumerate(evidence or []):
         if not isinstance(item, Mapping) or not isinstance(item.get("kind"), str):
-            raise InputError(f"evidence item {i + 1}: expected a mapping with a 'kind' string, got {item!r}")
+            raise InputError(Message("errors.evaluate_evidence_item", n=i + 1, got=repr(item)))
         ev_list.append(dict(item))
     juris = {str(j).upper() for j in (assessment.get("jurisdictions") or [])} | {"EU"}
     packs = packs_for(juris, templates)
