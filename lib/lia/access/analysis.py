@@ -135,7 +135,7 @@ def load_calls(con: Any, path: str | Path, validate: bool = True) -> int:
                     [vals])
     con.execute("CREATE TABLE calls_log AS SELECT ?::BIGINT AS calls", [int(n)])
     has_events = con.execute("SELECT count(*) FROM duckdb_tables() WHERE table_name = 'events' AND NOT temporary").fetchone()[0]
-    only = (f" WHERE CAST({c('call_id')} AS VARCHAR) IN (SELECT recording_id FROM events)" if has_events else "")
+    only = (f" WHERE CAST({c('call_id')} AS VARCHAR) IN (SELECT DISTINCT recording_id FROM events)" if has_events else "")
     con.execute(f"""CREATE TABLE calls AS SELECT CAST({c('call_id')} AS VARCHAR) AS id,
         CAST(trim(CAST({c('agent')} AS VARCHAR)) AS lia_access_agent) AS agent,
         CAST(trim(CAST({c('team')} AS VARCHAR)) AS lia_access_team) AS team,
@@ -400,7 +400,7 @@ def _with_calls(con: Any, L: AccessLimits, checks: dict, roles_seen: dict, agent
     # the one join of events and calls: a narrow table of small integers (ENUMs, the call's row id, the
     # lifecycle breach if any), from which every check below counts
     con.execute(f"""CREATE OR REPLACE TEMP TABLE j AS
-        SELECT e."user", e.role_key, e.action IN ({la}) AS use, e.action, e.ts, c.rowid AS rec, c.agent, c.team,
+        SELECT e."user", e.role_key, e.action IN ({la}) AS use, e.ts, c.rowid::UINTEGER AS rec, c.agent, c.team,
             CASE WHEN c.id IS NULL OR e.action = 'delete' THEN 0
                  WHEN c.declined THEN {life['declined_caller']}
                  WHEN NOT c.recorded THEN {life['not_recorded']}
