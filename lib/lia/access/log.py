@@ -21,9 +21,14 @@ CSV places are line numbers as an editor counts them (header = line 1, quoted
 line breaks counted); Parquet places are row numbers (first data row = row 1); in a
 folder of Parquet files (one log, files in name order) a place is a file and a row.
 
-The file is read twice and never held whole: one pass counts the problems, one writes
-the validated events as a narrow table of small integers (ENUMs), so 20 million events
-take about 600 MB of DuckDB's memory.
+The file is read once and never held whole: one pass writes the events as a narrow table
+of small integers (ENUMs) with a problem flag per row, so 20 million events take about
+600 MB of DuckDB's memory. Users, roles, actions and reasons are checked and converted once
+per distinct value (DuckDB reads their distinct values from the Parquet dictionaries into
+small maps joined to the rows); event and recording ids and times are checked per row. The
+event ids are unique when they are strictly increasing in file order (one scan of that column
+with Arrow, as for call ids); only otherwise are their hashes counted. Only when a flag is
+set do further queries find the first bad rows and their values.
 """
 
 from __future__ import annotations
