@@ -224,3 +224,23 @@ def test_a_changed_severity_reads_as_the_report_names_it(history_ws: Path, fake,
     page = ViewerPage(history_ws, lang, sources=Changed())
     page.apply_request({"QUERY_STRING": "assessment=cc&version=3"})
     assert f"<code>eu.notice</code>: {field}: {shown}</li>" in page.changes.value
+
+
+@pytest.mark.parametrize(("lang", "said"), [("en", "expected text in an evaluation"), ("sv", "väntade text i en utvärdering"),
+                                            ("nb", "forventet tekst i en evaluering")])
+def test_a_changed_verdict_that_names_no_step_is_said_with_its_place(history_ws: Path, fake, lang: str,
+                                                                     said: str) -> None:
+    """The verdicts that changed are read through the presentation model (ChangesView) like the findings:
+    a comparison whose verdict names no step is refused with its place, not shown as "None: yes → no"."""
+    from lia.dashboards.sources import ReportChanges
+
+    class Broken(type(fake)):
+        def changes(self, ws, old_dir, new_dir, lang="en"):
+            base = super().changes(ws, old_dir, new_dir, lang)
+            return ReportChanges(base.old_version, base.new_version, ({"old": "yes", "new": "no"},), base.added)
+
+    page = ViewerPage(history_ws, lang, sources=Broken())
+    page.apply_request({"QUERY_STRING": "assessment=cc&version=3"})
+    html = page.changes.value
+    assert "changes.verdicts[0].step" in html and said in html, html
+    assert "None" not in html and "lia-changed-verdicts" not in html

@@ -202,10 +202,12 @@ class ReportChanges:
 
     old_version: int | None
     new_version: int | None
-    verdicts: tuple[dict[str, Any], ...] = ()  # {what, old, new}
-    added: tuple[dict[str, Any], ...] = ()  # findings {rule, severity, message}
+    # verdicts, added, removed and changed as changes.json holds them
+    # (lia.rules.presentation.ChangesView.to_json); the page reads them through ChangesView.from_json
+    verdicts: tuple[dict[str, Any], ...] = ()  # {step, old, new}
+    added: tuple[dict[str, Any], ...] = ()  # findings as their evaluation stored them
     removed: tuple[dict[str, Any], ...] = ()
-    changed: tuple[dict[str, Any], ...] = ()  # {rule, old, new}
+    changed: tuple[dict[str, Any], ...] = ()  # {rule, changes: {part: {old, new}}}
     answers: tuple[dict[str, Any], ...] = ()  # {question, kind, old, new, text, old_text, new_text}
 
     @property
@@ -404,15 +406,16 @@ class Sources:
         """Findings and verdicts that changed (:func:`lia.reports.changes.changes_between` over the two
         reports' ``evaluation.json``), and the answers that changed between their versions, with
         question texts and values for people in ``lang`` (:func:`lia.reports.changes.answer_changes`)."""
-        import json
-
+        from lia.loaders import parse_json
         from lia.reports.changes import answer_changes, changes_between
 
         def evaluation(d: Path) -> dict[str, Any] | None:
             p = Path(d) / "evaluation.json"
-            return json.loads(p.read_text("utf-8")) if p.is_file() else None
+            return parse_json(p.read_text("utf-8"), p) if p.is_file() else None
 
-        ch = changes_between(evaluation(old_dir), evaluation(new_dir))
+        # each evaluation is read through the presentation model: a malformed one is refused with its file and place
+        ch = changes_between(evaluation(old_dir), evaluation(new_dir), old_source=Path(old_dir) / "evaluation.json",
+                             new_source=Path(new_dir) / "evaluation.json")
         a, b = report_number(old_dir), report_number(new_dir)
         # {question, kind, old, new, text, old_text, new_text[, details]} in the reader's language
         answers = answer_changes(ws, Path(new_dir).parent.name, a, b, lang)
