@@ -296,27 +296,16 @@ class Sources:
         except ImportError:
             return EvalSummary(error="the reasoning engine (lia.rules) is not installed")
         try:
-            ev = evaluate(assessment, answers, evidence=None, lang="en")
-            data = ev.to_json("en")
+            from lia.rules.presentation import EvaluationView
+
+            view = EvaluationView.from_result(evaluate(assessment, answers, evidence=None, lang="en"), "en")
         except Exception as exc:  # one broken assessment must not break the portfolio
             said = getattr(exc, "said", None)  # a LiaError with a code keeps it: the page renders it in its language
             return EvalSummary(error=said if said is not None and str(said) == str(exc) else str(exc) or type(exc).__name__)
-        overall = ((data.get("lia") or {}).get("overall") or {}).get("verdict")
-        dpia = (data.get("dpia") or {}).get("required")
-        risks = []
-        for r in (data.get("risks") or {}).get("register") or []:
-            res = r.get("residual") or {}
-            risks.append(
-                {
-                    "ref": r.get("ref"),
-                    "event": r.get("event"),
-                    "title": r.get("title") or "",
-                    "severity": res.get("severity"),
-                    "likelihood": res.get("likelihood"),
-                    "high": bool(r.get("residual_high")),
-                }
-            )
-        return EvalSummary(overall, None if dpia is None else bool(dpia), tuple(risks))
+        # the residual ratings and the one rule for a high residual risk, from the presentation model
+        risks = [{"ref": r.ref, "event": r.event, "title": r.title or "", "severity": r.residual_severity,
+                  "likelihood": r.residual_likelihood, "high": r.residual_high} for r in view.risks.rows]
+        return EvalSummary(view.verdict("overall").verdict, view.screening.required, tuple(risks))
 
     def rules_fingerprint(self) -> str:
         """Digest of everything an evaluation depends on besides the answers: rule packs and rule code."""
