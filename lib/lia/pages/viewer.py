@@ -224,7 +224,9 @@ class ViewerPage:
         from lia.rules.presentation import ChangesView
 
         ch = view.changes
-        context: dict[str, Any] = {"error": view.changes_error, "compared": ch is not None and view.previous is not None}
+        failed = view.changes_error
+        context: dict[str, Any] = {"error": translate_error(failed, self.s.lang) if isinstance(failed, BaseException)
+                                   else failed, "compared": ch is not None and view.previous is not None}
         if context["compared"] and not view.changes_error:
             assert ch is not None and view.previous is not None
             try:
