@@ -101,3 +101,17 @@ def test_the_viewers_comparison_refuses_a_malformed_report_evaluation(
     with pytest.raises(InputError) as e:
         Sources().changes(tmp_path, a, b)
     assert e.value.code == "errors.json_invalid" and e.value.file == str(b / "evaluation.json")
+
+
+def test_a_stored_comparison_reads_back_as_the_same_typed_changes(docs: tuple[dict[str, Any], dict[str, Any]]) -> None:
+    """What changes.json holds, read through ChangesView.from_json (as the viewer does), is the comparison
+    that was made; a comparison whose changed finding has no rule is refused with its place."""
+    old, new = docs
+    ch = ChangesView.between(EvaluationView.from_json(old), EvaluationView.from_json(new))
+    stored = json.loads(json.dumps(ch.to_json()))
+    back = ChangesView.from_json(stored, "en")
+    assert back.verdicts == ch.verdicts and back.added == ch.added and back.removed == ch.removed
+    assert back.changed == ch.changed and not back.empty
+    stored["changed"] = [{"changes": {"severity": {"old": "info", "new": "warning"}}}]
+    with pytest.raises(InputError, match=r"changes.changed\[0\].rule: expected text"):
+        ChangesView.from_json(stored, "en")

@@ -142,7 +142,8 @@ def open_report(ws: Any, aid: str, version: int | None = None, report: str | Non
     except OSError:
         body = None
     pdf = d / "report.pdf"
-    previous = changes = error = None
+    previous = changes = None
+    error: str | BaseException | None = None
     try:
         previous = src.previous_signed(ws, d)
         if previous is not None:
