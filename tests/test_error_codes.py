@@ -268,7 +268,7 @@ def test_the_command_line_speaks_english_or_its_lang(tmp_path: Path) -> None:
 
 
 def test_verification_findings_can_be_codes_today(monkeypatch: pytest.MonkeyPatch) -> None:
-    """How lia.signing / lia.report convert: a finding written as Message("status.<key>", ...) reads the same
+    """How lia.reports.signing / lia.reports.status convert: a finding written as Message("status.<key>", ...) reads the same
     in English (statements, JSON, the CLI) and is rendered on a page from its code, with no English matched."""
     stale = Message("status.newer_answers", head=3, n=2)
     problem = Message("status.signature_by", who="Karin Lindqvist (dpo)", problem=Message("status.untrusted_key"))

@@ -83,3 +83,18 @@ def test_local_days_follow_daylight_saving_and_the_time_zone(tmp_path):
     found, _ = run(tmp_path, calls, events[2:], {"access.roles": ROLES})
     b = found[("download_not_allowed", "u2")]
     assert (b.start.isoformat(), b.end.isoformat()) == ("1900-01-01", "2025-10-27")
+
+
+def test_the_overview_counts_every_call_of_the_log_and_the_calls_checked_are_the_ones_accessed(tmp_path):
+    # only the calls the access log refers to are loaded for the join; the log's size is still reported whole
+    calls = [f"C{i},A{i % 3},support,2025-01-10T10:00:00+01:00,60,yes,yes,," for i in range(1, 51)]
+    calls[6] = "C7,A1,support,2025-01-10T10:00:00+01:00,60,yes,yes,2025-01-11T00:00:00+01:00,"
+    events = ["E1,C7,u1,Trainer,listen,2025-01-12T11:00:00+01:00,coaching",
+              "E2,C8,u1,Trainer,listen,2025-01-12T11:05:00+01:00,coaching",
+              "E3,C99,u1,Trainer,listen,2025-01-12T11:06:00+01:00,coaching"]
+    found, rep = run(tmp_path, calls, events, {"access.roles": ROLES})
+    assert rep.overview["calls_in_log"] == 50
+    assert rep.overview["events_without_call"] == 1
+    assert set(found) == {("after_deletion", "u1")}
+    assert found[("after_deletion", "u1")].agent == "A1"
+    assert rep.agent_users == [["A1", "support", "u1", "Trainer", 1, 1], ["A2", "support", "u1", "Trainer", 1, 1]]

@@ -174,3 +174,32 @@ def test_a_huge_line_is_refused_with_its_line_in_bounded_memory(tmp_path):
 def test_a_long_value_is_refused(tmp_path):
     e = err(write(tmp_path / "a.csv", [row(1, user="U" * 1001)]))
     assert "column user: 1 bad row (empty or too long)" in str(e)
+
+
+def test_ids_in_file_order_that_are_equal_once_trimmed_are_duplicates(tmp_path):
+    # " E2" < "E2 " as written (one width, increasing), but both are the event id E2
+    p = tmp_path / "a.parquet"
+    ids = [" E1", " E2", "E2 ", "E3 "]
+    pq.write_table(pa.table({"event_id": ids, "recording_id": ["C1"] * 4, "user": ["U1"] * 4, "role": ["qa"] * 4,
+                             "action": ["listen"] * 4, "at": ["2025-03-03T09:15:00Z"] * 4}), p)
+    e = err(p)
+    assert "column event_id: 1 duplicate row; first 1 duplicated id: 'E2' on row 2, row 3" in str(e)
+    assert e.where == "row 3, column event_id"
+
+
+def test_duplicates_in_a_folder_across_files_in_id_order_are_found(tmp_path):
+    folder = tmp_path / "log"
+    folder.mkdir()
+    for name, ids in (("01.parquet", ["E1", "E2"]), ("02.parquet", ["E2", "E3"])):  # increasing within each file only
+        pq.write_table(pa.table({"event_id": ids, "recording_id": ["C1"] * 2, "user": ["U1"] * 2, "role": ["qa"] * 2,
+                                 "action": ["listen"] * 2, "at": ["2025-03-03T09:15:00Z"] * 2}), folder / name)
+    e = err(folder)
+    assert "column event_id: 1 duplicate row; first 1 duplicated id: 'E2' on 01.parquet row 2, 02.parquet row 1" in str(e)
+
+
+def test_the_same_bad_value_on_many_rows_is_counted_on_every_row(tmp_path):
+    # users, roles, actions and reasons are checked once per distinct value: the count is still per row
+    rows = [row(i, action="burn" if i % 3 == 0 else "listen", role=" " if i == 4 else "qa_analyst") for i in range(1, 11)]
+    e = err(write(tmp_path / "a.csv", rows))
+    assert "column action: 3 bad rows; first 3: line 4: 'burn'; line 7: 'burn'; line 10: 'burn'" in str(e)
+    assert "column role: 1 bad row (empty or too long); first 1: line 5: ' '" in str(e)

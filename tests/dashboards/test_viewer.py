@@ -224,3 +224,54 @@ def test_a_changed_severity_reads_as_the_report_names_it(history_ws: Path, fake,
     page = ViewerPage(history_ws, lang, sources=Changed())
     page.apply_request({"QUERY_STRING": "assessment=cc&version=3"})
     assert f"<code>eu.notice</code>: {field}: {shown}</li>" in page.changes.value
+
+
+@pytest.mark.parametrize(("lang", "said"), [("en", "expected text in an evaluation"), ("sv", "väntade text i en utvärdering"),
+                                            ("nb", "forventet tekst i en evaluering")])
+def test_a_changed_verdict_that_names_no_step_is_said_with_its_place(history_ws: Path, fake, lang: str,
+                                                                     said: str) -> None:
+    """The verdicts that changed are read through the presentation model (ChangesView) like the findings:
+    a comparison whose verdict names no step is refused with its place, not shown as "None: yes → no"."""
+    from lia.dashboards.sources import ReportChanges
+
+    class Broken(type(fake)):
+        def changes(self, ws, old_dir, new_dir, lang="en"):
+            base = super().changes(ws, old_dir, new_dir, lang)
+            return ReportChanges(base.old_version, base.new_version, ({"old": "yes", "new": "no"},), base.added)
+
+    page = ViewerPage(history_ws, lang, sources=Broken())
+    page.apply_request({"QUERY_STRING": "assessment=cc&version=3"})
+    html = page.changes.value
+    assert "changes.verdicts[0].step" in html and said in html, html
+    assert "None" not in html and "lia-changed-verdicts" not in html
+
+
+@pytest.mark.parametrize(("lang", "said"), [("en", "expected a mapping in an evaluation"),
+                                            ("sv", "väntade en mappning i en utvärdering"),
+                                            ("nb", "forventet en mapping i en evaluering")])
+def test_a_report_whose_evaluation_is_malformed_is_named_in_the_page_language(history_ws: Path, lang: str,
+                                                                               said: str) -> None:
+    """The real source reads both reports' evaluation.json through the presentation model: one that lost
+    its overall verdict is named with its file and place, in the reader's language - not compared in part."""
+    import json
+
+    from lia.dashboards.sources import Sources
+
+    from .fakes import FakeSources
+
+    class Real(FakeSources):  # the fake's signatures, the real comparison
+        def changes(self, ws, old_dir, new_dir, lang="en"):
+            return Sources().changes(ws, old_dir, new_dir, lang)
+
+    for d, overall in (("v2", "yes"), ("v3", None)):
+        lia = {s: {"verdict": "yes"} for s in ("purpose", "necessity", "balancing")}
+        if overall:
+            lia["overall"] = {"verdict": overall}
+        (history_ws / "reports" / "cc" / d / "evaluation.json").write_text(
+            json.dumps({"lia": lia, "findings": [], "dpia": {"required": False}}), "utf-8")
+    page = ViewerPage(history_ws, lang, sources=Real())
+    page.apply_request({"QUERY_STRING": "assessment=cc&version=3"})
+    html = page.changes.value
+    assert str(history_ws / "reports" / "cc" / "v3" / "evaluation.json") in html and "lia.overall" in html
+    assert said in html, html
+    assert "lia-changed-verdicts" not in html

@@ -118,10 +118,12 @@ def test_changes_between_reports_name_each_group_whose_result_changed() -> None:
     """The viewer's change summary says which group's result changed, not only the overall verdict."""
     from lia.reports.changes import changes_between
 
-    old = {"lia": {"overall": {"verdict": "conditional"}},
-           "groups": [{"group": "callers", "result": "yes"}, {"group": "agents", "result": "conditional"}]}
-    new = {"lia": {"overall": {"verdict": "no"}},
-           "groups": [{"group": "callers", "result": "yes"}, {"group": "agents", "result": "no"}]}
+    def evaluation(overall: str, agents: str) -> dict:  # the parts of an evaluation the comparison reads
+        return {"lia": {s: {"verdict": "pass"} for s in ("purpose", "necessity", "balancing")}
+                | {"overall": {"verdict": overall}}, "findings": [], "dpia": {"required": True},
+                "groups": [{"group": "callers", "result": "yes"}, {"group": "agents", "result": agents}]}
+
+    old, new = evaluation("conditional", "conditional"), evaluation("no", "no")
     ch = changes_between(old, new)["verdicts"]
     assert {"step": "group.agents", "old": "conditional", "new": "no"} in ch
     assert not any(v["step"] == "group.callers" for v in ch)

@@ -77,10 +77,13 @@ class AccessReport:
 
 
 def load_calls(con: Any, path: str | Path, validate: bool = True) -> int:
-    """Load the call log's columns needed here into the DuckDB table ``calls``; returns its rows.
+    """Load the call log's columns needed here into the DuckDB table ``calls``; returns the log's rows.
 
     ``validate`` first reads it with :func:`lia.periods.calllog.read_call_log`, so a bad call
-    log gets the same errors as in ``lia periods``.
+    log gets the same errors as in ``lia periods``. When the access log's ``events`` are already
+    on ``con`` (as after :func:`lia.access.log.read_access_log`), only the calls they refer to are
+    kept (a few per cent of a long log): the join in :func:`analyse` then builds its hash table over
+    those, not over every call. The log's number of calls is kept in the table ``calls_log``.
     """
     from ..periods.calllog import COLUMNS as CCOLS
     from ..periods.calllog import _match_columns, read_call_log
@@ -120,18 +123,25 @@ def load_calls(con: Any, path: str | Path, validate: bool = True) -> int:
     rt = types.get(cols["recorded"], "VARCHAR")
     recorded = (c("recorded") if rt == "BOOLEAN" else f"({c('recorded')} = 1)" if "INT" in rt
                 else f"lower(trim({c('recorded')})) IN ('yes', 'true', '1')")
-    # agents and teams as ENUMs (a small integer per call): 10 million calls and their join stay in memory
+    # agents and teams as ENUMs (a small integer per call): 10 million calls and their join stay in memory;
+    # their values and the log's number of calls in one pass
     con.execute("DROP TABLE IF EXISTS calls")
-    for name, col in (("lia_access_agent", "agent"), ("lia_access_team", "team")):
+    con.execute("DROP TABLE IF EXISTS calls_log")
+    agents, teams, n = con.execute(f"""SELECT list(DISTINCT trim(CAST({c('agent')} AS VARCHAR))),
+        list(DISTINCT trim(CAST({c('team')} AS VARCHAR))), count(*) FROM {src}""").fetchone()
+    for name, vals in (("lia_access_agent", agents), ("lia_access_team", teams)):
         con.execute(f"DROP TYPE IF EXISTS {name}")
-        con.execute(f"""CREATE TYPE {name} AS ENUM (SELECT DISTINCT v FROM (SELECT trim(CAST({c(col)} AS VARCHAR)) AS v
-                        FROM {src}) WHERE v IS NOT NULL ORDER BY v)""")
+        con.execute(f"CREATE TYPE {name} AS ENUM (SELECT v FROM unnest(?::VARCHAR[]) t(v) WHERE v IS NOT NULL ORDER BY v)",
+                    [vals])
+    con.execute("CREATE TABLE calls_log AS SELECT ?::BIGINT AS calls", [int(n)])
+    has_events = con.execute("SELECT count(*) FROM duckdb_tables() WHERE table_name = 'events' AND NOT temporary").fetchone()[0]
+    only = (f" WHERE CAST({c('call_id')} AS VARCHAR) IN (SELECT DISTINCT recording_id FROM events)" if has_events else "")
     con.execute(f"""CREATE TABLE calls AS SELECT CAST({c('call_id')} AS VARCHAR) AS id,
         CAST(trim(CAST({c('agent')} AS VARCHAR)) AS lia_access_agent) AS agent,
         CAST(trim(CAST({c('team')} AS VARCHAR)) AS lia_access_team) AS team,
         {ts('start')} AS start, {recorded} AS recorded, lower(trim(CAST({c('caller_consent')} AS VARCHAR))) = 'no' AS declined,
-        {ts('deleted_at')} AS deleted_at, {ts('consent_withdrawn_at')} AS withdrawn_at FROM {src}""")
-    return int(con.execute("SELECT count(*) FROM calls").fetchone()[0])
+        {ts('deleted_at')} AS deleted_at, {ts('consent_withdrawn_at')} AS withdrawn_at FROM {src}{only}""")
+    return int(n)
 
 
 def _check(status: str, **info: Any) -> dict[str, Any]:
@@ -390,7 +400,7 @@ def _with_calls(con: Any, L: AccessLimits, checks: dict, roles_seen: dict, agent
     # the one join of events and calls: a narrow table of small integers (ENUMs, the call's row id, the
     # lifecycle breach if any), from which every check below counts
     con.execute(f"""CREATE OR REPLACE TEMP TABLE j AS
-        SELECT e."user", e.role_key, e.action IN ({la}) AS use, e.action, e.ts, c.rowid AS rec, c.agent, c.team,
+        SELECT e."user", e.role_key, e.action IN ({la}) AS use, e.ts, c.rowid::UINTEGER AS rec, c.agent, c.team,
             CASE WHEN c.id IS NULL OR e.action = 'delete' THEN 0
                  WHEN c.declined THEN {life['declined_caller']}
                  WHEN NOT c.recorded THEN {life['not_recorded']}
@@ -399,7 +409,7 @@ def _with_calls(con: Any, L: AccessLimits, checks: dict, roles_seen: dict, agent
                  {ret} ELSE 0 END::UTINYINT AS life
         FROM events e LEFT JOIN calls c ON e.recording_id = c.id""")
     unknown, = con.execute("SELECT count(*) FILTER (WHERE rec IS NULL) FROM j").fetchone()
-    ov["calls_in_log"] = int(con.execute("SELECT count(*) FROM calls").fetchone()[0])
+    ov["calls_in_log"] = int(con.execute("SELECT calls FROM calls_log").fetchone()[0])
     ov["events_without_call"] = int(unknown)
     for k in _LIFE:
         checks[k] = _check("checked", limit=0)

@@ -21,9 +21,14 @@ CSV places are line numbers as an editor counts them (header = line 1, quoted
 line breaks counted); Parquet places are row numbers (first data row = row 1); in a
 folder of Parquet files (one log, files in name order) a place is a file and a row.
 
-The file is read twice and never held whole: one pass counts the problems, one writes
-the validated events as a narrow table of small integers (ENUMs), so 20 million events
-take about 600 MB of DuckDB's memory.
+The file is read once and never held whole: one pass writes the events as a narrow table
+of small integers (ENUMs) with a problem flag per row, so 20 million events take about
+600 MB of DuckDB's memory. Users, roles, actions and reasons are checked and converted once
+per distinct value (DuckDB reads their distinct values from the Parquet dictionaries into
+small maps joined to the rows); event and recording ids and times are checked per row. The
+event ids are unique when they are strictly increasing in file order (one scan of that column
+with Arrow, as for call ids); only otherwise are their hashes counted. Only when a flag is
+set do further queries find the first bad rows and their values.
 """
 
 from __future__ import annotations
@@ -161,11 +166,13 @@ def read_access_log(path: str | Path, con: Any = None, *, memory_limit: str = "2
                    f"+ file_row_number + 1 AS __lia_rn FROM read_parquet({_sql_list(names)}, file_row_number = true, "
                    "filename = true, union_by_name = true))")
             label = lambda rows: _folder_labels(files, rows)  # noqa: E731
+            id_files = [(f, cols["event_id"]) for f in names]
         elif head[:4] == b"PAR1":
             cols = _parquet_columns(p)
             src = (f"(SELECT *, file_row_number + 1 AS __lia_rn FROM read_parquet('{_sql_str(str(p))}', "
                    "file_row_number = true))")
             label = _row_labels
+            id_files = [(str(p), cols["event_id"])]
         else:
             if p.suffix.lower() in (".parquet", ".pq"):
                 raise InputError("is named like a Parquet file but does not start with the Parquet marker PAR1; "
@@ -179,7 +186,8 @@ def read_access_log(path: str | Path, con: Any = None, *, memory_limit: str = "2
             src = (f"(SELECT *, file_row_number + 1 AS __lia_rn FROM read_parquet('{_sql_str(parquet)}', "
                    "file_row_number = true))")
             label = lambda rows: _csv_lines(p, delim, rows)  # noqa: E731
-        n = _load(con, src, cols, str(p), label)
+            id_files = [(parquet, "event_id")]
+        n = _load(con, src, cols, str(p), label, id_files)
     except BaseException:
         try:
             _drop(con)
@@ -439,15 +447,39 @@ OTHER_PURPOSE = "~"
 def _drop(con: Any) -> None:
     con.execute("DROP TABLE IF EXISTS events")
     con.execute("DROP TABLE IF EXISTS access_roles")
+    for c in _VALUE_COLUMNS:
+        con.execute(f"DROP TABLE IF EXISTS __lia_m_{c}")
     for e in _ENUMS:
         con.execute(f"DROP TYPE IF EXISTS {e}")
 
 
-def _load(con: Any, src: str, cols: dict[str, str], source: str, label: Any) -> int:
+#: The columns with few distinct values: each distinct value is checked and converted once, in a small
+#: map joined to the rows (DuckDB reads them as Parquet dictionaries), not once per row.
+_VALUE_COLUMNS = ("user", "role", "action", "reason")
+#: Bits of the loading pass's per-row problem flags, in the order of the columns' checks.
+_BITS = ("event_id", "recording_id", "user", "role", "action", "at", "reason")
+
+
+def _trimmed(x: str) -> str:
+    """SQL: ``trim(x)``, computed only for the values that start or end with a space (a copy per row is slow)."""
+    return f"CASE WHEN starts_with({x}, ' ') OR ends_with({x}, ' ') THEN trim({x}) ELSE {x} END"
+
+
+def _empty_or_long(x: str) -> str:
+    """SQL: ``coalesce(x, '') = '' OR length(x) > MAX_FIELD``, counting characters only for long values."""
+    return f"CASE WHEN strlen({x}) > {MAX_FIELD} THEN length({x}) > {MAX_FIELD} ELSE coalesce({x}, '') = '' END"
+
+
+def _load(con: Any, src: str, cols: dict[str, str], source: str, label: Any,
+          id_files: list[tuple[str, str]] | None = None) -> int:
     """Validate ``src`` (a SQL source with the raw columns and ``__lia_rn``) and load it into ``events``.
 
-    Two passes over the file: one counts every problem (and collects the distinct users and
-    roles), one writes the compact typed table. Nothing is kept when anything is wrong.
+    One pass writes the compact typed table with a problem flag per row: users, roles, actions and
+    reasons are checked and converted once per distinct value (small maps joined to the rows), event
+    and recording ids and times per row. The event ids are unique when they are strictly increasing
+    in file order (one scan of that column, ``id_files``); else their hashes are counted in DuckDB.
+    Only when something is wrong do further queries find the first rows. Nothing is kept when
+    anything is wrong.
     """
     import duckdb
 
@@ -467,7 +499,7 @@ def _load(con: Any, src: str, cols: dict[str, str], source: str, label: Any) -> 
     at_expr = (f"{raw('at')}::TIMESTAMPTZ" if at_t.startswith("TIMESTAMP")
                else f"CASE WHEN regexp_full_match({txt('at')}, '{_TS_RE}') THEN try_cast({txt('at')} AS TIMESTAMPTZ) END")
     reason = f"nullif({txt('reason')}, '')" if "reason" in cols else "NULL::VARCHAR"
-    # every value trimmed, as the checks see it
+    # every value trimmed, as the checks see it (the error path: the first bad rows and their values)
     typed = (f"""(SELECT __lia_rn AS rn, {txt('event_id')} AS event_id, {txt('recording_id')} AS recording_id,
             {txt('user')} AS "user", {txt('role')} AS role, lower({txt('action')}) AS action, {at_expr} AS ts,
             {reason} AS reason FROM {src})""")
@@ -479,12 +511,52 @@ def _load(con: Any, src: str, cols: dict[str, str], source: str, label: Any) -> 
     }
     if "reason" in cols:
         flags["reason"] = f"length(reason) > {MAX_FIELD}"
+    _drop(con)
+    valued = [c for c in _VALUE_COLUMNS if c in cols]
     try:
-        counts = con.execute("SELECT count(*), " + ", ".join(f"count_if({f})" for f in flags.values())
-                             + ", count(DISTINCT hash(event_id)), "
-                             # the users and roles for the ENUMs (used only when no value is bad)
-                             "list(DISTINCT \"user\"), list(DISTINCT role) "
-                             f"FROM {typed}").fetchone()
+        # the distinct raw values (as written) of the few-valued columns, each checked once
+        for c in valued:
+            con.execute(f"CREATE TEMP TABLE __lia_m_{c} AS SELECT DISTINCT CAST({raw(c)} AS VARCHAR) AS raw FROM {src}")
+    except duckdb.Error as e:
+        raise InputError(f"could not be read ({str(e).splitlines()[0]}); the file may be truncated or damaged",
+                         file=source) from None
+    ok = f"NOT ({_empty_or_long('trim(raw)')})"
+    con.execute(f"""CREATE TABLE access_roles AS SELECT lower(r) AS role_key, min(r) AS role
+                    FROM (SELECT DISTINCT trim(raw) AS r FROM __lia_m_role WHERE {ok}) GROUP BY 1""")
+    con.execute(f"CREATE TYPE {_ENUMS[0]} AS ENUM (SELECT DISTINCT trim(raw) FROM __lia_m_user WHERE {ok} ORDER BY 1)")
+    con.execute(f"CREATE TYPE {_ENUMS[1]} AS ENUM (SELECT role_key FROM access_roles ORDER BY role_key)")
+    con.execute(f"CREATE TYPE {_ENUMS[2]} AS ENUM ({', '.join(repr(a) for a in ACTIONS)})")
+    con.execute(f"CREATE TYPE {_ENUMS[3]} AS ENUM ({', '.join(repr(a) for a in PURPOSES + (OTHER_PURPOSE,))})")
+    purpose = "lower(trim(split_part(nullif(trim(raw), ''), ':', 1)))"
+    acts = ", ".join(repr(a) for a in ACTIONS)
+    maps = {
+        "user": f"CASE WHEN {ok} THEN CAST(trim(raw) AS {_ENUMS[0]}) END",
+        "role": f"CASE WHEN {ok} THEN CAST(lower(trim(raw)) AS {_ENUMS[1]}) END",
+        "action": f"CASE WHEN lower(trim(raw)) IN ({acts}) THEN CAST(lower(trim(raw)) AS {_ENUMS[2]}) END",
+        "reason": f"""CASE WHEN nullif(trim(raw), '') IS NOT NULL THEN coalesce(TRY_CAST({purpose} AS {_ENUMS[3]}),
+                                                                          '{OTHER_PURPOSE}'::{_ENUMS[3]}) END""",
+    }
+    for c in valued:
+        bad = f"coalesce(length(trim(raw)) > {MAX_FIELD}, false)" if c == "reason" else "false"
+        con.execute(f"CREATE OR REPLACE TEMP TABLE __lia_m_{c} AS SELECT raw, {maps[c]} AS v, {bad} AS bad "
+                    f"FROM __lia_m_{c}")
+    joins = " ".join(f"LEFT JOIN __lia_m_{c} m_{c} ON s.{c} = m_{c}.raw" for c in valued)
+    bits = {
+        "event_id": _empty_or_long("s.event_id"), "recording_id": _empty_or_long("s.recording_id"),
+        "user": "m_user.v IS NULL", "role": "m_role.v IS NULL", "action": "m_action.v IS NULL", "at": "s.ts IS NULL",
+        "reason": "coalesce(m_reason.bad, false)" if "reason" in cols else "false",
+    }
+    flag = " + ".join(f"(({bits[c]})::UTINYINT << {i})" for i, c in enumerate(_BITS))
+    inner = ", ".join([f"{_trimmed(f'CAST({raw(c)} AS VARCHAR)')} AS {c}" for c in ("event_id", "recording_id")]
+                      + [f"CAST({raw(c)} AS VARCHAR) AS {_ident(c)}" for c in valued] + [f"{at_expr} AS ts"])
+    try:
+        con.execute(f"""CREATE TABLE events AS SELECT
+            CASE WHEN NOT ({bits['recording_id']}) THEN s.recording_id END AS recording_id, s.ts,
+            m_user.v AS "user", m_role.v AS role_key, m_action.v AS action,
+            {'m_reason.v' if 'reason' in cols else f'NULL::{_ENUMS[3]}'} AS purpose, ({flag})::UTINYINT AS __lia_bad
+            FROM (SELECT {inner} FROM {src}) s {joins}""")
+        counts = con.execute("SELECT count(*), " + ", ".join(f"count_if(__lia_bad & {1 << i} <> 0)"
+                                                              for i in range(len(_BITS))) + " FROM events").fetchone()
     except duckdb.Error as e:
         raise InputError(f"could not be read ({str(e).splitlines()[0]}); the file may be truncated or damaged",
                          file=source) from None
@@ -492,7 +564,8 @@ def _load(con: Any, src: str, cols: dict[str, str], source: str, label: Any) -> 
     if n == 0:
         raise InputError("has a header but no access events; expected one row per access event", file=source)
     problems: list[tuple[str, int, list[tuple[int, Any]], str]] = []
-    for (c, f), k in zip(flags.items(), counts[1:1 + len(flags)]):
+    for c, f in flags.items():
+        k = counts[1 + _BITS.index(c)]
         if k:
             rns = [r for (r,) in con.execute(f"SELECT rn FROM {typed} WHERE {f} ORDER BY rn LIMIT {_SHOW}").fetchall()]
             vals = dict(con.execute(f"SELECT __lia_rn, CAST({raw(c)} AS VARCHAR) FROM {src} "
@@ -501,31 +574,54 @@ def _load(con: Any, src: str, cols: dict[str, str], source: str, label: Any) -> 
             problems.append((c, int(k), [(r, vals.get(r)) for r in rns], what))
     dups: list[tuple[Any, list[int]]] = []
     n_dup = 0
-    if not any(p[0] == "event_id" for p in problems) and int(counts[1 + len(flags)]) < n:  # equal hashes: compare exactly
+    if not any(p[0] == "event_id" for p in problems) and not _ids_in_order(id_files) and \
+            int(con.execute(f"SELECT count(DISTINCT hash(event_id)) FROM {typed}").fetchone()[0]) < n:
+        # equal hashes: compare exactly
         n_dup = con.execute(f"SELECT count(*) - count(DISTINCT event_id) FROM {typed}").fetchone()[0]
         if n_dup:
             dups = con.execute(f"""SELECT event_id, rns FROM (SELECT event_id, list(rn ORDER BY rn) AS rns,
                     min(rn) AS first FROM {typed} GROUP BY 1 HAVING count(*) > 1) ORDER BY first LIMIT {_SHOW}""").fetchall()
     if problems or dups:
         raise _report(problems, dups, int(n_dup), source, label, n)
-    users, roles = counts[-2], counts[-1]
-    _drop(con)
-    con.execute("CREATE TABLE access_roles AS SELECT lower(r) AS role_key, min(r) AS role FROM unnest(?::VARCHAR[]) t(r) GROUP BY 1",
-                [roles])
-    con.execute("CREATE TEMP TABLE __lia_users AS SELECT unnest(?::VARCHAR[]) AS v", [users])
-    con.execute(f"CREATE TYPE {_ENUMS[0]} AS ENUM (SELECT v FROM __lia_users ORDER BY v)")
-    con.execute("DROP TABLE __lia_users")
-    con.execute(f"CREATE TYPE {_ENUMS[1]} AS ENUM (SELECT role_key FROM access_roles ORDER BY role_key)")
-    con.execute(f"CREATE TYPE {_ENUMS[2]} AS ENUM ({', '.join(repr(a) for a in ACTIONS)})")
-    con.execute(f"CREATE TYPE {_ENUMS[3]} AS ENUM ({', '.join(repr(a) for a in PURPOSES + (OTHER_PURPOSE,))})")
-    purpose = "lower(trim(split_part(reason, ':', 1)))"
-    con.execute(f"""CREATE TABLE events AS SELECT recording_id, ts,
-        CAST("user" AS {_ENUMS[0]}) AS "user", CAST(lower(role) AS {_ENUMS[1]}) AS role_key,
-        CAST(action AS {_ENUMS[2]}) AS action,
-        CASE WHEN reason IS NOT NULL THEN coalesce(TRY_CAST({purpose} AS {_ENUMS[3]}),
-                                                   '{OTHER_PURPOSE}'::{_ENUMS[3]}) END AS purpose
-        FROM {typed}""")
+    con.execute("ALTER TABLE events DROP COLUMN __lia_bad")
+    for c in valued:
+        con.execute(f"DROP TABLE __lia_m_{c}")
     return n
+
+
+def _ids_in_order(files: list[tuple[str, str]] | None) -> bool:
+    """Whether the event ids in these Parquet files (file, column; in order) are distinct, known by one scan:
+    text of one width, strictly increasing, no space at either end (so trimming changes none)."""
+    if not files:
+        return False
+    import numpy as np
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    from ..periods.columns import _fixed_width_increasing
+
+    spaced = [False]
+
+    def chunks():
+        for path, col in files:
+            for b in pq.ParquetFile(path).iter_batches(batch_size=1 << 20, columns=[col]):
+                c = b.column(0)
+                if pa.types.is_dictionary(c.type):
+                    c = c.dictionary_decode()
+                if pa.types.is_large_string(c.type) or pa.types.is_string_view(c.type):
+                    c = c.cast(pa.string())
+                if pa.types.is_string(c.type) and len(c) and not c.null_count:
+                    offs = np.frombuffer(c.buffers()[1], dtype=np.int32, count=len(c) + 1, offset=c.offset * 4)
+                    data = np.frombuffer(c.buffers()[2], dtype=np.uint8)
+                    if (offs[1:] == offs[:-1]).any() or (data[offs[:-1]] == 32).any() or (data[offs[1:] - 1] == 32).any():
+                        spaced[0] = True
+                        return
+                yield c
+
+    try:
+        return _fixed_width_increasing(chunks()) and not spaced[0]
+    except (pa.ArrowException, OSError):
+        return False  # DuckDB's count names what is wrong
 
 
 def _short(v: Any) -> str:

@@ -202,10 +202,12 @@ class ReportChanges:
 
     old_version: int | None
     new_version: int | None
-    verdicts: tuple[dict[str, Any], ...] = ()  # {what, old, new}
-    added: tuple[dict[str, Any], ...] = ()  # findings {rule, severity, message}
+    # verdicts, added, removed and changed as changes.json holds them
+    # (lia.rules.presentation.ChangesView.to_json); the page reads them through ChangesView.from_json
+    verdicts: tuple[dict[str, Any], ...] = ()  # {step, old, new}
+    added: tuple[dict[str, Any], ...] = ()  # findings as their evaluation stored them
     removed: tuple[dict[str, Any], ...] = ()
-    changed: tuple[dict[str, Any], ...] = ()  # {rule, old, new}
+    changed: tuple[dict[str, Any], ...] = ()  # {rule, changes: {part: {old, new}}}
     answers: tuple[dict[str, Any], ...] = ()  # {question, kind, old, new, text, old_text, new_text}
 
     @property
@@ -294,27 +296,16 @@ class Sources:
         except ImportError:
             return EvalSummary(error="the reasoning engine (lia.rules) is not installed")
         try:
-            ev = evaluate(assessment, answers, evidence=None, lang="en")
-            data = ev.to_json("en")
+            from lia.rules.presentation import EvaluationView
+
+            view = EvaluationView.from_result(evaluate(assessment, answers, evidence=None, lang="en"), "en")
         except Exception as exc:  # one broken assessment must not break the portfolio
             said = getattr(exc, "said", None)  # a LiaError with a code keeps it: the page renders it in its language
             return EvalSummary(error=said if said is not None and str(said) == str(exc) else str(exc) or type(exc).__name__)
-        overall = ((data.get("lia") or {}).get("overall") or {}).get("verdict")
-        dpia = (data.get("dpia") or {}).get("required")
-        risks = []
-        for r in (data.get("risks") or {}).get("register") or []:
-            res = r.get("residual") or {}
-            risks.append(
-                {
-                    "ref": r.get("ref"),
-                    "event": r.get("event"),
-                    "title": r.get("title") or "",
-                    "severity": res.get("severity"),
-                    "likelihood": res.get("likelihood"),
-                    "high": bool(r.get("residual_high")),
-                }
-            )
-        return EvalSummary(overall, None if dpia is None else bool(dpia), tuple(risks))
+        # the residual ratings and the one rule for a high residual risk, from the presentation model
+        risks = [{"ref": r.ref, "event": r.event, "title": r.title or "", "severity": r.residual_severity,
+                  "likelihood": r.residual_likelihood, "high": r.residual_high} for r in view.risks.rows]
+        return EvalSummary(view.verdict("overall").verdict, view.screening.required, tuple(risks))
 
     def rules_fingerprint(self) -> str:
         """Digest of everything an evaluation depends on besides the answers: rule packs and rule code."""
@@ -404,15 +395,16 @@ class Sources:
         """Findings and verdicts that changed (:func:`lia.reports.changes.changes_between` over the two
         reports' ``evaluation.json``), and the answers that changed between their versions, with
         question texts and values for people in ``lang`` (:func:`lia.reports.changes.answer_changes`)."""
-        import json
-
+        from lia.loaders import parse_json
         from lia.reports.changes import answer_changes, changes_between
 
         def evaluation(d: Path) -> dict[str, Any] | None:
             p = Path(d) / "evaluation.json"
-            return json.loads(p.read_text("utf-8")) if p.is_file() else None
+            return parse_json(p.read_text("utf-8"), p) if p.is_file() else None
 
-        ch = changes_between(evaluation(old_dir), evaluation(new_dir))
+        # each evaluation is read through the presentation model: a malformed one is refused with its file and place
+        ch = changes_between(evaluation(old_dir), evaluation(new_dir), old_source=Path(old_dir) / "evaluation.json",
+                             new_source=Path(new_dir) / "evaluation.json")
         a, b = report_number(old_dir), report_number(new_dir)
         # {question, kind, old, new, text, old_text, new_text[, details]} in the reader's language
         answers = answer_changes(ws, Path(new_dir).parent.name, a, b, lang)

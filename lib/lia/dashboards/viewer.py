@@ -75,7 +75,9 @@ class ReportView:
     pdf: Path | None
     previous: Path | None
     changes: ReportChanges | None
-    changes_error: str | None = None
+    #: why the comparison failed: a LiaError (rendered in the page's language, with its file and
+    #: place, e.g. a malformed evaluation.json), or a text
+    changes_error: str | BaseException | None = None
 
     @property
     def name(self) -> str:
@@ -128,6 +130,8 @@ def open_report(ws: Any, aid: str, version: int | None = None, report: str | Non
                 sources: SourcesLike | None = None, lang: str = "en") -> ReportView:
     """Verify and load a report (see :func:`find_report` for which one), with the changes since
     the previous signed report."""
+    from lia.errors import LiaError
+
     ws = _ws(ws)
     src = sources if sources is not None else Sources()
     d = find_report(ws, aid, version, report, src)
@@ -138,12 +142,15 @@ def open_report(ws: Any, aid: str, version: int | None = None, report: str | Non
     except OSError:
         body = None
     pdf = d / "report.pdf"
-    previous = changes = error = None
+    previous = changes = None
+    error: str | BaseException | None = None
     try:
         previous = src.previous_signed(ws, d)
         if previous is not None:
             changes = src.changes(ws, previous, d, lang)
-    except Exception as exc:  # the comparison is secondary: show why it failed, keep the page
+    except LiaError as exc:  # the comparison is secondary: say why it failed, in the page's language
+        error = exc
+    except Exception as exc:  # noqa: BLE001  and keep the page
         error = str(exc) or type(exc).__name__
     return ReportView(aid, d, check.version if check.version is not None else report_number(d), check, body,
                       pdf if pdf.is_file() else None, previous, changes, error)

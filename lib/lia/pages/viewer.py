@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Any, Mapping
+from typing import TYPE_CHECKING, Any, Mapping
 
 import ipywidgets as W
 
@@ -24,6 +24,9 @@ from lia.messages import translate, translate_error
 
 from .furniture import PageHeader, Strings, env_lang
 from .style import style_widget
+
+if TYPE_CHECKING:
+    from lia.rules.presentation import FindingChange
 
 __all__ = ["ViewerPage"]
 
@@ -213,40 +216,45 @@ class ViewerPage:
     def changes_html(self, view: vw.ReportView) -> str:
         """The changes since the previous signed report.
 
-        The findings added and removed are read once through the presentation model
-        (:meth:`lia.rules.presentation.FindingView.from_json`, in the page's language); one that is
-        malformed is said, with its file and place, instead of the changes.
+        Verdicts and findings are read once through the presentation model
+        (:meth:`lia.rules.presentation.ChangesView.from_json`, the findings in the page's language);
+        a comparison that is malformed is said, with its file and place, instead of the changes.
         """
         from lia.errors import LiaError
+        from lia.rules.presentation import ChangesView
 
         ch = view.changes
-        context: dict[str, Any] = {"error": view.changes_error, "compared": ch is not None and view.previous is not None}
+        failed = view.changes_error
+        context: dict[str, Any] = {"error": translate_error(failed, self.s.lang) if isinstance(failed, BaseException)
+                                   else failed, "compared": ch is not None and view.previous is not None}
         if context["compared"] and not view.changes_error:
             assert ch is not None and view.previous is not None
             try:
-                added = self._findings(ch.added, view.dir, "added")
-                removed = self._findings(ch.removed, view.previous, "removed")
+                changes = ChangesView.from_json(
+                    {"verdicts": list(ch.verdicts), "added": list(ch.added), "removed": list(ch.removed),
+                     "changed": list(ch.changed)}, self.s.lang, texts=self._rule_texts,
+                    old_source=Path(view.previous) / "evaluation.json", new_source=Path(view.dir) / "evaluation.json")
             except LiaError as exc:
                 return self._html("changes.html.j2", error=translate_error(exc, self.s.lang), compared=True)
             severity = self._severity_labels()
             context.update(
                 old=view.previous.name, new=view.name, empty=ch.empty, severity=severity,
-                verdicts=[{"step": self._step(v.get("step")), "old": self._value(v.get("old")),
-                           "new": self._value(v.get("new"))} for v in ch.verdicts],
-                added=added, removed=removed,
-                changed=[self._changed(c, severity) for c in ch.changed],
+                verdicts=[{"step": self._step(v.step), "old": self._value(v.old), "new": self._value(v.new)}
+                          for v in changes.verdicts],
+                added=list(changes.added), removed=list(changes.removed),
+                changed=[self._changed(c, severity) for c in changes.changed],
                 answers=[self._answer(a) for a in ch.answers[:60]])
         return self._html("changes.html.j2", **context)
 
-    def _changed(self, c: Mapping[str, Any], severity: Mapping[str, str]) -> dict[str, Any]:
+    def _changed(self, c: FindingChange, severity: Mapping[str, str]) -> dict[str, Any]:
         """A finding that changed, for the template: its rule and the parts that changed; a changed
         severity shows its old and new value as the report names them ("notering → varning")."""
         def value(part: str, v: Any) -> dict[str, str | None]:
             return {"text": severity[v], "cls": None} if part == "severity" and v in severity else self._value(v)
 
-        return {"rule": _text(c.get("rule")),
-                "parts": [{"field": self._field(a), "both": a == "severity", "old": value(a, d.get("old")),
-                           "new": value(a, d.get("new"))} for a, d in (c.get("changes") or {}).items()]}
+        return {"rule": c.rule,
+                "parts": [{"field": self._field(p.part), "both": p.part == "severity", "old": value(p.part, p.old),
+                           "new": value(p.part, p.new)} for p in c.parts]}
 
     def _report_label(self, key: str) -> str | None:
         """A label from the report's own catalogue (templates/i18n/reports.yaml), if there is one."""
@@ -272,7 +280,7 @@ class ViewerPage:
 
     def _answer(self, a: Mapping[str, Any]) -> dict[str, Any]:
         """One changed answer for ``macros.answer``: the question in the page's language, old -> new as
-        people write them (lia.changes.answer_changes); a changed table lists its changed rows and cells."""
+        people write them (lia.reports.changes.answer_changes); a changed table lists its changed rows and cells."""
         if "text" not in a:  # an older source without texts
             return {"text": None, "question": _text(a.get("question")), "old": self._value(a.get("old")),
                     "new": self._value(a.get("new"))}
@@ -298,17 +306,6 @@ class ViewerPage:
             v = json.dumps(v, ensure_ascii=False)
         v = str(v)
         return {"text": v if len(v) <= 120 else v[:117] + "...", "cls": None}
-
-    def _findings(self, items: Any, report: Path, part: str) -> list[Any]:
-        """Findings of a report's evaluation as the presentation model reads them, in the page's language.
-
-        A report keeps its findings in its own language; when a finding's wording is still its
-        rule's (:meth:`Sources.finding_texts`), the page's language is shown, else the report's own words.
-        """
-        from lia.rules.presentation import FindingView
-
-        return [FindingView.from_json(f, self.s.lang, texts=self._rule_texts, source=Path(report) / "evaluation.json",
-                                      where=f"changes.{part}[{i}]") for i, f in enumerate(items)]
 
     def _severity_labels(self) -> dict[str, str]:
         """Each severity as the report names one finding ("varning", not "warning")."""

@@ -20,44 +20,21 @@ __all__ = ["VERDICT_KEYS", "answer_changes", "changes_between", "changes_md", "d
 VERDICT_KEYS = (("lia", "purpose"), ("lia", "necessity"), ("lia", "balancing"), ("lia", "overall"))
 
 
-def changes_between(old: dict[str, Any] | None, new: dict[str, Any] | None) -> dict[str, Any]:
-    """Added / removed / changed findings (by rule id) and changed verdicts between two evaluations."""
-    old, new = old or {}, new or {}
+def changes_between(old: dict[str, Any] | None, new: dict[str, Any] | None, *,
+                    old_source: str | Path | None = None, new_source: str | Path | None = None) -> dict[str, Any]:
+    """Added / removed / changed findings (by rule id) and changed verdicts between two evaluations.
 
-    def findings(ev: dict[str, Any]) -> dict[str, dict[str, Any]]:
-        out = {}
-        for f in ev.get("findings") or []:
-            if isinstance(f, dict) and f.get("rule"):
-                key = f["rule"] if f.get("rule") not in out else f"{f['rule']}#{f.get('question')}"
-                out[key] = f
-        return out
+    Both are read through the presentation model (:meth:`lia.rules.presentation.EvaluationView.from_json`):
+    a malformed one is refused with an :class:`~lia.errors.InputError` naming ``old_source`` /
+    ``new_source`` and the place. The result is :meth:`lia.rules.presentation.ChangesView.to_json`
+    (the findings added and removed as their evaluations stored them).
+    """
+    from ..rules.presentation import ChangesView, EvaluationView
 
-    fo, fn = findings(old), findings(new)
-    changed = []
-    for k in sorted(set(fo) & set(fn)):
-        diff = {a: {"old": fo[k].get(a), "new": fn[k].get(a)} for a in ("severity", "message", "citation",
-                                                                       "remediation", "question")
-                if fo[k].get(a) != fn[k].get(a)}
-        if diff:
-            changed.append({"rule": fn[k].get("rule"), "changes": diff})
-    verdicts = []
-    for a, b in VERDICT_KEYS:
-        ov = ((old.get(a) or {}).get(b) or {}).get("verdict")
-        nv = ((new.get(a) or {}).get(b) or {}).get("verdict")
-        if ov != nv:
-            verdicts.append({"step": b, "old": ov, "new": nv})
-    og = {g.get("group"): g.get("result") for g in old.get("groups") or [] if isinstance(g, dict)}
-    ng = {g.get("group"): g.get("result") for g in new.get("groups") or [] if isinstance(g, dict)}
-    for gid in [g for g in ("callers", "agents", "third_parties") if g in og or g in ng]:
-        if og.get(gid) != ng.get(gid):  # each group's result on its own legal basis (issue 14)
-            verdicts.append({"step": f"group.{gid}", "old": og.get(gid), "new": ng.get(gid)})
-    od, nd = (old.get("dpia") or {}).get("required"), (new.get("dpia") or {}).get("required")
-    if od != nd:
-        verdicts.append({"step": "dpia_required", "old": od, "new": nd})
-    return {"verdicts": verdicts,
-            "added": [fn[k] for k in sorted(set(fn) - set(fo))],
-            "removed": [fo[k] for k in sorted(set(fo) - set(fn))],
-            "changed": changed}
+    def view(doc: dict[str, Any] | None, source: str | Path | None) -> EvaluationView | None:
+        return None if doc is None else EvaluationView.from_json(doc, source=source)
+
+    return ChangesView.between(view(old, old_source), view(new, new_source)).to_json()
 
 
 def describe_answer_changes(changes: list[Any], lang: str = "en", templates: Path | None = None

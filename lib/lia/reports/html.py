@@ -194,17 +194,20 @@ def dpia_html(d: ReportData) -> str:
     met_ids = set(sc.met) if sc is not None else set()
     criteria = [{"label": c["title"], "declared": yes_no(d, d.answers.get(c["question"])), "met": c["id"] in met_ids}
                 for c in dpia_criteria(d)]
+    # the analysed register of the presentation model: the same rows, and the one rule for a high
+    # residual risk (lia.rules.dpia.residual_high) that the Art. 36 finding and `lia evaluate` use
+    risks = d.view.risks if d.view is not None else None
     register = []
-    reg = [r for r in d.answers.get("risks.register") or [] if isinstance(r, dict)]
-    for r in reg:
+    for r in risks.rows if risks is not None else ():
         levels = []
-        for col in ("severity_before", "likelihood_before", "severity_after", "likelihood_after"):
-            v = r.get(col)
+        for col, v in (("severity_before", r.severity_before), ("likelihood_before", r.likelihood_before),
+                       ("severity_after", r.severity_after), ("likelihood_after", r.likelihood_after)):
             levels.append({"value": v, "cls": f"level-{v}" if v in LEVELS else "",
                            "label": choice_label(d, "risks.register", v, col) if v else ""})
-        register.append({"ref": plain(r.get("ref")), "title": plain(r.get("title")),
-                         "event": choice_label(d, "risks.register", r.get("event"), "event"), "levels": levels})
-    high = [r.get("ref") for r in reg if r.get("severity_after") in LEVELS[2:] and r.get("likelihood_after") in LEVELS[2:]]
+        register.append({"ref": r.ref, "title": r.title or "",
+                         "event": choice_label(d, "risks.register", r.event, "event") if r.event else "",
+                         "levels": levels})
+    high = risks.high_residual if risks is not None and risks.prior_consultation else ()
     measures = [x for x in d.answers.get("risks.measures") or [] if isinstance(x, dict)]
     q = question(d, "risks.measures")
     evaluated = d.evaluation_json is not None
@@ -212,7 +215,7 @@ def dpia_html(d: ReportData) -> str:
                   screening_note=_dpia_note(d) if evaluated else missing_rules_note(d),
                   reasons=reasons_html(d, list(sc.reasons)) if sc is not None and sc.reasons else "",
                   notes=answer_rows(d, ["dpia.notes"]) if d.answers.get("dpia.notes") else [],
-                  register=register, risk_map=risk_map_svg(d) if reg else "",
+                  register=register, risk_map=risk_map_svg(d) if register else "",
                   high=", ".join(str(h) for h in high),
                   measures=(value_html(d, q, measures) if q is not None else plain(measures)) if measures else "")
 

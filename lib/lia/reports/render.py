@@ -195,7 +195,8 @@ def _finish(ws: Any, job: RenderJob, v: Any, tmp: Path, templates: Path, printer
                 reasons = []
         m = DIR_RE.match(base.name)
         changes = {"baseline": {"dir": f"{base.parent.name}/{base.name}", "signed": signed},
-                   "reasons": reasons, **changes_between(old_eval, evaluation),
+                   "reasons": reasons, **changes_between(old_eval, evaluation, old_source=base / "evaluation.json",
+                                                         new_source=tmp / "evaluation.json"),
                    "answers": answer_changes(ws, job.aid, int(m.group(1)) if m else None, v.number, job.lang,
                                              templates)}
         _write(tmp / "changes.json", (json.dumps(changes, indent=2, sort_keys=True, ensure_ascii=False)

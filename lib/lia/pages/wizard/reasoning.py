@@ -34,11 +34,6 @@ class Reasoning:
     evidence_error: str | None = None
 
     @property
-    def findings(self) -> list[dict[str, Any]]:
-        """The findings, each {rule, severity, citation, message, remediation, question}."""
-        return list(self.data.get("findings") or [])
-
-    @property
     def dpia_required(self) -> bool:
         """Whether the DPIA screening says a DPIA is required."""
         return bool((self.data.get("dpia") or {}).get("required"))
