@@ -43,7 +43,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..errors import InputError, Message
+from ..errors import InputError, Joined, Message
 from .limits import ACTIONS, PURPOSES
 
 __all__ = ["COLUMNS", "OPTIONAL", "AccessLog", "read_access_log", "connect", "MAX_LINE"]
@@ -55,14 +55,15 @@ MAX_FIELD = 1000
 MAX_LINE = 16 << 20
 _SHOW = 10
 _TS_RE = r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?([Zz]|[+-]\d{2}(:?\d{2})?)$"
+#: what each column should hold: its message code and parameters (rendered in the reader's language)
 _EXPECT = {
-    "event_id": "a non-empty event id, unique in the file",
-    "recording_id": "a non-empty recording id (the call's call_id in the call log)",
-    "user": "a non-empty pseudonymous user id such as U0042",
-    "role": "a non-empty role name, as declared in the assessment (access.roles)",
-    "action": "one of " + ", ".join(ACTIONS),
-    "at": "an ISO 8601 timestamp with a UTC offset, e.g. 2025-03-03T09:15:00+01:00 or 2025-03-03T08:15:00Z",
-    "reason": f"empty, or a text of at most {MAX_FIELD} characters",
+    "event_id": ("errors.access_expect_event_id", {}),
+    "recording_id": ("errors.access_expect_recording_id", {}),
+    "user": ("errors.access_expect_user", {}),
+    "role": ("errors.access_expect_role", {}),
+    "action": ("errors.frag_expect_one_of", {"choices": ", ".join(ACTIONS)}),
+    "at": ("errors.frag_expect_start", {}),
+    "reason": ("errors.access_expect_reason", {"n": MAX_FIELD}),
 }
 _TYPE_EXPECT = {
     "event_id": "text or integer", "recording_id": "text or integer", "user": "text or integer",
@@ -212,11 +213,9 @@ def _match(names: list[str], source: str, where: str | None) -> dict[str, str]:
         norm.setdefault(str(n).strip().lower(), n)
     missing = [c for c in COLUMNS if c not in norm]
     if missing:
-        found = ", ".join(str(n) for n in names) if names else "nothing"
-        raise InputError(
-            f"missing {'column' if len(missing) == 1 else 'columns'} {', '.join(missing)}; expected the columns "
-            f"{', '.join(COLUMNS)} and optionally reason (extra columns are ignored); found: {found}",
-            file=source, where=where)
+        found = ", ".join(str(n) for n in names) if names else Message("errors.frag_nothing")
+        raise InputError(Message("errors.access_missing_columns", n=len(missing), missing=", ".join(missing),
+                                 columns=", ".join(COLUMNS), found=found), file=source, where=where)
     return {c: norm[c] for c in COLUMNS + OPTIONAL if c in norm}
 
 
@@ -268,11 +267,10 @@ def _csv_to_parquet(p: Path, delim: str, cols: dict[str, str], out: str) -> None
         found = _wrong_width_lines(p, delim)
         if not found:
             raise _csv_failure(p, pa.ArrowInvalid("straddling block"))
-        shown = "; ".join(f"line {ln}: {k} field{'s' if k != 1 else ''}" for ln, k, _ in found[:_SHOW])
-        raise InputError(
-            f"rows with the wrong number of fields (expected {found[0][2]}, as in the header); first "
-            f"{min(len(found), _SHOW)}: {shown}; the file may be truncated. Nothing was imported.",
-            file=p, where=f"line {found[0][0]}")
+        shown = Joined([Joined([Message("errors.where_line", line=ln), Message("errors.frag_fields", n=k)], ": ")
+                        for ln, k, _ in found[:_SHOW]], "; ")
+        raise InputError(Message("errors.access_wrong_width", width=found[0][2], k=min(len(found), _SHOW), shown=shown),
+                         file=p, where=Message("errors.where_line", line=found[0][0]))
 
 
 def _wrong_width_lines(p: Path, delim: str) -> list[tuple[int, int, int]]:
@@ -343,7 +341,7 @@ def _csv_lines(p: Path, delim: str, rows: list[int]) -> dict[int, str]:
             for _row in reader:
                 if k > 0:
                     while i < len(want) and want[i] == k:
-                        out[k] = f"line {start}"
+                        out[k] = Message("errors.where_line", line=start)
                         i += 1
                     if i >= len(want):
                         break
@@ -351,11 +349,11 @@ def _csv_lines(p: Path, delim: str, rows: list[int]) -> dict[int, str]:
                 start = reader.line_num + 1
     finally:
         csv.field_size_limit(limit)
-    return {r: out.get(r, f"row {r}") for r in rows}
+    return {r: out.get(r) or Message("errors.frag_row", n=r) for r in rows}
 
 
 def _row_labels(rows: list[int]) -> dict[int, str]:
-    return {r: f"row {r}" for r in rows}
+    return {r: Message("errors.frag_row", n=r) for r in rows}
 
 
 # -- a folder of Parquet files -----------------------------------------------------------------
@@ -401,7 +399,7 @@ def _folder_columns(files: list[Path]) -> dict[str, str]:
 
 def _folder_labels(files: list[Path], rows: list[int]) -> dict[int, str]:
     mask = (1 << _FILE_SHIFT) - 1
-    return {r: f"{files[(r >> _FILE_SHIFT) - 1].name} row {r & mask}" for r in rows}
+    return {r: Joined([files[(r >> _FILE_SHIFT) - 1].name, Message("errors.frag_row", n=r & mask)], " ") for r in rows}
 
 
 # -- Parquet -----------------------------------------------------------------------------------
@@ -570,7 +568,7 @@ def _load(con: Any, src: str, cols: dict[str, str], source: str, label: Any,
             rns = [r for (r,) in con.execute(f"SELECT rn FROM {typed} WHERE {f} ORDER BY rn LIMIT {_SHOW}").fetchall()]
             vals = dict(con.execute(f"SELECT __lia_rn, CAST({raw(c)} AS VARCHAR) FROM {src} "
                                     f"WHERE __lia_rn IN ({', '.join(map(str, rns))})").fetchall())
-            what = " (empty or too long)" if c in ("event_id", "recording_id", "user", "role") else ""
+            what = Message("errors.access_reason_empty_long") if c in ("event_id", "recording_id", "user", "role") else ""
             problems.append((c, int(k), [(r, vals.get(r)) for r in rns], what))
     dups: list[tuple[Any, list[int]]] = []
     n_dup = 0
@@ -626,7 +624,7 @@ def _ids_in_order(files: list[tuple[str, str]] | None) -> bool:
 
 def _short(v: Any) -> str:
     s = "" if v is None else str(v)
-    return repr(s[:40]) + f"... ({len(s)} characters)" if len(s) > 40 else repr(s)
+    return Joined([repr(s[:40]) + "...", Message("errors.frag_cut", n=len(s))], " ") if len(s) > 40 else repr(s)
 
 
 def _report(problems: list[tuple[str, int, list[tuple[int, Any]], str]], dups: list[tuple[Any, list[int]]],
@@ -636,18 +634,20 @@ def _report(problems: list[tuple[str, int, list[tuple[int, Any]], str]], dups: l
     names = label(rows)
     lines, places = [], []
     for c, k, shown, what in problems:
-        s = "; ".join(f"{names[int(r)]}: {_short(v)}" for r, v in shown)
-        lines.append(f"column {c}: {k} bad row{'s' if k != 1 else ''}{what}; first {len(shown)}: {s}; "
-                     f"expected {_EXPECT[c]}")
+        s = Joined([Joined([names[int(r)], _short(v)], ": ") for r, v in shown], "; ")
+        code, params = _EXPECT[c]
+        expected = Message(code, **params)
+        lines.append(Message("errors.calllog_bad_rows_why", column=c, k=k, reason=what, m=len(shown), shown=s,
+                             expected=expected) if what else
+                     Message("errors.calllog_bad_rows", column=c, k=k, m=len(shown), shown=s, expected=expected))
         places.append((int(shown[0][0]), c))
     if dups:
-        s = "; ".join(f"{_short(e)} on {', '.join(names[int(r)] for r in rns[:_SHOW])}" for e, rns in dups)
-        lines.append(f"column event_id: {n_dup} duplicate row{'s' if n_dup != 1 else ''}; first {len(dups)} "
-                     f"duplicated id{'s' if len(dups) != 1 else ''}: {s}; expected every event id once")
+        s = Joined([Message("errors.frag_on_places", value=_short(e), places=Joined([names[int(r)] for r in rns[:_SHOW]], ", "))
+                    for e, rns in dups], "; ")
+        lines.append(Message("errors.access_duplicates", k=n_dup, m=len(dups), shown=s))
         places.append((int(dups[0][1][1]), "event_id"))
     r0, c0 = min(places)  # the earliest place in the file
-    first = f"{names[r0]}, column {c0}"
+    first = Message("errors.frag_cell", where=names[r0], column=c0)
     bad_total = sum(k for _, k, _, _ in problems) + n_dup
-    msg = (f"{len(lines)} problem{'s' if len(lines) != 1 else ''} in {n} row{'s' if n != 1 else ''} "
-           f"({bad_total} bad value{'s' if bad_total != 1 else ''}); nothing was imported.\n  - " + "\n  - ".join(lines))
+    msg = Message("errors.access_rejected", p=len(lines), n=n, b=bad_total, problems=Joined(lines, "\n  - "))
     return InputError(msg, file=source, where=first)
