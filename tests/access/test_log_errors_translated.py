@@ -24,7 +24,8 @@ from .test_log_errors import HEADER, row, write
 ENGLISH = re.compile(r"\b(problems|rows?|bad|values?|nothing|was|imported|column|first|line|expected|one|of|"
                      r"empty|too|long|duplicate|duplicated|ids|every|event|once|missing|columns|optionally|"
                      r"extra|are|ignored|found|fields?|wrong|number|header|file|may|be|truncated|characters|"
-                     r"pseudonymous|user|such|as|timestamp|with|offset|at|most)\b")
+                     r"pseudonymous|user|such|as|timestamp|with|offset|at|most|exist|or|folder|named|like|does|start|marker|"
+                     r"has|but|access|events|have|integer)\b")
 
 
 def _words(shown: str, path: Path) -> list[str]:
@@ -53,6 +54,17 @@ def _bad_logs(tmp: Path) -> dict[str, Path]:
                   "at": ["2025-03-03T09:15:00Z", "2025-03-03T09:16:00Z"]})
     pq.write_table(t, folder / "part-1.parquet")
     out["parquet folder"] = folder
+    (tmp / "empty.csv").write_text("")
+    out["empty"] = tmp / "empty.csv"
+    out["does not exist"] = tmp / "nowhere.csv"
+    (tmp / "fake.parquet").write_text(HEADER + "\n")
+    out["misnamed"] = tmp / "fake.parquet"
+    out["no events"] = write(tmp / "none.csv", [])
+    (tmp / "nothing").mkdir()
+    out["empty folder"] = tmp / "nothing"
+    typed = t.set_column(0, "event_id", pa.array([1.5, 2.5]))
+    pq.write_table(typed, tmp / "typed.parquet")
+    out["wrong types"] = tmp / "typed.parquet"
     return out
 
 

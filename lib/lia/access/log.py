@@ -43,7 +43,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..errors import InputError, Joined, Message
+from ..errors import InputError, Joined, Message, os_reason
 from .limits import ACTIONS, PURPOSES
 
 __all__ = ["COLUMNS", "OPTIONAL", "AccessLog", "read_access_log", "connect", "MAX_LINE"]
@@ -65,9 +65,10 @@ _EXPECT = {
     "at": ("errors.frag_expect_start", {}),
     "reason": ("errors.access_expect_reason", {"n": MAX_FIELD}),
 }
+#: what type each column should have: the call log's codes for the same words
 _TYPE_EXPECT = {
-    "event_id": "text or integer", "recording_id": "text or integer", "user": "text or integer",
-    "role": "text", "action": "text", "at": "timestamp with time zone, or ISO 8601 text", "reason": "text",
+    "event_id": "frag_type_id", "recording_id": "frag_type_id", "user": "frag_type_id",
+    "role": "frag_type_text", "action": "frag_type_text", "at": "frag_type_time", "reason": "frag_type_text",
 }
 
 
@@ -137,23 +138,21 @@ def read_access_log(path: str | Path, con: Any = None, *, memory_limit: str = "2
     try:
         st = os.stat(p)
     except OSError:
-        raise InputError("the access log does not exist (expected a CSV or Parquet file, or a folder of Parquet "
-                         "files)", file=p) from None
+        raise InputError(Message("errors.access_missing"), file=p) from None
     files: list[Path] | None = None
     if stat.S_ISDIR(st.st_mode):
         files = _parquet_folder(p)
     elif not stat.S_ISREG(st.st_mode):
-        kind = ("a named pipe (FIFO)" if stat.S_ISFIFO(st.st_mode)
-                else "a device" if stat.S_ISCHR(st.st_mode) or stat.S_ISBLK(st.st_mode) else "not a regular file")
-        raise InputError(f"is {kind}, not a file; expected a CSV or Parquet access log saved as a regular file", file=p)
+        kind = (Message("errors.access_kind_fifo") if stat.S_ISFIFO(st.st_mode)
+                else Message("errors.access_kind_device") if stat.S_ISCHR(st.st_mode) or stat.S_ISBLK(st.st_mode)
+                else Message("errors.access_kind_special"))
+        raise InputError(Message("errors.access_not_regular", kind=kind), file=p)
     head = b"PAR1"
     if files is None:
         with open(p, "rb") as f:
             head = f.read(65536)
         if st.st_size == 0 or not head.strip():
-            raise InputError("the file is empty; expected a CSV file whose first line names the columns "
-                             + ", ".join(COLUMNS) + " (and optionally reason), or a Parquet file with those columns",
-                             file=p)
+            raise InputError(Message("errors.access_empty", columns=", ".join(COLUMNS)), file=p)
     tmp = tempfile.mkdtemp(prefix="lia-access-")
     own = con is None
     if own:
@@ -176,9 +175,7 @@ def read_access_log(path: str | Path, con: Any = None, *, memory_limit: str = "2
             id_files = [(str(p), cols["event_id"])]
         else:
             if p.suffix.lower() in (".parquet", ".pq"):
-                raise InputError("is named like a Parquet file but does not start with the Parquet marker PAR1; "
-                                 "the file may be truncated or damaged; expected a Parquet file or a CSV text file",
-                                 file=p)
+                raise InputError(Message("errors.access_misnamed"), file=p)
             cols, delim = _csv_header(p, head)
             parquet = os.path.join(tmp, "log.parquet")
             _csv_to_parquet(p, delim, cols, parquet)
@@ -304,11 +301,8 @@ def _csv_failure(p: Path, e: Exception) -> InputError:
                           where=Message("errors.where_line", line=line) if line else None)
     if "straddling" in msg or "block" in msg:
         line = _first_line(p, lambda raw: len(raw) > (4 << 20))
-        return InputError("has a line longer than the reader's 4 MiB block (a huge field or a missing line break); "
-                          "expected one access event per line with short values. Nothing was imported.",
-                          file=p, where=Message("errors.where_line", line=line) if line else None)
-    return InputError(f"is not a readable CSV file ({msg.splitlines()[0] if msg else type(e).__name__}); expected "
-                      "comma- or semicolon-separated UTF-8 text with a header line. Nothing was imported.", file=p)
+        return InputError(Message("errors.access_huge_line"), file=p, where=Message("errors.where_line", line=line) if line else None)
+    return InputError(Message("errors.calllog_bad_csv", error=msg.splitlines()[0] if msg else type(e).__name__), file=p)
 
 
 def _not_utf8(raw: bytes) -> bool:
@@ -370,11 +364,9 @@ def _parquet_folder(p: Path) -> list[Path]:
     try:
         files = sorted(f for f in p.iterdir() if f.suffix.lower() in (".parquet", ".pq") and f.is_file())
     except OSError as e:
-        raise InputError(f"is a folder that cannot be listed ({e.strerror}); expected a folder of Parquet files",
-                         file=p) from None
+        raise InputError(Message("errors.access_folder_unlisted", reason=os_reason(e)), file=p) from None
     if not files:
-        raise InputError("is a folder without Parquet files (*.parquet); expected a CSV or Parquet access log, "
-                         "or a folder of Parquet files that together are one log", file=p)
+        raise InputError(Message("errors.access_folder_empty"), file=p)
     return files
 
 
@@ -384,15 +376,13 @@ def _folder_columns(files: list[Path]) -> dict[str, str]:
     for f in files:
         with open(f, "rb") as fh:
             if fh.read(4) != b"PAR1":
-                raise InputError("does not start with the Parquet marker PAR1; the file may be truncated or "
-                                 "damaged; expected every *.parquet file in the folder to be a Parquet file", file=f)
+                raise InputError(Message("errors.access_folder_not_parquet"), file=f)
         cols = _parquet_columns(f)
         if first is None:
             first = (f, cols)
         elif cols != first[1]:
             diff = ", ".join(f"{cols.get(c)!r} (not {first[1].get(c)!r})" for c in first[1] if cols.get(c) != first[1].get(c))
-            raise InputError(f"names its columns differently from {first[0].name}: {diff}; expected every file "
-                             "of the folder to have the same column names", file=f)
+            raise InputError(Message("errors.access_folder_columns", first=first[0].name, diff=diff), file=f)
     assert first is not None
     return first[1]
 
@@ -411,9 +401,7 @@ def _parquet_columns(p: Path) -> dict[str, str]:
     try:
         schema = pq.ParquetFile(p).schema_arrow
     except (pa.ArrowException, OSError) as e:
-        raise InputError(f"is not a readable Parquet file ({str(e).splitlines()[0]}); the file may be truncated "
-                         "or damaged; expected a Parquet file with the access-log columns, or a CSV file",
-                         file=p) from None
+        raise InputError(Message("errors.access_bad_parquet", error=str(e).splitlines()[0]), file=p) from None
     cols = _match(schema.names, str(p), None)
     bad = []
     for c, name in cols.items():
@@ -426,10 +414,10 @@ def _parquet_columns(p: Path) -> dict[str, str]:
               else text or pa.types.is_integer(t) if c in ("event_id", "recording_id", "user")
               else text)
         if not ok:
-            bad.append(f"column {c} has type {t}; expected {_TYPE_EXPECT[c]}")
+            bad.append(Message("errors.calllog_wrong_type", column=c, type=str(t),
+                               expected=Message(f"errors.{_TYPE_EXPECT[c]}")))
     if bad:
-        raise InputError(f"{len(bad)} column{' has' if len(bad) == 1 else 's have'} the wrong type; nothing was "
-                         "imported.\n  - " + "\n  - ".join(bad), file=p)
+        raise InputError(Message("errors.calllog_wrong_types", n=len(bad), problems=Joined(bad, "\n  - ")), file=p)
     return cols
 
 
@@ -484,8 +472,7 @@ def _load(con: Any, src: str, cols: dict[str, str], source: str, label: Any,
     try:
         types = dict(con.execute(f"SELECT column_name, column_type FROM (DESCRIBE SELECT * FROM {src})").fetchall())
     except duckdb.Error as e:
-        raise InputError(f"could not be read ({str(e).splitlines()[0]}); the file may be truncated or damaged",
-                         file=source) from None
+        raise InputError(Message("errors.access_unreadable", error=str(e).splitlines()[0]), file=source) from None
 
     def raw(c: str) -> str:
         return _ident(cols[c])
@@ -516,8 +503,7 @@ def _load(con: Any, src: str, cols: dict[str, str], source: str, label: Any,
         for c in valued:
             con.execute(f"CREATE TEMP TABLE __lia_m_{c} AS SELECT DISTINCT CAST({raw(c)} AS VARCHAR) AS raw FROM {src}")
     except duckdb.Error as e:
-        raise InputError(f"could not be read ({str(e).splitlines()[0]}); the file may be truncated or damaged",
-                         file=source) from None
+        raise InputError(Message("errors.access_unreadable", error=str(e).splitlines()[0]), file=source) from None
     ok = f"NOT ({_empty_or_long('trim(raw)')})"
     con.execute(f"""CREATE TABLE access_roles AS SELECT lower(r) AS role_key, min(r) AS role
                     FROM (SELECT DISTINCT trim(raw) AS r FROM __lia_m_role WHERE {ok}) GROUP BY 1""")
@@ -556,11 +542,10 @@ def _load(con: Any, src: str, cols: dict[str, str], source: str, label: Any,
         counts = con.execute("SELECT count(*), " + ", ".join(f"count_if(__lia_bad & {1 << i} <> 0)"
                                                               for i in range(len(_BITS))) + " FROM events").fetchone()
     except duckdb.Error as e:
-        raise InputError(f"could not be read ({str(e).splitlines()[0]}); the file may be truncated or damaged",
-                         file=source) from None
+        raise InputError(Message("errors.access_unreadable", error=str(e).splitlines()[0]), file=source) from None
     n = int(counts[0])
     if n == 0:
-        raise InputError("has a header but no access events; expected one row per access event", file=source)
+        raise InputError(Message("errors.access_no_events"), file=source)
     problems: list[tuple[str, int, list[tuple[int, Any]], str]] = []
     for c, f in flags.items():
         k = counts[1 + _BITS.index(c)]
