@@ -21,7 +21,7 @@ from test_packs import GOOD_RULE, _pack_with
 ENGLISH = re.compile(r"\b(problem\(s\)|this|rule|line|expected|got|duplicate|must|start|name|only|weigh|say|whether|"
                      r"declare|required|missing|unknown|predicates?|known|argument\(s\)|number|duration|such|list|"
                      r"conditions|exactly|with|as|in|field|can|be|reads?|computed|verdict|rests|"
-                     r"law|cite|before)\b")
+                     r"law|cite|before|source|registry|has|provision|it)\b")
 
 BROKEN = {
     "duplicate": GOOD_RULE + GOOD_RULE,
@@ -41,6 +41,8 @@ BROKEN = {
     "no conditions": GOOD_RULE.replace("{is_false: access.logged}", "{all: []}"),
     "two predicates": GOOD_RULE.replace("{is_false: access.logged}", "{is_false: access.logged, is_true: access.logged}"),
     "verdict step": GOOD_RULE.replace("{is_false: access.logged}", "{lia_verdict: [overall, 'no']}"),
+    "unknown source": GOOD_RULE.replace("gdpr#Art. 32(1)", "no_such_law"),
+    "unknown provision": GOOD_RULE.replace("gdpr#Art. 32(1)", "gdpr#Art. 999"),
     "basis": GOOD_RULE.replace("    sources: [gdpr#Art. 32(1)]\n", "    sources: [gdpr#Art. 32(1)]\n    basis: law\n")
                       .replace("gdpr#Art. 32(1)", "se_di_training_qa"),
 }
@@ -52,6 +54,7 @@ def _words(shown: str, path: Path) -> list[str]:
     rest = re.sub(r"\b(eu|se)\.[\w.]+|\bwhen\.[\w.\[\]]+", "", rest)
     rest = re.sub(r"\w+\([\w, .]*\)", "", rest)  # a predicate signature such as number_gt(question, number)
     rest = re.sub(r"(predikat|predikater): [\w, ]+", "", rest)
+    rest = re.sub(r"\((registret|registeret) [\w.]+ (har|har): [^)]*\)|\((den har): [^)]*\)", "", rest)
     return ENGLISH.findall(rest)
 
 

@@ -29,7 +29,7 @@ from typing import Any, Iterable, Literal, Optional
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from ..errors import InputError, Message
+from ..errors import InputError, Joined, Message, os_reason
 from ..i18n import check_lang
 from ..loaders import parse_yaml
 from ..paths import templates_dir
@@ -223,14 +223,15 @@ class Registry:
         sid, sep, prov = ref.partition("#")
         src = self.sources.get(sid.strip())
         if src is None:
-            raise KeyError(f"unknown source {sid.strip()!r} (the registry {self.path.name} has: "
-                           f"{', '.join(sorted(self.sources))})")
+            raise KeyError(Message("errors.registry_unknown_source", id=repr(sid.strip()), registry=self.path.name,
+                                   known=", ".join(sorted(self.sources))))
         if not sep:
             return SourceRef(src, None)
         p = src.provision(prov.strip())
         if p is None:
-            raise KeyError(f"{src.id} has no provision {prov.strip()!r} in {self.path.name} "
-                           f"(it has: {', '.join(x.ref for x in src.provisions) or 'none'})")
+            raise KeyError(Message("errors.registry_unknown_provision", id=src.id, ref=repr(prov.strip()),
+                                   registry=self.path.name,
+                                   known=", ".join(x.ref for x in src.provisions) or Message("errors.frag_none")))
         return SourceRef(src, p)
 
     def resolve_all(self, refs: Iterable[str]) -> tuple[list[SourceRef], list[str]]:
@@ -241,7 +242,7 @@ class Registry:
             try:
                 out.append(self.resolve(ref))
             except KeyError as exc:
-                problems.append(str(exc.args[0]))
+                problems.append(exc.args[0] if isinstance(exc.args[0], str) else str(exc.args[0]))
         return out, problems
 
 
@@ -265,31 +266,31 @@ def load_registry(path: Path) -> Registry:
     try:
         text = path.read_text(encoding="utf-8")
     except OSError as exc:
-        raise SourceRegistryError(f"cannot read the source registry: {exc.strerror}", file=path) from None
+        raise SourceRegistryError(Message("errors.registry_unreadable", reason=os_reason(exc)), file=path) from None
     data = parse_yaml(text, path)
     problems: list[str] = []
     try:
         header = _Header.model_validate(data)
     except ValidationError as exc:
         raise SourceRegistryError(
-            "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors()), file=path
+            Joined([Joined([".".join(map(str, e["loc"])), e["msg"]], ": ") for e in exc.errors()], "; "), file=path
         ) from None
     sources: dict[str, Source] = {}
     for i, raw in enumerate(header.sources):
         sid = raw.get("id") if isinstance(raw, dict) else None
-        label = f"source {sid}" if isinstance(sid, str) else f"sources[{i}]"
+        label = Message("errors.registry_source", id=sid) if isinstance(sid, str) else f"sources[{i}]"
         try:
             src = Source.model_validate(raw)
         except ValidationError as exc:
             problems += validation_problems(exc.errors(), label)
             continue
         if src.id in sources:
-            problems.append(f"{label}: duplicate source id")
+            problems.append(Joined([label, Message("errors.registry_duplicate_id")], ": "))
         if not src.verified and not src.note:
-            problems.append(f"{label}: an unverified source needs a note saying what could not be confirmed")
+            problems.append(Joined([label, Message("errors.registry_unverified_source")], ": "))
         for p in src.provisions:
             if not p.verified and not p.note:
-                problems.append(f"{label}: provision {p.ref}: an unverified provision needs a note")
+                problems.append(Joined([label, Message("errors.registry_unverified_provision", ref=p.ref)], ": "))
         sources[src.id] = src
     if problems:
         raise SourceRegistryError(problem_report(Message("errors.rules_what_registry"), problems), file=path)

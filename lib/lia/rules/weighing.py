@@ -14,7 +14,7 @@ from typing import Any, Literal, Optional
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from ..errors import Message
+from ..errors import Joined, Message
 from ..levels import IMPACT_LEVELS, WEIGHTS
 from ..loaders import parse_yaml
 from ..paths import templates_dir
@@ -124,13 +124,13 @@ def load_weighing(templates: Path | None = None) -> Weighing:
     """Load ``rules/weighing.yaml`` (cached by path, mtime and size); raises :class:`RulePackError` listing every problem."""
     root = Path(templates) if templates is not None else templates_dir()
     path = root / "rules" / "weighing.yaml"
-    return _CACHE.get(path, RulePackError("the weighing model is missing (expected kind: weighing)", file=path))
+    return _CACHE.get(path, RulePackError(Message("errors.weighing_missing"), file=path))
 
 
 def _load(path: Path) -> Weighing:
     raw = path.read_bytes()
     data = parse_yaml(raw.decode("utf-8", errors="replace"), path)
-    problems: list[str] = []
+    problems: list[Any] = []
     try:
         model = WeighingModel.model_validate(data)
     except ValidationError as exc:
@@ -138,12 +138,14 @@ def _load(path: Path) -> Weighing:
     for fid, factors in model.safeguards.items():
         for f in factors:
             if f not in FACTORS:
-                problems.append(f"safeguards.{fid}: unknown factor {f!r}; expected one of: {', '.join(FACTORS)}")
+                problems.append(Joined([f"safeguards.{fid}", Message("errors.weighing_unknown_factor", factor=repr(f),
+                                                                            known=", ".join(FACTORS))], ": "))
     for f, dim in model.dimensions.items():
         if f not in FACTORS:
-            problems.append(f"dimensions.{f}: unknown factor; expected one of: {', '.join(FACTORS)}")
+            problems.append(Joined([f"dimensions.{f}", Message("errors.weighing_unknown_dimension_factor",
+                                                                known=", ".join(FACTORS))], ": "))
         if dim not in model.dimension_labels:
-            problems.append(f"dimensions.{f}: dimension {dim!r} has no label in dimension_labels")
+            problems.append(Joined([f"dimensions.{f}", Message("errors.weighing_no_label", dimension=repr(dim))], ": "))
     present: dict[str, Optional[Node]] = {}
     for g in model.groups:
         if g.present_if is None:
@@ -152,7 +154,7 @@ def _load(path: Path) -> Weighing:
         try:
             present[g.id] = compile_expr(g.present_if)
         except ExpressionError as exc:
-            problems.append(f"groups.{g.id}.present_if: {exc.path}: {exc}")
+            problems.append(Joined([f"groups.{g.id}.present_if", exc.path, exc.args[0] if exc.args else str(exc)], ": "))
     if problems:
         raise RulePackError(problem_report(Message("errors.rules_what_weighing"), problems), file=path)
     return Weighing(model, present, path, "sha256:" + hashlib.sha256(raw).hexdigest())
