@@ -40,6 +40,8 @@ BROKEN = {
     "not a question": GOOD_RULE.replace("{is_false: access.logged}", "{equals: [Access Logged, true]}"),
     "no conditions": GOOD_RULE.replace("{is_false: access.logged}", "{all: []}"),
     "two predicates": GOOD_RULE.replace("{is_false: access.logged}", "{is_false: access.logged, is_true: access.logged}"),
+    "verdict value": GOOD_RULE.replace("{is_false: access.logged}", "{lia_verdict: [overall, maybe]}")
+                              .replace("step: balancing", "step: consistency").replace("severity: warning", "severity: info"),
     "verdict step": GOOD_RULE.replace("{is_false: access.logged}", "{lia_verdict: [overall, 'no']}"),
     "unknown source": GOOD_RULE.replace("gdpr#Art. 32(1)", "no_such_law"),
     "unknown provision": GOOD_RULE.replace("gdpr#Art. 32(1)", "gdpr#Art. 999"),

@@ -17,6 +17,7 @@ predicates of :mod:`lia.rules.dpia`.
 
 from __future__ import annotations
 
+from ..errors import Message
 from .predicates import Context, register
 
 __all__ = ["VERDICT_VALUES"]
@@ -32,7 +33,7 @@ VERDICT_VALUES = {
 def _check(step: str, verdict: str) -> None:
     if step not in VERDICT_VALUES or verdict not in VERDICT_VALUES[step]:
         known = "; ".join(f"{k}: {', '.join(v)}" for k, v in VERDICT_VALUES.items())
-        raise ValueError(f"lia_verdict({step!r}, {verdict!r}): expected one of {known}")
+        raise ValueError(Message("errors.when_verdict", step=repr(step), verdict=repr(verdict), known=known))
 
 
 @register("lia_verdict", "string", "string", phase=1, validate=_check)

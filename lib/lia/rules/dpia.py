@@ -33,6 +33,7 @@ from typing import Any, Mapping, Optional
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from ..errors import Joined, Message
 from ..levels import RISK_LEVELS, risk_level, risk_number
 from ..loaders import load_data_file
 from ..paths import templates_dir
@@ -100,16 +101,17 @@ class Criteria:
 
 def _load_criteria(p: Path) -> Criteria:
     try:
-        data = CriteriaFile.model_validate(load_data_file(p, what="DPIA criteria file"))
+        data = CriteriaFile.model_validate(load_data_file(p, what=Message("errors.what_dpia_criteria")))
     except ValidationError as exc:
-        lines = [f"  - {'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors()]
-        raise RulePackError("\n".join(["invalid DPIA criteria file"] + lines), file=p) from None
+        lines = [Joined(["  - " + ".".join(map(str, e["loc"])), e["msg"]], ": ") for e in exc.errors()]
+        raise RulePackError(Joined([Message("errors.dpia_criteria_invalid"), *lines], "\n"), file=p) from None
     nodes: dict[str, list[Node]] = {}
     for c in data.criteria:
         try:
             nodes[c.id] = [compile_expr(d.when, f"criteria.{c.id}.derived[{i}].when") for i, d in enumerate(c.derived)]
         except ExpressionError as exc:
-            raise RulePackError(f"criterion {c.id}: {exc.path}: {exc}", file=p) from None
+            raise RulePackError(Joined([Message("errors.dpia_criterion", id=c.id), exc.path,
+                                        exc.args[0] if exc.args else str(exc)], ": "), file=p) from None
     return Criteria(data=data, nodes=nodes, path=p)
 
 

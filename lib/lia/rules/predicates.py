@@ -306,7 +306,7 @@ def compile_expr(tree: Any, path: str = "when") -> Node:
         try:
             spec.validate(*checked)
         except ValueError as exc:
-            raise ExpressionError(str(exc), here) from None
+            raise ExpressionError(exc.args[0] if exc.args and isinstance(exc.args[0], str) else str(exc), here) from None
     return Node(spec, tuple(checked))
 
 
