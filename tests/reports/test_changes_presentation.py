@@ -16,7 +16,8 @@ from typing import Any
 import pytest
 
 from lia.errors import InputError
-from lia.rules.presentation import ChangesView, EvaluationView, FindingChange, FindingView, VerdictChange
+from lia.rules.changes_view import ChangesView, FindingChange, VerdictChange
+from lia.rules.presentation import EvaluationView, FindingView
 
 
 @pytest.fixture(scope="module")

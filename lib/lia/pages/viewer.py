@@ -26,7 +26,7 @@ from .furniture import PageHeader, Strings, env_lang
 from .style import style_widget
 
 if TYPE_CHECKING:
-    from lia.rules.presentation import FindingChange
+    from lia.rules.changes_view import FindingChange
 
 __all__ = ["ViewerPage"]
 
@@ -221,7 +221,7 @@ class ViewerPage:
         a comparison that is malformed is said, with its file and place, instead of the changes.
         """
         from lia.errors import LiaError
-        from lia.rules.presentation import ChangesView
+        from lia.rules.changes_view import ChangesView
 
         ch = view.changes
         failed = view.changes_error

@@ -29,7 +29,8 @@ def changes_between(old: dict[str, Any] | None, new: dict[str, Any] | None, *,
     ``new_source`` and the place. The result is :meth:`lia.rules.presentation.ChangesView.to_json`
     (the findings added and removed as their evaluations stored them).
     """
-    from ..rules.presentation import ChangesView, EvaluationView
+    from ..rules.changes_view import ChangesView
+    from ..rules.presentation import EvaluationView
 
     def view(doc: dict[str, Any] | None, source: str | Path | None) -> EvaluationView | None:
         return None if doc is None else EvaluationView.from_json(doc, source=source)

@@ -59,7 +59,7 @@ class FileCache(Generic[T]):
 
 def validation_problems(errors: list[Any], label: str = "") -> list[str]:
     """pydantic's errors as ``[label: ]where: what (got value)`` lines."""
-    out = []
+    out: list[str] = []
     for e in errors:
         loc = ".".join(str(x) for x in e["loc"]) or Message("errors.rules_top_level")
         got = Joined([e["msg"], Message("errors.rules_got", got=repr(e.get("input")))], " ")

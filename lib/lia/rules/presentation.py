@@ -7,10 +7,13 @@ them from an :class:`EvaluationView`, built in one place:
 
 * :meth:`EvaluationView.from_result` from what :func:`lia.rules.evaluate` returned;
 * :meth:`EvaluationView.from_json` from stored JSON (a report folder's evaluation, the
-  statement, the viewer's changes): the document is checked once, and a malformed one is
+  statement): the document is checked once, and a malformed one is
   refused with an :class:`~lia.errors.InputError` whose code (``errors.evaluation_field``,
   ``errors.evaluation_choice``) names the place and what was expected - the presenters never
   read the JSON defensively again.
+
+What changed between two evaluations (``changes.json``, the viewer's changes) is modelled
+over these views in :mod:`lia.rules.changes_view`.
 
 Every dataclass here is frozen; sequences are tuples. Texts the rules wrote (verdict labels,
 reasons, finding messages) arrive rendered in the evaluation's language; a label the model
@@ -34,12 +37,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Mapping
 
-from ..errors import InputError, Message
+from .stored import Reader as _Reader
 
 __all__ = [
     "EvaluationView", "StepView", "ReasonView", "FindingView", "SourceView", "ScreeningView", "CriterionView",
     "RisksView", "RiskRow", "GroupView", "PurposeView", "ConsentView", "ConditionView", "FactorView",
-    "ChangesView", "VerdictChange", "FindingChange", "PartChange",
     "SEVERITIES", "STEPS", "LIA_STEPS", "GROUPS", "FINDING_PARTS",
 ]
 
@@ -57,63 +59,6 @@ FINDING_PARTS: tuple[str, ...] = ("severity", "message", "citation", "remediatio
 #: ``rule -> {field: {lang: text}}`` (``message``, ``citation``, ``remediation``), or None for a rule
 #: no pack has: how a stored finding is shown in another language while its wording is still the rule's.
 RuleTexts = Callable[[str], "Mapping[str, Mapping[str, str]] | None"]
-
-
-# --------------------------------------------------------------------------- reading JSON, once
-
-class _Reader:
-    """Checks a JSON document while the model is built; the first problem is an InputError with a code."""
-
-    def __init__(self, source: str | Path | None) -> None:
-        self.source = source
-
-    def fail(self, where: str, expected: Any, got: Any) -> InputError:
-        from ..model import _kind
-
-        return InputError(Message("errors.evaluation_field", expected=expected, got=_kind(got)),
-                          file=self.source, where=where)
-
-    def mapping(self, v: Any, where: str, *, optional: bool = False) -> Mapping[str, Any]:
-        if v is None and optional:
-            return {}
-        if not isinstance(v, Mapping):
-            raise self.fail(where, Message("errors.kind_mapping"), v)
-        return v
-
-    def items(self, v: Any, where: str) -> list[Any]:
-        """A list (None: an empty one)."""
-        if v is None:
-            return []
-        if not isinstance(v, list):
-            raise self.fail(where, Message("errors.kind_list"), v)
-        return v
-
-    def text(self, v: Any, where: str, lang: str, *, optional: bool = True) -> str | None:
-        """A text, or a data text ``{en, sv, nb}`` rendered in ``lang``; None when absent and optional."""
-        if v is None and optional:
-            return None
-        if isinstance(v, str):
-            return v
-        if isinstance(v, Mapping) and v and all(isinstance(x, str) for x in v.values()):
-            from ..i18n import text
-
-            return text(dict(v), lang)
-        raise self.fail(where, Message("errors.kind_text"), v)
-
-    def flag(self, v: Any, where: str, default: bool = False) -> bool:
-        if v is None:
-            return default
-        if not isinstance(v, bool):
-            raise self.fail(where, Message("errors.kind_bool"), v)
-        return v
-
-    def choice(self, v: Any, where: str, known: tuple[str, ...]) -> str:
-        if not isinstance(v, str) or v not in known:
-            from ..model import _kind
-
-            raise InputError(Message("errors.evaluation_choice", known=", ".join(known), got=_kind(v)),
-                             file=self.source, where=where)
-        return v
 
 
 def _freeze(v: Any) -> Any:
@@ -604,145 +549,3 @@ class EvaluationView:
                    factors=tuple(factors),
                    law_as_of=r.text(m.get("law_as_of", law.get("as_of")), "law_as_of", lang),
                    not_yet=tuple(not_yet), packs=tuple(packs))
-
-
-# --------------------------------------------------------------------------- what changed between two
-
-@dataclass(frozen=True)
-class VerdictChange:
-    """A verdict that changed between two evaluations.
-
-    ``step`` is a LIA step (``purpose`` ... ``overall``), ``group.<id>`` (a group's result on its
-    own legal basis) or ``dpia_required``; ``old`` and ``new`` are the verdict ids (``True`` /
-    ``False`` for ``dpia_required``), None where an evaluation had none. A value that is none of
-    these (an older or foreign source) is kept as written, for the presenter to show as text.
-    """
-
-    step: str
-    old: Any = None
-    new: Any = None
-
-
-@dataclass(frozen=True)
-class PartChange:
-    """One part of a finding that changed (:data:`FINDING_PARTS`), with its old and new value as stored."""
-
-    part: str
-    old: Any = None
-    new: Any = None
-
-
-@dataclass(frozen=True)
-class FindingChange:
-    """A finding both evaluations have whose severity, wording, citation, remedy or question changed."""
-
-    rule: str
-    parts: tuple[PartChange, ...]
-
-
-@dataclass(frozen=True)
-class ChangesView:
-    """What changed from one evaluation to the next: verdicts, findings added, removed and changed.
-
-    Built from two :class:`EvaluationView` s (:meth:`between`), or from a comparison's JSON
-    (:meth:`from_json`, the shape ``changes.json`` holds) - checked once, as the evaluation is.
-    Findings are matched by rule (a rule that fires twice: by rule and question).
-    """
-
-    verdicts: tuple[VerdictChange, ...] = ()
-    added: tuple[FindingView, ...] = ()
-    removed: tuple[FindingView, ...] = ()
-    changed: tuple[FindingChange, ...] = ()
-
-    @property
-    def empty(self) -> bool:
-        """No verdict and no finding changed."""
-        return not (self.verdicts or self.added or self.removed or self.changed)
-
-    @classmethod
-    def between(cls, old: EvaluationView | None, new: EvaluationView | None) -> "ChangesView":
-        """The changes from ``old`` to ``new`` (None: an evaluation there was not)."""
-        def keyed(v: EvaluationView | None) -> dict[str, FindingView]:
-            out: dict[str, FindingView] = {}
-            for f in v.findings if v is not None else ():
-                if f.rule:
-                    out[f.rule if f.rule not in out else f"{f.rule}#{f.question}"] = f
-            return out
-
-        fo, fn = keyed(old), keyed(new)
-        changed = []
-        for k in sorted(set(fo) & set(fn)):
-            a, b = fo[k], fn[k]
-            parts = tuple(PartChange(p, _stored(a, p), _stored(b, p)) for p in FINDING_PARTS
-                          if getattr(a, p) != getattr(b, p))
-            if parts:
-                changed.append(FindingChange(rule=b.rule, parts=parts))
-        verdicts = []
-        for step in STEPS:
-            ov = old.verdict(step).verdict if old is not None else None
-            nv = new.verdict(step).verdict if new is not None else None
-            if ov != nv:
-                verdicts.append(VerdictChange(step, ov, nv))
-        og = {g.group: g.result for g in (old.groups if old is not None else ())}
-        ng = {g.group: g.result for g in (new.groups if new is not None else ())}
-        for gid in GROUPS:  # each group's result on its own legal basis (issue 14)
-            if og.get(gid) != ng.get(gid):
-                verdicts.append(VerdictChange(f"group.{gid}", og.get(gid), ng.get(gid)))
-        od = old.screening.required if old is not None else None
-        nd = new.screening.required if new is not None else None
-        if od != nd:
-            verdicts.append(VerdictChange("dpia_required", od, nd))
-        return cls(verdicts=tuple(verdicts), added=tuple(fn[k] for k in sorted(set(fn) - set(fo))),
-                   removed=tuple(fo[k] for k in sorted(set(fo) - set(fn))), changed=tuple(changed))
-
-    def to_json(self) -> dict[str, Any]:
-        """``{verdicts, added, removed, changed}`` as ``changes.json`` holds them: the findings added
-        and removed as their evaluations stored them, each changed part ``{old, new}``."""
-        def finding(f: FindingView) -> Any:
-            return dict(f.stored) if f.stored is not None else {p: getattr(f, p) for p in ("rule",) + FINDING_PARTS}
-
-        return {"verdicts": [{"step": v.step, "old": v.old, "new": v.new} for v in self.verdicts],
-                "added": [finding(f) for f in self.added],
-                "removed": [finding(f) for f in self.removed],
-                "changed": [{"rule": c.rule, "changes": {p.part: {"old": p.old, "new": p.new} for p in c.parts}}
-                            for c in self.changed]}
-
-    @classmethod
-    def from_json(cls, doc: Any, lang: str = "en", *, texts: RuleTexts | None = None,
-                  old_source: str | Path | None = None, new_source: str | Path | None = None) -> "ChangesView":
-        """A comparison's JSON (``{verdicts, added, removed, changed}``, as :meth:`to_json` writes it), checked.
-
-        The findings are read in ``lang`` (with ``texts``, as :meth:`FindingView.from_json`); a
-        removed finding is named in ``old_source`` (the older evaluation), an added one in
-        ``new_source``; the verdicts and changed parts were computed, not stored, so no file is
-        named for them. A malformed part raises :class:`~lia.errors.InputError` naming its place,
-        e.g. ``changes.removed[1].severity``.
-        """
-        r, ro, rn = _Reader(None), _Reader(old_source), _Reader(new_source)
-        m = r.mapping(doc, "changes")
-        verdicts = []
-        for i, v in enumerate(r.items(m.get("verdicts"), "changes.verdicts")):
-            vm = r.mapping(v, f"changes.verdicts[{i}]")
-            verdicts.append(VerdictChange(str(r.text(vm.get("step"), f"changes.verdicts[{i}].step", lang,
-                                                     optional=False)), vm.get("old"), vm.get("new")))
-        changed = []
-        for i, c in enumerate(r.items(m.get("changed"), "changes.changed")):
-            w = f"changes.changed[{i}]"
-            cm = r.mapping(c, w)
-            parts = []
-            for p, d in r.mapping(cm.get("changes"), f"{w}.changes", optional=True).items():
-                dm = r.mapping(d, f"{w}.changes.{p}")
-                parts.append(PartChange(str(p), dm.get("old"), dm.get("new")))
-            changed.append(FindingChange(rule=str(r.text(cm.get("rule"), f"{w}.rule", lang, optional=False)),
-                                         parts=tuple(parts)))
-        return cls(verdicts=tuple(verdicts),
-                   added=tuple(FindingView._read(rn, f, f"changes.added[{i}]", lang, texts)
-                               for i, f in enumerate(r.items(m.get("added"), "changes.added"))),
-                   removed=tuple(FindingView._read(ro, f, f"changes.removed[{i}]", lang, texts)
-                                 for i, f in enumerate(r.items(m.get("removed"), "changes.removed"))),
-                   changed=tuple(changed))
-
-
-def _stored(f: FindingView, part: str) -> Any:
-    """A finding's ``part`` as its evaluation stored it (the view's value when it was not read from JSON)."""
-    return f.stored.get(part) if f.stored is not None else getattr(f, part)
