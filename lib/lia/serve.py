@@ -299,7 +299,7 @@ def _kernel_manager_class() -> type:
                     loading = True
             return loading
 
-        async def start_kernel(self, *args: Any, **kwargs: Any) -> str:
+        async def start_kernel(self, *args: Any, **kwargs: Any) -> str:  # type: ignore[override]  # async, as Jupyter Server's AsyncMappingKernelManager
             env = kwargs.get("env") or {}
             if (env.get("VOILA_PREHEAT") != "True" or "_lia_handed_out" not in self.__dict__
                     or self.__dict__.get("lia_stopping")):
