@@ -6,8 +6,9 @@ kernels), on the same workspace:
 
 * ten headless Chromium contexts (fresh profiles, the system's Chromium) open the wizard
   - the landing page, where visitors arrive together - one second apart, and each one's
-  time from navigation to its first question being interactive is measured the way
-  bench/bench_wizard.py measures it (visible, enabled, connected to its kernel);
+  time from navigation start to its first question being interactive (visible, enabled,
+  connected to its kernel) is noted by the page itself (INTERACTIVE_PROBE: a MutationObserver,
+  not Playwright polling on every frame);
 * the server's kernel count and memory (RSS of the server and all its kernels, psutil)
   before the visitors, the highest while they are on the page, and 5 s and a minute after
   the ten tabs are closed; each idle kernel's RSS and USS (its private memory).
@@ -17,8 +18,16 @@ back to the pools' size (wizard pool + one per other page). Prints both runs and
 the slowest visitor's time (baseline / defaults); writes bench/output/bench_visitors.json.
 The machine's other load shows in the figures: run it on a quiet machine for numbers to quote.
 
+With ``--profile N`` it measures instead what ONE visitor costs on a warm, idle server (N visits,
+one at a time): the CPU seconds (psutil) of the Chromium processes by type, the Voila server and the
+visitor's kernel from navigation to interactive and in the 4 s after (the charts), the page's
+timeline (responseStart, DOMContentLoaded, and the page script's marks lia:start, lia:connected,
+lia:states, lia:shown, lia:interactive), the bytes of JS/CSS, and the widget models the page
+receives (the kernel websocket's messages; the update_states reply's models and bytes). Ten
+pages in ten seconds on two cores leave under 2 CPU-seconds per page for everything.
+
 Run: PYTHONPATH=lib python bench/bench_visitors.py [--visitors 10] [--spread 10] [--no-baseline] [--strict]
-     [--serve-args=--lean-kernels]
+     [--serve-args=--lean-kernels] [--profile N]
 """
 
 from __future__ import annotations
@@ -39,6 +48,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "lib"))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+READY_MESSAGE_ = "wizard page preheated"
 from bench_wizard import ARGS, CHROMIUM, FIRST_QUESTION, free_port, start, stop, wait_http, wait_log  # noqa: E402
 
 #: The settings `lia serve` had before issue 12 (the baseline).
@@ -93,25 +103,54 @@ class Sampler(threading.Thread):
             self.done.wait(0.5)
 
 
+#: Notes, in the page, when its first question is visible and enabled (window.__liaInteractive, ms since
+#: navigation start): a MutationObserver looks when the page changes. Polling for it from Playwright on
+#: every animation frame (wait_for_selector/wait_for_function) made each of the ten pages draw 60 frames a
+#: second while loading - CPU that a real visitor's browser does not spend and that the ten pages and the
+#: server then competed for on the bench's two cores.
+INTERACTIVE_PROBE = """
+(() => {
+  const selector = %s;
+  const check = () => {
+    if (window.__liaInteractive) return true;
+    const e = document.querySelector(selector);
+    if (!e || e.disabled || e.getClientRects().length === 0) return false;
+    window.__liaInteractive = performance.now();
+    performance.mark('lia:interactive');
+    return true;
+  };
+  const watch = () => {
+    if (check()) return;
+    const observer = new MutationObserver(() => { if (check()) observer.disconnect(); });
+    observer.observe(document.documentElement, {subtree: true, childList: true, attributes: true});
+  };
+  if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', watch);
+  else watch();
+})();
+""" % json.dumps(FIRST_QUESTION)
+
+
+async def interactive_after(page: Any, timeout_ms: int = 180_000) -> float:
+    """Seconds from the page's navigation start to its first question interactive (INTERACTIVE_PROBE)."""
+    handle = await page.wait_for_function("window.__liaInteractive", polling=100, timeout=timeout_ms)
+    return float(await handle.json_value()) / 1000.0
+
+
 async def visit(browser: Any, url: str, delay: float) -> tuple[float, Any]:
     """After *delay*, open *url* in a fresh context; seconds to the first question interactive."""
     await asyncio.sleep(delay)
     context = await browser.new_context(viewport={"width": 1440, "height": 1000})
     await context.route("**/*", lambda r: r.continue_() if r.request.url.startswith(("http://127.0.0.1", "data:"))
                         else r.abort())
+    await context.add_init_script(INTERACTIVE_PROBE)
     page = await context.new_page()
-    t0 = time.perf_counter()
     try:
         await page.goto(url, wait_until="commit", timeout=180_000)
-        await page.wait_for_selector(FIRST_QUESTION, state="visible", timeout=180_000)
-        await page.wait_for_function(
-            f"(() => {{ const e = document.querySelector({json.dumps(FIRST_QUESTION)}); return e && !e.disabled; }})()",
-            timeout=180_000,
-        )
+        elapsed = await interactive_after(page)
     except Exception as exc:  # a page that never became interactive counts as such, it does not end the run
         print(f"  a visitor's page did not become interactive: {str(exc).splitlines()[0]}", flush=True)
         return float("inf"), context
-    return time.perf_counter() - t0, context
+    return elapsed, context
 
 
 def measure(label: str, home: Path, aid: str, serve_args: list[str], visitors: int, spread: float,
@@ -174,6 +213,161 @@ def measure(label: str, home: Path, aid: str, serve_args: list[str], visitors: i
     return result
 
 
+def _ws_message(payload: Any) -> tuple[str, str, dict[str, Any], int]:
+    """(channel, msg_type, content, size) of one kernel websocket frame (JSON or the v1 binary protocol)."""
+    size = len(payload)
+    try:
+        if isinstance(payload, (bytes, bytearray)):
+            n = int.from_bytes(payload[:8], "little")
+            offs = [int.from_bytes(payload[8 * (i + 1):8 * (i + 2)], "little") for i in range(n)]
+            offs.append(size)
+            channel = payload[offs[0]:offs[1]].decode()
+            header = json.loads(payload[offs[1]:offs[2]])
+            content = json.loads(payload[offs[4]:offs[5]])
+            return channel, header.get("msg_type", ""), content, size
+        msg = json.loads(payload)
+        return msg.get("channel", ""), msg.get("header", {}).get("msg_type", ""), msg.get("content", {}), size
+    except Exception:
+        return "", "?", {}, size
+
+
+def _cpu(procs: dict[int, Any]) -> dict[int, float]:
+    out = {}
+    for pid, p in procs.items():
+        try:
+            t = p.cpu_times()
+            out[pid] = t.user + t.system
+        except Exception:
+            pass
+    return out
+
+
+def profile_one(home: Path, aid: str, serve_args: list[str], repeats: int, query: str = "") -> dict[str, Any]:
+    """One visitor at a time on a warm, otherwise idle server: CPU seconds per process, the page's timeline."""
+    import psutil
+
+    out_dir = ROOT / "bench" / "output"
+    env = dict(os.environ)
+    env["PYTHONPATH"] = str(ROOT / "lib") + os.pathsep + env.get("PYTHONPATH", "")
+    env["LIA_HOME"] = str(home)
+    env.pop("LIA_AUTHOR", None)
+    env.pop("LIA_TEMPLATES", None)
+    port = free_port()
+    log = out_dir / "bench-visitors-profile.log"
+    pool = ["--wizard-pool-size", "2"]
+    proc = start([sys.executable, "-m", "lia", "--home", str(home), "serve", "--port", str(port), "--no-token",
+                  "--no-browser", *pool, *serve_args], env, log)
+    url = f"http://127.0.0.1:{port}/?" + (query or f"assessment={aid}")
+    me = psutil.Process()
+
+    def groups() -> dict[str, dict[int, Any]]:
+        g: dict[str, dict[int, Any]] = {"browser": {}, "server": {}, "kernels": {}}
+        try:
+            server = psutil.Process(proc.pid)
+            g["server"][server.pid] = server
+            for k in server.children(recursive=True):
+                g["kernels"][k.pid] = k
+        except psutil.Error:
+            pass
+        for c in me.children(recursive=True):
+            try:
+                if "chrom" in c.name().lower() or "headless" in c.name().lower():
+                    g["browser"][c.pid] = c
+            except psutil.Error:
+                pass
+        return g
+
+    async def scenario() -> list[dict[str, Any]]:
+        from playwright.async_api import async_playwright
+
+        runs = []
+        async with async_playwright() as pw:
+            browser = await pw.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
+            for i in range(repeats + 1):  # the first is thrown away (the browser's own first start)
+                wait_log(log, "wizard page preheated", 2 + i, timeout=300)
+                await asyncio.sleep(3.0)
+                context = await browser.new_context(viewport={"width": 1440, "height": 1000})
+                await context.route("**/*", lambda r: r.continue_()
+                                    if r.request.url.startswith(("http://127.0.0.1", "data:")) else r.abort())
+                await context.add_init_script(INTERACTIVE_PROBE)
+                page = await context.new_page()
+                frames: list[tuple[str, str, dict[str, Any], int]] = []
+                page.on("websocket", lambda ws, frames=frames: ws.on("framereceived",
+                                                                     lambda p: frames.append(_ws_message(p))))
+                cdp = await context.new_cdp_session(page)
+                await cdp.send("Performance.enable")
+                g0 = groups()
+                c0 = {k: _cpu(v) for k, v in g0.items()}
+                await page.goto(url, wait_until="commit", timeout=180_000)
+                if query:  # a page without an assessment: ready once the chooser shows
+                    t0 = time.perf_counter()
+                    await page.wait_for_selector(".lia-chooser select", timeout=180_000)
+                    wall = time.perf_counter() - t0
+                else:
+                    wall = await interactive_after(page)
+                g1 = groups()
+                c1 = {k: _cpu(v) for k, v in g1.items()}
+                metrics = {m["name"]: m["value"] for m in (await cdp.send("Performance.getMetrics"))["metrics"]}
+                renderer = {k: round(metrics.get(k, 0.0), 3) for k in
+                            ("TaskDuration", "ScriptDuration", "LayoutDuration", "RecalcStyleDuration", "Nodes",
+                             "LayoutCount", "RecalcStyleCount", "JSHeapUsedSize")}
+                cpu = {}
+                for k in g1:
+                    deltas = {pid: c1[k].get(pid, 0.0) - c0[k].get(pid, 0.0) for pid in c1[k]}
+                    cpu[k] = round(sum(deltas.values()), 3)
+                    if k == "kernels":
+                        cpu["visitor_kernel"] = round(max(deltas.values(), default=0.0), 3)
+                    if k == "browser":  # by Chromium process type: the browser itself, renderer, gpu, utility
+                        for pid, d in deltas.items():
+                            try:
+                                kind = next((a[7:] for a in g1[k][pid].cmdline() if a.startswith("--type=")), "main")
+                            except psutil.Error:
+                                continue
+                            cpu["browser_" + kind] = round(cpu.get("browser_" + kind, 0.0) + d, 3)
+                timeline = await page.evaluate("""() => {
+                  const n = performance.getEntriesByType('navigation')[0];
+                  const m = {};
+                  for (const e of performance.getEntriesByType('mark')) m[e.name] = Math.round(e.startTime);
+                  const res = performance.getEntriesByType('resource');
+                  const by = {};
+                  for (const r of res) { const k = r.name.split('?')[0].split('.').pop();
+                    by[k] = (by[k] || 0) + (r.decodedBodySize || 0); }
+                  const paint = performance.getEntriesByType('paint').map(p => [p.name, Math.round(p.startTime)]);
+                  return {responseStart: Math.round(n.responseStart), responseEnd: Math.round(n.responseEnd),
+                          html_bytes: n.decodedBodySize, domContentLoaded: Math.round(n.domContentLoadedEventEnd),
+                          marks: m, resource_bytes: by, paint: paint};
+                }""")
+                types: dict[str, int] = {}
+                states = 0
+                state_bytes = 0
+                for channel, mtype, content, size in frames:
+                    types[mtype] = types.get(mtype, 0) + 1
+                    data = content.get("data", {}) if isinstance(content, dict) else {}
+                    if mtype == "comm_msg" and isinstance(data, dict) and data.get("method") == "update_states":
+                        states += len(data.get("states", {}))
+                        state_bytes += size
+                await asyncio.sleep(4.0)  # what the page still costs after it is interactive (charts)
+                c2 = {k: _cpu(v) for k, v in g1.items()}
+                later_cpu = {k: round(sum(c2[k].get(pid, 0.0) - c1[k].get(pid, 0.0) for pid in c2[k]), 3) for k in c2}
+                runs.append({"wall_s": round(wall, 3), "cpu_s": cpu, "cpu_next_4s": later_cpu, "renderer": renderer, "timeline_ms": timeline,
+                             "ws_frames": len(frames), "ws_bytes": sum(f[3] for f in frames), "msg_types": types,
+                             "widget_states": states, "state_reply_bytes": state_bytes})
+                await page.close()
+                await context.close()
+            await browser.close()
+        return runs[1:]
+
+    try:
+        wait_http(f"http://127.0.0.1:{port}/voila/tree")
+        wait_log(log, READY_MESSAGE_, 2, timeout=300)
+        for other in READY_PAGES:
+            wait_log(log, other, 1, timeout=300)
+        time.sleep(3.0)
+        return {"runs": asyncio.run(scenario())}
+    finally:
+        stop(proc)
+
+
 def summary(label: str, r: dict[str, Any], after: float) -> str:
     kr, ku = r["before"]["kernel_rss_mb"], r["before"].get("kernel_uss_mb") or []
     per_kernel = (f"{statistics.median(kr):.0f} MB" if kr else "-") + (f", USS {statistics.median(ku):.0f} MB" if ku else "")
@@ -196,6 +390,10 @@ def main() -> int:
     ap.add_argument("--serve-args", default="",
                     help="extra `lia serve` options for the measured run (with an = sign: --serve-args=--lean-kernels)")
     ap.add_argument("--strict", action="store_true", help="exit 1 when a target is missed")
+    ap.add_argument("--profile", type=int, default=0, metavar="N",
+                    help="instead: N single visits on a warm, idle server; CPU seconds of the browser, the server "
+                         "and the kernels from navigation to interactive, the page's timeline, widget messages")
+    ap.add_argument("--query", default="", help="with --profile: the page's query (default assessment=<the example>)")
     args = ap.parse_args()
 
     from lia.example import ensure_example
@@ -210,6 +408,18 @@ def main() -> int:
         else DEFAULT_WIZARD_POOL_SIZE
     other_pool = int(extra[extra.index("--pool-size") + 1]) if "--pool-size" in extra else DEFAULT_POOL_SIZE
     others = len(list(Path(default_notebooks_dir()).glob("*.ipynb"))) - 1  # one pool per page besides the wizard
+    if args.profile:
+        prof = profile_one(home, aid, extra, args.profile, args.query)
+        print(f"one visitor at a time, warm server ({' '.join(extra) or 'defaults'}); "
+              f"load average {' '.join(f'{x:.1f}' for x in os.getloadavg())} on {os.cpu_count()} cores")
+        for r in prof["runs"]:
+            print(json.dumps(r))
+        keys = ("browser", "server", "kernels", "visitor_kernel")
+        print("median CPU s: " + "  ".join(f"{k} {statistics.median(r['cpu_s'][k] for r in prof['runs']):.2f}"
+                                          for k in keys)
+              + f"  wall {statistics.median(r['wall_s'] for r in prof['runs']):.2f} s")
+        (ROOT / "bench" / "output" / "bench_visitors_profile.json").write_text(json.dumps(prof, indent=2))
+        return 0
     runs: dict[str, Any] = {}
     runs["defaults"] = measure("defaults", home, aid, extra, args.visitors, args.spread,
                                wizard_pool + others * other_pool, wizard_pool, args.after)

@@ -32,6 +32,7 @@ import { ManagerBase } from '@jupyter-widgets/base-manager';
 import * as base from '@jupyter-widgets/base';
 import * as controls from '@jupyter-widgets/controls';
 import { Widget } from '@lumino/widgets';
+import sanitizeAsText from './sanitize-text';
 
 import '@jupyter-widgets/controls/css/widgets.css';
 import '@fortawesome/fontawesome-free/css/fontawesome.min.css';
@@ -136,6 +137,11 @@ class PageWidgetManager extends ManagerBase {
     kernel.registerCommTarget(this.comm_target_name, async (comm, msg) => {
       await this.handle_comm_open(new base.shims.services.Comm(comm), msg);
     });
+  }
+
+  /** A description marked description_allow_html shows as text (no page marks one; see sanitize-text.js). */
+  inline_sanitize(source) {
+    return sanitizeAsText(source);
   }
 
   async loadClass(className, moduleName, moduleVersion) {

@@ -68,6 +68,13 @@ DEFAULT_CULL_AFTER = 60
 #: (a page still loading on a loaded machine; one that never connects - a browser that crashed
 #: while loading - is culled after this).
 NEVER_CONNECTED_GRACE = 300
+#: Seconds a pool's refill waits for the pages still loading (handed out, not connected or connected
+#: less than :data:`PAGE_SETTLE` seconds ago) before it starts anyway.
+REFILL_WAIT = 30.0
+#: Seconds after a page connected to its kernel during which it still builds its widgets.
+PAGE_SETTLE = 2.0
+#: Seconds a refill may take to preheat before the next one may start anyway.
+PREHEAT_TIMEOUT = 60.0
 #: Addresses that listen on every interface (the workbench reachable from the network).
 PUBLIC_HOSTS = ("0.0.0.0", "::", "")
 
@@ -242,9 +249,10 @@ def _page_handler(base: type) -> type:
 
 
 def _kernel_manager_class() -> type:
-    """Jupyter Server's kernel manager, culling a handed-out kernel only once its page had time to connect.
+    """Jupyter Server's kernel manager, culling only kernels whose page had time to connect, refilling the
+    pools one kernel at a time once no page is loading.
 
-    A preheated kernel may wait in its pool for hours; Voila keeps pooled kernels from the
+    Culling: a preheated kernel may wait in its pool for hours; Voila keeps pooled kernels from the
     culler, but the moment a visitor takes one, its last activity is still that of its
     preheating. On a loaded machine the page's websocket can take longer than a culling
     round to open, and the culler then shut down the kernel of a page still loading (seen
@@ -253,12 +261,81 @@ def _kernel_manager_class() -> type:
     whose page has not connected yet gets :data:`NEVER_CONNECTED_GRACE` seconds (ten visitors
     at a load of 40: pages took over a minute to connect, and the culler shut five of their
     kernels down first).
+
+    Refilling: Voila starts a replacement for every kernel handed out ``fill_delay`` seconds
+    later, all at once. Preheating a wizard kernel costs 2-5 CPU seconds, a page about 2 (its
+    browser, the server, its kernel): ten visitors in ten seconds on two cores were followed by
+    ten preheating kernels that took the cores while the later visitors' pages were still
+    loading, and those took 12-22 s. Once a kernel has been handed out, a pool's new kernel
+    (:meth:`start_kernel` with ``VOILA_PREHEAT``) therefore waits until no page is loading (at most
+    :data:`REFILL_WAIT` seconds), and preheats alone: the next one starts when it waits for its
+    visitor (Voila's request-info socket is open) or after :data:`PREHEAT_TIMEOUT` seconds. The
+    kernels a server starts with are not held back.
     """
+    import asyncio
     import time as _time
 
     from jupyter_server.services.kernels.kernelmanager import AsyncMappingKernelManager
 
     class LiaMappingKernelManager(AsyncMappingKernelManager):  # type: ignore[misc]
+        def lia_handed_out(self, kernel_id: str) -> None:
+            """A visitor took *kernel_id* from a pool (its page is loading until it connects)."""
+            self.__dict__.setdefault("_lia_handed_out", {})[kernel_id] = _time.monotonic()
+
+        def _lia_pages_loading(self) -> bool:
+            """Whether a handed-out kernel's page has not connected yet, or connected moments ago."""
+            handed: dict[str, float] = self.__dict__.setdefault("_lia_handed_out", {})
+            since: dict[str, float] = self.__dict__.setdefault("_lia_connected_at", {})
+            now = _time.monotonic()
+            loading = False
+            for kid, at in list(handed.items()):
+                if kid not in self._kernels or now - at > REFILL_WAIT:
+                    del handed[kid]
+                    since.pop(kid, None)
+                    continue
+                if self._kernel_connections.get(kid, 0) > 0:
+                    since.setdefault(kid, now)
+                if kid not in since or now - since[kid] < PAGE_SETTLE:
+                    loading = True
+            return loading
+
+        async def start_kernel(self, *args: Any, **kwargs: Any) -> str:  # type: ignore[override]  # async, as Jupyter Server's AsyncMappingKernelManager
+            env = kwargs.get("env") or {}
+            if (env.get("VOILA_PREHEAT") != "True" or "_lia_handed_out" not in self.__dict__
+                    or self.__dict__.get("lia_stopping")):
+                return str(await super().start_kernel(*args, **kwargs))  # a visitor's or a first pool kernel
+            lock: asyncio.Lock = self.__dict__.setdefault("_lia_refill_lock", asyncio.Lock())
+            await lock.acquire()
+            try:
+                deadline = _time.monotonic() + REFILL_WAIT
+                while (self._lia_pages_loading() and _time.monotonic() < deadline
+                       and not self.__dict__.get("lia_stopping")):
+                    await asyncio.sleep(0.25)
+                kernel_id = str(await super().start_kernel(*args, **kwargs))
+            except BaseException:
+                lock.release()
+                raise
+            asyncio.ensure_future(self._lia_release_when_preheated(kernel_id, lock))
+            return kernel_id
+
+        async def _lia_release_when_preheated(self, kernel_id: str, lock: asyncio.Lock) -> None:
+            """Let the next refill start once *kernel_id* waits for its visitor (or is gone, or took too long)."""
+            try:
+                from voila.request_info_handler import RequestInfoSocketHandler
+
+                waiting = RequestInfoSocketHandler._waiters
+            except (ImportError, AttributeError):  # pragma: no cover - another Voila: a fixed allowance
+                waiting = None
+            deadline = _time.monotonic() + PREHEAT_TIMEOUT
+            try:
+                while (_time.monotonic() < deadline and kernel_id in self._kernels
+                       and not self.__dict__.get("lia_stopping")):
+                    if waiting is not None and kernel_id in waiting:
+                        break
+                    await asyncio.sleep(0.25)
+            finally:
+                lock.release()
+
         async def cull_kernel_if_idle(self, kernel_id: str) -> None:
             seen: dict[str, float] = self.__dict__.setdefault("_lia_first_seen", {})
             connected: set[str] = self.__dict__.setdefault("_lia_connected", set())
@@ -347,6 +424,20 @@ def _voila_class() -> Any:
                 out = upload_handlers(root, self.lia_options.home) + out
             return start_handlers(root) + out
 
+        def init_settings(self) -> dict:
+            settings = super().init_settings()
+            km = self.kernel_manager
+            taken = getattr(km, "get_rendered_notebook", None)
+            if taken is not None and hasattr(km, "lia_handed_out"):
+                async def get_rendered_notebook(*args: Any, **kwargs: Any) -> Any:
+                    """Voila's hand-out of a preheated kernel, noted for the pools' refills (see _kernel_manager_class)."""
+                    result = await taken(*args, **kwargs)
+                    km.lia_handed_out(result[2])
+                    return result
+
+                km.get_rendered_notebook = get_rendered_notebook
+            return settings
+
         def stop(self) -> None:
             """Stop every kernel at once (``now``): a kernel asked to shut down while its cell still
             runs (every pooled kernel waits in one) answered on sockets it had just closed, and
@@ -356,6 +447,7 @@ def _voila_class() -> Any:
             from jupyter_core.utils import run_sync
 
             self.log.info("lia serve: stopping; shutting the kernels down")
+            self.kernel_manager.__dict__["lia_stopping"] = True  # refills waiting for their turn go at once, to be stopped
             shutil.rmtree(self.connection_dir, ignore_errors=True)
             try:
                 run_sync(self.kernel_manager.shutdown_all)(now=True)

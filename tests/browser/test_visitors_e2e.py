@@ -295,3 +295,25 @@ def test_releasing_a_kernel_needs_the_pages_xsrf_token(small_server: LiaServer) 
     with opener.open(urllib.request.Request(shutdown, data=form, method="POST"), timeout=30) as r:
         assert r.status == 204
     wait_until("the kernel is released by the page's own request", lambda: kernels(server) == pools, timeout=60)
+
+
+def test_the_wizards_charts_follow_once_the_page_has_its_widgets(tmp_path: Path, browser: Any,
+                                                                 browser_env: dict[str, str],
+                                                                 external_requests: list[str]) -> None:
+    """The first charts wait for the page to fetch its widgets (lia.pages.wizard.charts_after_page), then come."""
+    from lia.example import ensure_example
+    from lia.workspace import Workspace
+
+    _, aid = ensure_example(Workspace(tmp_path))
+    server = LiaServer(tmp_path, env=browser_env, log=OUTPUT / "lia-serve-charts.log",
+                       args=["--wizard-pool-size", "1", "--pool-size", "1"]).start()
+    try:
+        ready_pools(server, 1)
+        context, page = guarded_page(browser, external_requests)
+        open_wizard(page, server, f"?assessment={aid}")
+        page.wait_for_selector(".lia-question", timeout=60_000)
+        page.wait_for_selector(".lia-chart svg", state="attached", timeout=90_000)
+        context.close()
+    finally:
+        server.stop()
+    assert external_requests == []

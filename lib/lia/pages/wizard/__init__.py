@@ -46,6 +46,7 @@ def serve_request(app: Any) -> None:
             app.apply_request(env)
         finally:
             app._next_chart_delay = None
+        charts_after_page(app)
 
     def show(exc: Exception) -> None:
         from lia.messages import translate_error
@@ -53,6 +54,41 @@ def serve_request(app: Any) -> None:
         app._say(translate_error(exc, app.state.lang), "error")
 
     serve(apply, READY_MESSAGE, on_error=show, warm=warm)
+
+
+#: Seconds after the page fetched its widgets before the first charts are drawn.
+CHARTS_AFTER_PAGE = 0.5
+#: Seconds the first charts wait at most for the page to fetch its widgets.
+PAGE_FETCH_WAIT = 20.0
+
+
+def charts_after_page(app: Any) -> None:
+    """Hold the page's first charts until its browser has fetched the widgets (then CHARTS_AFTER_PAGE s).
+
+    They were drawn PAGE_LOAD_GRACE seconds after the request; with ten visitors on two cores a page
+    took longer than that to connect, so the kernel drew the charts (0.2 CPU seconds) while the page
+    waited for its widgets' state, and the state then carried the charts too. The page opens
+    ipywidgets' control comm to fetch the state; the charts follow that (at most PAGE_FETCH_WAIT s
+    later). A chart refresh the reader causes meanwhile replaces this one (the panel's debounce).
+    """
+    from lia.kernel import kernel_loop
+
+    loop = kernel_loop()
+    pending = getattr(app, "_pending", None)
+    if loop is None or pending is None:
+        return
+    pending.cancel()
+    import ipywidgets as W
+
+    deadline = loop.time() + PAGE_FETCH_WAIT
+
+    def check() -> None:
+        if W.Widget._control_comm is not None or loop.time() >= deadline:
+            app._pending = loop.call_later(CHARTS_AFTER_PAGE, app._refresh_charts)
+        else:
+            app._pending = loop.call_later(0.25, check)
+
+    app._pending = loop.call_later(0.25, check)
 
 
 def __getattr__(name: str) -> Any:

@@ -15,7 +15,8 @@ from lia.pages.wizard.state import JURISDICTIONS
 from lia.pages.wizard.page import PageBase, descendants as _descendants, esc as _esc
 from lia.pages.wizard.strings import LANGS, Strings
 from lia.pages.wizard.styles import _CSS
-from lia.pages.wizard.widgets import QuestionBlock, button_widget, html_widget, shared_layout
+from lia.pages.wizard.widgets import (QuestionBlock, button_widget, checkbox_style, description_style, hbox, html_widget, shared_layout,
+                                      text_style, vbox)
 
 
 class LayoutMixin(PageBase):
@@ -30,10 +31,10 @@ class LayoutMixin(PageBase):
     def _build(self) -> None:
         st = self.state
         # header: the one every page shows (lia.pages.furniture), the author field under the language switch
-        self.author = W.Text(layout=W.Layout(width="220px"))
+        self.author = W.Text(layout=shared_layout(width="220px"), style=text_style())
         self.author.add_class("lia-author")
         self.author_label = html_widget()
-        author_box = W.HBox([self.author_label, self.author], layout=W.Layout(align_items="center"))
+        author_box = hbox([self.author_label, self.author], align_items="center")
         author_box.add_class("lia-author-box")
         self.header = PageHeader(
             "wizard", st.lang, title=lambda lang: Strings(lang)("app_title"),
@@ -45,27 +46,28 @@ class LayoutMixin(PageBase):
 
         # toolbar: choose, open, new, status
         self.assessment_label = html_widget()
-        self.chooser = W.Dropdown(layout=W.Layout(width="260px"))
+        self.chooser = W.Dropdown(layout=shared_layout(width="260px"), style=description_style())
         self.chooser.add_class("lia-chooser")
         self.chooser.observe(self._on_choose, "value")
         self.version_label = html_widget()
-        self.version_chooser = W.Dropdown(layout=W.Layout(width="170px"))
+        self.version_chooser = W.Dropdown(layout=shared_layout(width="170px"), style=description_style())
         self.version_chooser.add_class("lia-version-chooser")
         self.open_button = self._button("lia-open", self._on_open)
         self.new_button = self._button("lia-new", self._on_new_toggle)
         self.status = html_widget()
-        toolbar = W.HBox(
+        toolbar = hbox(
             [field(self.assessment_label, self.chooser), field(self.version_label, self.version_chooser),
-             self.open_button, self.new_button, W.HBox(layout=W.Layout(flex="1 1 auto")), self.status]
+             self.open_button, self.new_button, hbox(flex="1 1 auto"), self.status]
         )
         toolbar.add_class("lia-toolbar")
 
         # new-assessment form
-        self.new_id = W.Text(layout=W.Layout(width="240px"))
+        self.new_id = W.Text(layout=shared_layout(width="240px"), style=text_style())
         self.new_id.add_class("lia-new-id")
-        self.new_title = W.Text(layout=W.Layout(width="360px"))
+        self.new_title = W.Text(layout=shared_layout(width="360px"), style=text_style())
         self.new_title.add_class("lia-new-title")
-        self.new_jur = {j: W.Checkbox(value=(j == "EU"), indent=False, layout=W.Layout(width="auto", margin="0 12px 0 0")) for j in JURISDICTIONS}
+        self.new_jur = {j: W.Checkbox(value=(j == "EU"), indent=False, layout=shared_layout(width="auto", margin="0 12px 0 0"),
+                                      style=checkbox_style()) for j in JURISDICTIONS}
         for j, cb in self.new_jur.items():
             cb.add_class("lia-jur-" + j)
         self.new_jur["EU"].disabled = True  # EU law always applies
@@ -74,10 +76,9 @@ class LayoutMixin(PageBase):
         self.cancel_button = self._button("lia-cancel", self._on_new_toggle)
         self.new_form = W.VBox(
             [
-                W.HBox([self.new_labels[0], self.new_id, self.new_labels[1], self.new_title],
-                       layout=W.Layout(align_items="center")),
-                W.HBox([self.new_labels[2]] + list(self.new_jur.values()) + [W.HBox(layout=W.Layout(flex="1 1 auto")),
-                       self.cancel_button, self.create_button], layout=W.Layout(align_items="center")),
+                hbox([self.new_labels[0], self.new_id, self.new_labels[1], self.new_title], align_items="center"),
+                hbox([self.new_labels[2]] + list(self.new_jur.values()) + [hbox(flex="1 1 auto"),
+                     self.cancel_button, self.create_button], align_items="center"),
             ],
             layout=W.Layout(display="none"),
         )
@@ -90,7 +91,7 @@ class LayoutMixin(PageBase):
         self.conflict_text = html_widget()
         self.merge_summary = html_widget()
         self.merge_summary.add_class("lia-merge-summary")
-        self.clash_box = W.VBox()
+        self.clash_box = vbox()
         self.clash_box.add_class("lia-clashes")
         #: per clashing question (or ``assessment.<field>``): the user's choice, "mine" or "theirs"
         self.clash_choices: dict[str, str] = {}
@@ -104,8 +105,8 @@ class LayoutMixin(PageBase):
         self.conflict_diff = html_widget()
         self.conflict_box = W.VBox(
             [self.conflict_text, self.merge_summary, self.clash_box,
-             W.HBox([self.conflict_diff_button, self.conflict_merge_button, self.conflict_take_button, self.conflict_feedback],
-                    layout=W.Layout(margin="6px 0 0 0", align_items="center")),
+             hbox([self.conflict_diff_button, self.conflict_merge_button, self.conflict_take_button, self.conflict_feedback],
+                  margin="6px 0 0 0", align_items="center"),
              self.conflict_diff],
             layout=W.Layout(display="none"),
         )
@@ -120,31 +121,31 @@ class LayoutMixin(PageBase):
         self.section_title = html_widget()
         self.section_title.add_class("lia-section-title")
         self.section_intro = html_widget()
-        self.questions_box = W.VBox()
+        self.questions_box = vbox()
         self.back_button = self._button("lia-back", lambda _b: self.goto_section(self.state.section_index - 1))
         self.next_button = self._button("lia-next", lambda _b: self.next_section(), "primary")
         self.section_counter = html_widget()
-        nav = W.HBox([self.back_button, self.section_counter, W.HBox(layout=W.Layout(flex="1 1 auto")), self.next_button])
+        nav = hbox([self.back_button, self.section_counter, hbox(flex="1 1 auto"), self.next_button])
         nav.add_class("lia-section-nav")
         self.empty_page = W.HTML()
         self.section_page = W.VBox([self.section_title, self.section_intro, self.questions_box, nav])
-        self.main = W.VBox([self.empty_page, self.section_page])
+        self.main = vbox([self.empty_page, self.section_page])
         self.main.add_class("lia-main")
 
         # side panel
         self.verdicts = html_widget()
         self.findings_title = W.HTML()
-        self.findings_box = W.VBox()
+        self.findings_box = vbox()
         self.charts_title = html_widget()
-        self.charts_box = W.VBox()
-        self.side = W.VBox([self.verdicts, self.findings_title, self.findings_box, self.charts_title, self.charts_box])
+        self.charts_box = vbox()
+        self.side = vbox([self.verdicts, self.findings_title, self.findings_box, self.charts_title, self.charts_box])
         self.side.add_class("lia-side")
-        body = W.HBox([self.main, self.side])
+        body = hbox([self.main, self.side])
         body.add_class("lia-body")
 
         # save bar
         self.message_label = html_widget()
-        self.message = W.Text(layout=W.Layout(width="420px"))
+        self.message = W.Text(layout=shared_layout(width="420px"), style=text_style())
         self.message.add_class("lia-message")
         self.save_button = self._button("lia-save", self._on_save, "success")
         self.save_status = html_widget()
@@ -157,16 +158,16 @@ class LayoutMixin(PageBase):
         # history and diff
         self.history_title = html_widget()
         self.history_table = html_widget()
-        self.diff_a = W.Dropdown(layout=W.Layout(width="220px"))
+        self.diff_a = W.Dropdown(layout=shared_layout(width="220px"), style=description_style())
         self.diff_a.add_class("lia-diff-a")
-        self.diff_b = W.Dropdown(layout=W.Layout(width="220px"))
+        self.diff_b = W.Dropdown(layout=shared_layout(width="220px"), style=description_style())
         self.diff_b.add_class("lia-diff-b")
         self.diff_labels = [html_widget(), html_widget(), html_widget()]
         self.diff_button = self._button("lia-diff", self._on_diff)
         self.diff_html = html_widget()
         self.history_box = W.VBox(
             [self.history_title, self.history_table,
-             W.HBox([self.diff_labels[0], self.diff_labels[1], self.diff_a, self.diff_labels[2], self.diff_b, self.diff_button]),
+             hbox([self.diff_labels[0], self.diff_labels[1], self.diff_a, self.diff_labels[2], self.diff_b, self.diff_button]),
              self.diff_html]
         )
         self.history_box.children[2].add_class("lia-compare")
@@ -174,7 +175,7 @@ class LayoutMixin(PageBase):
 
         self._build_meta()
         self._build_reportbar()
-        self.root = W.VBox(
+        self.root = vbox(
             [html_widget(_CSS), header, toolbar, self.new_form, self.notice, self.meta_box, self.steps,
              self.progress_text, body, savebar, self.conflict_box, self.problems_html, self.reportbar,
              self.history_box]
@@ -314,7 +315,7 @@ class LayoutMixin(PageBase):
                 block = QuestionBlock(shown, self.t, self._on_answer, value=self.state.answers.get(q.id))
                 self.blocks[q.id] = block
                 blocks.append(block.box)
-            self._section_views[index] = W.VBox(blocks)
+            self._section_views[index] = vbox(blocks)
         return self._section_views[index]
 
     def _drop_views(self) -> None:

@@ -9,7 +9,8 @@ import ipywidgets as W
 from lia.messages import translate_error
 from lia.pages.wizard.page import PageBase, esc as _esc
 from lia.pages.wizard.state import JURISDICTIONS, Problem
-from lia.pages.wizard.widgets import button_widget, html_widget, shared_layout
+from lia.pages.wizard.widgets import (button_widget, checkbox_style, description_style, hbox, html_widget, shared_layout,
+                                      text_style, vbox)
 
 
 class MetaMixin(PageBase):
@@ -20,25 +21,26 @@ class MetaMixin(PageBase):
         self.meta_title = html_widget()
         self.status_badge = html_widget()
         self.status_help = html_widget()
-        self.status_buttons = W.HBox(layout=W.Layout(align_items="center"))
+        self.status_buttons = hbox(align_items="center")
         self.status_buttons.add_class("lia-status-moves")
         self._move_buttons: dict[str, W.Button] = {}  # target status -> its button (see _refresh_status_moves)
         self.status_feedback = html_widget()
         self.status_feedback.add_class("lia-status-feedback")
-        head = W.HBox([self.meta_title, self.status_badge, self.status_buttons, self.status_help])
+        head = hbox([self.meta_title, self.status_badge, self.status_buttons, self.status_help])
         head.add_class("lia-meta-head")
         self.meta_inputs: dict[str, W.Widget] = {}
         self.meta_labels: dict[str, W.HTML] = {}
         fields = []
         for name, width in (("title", "320px"), ("owner", "200px"), ("controller", "240px"),
                             ("processing_activity", "300px")):
-            w = W.Text(layout=W.Layout(width=width), continuous_update=False)
+            w = W.Text(layout=shared_layout(width=width), style=text_style(), continuous_update=False)
             w.observe(lambda ch, name=name: self._on_meta(name, ch["new"]), "value")
             self.meta_inputs[name] = w
-        self.meta_date = W.DatePicker(layout=W.Layout(width="170px"))
+        self.meta_date = W.DatePicker(layout=shared_layout(width="170px"), style=description_style())
         self.meta_date.observe(lambda ch: self._on_meta("review_date", ch["new"]), "value")
         self.meta_inputs["review_date"] = self.meta_date
-        self.meta_jur = {j: W.Checkbox(value=(j == "EU"), indent=False, layout=W.Layout(width="auto", margin="0 10px 0 0"))
+        self.meta_jur = {j: W.Checkbox(value=(j == "EU"), indent=False, layout=shared_layout(width="auto", margin="0 10px 0 0"),
+                                       style=checkbox_style())
                          for j in JURISDICTIONS}
         self.meta_jur["EU"].disabled = True  # EU law always applies
         for j, cb in self.meta_jur.items():
@@ -46,12 +48,12 @@ class MetaMixin(PageBase):
             cb.observe(lambda _ch: self._on_meta("jurisdictions", [k for k, c in self.meta_jur.items() if c.value]), "value")
         for name in ("title", "owner", "controller", "processing_activity", "review_date", "jurisdictions"):
             self.meta_labels[name] = lab = html_widget()
-            control = W.HBox(list(self.meta_jur.values())) if name == "jurisdictions" else self.meta_inputs[name]
-            box = W.VBox([lab, control])
+            control = hbox(self.meta_jur.values()) if name == "jurisdictions" else self.meta_inputs[name]
+            box = vbox([lab, control])
             box.add_class("lia-meta-field")
             box.add_class("lia-meta-" + name.replace("_", "-"))
             fields.append(box)
-        grid = W.HBox(fields)
+        grid = hbox(fields)
         grid.add_class("lia-meta-grid")
         self.meta_box = W.VBox([head, grid, self.status_feedback], layout=W.Layout(display="none"))
         self.meta_box.add_class("lia-meta")

@@ -9,7 +9,7 @@ import ipywidgets as W
 
 from lia.messages import translate_error
 from lia.pages.wizard.page import PageBase, esc as _esc
-from lia.pages.wizard.widgets import html_widget
+from lia.pages.wizard.widgets import checkbox_style, description_style, hbox, html_widget, shared_layout, text_style
 
 
 class ReportMixin(PageBase):
@@ -19,24 +19,25 @@ class ReportMixin(PageBase):
         """Render the open version as a report (in the background) and sign it with a key of the user's own."""
         self.report_title = html_widget()
         self.render_button = self._button("lia-render", self._on_render, "primary")
-        self.render_pdf = W.Checkbox(value=True, indent=False, layout=W.Layout(width="auto"))
+        self.render_pdf = W.Checkbox(value=True, indent=False, layout=shared_layout(width="auto"),
+                                     style=checkbox_style())
         self.render_pdf.add_class("lia-render-pdf")
         self.render_progress = html_widget()
         self.render_progress.add_class("lia-render-progress")
         self.report_info = html_widget()
         self.report_info.add_class("lia-report-info")
         self.key_label = html_widget()
-        self.key_chooser = W.Dropdown(layout=W.Layout(width="260px"))
+        self.key_chooser = W.Dropdown(layout=shared_layout(width="260px"), style=description_style())
         self.key_chooser.add_class("lia-key")
         self.passphrase_label = html_widget()
-        self.passphrase = W.Password(layout=W.Layout(width="200px"))
+        self.passphrase = W.Password(layout=shared_layout(width="200px"), style=text_style())
         self.passphrase.add_class("lia-passphrase")
         self.sign_button = self._button("lia-sign", self._on_sign, "success")
         self.sign_feedback = html_widget()
         self.sign_feedback.add_class("lia-sign-feedback")
-        row1 = W.HBox([self.render_button, self.render_pdf, self.render_progress])
+        row1 = hbox([self.render_button, self.render_pdf, self.render_progress])
         row1.add_class("lia-row")
-        row2 = W.HBox([self.key_label, self.key_chooser, self.passphrase_label, self.passphrase, self.sign_button])
+        row2 = hbox([self.key_label, self.key_chooser, self.passphrase_label, self.passphrase, self.sign_button])
         row2.add_class("lia-row")
         self.reportbar = W.VBox([self.report_title, row1, self.report_info, row2, self.sign_feedback],
                                 layout=W.Layout(display="none"))

@@ -18,6 +18,8 @@ from typing import Any, Callable
 import ipywidgets as W
 from ipywidgets.widgets.widget_bool import CheckboxStyle as _CheckboxStyle
 from ipywidgets.widgets.widget_string import HTMLStyle as _HTMLStyle
+from ipywidgets.widgets.widget_string import TextStyle as _TextStyle
+from ipywidgets.widgets.widget_description import DescriptionStyle as _DescriptionStyle
 
 from lia.pages.wizard.schema import (
     DURATION_UNITS,
@@ -32,7 +34,7 @@ from lia.pages.wizard.schema import (
 from lia.pages.wizard.strings import Strings
 
 __all__ = ["Control", "FACTORIES", "make_control", "QuestionBlock", "question_block", "format_value", "html_widget",
-           "shared_layout"]
+           "shared_layout", "button_widget", "hbox", "vbox", "text_style", "description_style", "checkbox_style"]
 
 # Every widget brings a Layout and a Style model that the browser must build before the page
 # shows; a wizard section has hundreds of widgets. Widgets whose layout and style are never
@@ -49,11 +51,37 @@ def shared_layout(**kw: Any) -> W.Layout:
     return _SHARED[key]  # type: ignore[return-value]
 
 
-def _shared_style(cls: type) -> W.Widget:
-    key = (cls.__name__, ())
+def _shared_style(cls: type, **kw: Any) -> W.Widget:
+    """One style model of *cls* for every widget with these settings (no page changes a style)."""
+    key = (cls.__name__, tuple(sorted(kw.items())))
     if key not in _SHARED or getattr(_SHARED[key], "comm", None) is None:
-        _SHARED[key] = cls()
+        _SHARED[key] = cls(**kw)
     return _SHARED[key]
+
+
+def text_style() -> W.Widget:
+    """The shared style of Text, Textarea and Password fields."""
+    return _shared_style(_TextStyle)
+
+
+def description_style() -> W.Widget:
+    """The shared style of drop-downs, date pickers and radio buttons."""
+    return _shared_style(_DescriptionStyle)
+
+
+def checkbox_style() -> W.Widget:
+    """The shared style of checkboxes."""
+    return _shared_style(_CheckboxStyle)
+
+
+def hbox(children: Any = (), **layout: Any) -> W.HBox:
+    """An HBox whose layout (*layout*'s settings) is shared: only for boxes never shown and hidden."""
+    return W.HBox(list(children), layout=shared_layout(**layout))
+
+
+def vbox(children: Any = (), **layout: Any) -> W.VBox:
+    """A VBox whose layout (*layout*'s settings) is shared: only for boxes never shown and hidden."""
+    return W.VBox(list(children), layout=shared_layout(**layout))
 
 
 def html_widget(value: str = "", layout: W.Layout | None = None) -> W.HTML:
@@ -123,10 +151,12 @@ class TextControl(Control):
     def __init__(self, field: Field, strings: Strings, on_change: OnChange, compact: bool = False, value: Any = None) -> None:
         super().__init__(field, strings, on_change, compact)
         if compact:
-            self.widget = W.Text(value=value or "", continuous_update=False, layout=W.Layout(width="100%"))
+            self.widget = W.Text(value=value or "", continuous_update=False, layout=shared_layout(width="100%"),
+                                 style=text_style())
         else:
             self.widget = W.Textarea(
-                value=value or "", continuous_update=False, rows=3, layout=W.Layout(width="100%")
+                value=value or "", continuous_update=False, rows=3, layout=shared_layout(width="100%"),
+                style=text_style(),
             )
         self.widget.observe(self._changed, "value")
 
@@ -147,12 +177,13 @@ class ChoiceControl(Control):
         ids = {c.id for c in field.choices}
         value = value if value in ids else None
         if len(options) <= RADIO_MAX and not compact:
-            self.widget = W.RadioButtons(options=options, value=value, layout=W.Layout(width="auto"))
+            self.widget = W.RadioButtons(options=options, value=value, layout=shared_layout(width="auto"),
+                                         style=description_style())
         else:
             self.widget = W.Dropdown(
                 options=[(strings("choose"), "")] + options,
                 value=value if value is not None else "",
-                layout=W.Layout(width="100%" if compact else "420px"),
+                layout=shared_layout(width="100%" if compact else "420px"), style=description_style(),
             )
         self.widget.add_class("lia-choice")
         self.widget.observe(self._changed, "value")
@@ -177,13 +208,13 @@ class MultiChoiceControl(Control):
         self.boxes = {
             c.id: W.Checkbox(
                 value=c.id in chosen, description=label(c.label, self.lang), indent=False,
-                layout=shared_layout(width="auto", margin="0 18px 0 0"), style=_shared_style(_CheckboxStyle),
+                layout=shared_layout(width="auto", margin="0 18px 0 0"), style=checkbox_style(),
             )
             for c in field.choices
         }
         for b in self.boxes.values():
             b.observe(self._changed, "value")
-        layout = W.Layout(flex_flow="row wrap") if compact or len(field.choices) > 6 else W.Layout()
+        layout = shared_layout(flex_flow="row wrap") if compact or len(field.choices) > 6 else shared_layout()
         box_cls = W.HBox if (compact or len(field.choices) > 6) else W.VBox
         self.widget = box_cls(list(self.boxes.values()), layout=layout)
         self.widget.add_class("lia-multi")
@@ -209,7 +240,7 @@ class YesNoControl(Control):
         self.widget = W.ToggleButtons(
             options=[(strings("yes"), True), (strings("no"), False)],
             value=value if isinstance(value, bool) else None,
-            style={"button_width": "64px" if compact else "90px"},
+            style=_shared_style(W.ToggleButtonsStyle, button_width="64px" if compact else "90px"),
         )
         self.widget.add_class("lia-yesno")
         self.widget.observe(self._changed, "value")
@@ -250,13 +281,13 @@ class NumberControl(Control):
             hint = ""
         self.input = W.Text(
             value=_number_text(value), placeholder=hint, continuous_update=False,
-            layout=W.Layout(width="100%" if compact else "140px"),
+            layout=shared_layout(width="100%" if compact else "140px"), style=text_style(),
         )
         self.input.add_class("lia-number")
         self.input.observe(self._changed, "value")
         unit = label(field.unit, self.lang)
         if unit and not compact:
-            self.widget = W.HBox([self.input, html_widget(f'<span class="lia-unit">{html.escape(unit)}</span>')])
+            self.widget = hbox([self.input, html_widget(f'<span class="lia-unit">{html.escape(unit)}</span>')])
         else:
             self.widget = self.input
 
@@ -292,7 +323,8 @@ class DateControl(Control):
 
     def __init__(self, field: Field, strings: Strings, on_change: OnChange, compact: bool = False, value: Any = None) -> None:
         super().__init__(field, strings, on_change, compact)
-        self.widget = W.DatePicker(value=to_date(value), layout=W.Layout(width="100%" if compact else "180px"))
+        self.widget = W.DatePicker(value=to_date(value), layout=shared_layout(width="100%" if compact else "180px"),
+                                   style=description_style())
         self.widget.observe(self._changed, "value")
 
     def _read(self) -> Any:
@@ -311,17 +343,17 @@ class DurationControl(Control):
         parsed = parse_duration(value)
         self.amount = W.Text(
             value="" if parsed is None else str(parsed[0]), continuous_update=False,
-            layout=W.Layout(width="90px"),
+            layout=shared_layout(width="90px"), style=text_style(),
         )
         self.amount.add_class("lia-number")
         self.unit = W.Dropdown(
             options=[(strings(f"unit_{u}"), u) for u in DURATION_UNITS],
             value="D" if parsed is None else parsed[1],
-            layout=W.Layout(width="120px"),
+            layout=shared_layout(width="120px"), style=description_style(),
         )
         self.amount.observe(self._changed, "value")
         self.unit.observe(self._changed, "value")
-        self.widget = W.HBox([self.amount, self.unit])
+        self.widget = hbox([self.amount, self.unit])
 
     def _read(self) -> Any:
         text = self.amount.value.strip()
@@ -362,12 +394,12 @@ class TableControl(Control):
             + [html_widget("", layout=shared_layout(width="90px"))]
         )
         self.header.add_class("lia-table-head")
-        self.body = W.VBox([])
+        self.body = vbox()
         self.empty = W.HTML(f'<span class="lia-muted">{html.escape(strings("no_rows"))}</span>')
         self.add_button = button_widget(description=strings("add_row"))
         self.add_button.add_class("lia-add-row")
         self.add_button.on_click(self._add_clicked)
-        self.widget = W.VBox([self.header, self.body, self.empty, self.add_button])
+        self.widget = vbox([self.header, self.body, self.empty, self.add_button])
         self.widget.add_class("lia-table")
         self._show(value)
 
@@ -375,7 +407,7 @@ class TableControl(Control):
     def _cell_layout(col: Field) -> W.Layout:
         width = {"text": "220px", "yes_no": "150px", "number": "90px", "date": "160px",
                  "duration": "230px", "choice": "200px", "multi_choice": "260px"}.get(col.type, "180px")
-        return W.Layout(width=width, margin="0 6px 0 0")
+        return shared_layout(width=width, margin="0 6px 0 0")
 
     def _make_row(self, row: dict[str, Any]) -> None:
         controls: dict[str, Control] = {}
@@ -383,9 +415,9 @@ class TableControl(Control):
             ctl = make_control(col, self.t, self._changed, compact=True, value=row.get(col.id))
             ctl.widget.layout = self._cell_layout(col)
             controls[col.id] = ctl
-        remove = W.Button(description=self.t("remove_row"), layout=W.Layout(width="84px"))
+        remove = button_widget(description=self.t("remove_row"), layout=shared_layout(width="84px"))
         remove.add_class("lia-remove-row")
-        box = W.HBox([c.widget for c in controls.values()] + [remove])
+        box = hbox([c.widget for c in controls.values()] + [remove])
         box.add_class("lia-table-row")
         remove.on_click(lambda _b, box=box: self._remove(box))
         self.rows.append(controls)
@@ -470,13 +502,16 @@ class QuestionBlock:
         self.t = strings
         lang = strings.lang
         star = f' <span class="lia-req" title="{html.escape(strings("required"))}">*</span>' if field.required else ""
-        self.title = html_widget(f'<div class="lia-qtext">{html.escape(label(field.text, lang))}{star}</div>')
         help_text = label(field.help, lang)
-        self.help = html_widget(f'<div class="lia-help">{html.escape(help_text)}</div>' if help_text else "")
+        # the question and its help in one widget (each widget is a model the browser builds
+        # before the page shows); ``help`` is the same widget
+        self.title = html_widget(f'<div class="lia-qtext">{html.escape(label(field.text, lang))}{star}</div>'
+                                 + (f'<div class="lia-help">{html.escape(help_text)}</div>' if help_text else ""))
+        self.help = self.title
         self.control = make_control(field, strings, self._changed, value=value)
         self.problem = html_widget("")
         self.problem.add_class("lia-problem")
-        self.box = W.VBox([self.title, self.help, self.control.widget, self.problem])
+        self.box = W.VBox([self.title, self.control.widget, self.problem])
         self.box.add_class("lia-question")
         self.box.add_class("lia-q-" + field.id.replace(".", "-"))
         if field.required:
