@@ -1,8 +1,8 @@
 """What the wizard page does with reports: render one in the background, sign it, check it.
 
 Each function is a thin wrapper around the one the command line calls (``lia render``:
-:func:`lia.report.render_many`; ``lia sign``: :func:`lia.signing.sign_report`; ``lia verify``:
-:func:`lia.signing.verify_report`), so the page and the CLI cannot disagree. Signing is kept
+:func:`lia.reports.render.render_many`; ``lia sign``: :func:`lia.reports.signing.sign_report`; ``lia verify``:
+:func:`lia.reports.signing.verify_report`), so the page and the CLI cannot disagree. Signing is kept
 in :func:`sign` alone so a change to how reports are signed is made in one place here.
 """
 
@@ -74,7 +74,7 @@ class SignRefused(LiaError):
 
 
 def sign(ws: Any, report_dir: Path, key_path: Path, passphrase: str | None) -> dict[str, Any]:
-    """Sign *report_dir* with the key at *key_path*, as ``lia sign`` does (:func:`lia.signing.sign_report`).
+    """Sign *report_dir* with the key at *key_path*, as ``lia sign`` does (:func:`lia.reports.signing.sign_report`).
 
     The passphrase is used for this call only and never stored. Refused with
     :class:`SignRefused` saying why: files that no longer match the statement, a stale
