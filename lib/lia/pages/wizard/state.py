@@ -116,19 +116,19 @@ class WizardState:
 
     def new(self, assessment_id: str, title: str, jurisdictions: Iterable[str], **meta: Any) -> None:
         """Start a new, unsaved assessment. Raises LiaError naming what was expected."""
-        from lia.errors import LiaError
+        from lia.errors import LiaError, Message
 
         assessment_id = (assessment_id or "").strip()
         title = (title or "").strip()
         jurisdictions = [j for j in JURISDICTIONS if j == "EU" or j in set(jurisdictions)]  # EU law always applies
         if not ID_PATTERN.match(assessment_id):
-            raise LiaError(f"assessment id {assessment_id!r}: expected lowercase a-z, 0-9, - or _, starting with a letter or digit")
+            raise LiaError(Message("errors.evidence_bad_id", id=repr(assessment_id)))
         if self.store.exists(assessment_id):
-            raise LiaError(f"assessment {assessment_id!r} already exists")
+            raise LiaError(Message("errors.wizard_exists", id=repr(assessment_id)))
         if not title:
-            raise LiaError("a title is required")
+            raise LiaError(Message("errors.wizard_title_required"))
         if not jurisdictions:
-            raise LiaError(f"at least one jurisdiction is required ({', '.join(JURISDICTIONS)})")
+            raise LiaError(Message("errors.wizard_jurisdiction_required", known=", ".join(JURISDICTIONS)))
         self.assessment_id = assessment_id
         self.assessment = {
             "id": assessment_id,
@@ -229,25 +229,25 @@ class WizardState:
 
         Raises LiaError naming the field and what was expected; the field then keeps its value.
         """
-        from lia.errors import LiaError
+        from lia.errors import LiaError, Message
         from lia.model import _valid_date
 
         if self.assessment_id is None:
-            raise LiaError("no assessment is open")
+            raise LiaError(Message("errors.wizard_none_open"))
         if name not in META_FIELDS:
-            raise LiaError(f"unknown metadata field {name!r}; expected one of {', '.join(META_FIELDS)}")
+            raise LiaError(Message("errors.wizard_unknown_field", name=repr(name), known=", ".join(META_FIELDS)))
         if name == "jurisdictions":
             value = [j for j in JURISDICTIONS if j == "EU" or j in set(value or [])]
         elif name == "review_date":
             value = (str(value).strip() if value else "") or None
             if value is not None and not _valid_date(value):
-                raise LiaError(f"review date {value!r}: expected a date as YYYY-MM-DD")
+                raise LiaError(Message("errors.wizard_review_date", value=repr(value)))
         else:
             value = str(value or "").strip()
             if name == "title" and not value:
-                raise LiaError("a title is required")
+                raise LiaError(Message("errors.wizard_title_required"))
             if len(value) > 300:
-                raise LiaError(f"{name}: at most 300 characters, got {len(value)}")
+                raise LiaError(Message("errors.wizard_too_long", name=name, n=len(value)))
         self.assessment[name] = value
 
     # ---------------------------------------------------------------- status
@@ -312,12 +312,12 @@ class WizardState:
         this state, :attr:`conflict` names the newer head, and the error is
         re-raised for the page to report.
         """
-        from lia.errors import ConflictError, LiaError
+        from lia.errors import ConflictError, LiaError, Message
 
         if self.assessment_id is None:
-            raise LiaError("no assessment is open")
+            raise LiaError(Message("errors.wizard_none_open"))
         if not (author or "").strip():
-            raise LiaError("an author is required")
+            raise LiaError(Message("errors.wizard_author_required"))
         aid = self.assessment_id
         answers = self.answers_to_save()
         try:
@@ -359,12 +359,12 @@ class WizardState:
         :attr:`conflict` is renewed and the answers stay on screen. On success the screen
         shows the merged answers.
         """
-        from lia.errors import ConflictError, LiaError
+        from lia.errors import ConflictError, LiaError, Message
 
         if self.assessment_id is None:
-            raise LiaError("no assessment is open")
+            raise LiaError(Message("errors.wizard_none_open"))
         if not (author or "").strip():
-            raise LiaError("an author is required")
+            raise LiaError(Message("errors.wizard_author_required"))
         try:
             saved = self.store.save_merging(
                 self.assessment_id,
