@@ -11,7 +11,7 @@ import re
 from pathlib import Path
 from typing import Any
 
-from ..errors import LiaError
+from ..errors import LiaError, Message
 
 __all__ = ["CHROMIUM", "CHROMIUM_ARGS", "PdfPrinter", "fix_pdf_dates"]
 
@@ -56,8 +56,8 @@ class PdfPrinter:
             self._browser = self._pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         except Exception as exc:
             self._pw.stop()
-            raise LiaError(f"cannot start Chromium at {CHROMIUM} to print the PDF ({type(exc).__name__}: "
-                           f"{str(exc).splitlines()[0] if str(exc) else ''}); install Debian's chromium") from None
+            reason = f"{type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}"
+            raise LiaError(Message("errors.render_no_chromium", path=CHROMIUM, reason=reason)) from None
 
     def __exit__(self, *exc: object) -> None:
         try:

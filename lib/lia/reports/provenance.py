@@ -82,8 +82,7 @@ def template_inputs(templates: Path) -> dict[str, Any]:
     for rel in TEMPLATE_FILES:
         p = Path(templates) / rel
         if not p.is_file():
-            raise LiaError(f"the report template file {p} is missing; expected the templates folder to hold "
-                           f"{', '.join(TEMPLATE_FILES)}")
+            raise LiaError(Message("errors.render_template_missing", path=str(p), files=", ".join(TEMPLATE_FILES)))
         files[rel] = _sha256_file(p)
     return {"digest": digest_obj(files), "files": files}
 

@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..errors import LiaError
+from ..errors import LiaError, Message
 from ..fsio import fsync_dir
 from .changes import answer_changes, changes_between, changes_md
 from .exporter import check_offline_html, html_exporter, normalize_notebook
@@ -140,8 +140,7 @@ def _finish(ws: Any, job: RenderJob, v: Any, tmp: Path, templates: Path, printer
 
     evidence = load_evidence(ws, job.aid)
     if evidence_sha is not ... and (evidence.sha256 if evidence is not None else None) != evidence_sha:
-        raise LiaError(f"the call-log evidence of {job.aid} was attached, changed or removed while the report was "
-                       "rendered; render it again")
+        raise LiaError(Message("errors.render_evidence_moved", id=job.aid))
 
     labels = catalogue("reports", templates)
     title = v.assessment.get("title") or job.aid
@@ -152,24 +151,23 @@ def _finish(ws: Any, job: RenderJob, v: Any, tmp: Path, templates: Path, printer
     body, _ = html_exporter(templates, job.lang).from_notebook_node(nb)
     bad = check_offline_html(body)
     if bad:
-        raise LiaError(f"the report HTML of {job.aid} refers to external resources ({', '.join(bad[:3])}); "
-                       "the template must load nothing from outside")
+        raise LiaError(Message("errors.render_external_html", id=job.aid, found=", ".join(bad[:3])))
     _write(tmp / "report.html", body.encode("utf-8"))
     if printer is not None:
         footer = f"{job.aid} v{v.number} · {text(labels.get('pdf.page'), job.lang)}"
         external = printer.print_pdf(tmp / "report.html", tmp / "report.pdf", f"{title} — {kind}", footer)
         if external:
-            raise LiaError(f"printing {job.aid} tried to load {', '.join(external[:3])}; nothing may be loaded")
+            raise LiaError(Message("errors.render_external_pdf", id=job.aid, found=", ".join(external[:3])))
         fix_pdf_dates(tmp / "report.pdf", v.time)
 
     inputs = current_inputs(ws, job.aid, v, templates)
     if (inputs.get("evidence") or {}).get("sha256") != (evidence.sha256 if evidence is not None else None):
-        raise LiaError(f"the call-log evidence of {job.aid} changed while the report was rendered; render it again")
+        raise LiaError(Message("errors.render_calls_changed", id=job.aid))
     from ..access.evidence import load_evidence as load_access_evidence
 
     access = load_access_evidence(ws, job.aid)
     if (inputs.get("access_evidence") or {}).get("sha256") != (access.sha256 if access is not None else None):
-        raise LiaError(f"the access-log evidence of {job.aid} changed while the report was rendered; render it again")
+        raise LiaError(Message("errors.render_access_changed", id=job.aid))
     weighed = (list(evidence.breaches) if evidence is not None else []) + (access.breaches if access is not None else [])
     evaluation = _evaluation_json(v, job.lang, templates, weighed if (evidence is not None or access is not None) else None)
     if evaluation is not None:
