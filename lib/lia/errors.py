@@ -293,6 +293,18 @@ class ValidationError(LiaError):
         self.message = "\n".join(lines)
         self.args = (self.message,)
 
+    @property
+    def whole(self) -> str:
+        """The heading and every problem as one :class:`Joined` (``str`` is :attr:`message`): a problem with a
+        code is rendered in the other message's language, a place or value from the file as it is."""
+        lines: list[Any] = [Joined([self.heading, ""], ":")]
+        for p in self.problems[:MAX_LISTED]:
+            where = p.where if isinstance(p.where, (Message, Joined)) and len(p.where) <= 48 else excerpt(p.where, 48)
+            lines.append(Joined(["  - ", where, ": ", p.message], ""))
+        if len(self.problems) > MAX_LISTED:
+            lines.append(Joined(["  - ", Message("errors.and_more", n=len(self.problems) - MAX_LISTED)], ""))
+        return Joined(lines, "\n")
+
 
 class ConflictError(LiaError):
     """A save whose parent is no longer the head; the attempted answers are kept.

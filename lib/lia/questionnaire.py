@@ -323,17 +323,17 @@ def load_questionnaires(folder: str | Path | None = None) -> QuestionnaireSet:
     files = sorted(qdir.glob("*.yaml"))
     if not files:
         raise InputError(Message("errors.questionnaire_none"), file=qdir)
-    problems: list[str] = []
+    problems: list[str] = []  # each error whole: rendered from its codes in the page's language
     loaded = []
     for f in files:
         try:
             loaded.append(load_questionnaire(f))
         except (InputError, ValidationError) as err:
-            problems.append(str(err))
+            problems.append(err.whole)
     if problems:
-        from .errors import LiaError
+        from .errors import Joined, LiaError
 
-        raise LiaError("\n".join(problems))
+        raise LiaError(Message("errors.questionnaires_bad", problems=Joined(problems, "\n")))
     loaded.sort(key=lambda q: (_ORDER.get(q.id, 99), q.id))
     return QuestionnaireSet(loaded)
 

@@ -432,9 +432,9 @@ SORT_KEYS: dict[str, Any] = {
 def sort_rows(rows: Sequence[PortfolioRow], key: str = "review", descending: bool = False) -> list[PortfolioRow]:
     """Rows sorted by ``key`` (one of :data:`SORT_KEYS`), ties by id."""
     if key not in SORT_KEYS:
-        from lia.errors import LiaError
+        from lia.errors import LiaError, Message
 
-        raise LiaError(f"cannot sort by {key!r}; expected one of {', '.join(SORT_KEYS)}")
+        raise LiaError(Message("errors.portfolio_sort_unknown", key=repr(key), known=", ".join(SORT_KEYS)))
     fn = SORT_KEYS[key]
     return sorted(rows, key=lambda r: (fn(r), r.id), reverse=descending)
 

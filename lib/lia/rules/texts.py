@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..errors import LiaError
+from ..errors import LiaError, Message
 from ..i18n import LANGS, catalogue, check_lang
 
 __all__ = ["ui", "LANGS"]
@@ -19,5 +19,5 @@ def ui(key: str, lang: str = "en", **fmt: Any) -> str:
     check_lang(lang)
     entry = catalogue("rules").get(key)
     if entry is None:
-        raise LiaError(f"templates/i18n/rules.yaml: missing UI string {key!r}")
+        raise LiaError(Message("errors.rules_ui_missing", key=repr(key)))
     return entry[lang].format(**fmt) if fmt else entry[lang]

@@ -43,25 +43,24 @@ def load_strings(path: Path | None = None) -> dict[str, dict[str, str]]:
     """Read and check the catalogue: every key must have a non-empty en, sv and nb text."""
     import yaml
 
-    from lia.errors import InputError
+    from lia.errors import InputError, Joined, Message
 
     path = Path(path) if path is not None else _default_file()
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
     except (OSError, yaml.YAMLError) as exc:
-        raise InputError(f"cannot read the wizard's UI strings: {exc}", file=str(path)) from exc
+        raise InputError(Message("errors.wizard_strings_unreadable", reason=str(exc)), file=str(path)) from exc
     messages = (data or {}).get("messages")
     if not isinstance(messages, dict):
-        raise InputError("expected a mapping 'messages: {key: {en, sv, nb}}'", file=str(path))
+        raise InputError(Message("errors.wizard_strings_not_mapping", shape="'messages: {key: {en, sv, nb}}'"), file=str(path))
     problems = [
-        f"{key}: needs non-empty texts for {', '.join(LANGS)}"
+        Message("errors.wizard_string_texts", key=str(key), langs=", ".join(LANGS))
         for key, texts in messages.items()
         if not isinstance(texts, dict) or any(not str(texts.get(lang) or "").strip() for lang in LANGS)
     ]
     if problems:
-        raise InputError(
-            f"{len(problems)} UI string(s) incomplete: " + "; ".join(problems), file=str(path)
-        )
+        raise InputError(Message("errors.wizard_strings_incomplete", n=len(problems), problems=Joined(problems, "; ")),
+                         file=str(path))
     return {str(k): {lang: str(v[lang]) for lang in LANGS} for k, v in messages.items()}
 
 
@@ -70,9 +69,9 @@ class Strings:
 
     def __init__(self, lang: str = "en", catalogue: dict[str, dict[str, str]] | None = None) -> None:
         if lang not in LANGS:
-            from lia.errors import LiaError
+            from lia.errors import LiaError, Message
 
-            raise LiaError(f"unknown language {lang!r}; expected one of {', '.join(LANGS)}")
+            raise LiaError(Message("errors.wizard_unknown_language", lang=repr(lang), known=", ".join(LANGS)))
         self.lang = lang
         self.catalogue = catalogue if catalogue is not None else load_strings()
 
