@@ -483,7 +483,7 @@ def _check_port(host: str, port: int) -> None:
     """Fail with a clear message when *port* is taken (Voila would silently pick another)."""
     import socket
 
-    from lia.errors import LiaError
+    from lia.errors import LiaError, Message, os_reason
 
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
     with socket.socket(family, socket.SOCK_STREAM) as sock:
@@ -491,18 +491,18 @@ def _check_port(host: str, port: int) -> None:
         try:
             sock.bind((host if host != "localhost" else "127.0.0.1", port))
         except OSError as exc:
-            raise LiaError(f"cannot listen on {host}:{port} ({exc.strerror}); choose another port with --port") from None
+            raise LiaError(Message("errors.serve_cannot_listen", host=host, port=str(port), reason=os_reason(exc))) from None
 
 
 def serve(opts: ServeOptions) -> int:
     """Run Voila in this process until interrupted; returns the exit code."""
-    from lia.errors import LiaError
+    from lia.errors import LiaError, Message
 
     notebooks = Path(opts.notebooks or default_notebooks_dir())
     if not (notebooks / LANDING).is_file():
-        raise LiaError(f"{notebooks / LANDING}: not found; expected the wizard notebook in the notebooks folder")
+        raise LiaError(Message("errors.serve_no_notebook", path=str(notebooks / LANDING)))
     if not Path(opts.home).is_dir():
-        raise LiaError(f"workspace {opts.home}: not a folder")
+        raise LiaError(Message("errors.serve_workspace_not_folder", path=str(opts.home)))
     check_exposure(opts)
     _check_port(opts.host, int(opts.port))
     env = serve_environment(opts)

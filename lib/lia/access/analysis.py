@@ -38,7 +38,7 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
-from ..errors import InputError
+from ..errors import InputError, Message, excerpt
 from .breaches import AccessBreach, sort_breaches
 from .limits import DOWNLOAD_ACTIONS, LISTEN_ACTIONS, PURPOSES, AccessLimits
 from .log import OTHER_PURPOSE, AccessLog, _ident, _sql_str
@@ -218,7 +218,7 @@ def analyse(log: AccessLog, limits: AccessLimits, *, calls: bool = False, tz: st
         ZoneInfo(tz)
         con.execute(f"SET TimeZone = '{_sql_str(tz)}'")
     except Exception:  # noqa: BLE001 - duckdb and zoneinfo raise their own error types
-        raise InputError(f"unknown time zone {tz!r}; expected an IANA name such as Europe/Stockholm", where="--tz") from None
+        raise InputError(Message("errors.tz_unknown", tz=excerpt(tz))) from None  # one code with `lia periods --tz`
     L = limits
     breaches: list[AccessBreach] = []
     checks: dict[str, dict[str, Any]] = {}

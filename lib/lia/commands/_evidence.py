@@ -28,15 +28,14 @@ def check_zone(tz: str) -> None:
     """Refuse a --tz that is not an IANA time zone name (LiaError naming the option)."""
     from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-    from ..errors import LiaError, excerpt
+    from ..errors import LiaError, Message, excerpt
 
     try:
         if len(tz) > 64:  # longer than any IANA name; the zone database would fail on the file name
             raise ValueError(tz)
         ZoneInfo(tz)
     except (ZoneInfoNotFoundError, ValueError, OSError):
-        raise LiaError(f"unknown time zone '{excerpt(tz)}' (--tz); expected an IANA name such as "
-                       "Europe/Stockholm or Europe/Oslo") from None
+        raise LiaError(Message("errors.tz_unknown", tz=excerpt(tz))) from None
 
 
 def breach_lines(area: str, breaches: list[Any], lang: str, who: Callable[[Any], str]) -> list[str]:

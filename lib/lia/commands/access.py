@@ -38,15 +38,15 @@ def run(args: argparse.Namespace, ws) -> int:
     from ..access.analysis import analyse, load_calls
     from ..access.limits import AccessLimits
     from ..access.log import read_access_log
-    from ..errors import LiaError
+    from ..errors import LiaError, Message
     from ..store import Store
 
     if args.detach:
         if args.log or args.attach or args.calls:
-            raise LiaError("--detach removes the attached evidence; give it without --log, --calls and --attach")
+            raise LiaError(Message("errors.cli_access_detach_alone"))
         return _evidence.detach(args, ws, "access", evidence)
     if not args.log:
-        raise LiaError("give the access log with --log FILE (or --detach to remove attached evidence)")
+        raise LiaError(Message("errors.cli_access_no_log"))
     _evidence.check_zone(args.tz)
     version = Store(ws).load(args.id, args.version)
     limits = AccessLimits.from_answers(version.answers)

@@ -37,7 +37,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace, ws) -> int:
     from datetime import datetime
 
-    from ..errors import InputError, LiaError, excerpt
+    from ..errors import InputError, LiaError, Message, excerpt
     from ..periods import evidence
     from ..periods.analysis import analyse
     from ..periods.calllog import read_call_log
@@ -46,10 +46,10 @@ def run(args: argparse.Namespace, ws) -> int:
 
     if args.detach:
         if args.log or args.attach:
-            raise LiaError("--detach removes the attached evidence; give it without --log and --attach")
+            raise LiaError(Message("errors.cli_periods_detach_alone"))
         return _evidence.detach(args, ws, "periods", evidence)
     if not args.log:
-        raise LiaError("give the call log with --log FILE (or --detach to remove attached evidence)")
+        raise LiaError(Message("errors.cli_periods_no_log"))
     _evidence.check_zone(args.tz)
     now = None
     if args.now:
@@ -58,7 +58,7 @@ def run(args: argparse.Namespace, ws) -> int:
         except ValueError:
             now = None
         if now is None or now.tzinfo is None:
-            raise InputError(f"'{excerpt(args.now)}' is not an ISO 8601 time with an offset; expected e.g. 2025-07-01T00:00:00Z",
+            raise InputError(Message("errors.cli_bad_now", now=excerpt(args.now)),
                              where="--now")
     version = Store(ws).load(args.id, args.version)
     limits = Limits.from_answers(version.answers)

@@ -35,15 +35,15 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace, ws) -> int:
-    from ..errors import LiaError
+    from ..errors import LiaError, Message
     from ..reports.render import RenderJob, render_many
     from ..reports.status import report_status
     from ..reports.statement import load_statement
 
     if args.stale and (args.id or args.version):
-        raise LiaError("give either an assessment id or --stale, not both")
+        raise LiaError(Message("errors.cli_render_id_or_stale"))
     if not args.stale and not args.id:
-        raise LiaError("give an assessment id (lia render ID) or --stale")
+        raise LiaError(Message("errors.cli_render_nothing"))
     if args.stale:
         jobs = []
         for r in report_status(ws):

@@ -48,17 +48,17 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: Any, ws: Any) -> int:
     """Start Voila and block until interrupted."""
-    from lia.errors import LiaError
+    from lia.errors import LiaError, Message
     from lia.serve import ServeOptions, serve
 
     if not 1 <= int(args.port) <= 65535:
-        raise LiaError(f"--port {args.port}: expected a port number between 1 and 65535")
+        raise LiaError(Message("errors.cli_bad_port", port=str(args.port)))
 
     for name in ("pool_size", "wizard_pool_size"):
         if int(getattr(args, name)) < 1:
-            raise LiaError(f"--{name.replace('_', '-')} {getattr(args, name)}: expected at least 1 kernel")
+            raise LiaError(Message("errors.cli_pool_size", option=name.replace("_", "-"), value=str(getattr(args, name))))
     if args.refill_delay < 0 or args.cull_after < 0:
-        raise LiaError("--refill-delay and --cull-after: expected 0 or more seconds")
+        raise LiaError(Message("errors.cli_negative_seconds"))
     opts = ServeOptions(
         home=ws.home,
         port=args.port,
