@@ -67,3 +67,21 @@ def test_a_printer_that_cannot_start_reads_in_the_page_language(tmp_path: Path, 
         reason = err.params["reason"]
         rest = shown.replace(reason, "").replace(str(tmp_path / "no-chromium"), "")
         assert not ENGLISH.search(rest.replace("Chromium", "").replace("chromium", "")), shown
+
+
+@pytest.mark.parametrize("lang", ["sv", "nb"])
+def test_a_failed_render_reaches_the_report_bar_in_the_page_language(tmp_path: Path, lang: str) -> None:
+    # the wizard's report bar shows RenderResult.error through lia.messages.translate: it must keep its codes
+    from types import SimpleNamespace
+
+    from lia.errors import Message
+    from lia.messages import translate
+    from lia.reports.render import RenderJob, _failure
+
+    err = LiaError(Message("errors.render_calls_changed", id="cc-2026"))
+    res = _failure(None, RenderJob("cc-2026", 2, lang), SimpleNamespace(number=2), tmp_path, err)
+    assert str(res.error) == ("rendering cc-2026 version 2 failed: the call-log evidence of cc-2026 changed while the "
+                              "report was rendered; render it again")
+    shown = translate(res.error, lang)
+    assert "cc-2026" in shown
+    assert not ENGLISH.search(shown.replace("cc-2026", "")), shown

@@ -98,14 +98,14 @@ def _failed_cell(nb_path: Path) -> str:
     try:
         nb = nbformat.read(str(nb_path), as_version=4)
     except Exception:  # noqa: BLE001
-        return "an unknown cell"
+        return Message("errors.frag_unknown_cell")
     for i, cell in enumerate(nb.cells):
         for out in cell.get("outputs", []):
             if out.get("output_type") == "error":
                 name = cell.get("id", "?")
-                return (f"cell {i} (id {name!r}, In [{cell.get('execution_count')}]): "
-                        f"{out.get('ename')}: {out.get('evalue')}")
-    return "an unknown cell"
+                return Message("errors.frag_failed_cell", i=i, name=repr(name), count=str(cell.get("execution_count")),
+                               error=f"{out.get('ename')}: {out.get('evalue')}")
+    return Message("errors.frag_unknown_cell")
 
 
 def _execute(job: RenderJob, number: int, tmp: Path, home: Path, templates: Path, engine: str) -> None:
@@ -321,12 +321,12 @@ def _failure(ws: Any, job: RenderJob, v: Any, tmp: Path, exc: BaseException) -> 
             shutil.rmtree(failed)
         os.rename(tmp, failed)
         res.failed_dir = failed
-        res.error = (f"rendering {job.aid} version {v.number} failed in {_failed_cell(failed / 'report.ipynb')}. "
-                     f"The notebook with the error is {failed / 'report.ipynb'}")
-    elif isinstance(exc, LiaError):
-        res.error = f"rendering {job.aid} version {v.number} failed: {exc}"
+        res.error = Message("errors.render_failed_in", id=job.aid, n=v.number, cell=_failed_cell(failed / "report.ipynb"),
+                            path=str(failed / "report.ipynb"))
+    elif isinstance(exc, LiaError):  # its codes kept: the wizard's report bar shows it in the page's language
+        res.error = Message("errors.render_failed", id=job.aid, n=v.number, error=exc.whole)
     else:
-        res.error = f"rendering {job.aid} version {v.number} failed: {type(exc).__name__}: {exc}"
+        res.error = Message("errors.render_failed", id=job.aid, n=v.number, error=f"{type(exc).__name__}: {exc}")
     return res
 
 

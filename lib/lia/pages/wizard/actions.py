@@ -187,6 +187,6 @@ class RenderTask:
             else:
                 self.dir, self.state = Path(res.dir), "done"
         except Exception as exc:  # noqa: BLE001 - shown on the page, in the reader's language
-            self.error = str(exc) if isinstance(exc, LiaError) else f"{type(exc).__name__}: {exc}"
+            self.error = exc.whole if isinstance(exc, LiaError) else f"{type(exc).__name__}: {exc}"
             self.state = "failed"
         self._changed()
