@@ -49,3 +49,14 @@ def test_a_bad_port_keeps_its_english_and_has_a_code() -> None:
     assert err.code == "errors.cli_bad_port"
     assert str(err) == "--port 70000: expected a port number between 1 and 65535"
     assert translate_error(err, "sv") == "--port 70000: väntade ett portnummer mellan 1 och 65535"
+
+
+def test_serving_everyone_without_a_token_keeps_its_english_and_has_a_code(tmp_path) -> None:
+    from lia.serve import ServeOptions, check_exposure
+
+    err = _raised(check_exposure, ServeOptions(home=tmp_path, host="0.0.0.0", token="", public_ok=False, port=8866))
+    assert err.code == "errors.serve_public_no_token"
+    assert str(err) == ("--host 0.0.0.0 --no-token: anyone who can reach port 8866 could read and change every "
+                        "assessment; expected a token (leave out --no-token), --host 127.0.0.1, or, behind a reverse "
+                        "proxy that authenticates users, --i-know-this-is-public")
+    assert "alla som når port 8866" in translate_error(err, "sv")

@@ -178,13 +178,10 @@ def check_exposure(opts: ServeOptions) -> None:
     Anyone who can reach the port could then read and change every assessment; that is
     only right behind a reverse proxy that authenticates users (``--i-know-this-is-public``).
     """
-    from lia.errors import LiaError
+    from lia.errors import LiaError, Message
 
     if opts.host in PUBLIC_HOSTS and opts.token == "" and not opts.public_ok:
-        raise LiaError(
-            f"--host {opts.host or '(all)'} --no-token: anyone who can reach port {int(opts.port)} could read and "
-            "change every assessment; expected a token (leave out --no-token), --host 127.0.0.1, or, behind a "
-            "reverse proxy that authenticates users, --i-know-this-is-public")
+        raise LiaError(Message("errors.serve_public_no_token", host=opts.host or "(all)", port=str(int(opts.port))))
 
 
 def serve_environment(opts: ServeOptions, base: dict[str, str] | None = None) -> dict[str, str]:

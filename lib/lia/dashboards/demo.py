@@ -179,9 +179,9 @@ def showcase(home: Any, today: dt.date | None = None, *, engine: str = "lia-warm
         results = render_many(ws, [RenderJob(a, None, lang) for a in aids], engine=engine, pdf=pdf, progress=False)
         bad = [r.error for r in results if r.error or r.dir is None]
         if bad:
-            from lia.errors import LiaError
+            from lia.errors import Joined, LiaError, Message
 
-            raise LiaError("; ".join(str(b) for b in bad))
+            raise LiaError(Message("errors.demo_render_failed", problems=Joined(bad, "; ")))  # each keeps its codes
         return {r.aid: Path(r.dir) for r in results}
 
     dirs = render([ids[r] for r in ("current", "stale", "unsigned", "overdue", "tampered", "history")])

@@ -486,11 +486,10 @@ def make_control(field: Field, strings: Strings, on_change: OnChange, compact: b
     try:
         factory = FACTORIES[field.type]
     except KeyError:
-        from lia.errors import LiaError
+        from lia.errors import LiaError, Message
 
-        raise LiaError(
-            f"question {field.id}: unknown type {field.type!r}; expected one of {', '.join(FACTORIES)}"
-        ) from None
+        raise LiaError(Message("errors.wizard_unknown_type", id=str(field.id), type=repr(field.type),
+                               known=", ".join(FACTORIES))) from None
     return factory(field, strings, on_change, compact=compact, value=value)
 
 
