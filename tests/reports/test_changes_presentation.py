@@ -116,3 +116,24 @@ def test_a_stored_comparison_reads_back_as_the_same_typed_changes(docs: tuple[di
     stored["changed"] = [{"changes": {"severity": {"old": "info", "new": "warning"}}}]
     with pytest.raises(InputError, match=r"changes.changed\[0\].rule: expected text"):
         ChangesView.from_json(stored, "en")
+
+
+@pytest.mark.parametrize("damage", ["not json", "not an evaluation"])
+def test_a_rerender_over_a_damaged_earlier_evaluation_is_refused_naming_it(
+        tmp_path: Path, templates_copy: Path, pool: Any, damage: str) -> None:
+    """lia render compares with the earlier report's evaluation in full or not at all: whether its
+    evaluation.json is cut short or is JSON that is no evaluation, the render fails naming that file
+    (as the viewer does) and no new report folder appears - it is never compared in part."""
+    from lia.reports.render import RenderJob, render_many
+
+    from .conftest import make_workspace, render_one
+
+    ws = make_workspace(tmp_path / "ws", templates_copy)
+    first = render_one(ws, "contact-centre-recording", templates_copy, pool)
+    (first / "evaluation.json").write_text('{"lia": ' if damage == "not json" else '{"lia": []}', "utf-8")
+    before = sorted(p.name for p in first.parent.iterdir())
+    res = render_many(ws, [RenderJob("contact-centre-recording", None, "en")], templates=templates_copy, pool=pool,
+                      pdf=False, progress=False)[0]
+    assert res.dir is None and res.error is not None
+    assert f"{first.name}/evaluation.json" in str(res.error)
+    assert sorted(p.name for p in first.parent.iterdir() if not p.name.endswith(".failed")) == before

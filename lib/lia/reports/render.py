@@ -20,7 +20,6 @@ notebook, with the error in a visible cell, is kept in ``v<N>.failed/``.
 from __future__ import annotations
 
 import datetime as _dt
-import hashlib
 import json
 import os
 import secrets
@@ -179,12 +178,14 @@ def _finish(ws: Any, job: RenderJob, v: Any, tmp: Path, templates: Path, printer
         base = latest_signed(ws, job.aid)
         signed = base is not None
         base = base or prev_dirs[-1]
+        # The earlier report's evaluation is compared in full or not at all: a file that is gone means
+        # no earlier evaluation; one that is damaged (not JSON, or not an evaluation) is refused naming
+        # it, as the viewer refuses it - never compared in part.
         old_eval = None
-        if (base / "evaluation.json").is_file():
-            try:
-                old_eval = json.loads((base / "evaluation.json").read_text(encoding="utf-8"))
-            except (OSError, ValueError):
-                old_eval = None
+        if (base / "evaluation.json").exists() or (base / "evaluation.json").is_symlink():
+            from ..loaders import load_data_file
+
+            old_eval = load_data_file(base / "evaluation.json")
         reasons = job.reasons
         if not reasons:
             try:
