@@ -125,3 +125,26 @@ def test_the_wizards_header_follows_its_language_switch_to_the_next_page(server:
         assert external == []
     finally:
         context.close()
+
+
+@pytest.mark.parametrize("lang", ["sv", "nb"])
+def test_the_wizards_side_panel_shows_its_reasoning_whole(server: LiaServer, browser: Any, lang: str) -> None:
+    """The running reasoning at the wizard's side fits its panel: no verdict, reason, group or weighing
+    is cut off at the panel's edge (the groups' row once inherited the step names' no-wrap and pushed
+    the table past the panel, which hides what overflows)."""
+    external: list[str] = []
+    context, page = guarded_page(browser, external, viewport={"width": 1400, "height": 900})
+    try:
+        page.goto(server.url(f"voila/render/wizard.ipynb?assessment={AID}&lang={lang}"))
+        page.wait_for_selector(".lia-side .lia-verdicts .lia-groups", timeout=180_000)
+        widths = page.evaluate("""() => {
+            const t = document.querySelector('.lia-side .lia-verdicts');
+            const box = t.closest('.widget-html-content').getBoundingClientRect();
+            const over = [...t.querySelectorAll('*')].filter(e => e.getBoundingClientRect().right > box.right + 1)
+                .map(e => e.tagName + ' ' + (e.textContent || '').slice(0, 40));
+            return {table: t.getBoundingClientRect().width, panel: box.width, over};
+        }""")
+        assert widths["table"] <= widths["panel"] + 1 and widths["over"] == [], widths
+        assert external == []
+    finally:
+        context.close()

@@ -68,7 +68,7 @@ button.lia-step.current { background: #17324d !important; color: #fff !important
 .lia-section-nav { border-top: 1px solid #e4e7eb; padding-top: 12px; margin-top: 6px; align-items: center; gap: 10px; }
 .lia-side h3 { font-size: 15px; margin: 10px 0 6px 0; color: #17324d; }
 .lia-side .widget-html-content { min-width: 0; overflow-wrap: break-word; }
-.lia-verdicts td:first-child { white-space: nowrap; padding-right: 6px; }
+.lia-verdicts td:first-child:not([colspan]) { white-space: nowrap; padding-right: 6px; }
 .lia-side .lia-badge { white-space: normal; }
 .lia-side h3:first-child { margin-top: 0; }
 .lia-verdicts { width: 100%; border-collapse: collapse; font-size: 13px; }
