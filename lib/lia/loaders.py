@@ -96,6 +96,10 @@ _YAML_PROBLEMS = {
 }
 
 
+#: A closing brace in a catalogue text would read as a placeholder's end: it is a parameter instead.
+_YAML_BRACES = {"yaml_no_mapping_end": {"brace": "'}'"}}
+
+
 def _yaml_problem(problem: str) -> str:
     """PyYAML's ``problem`` as a code (see :data:`_YAML_PROBLEMS`); one it has no code for, as PyYAML wrote it."""
     for fmt, key in _YAML_PROBLEMS.items():
@@ -103,7 +107,7 @@ def _yaml_problem(problem: str) -> str:
         if not marker and problem == fmt:
             return Message(f"errors.{key}")
         if marker and problem.startswith(pre) and problem.endswith(post) and len(problem) > len(pre) + len(post):
-            return Message(f"errors.{key}", found=problem[len(pre):len(problem) - len(post)])
+            return Message(f"errors.{key}", found=problem[len(pre):len(problem) - len(post)], **_YAML_BRACES.get(key, {}))
     return problem
 
 
