@@ -10,6 +10,8 @@ the log. The call-log and access-log analyses both use these.
 
 from __future__ import annotations
 
+import csv
+import io
 import os
 import stat
 import tempfile
@@ -18,7 +20,7 @@ from typing import Any
 
 from .errors import InputError, Message, os_reason
 
-__all__ = ["connect", "parquet_folder", "sql_str", "ident", "MEMORY_LIMIT", "MAX_FILES", "MAX_FILE_BYTES"]
+__all__ = ["connect", "csv_header", "parquet_folder", "sql_str", "ident", "MEMORY_LIMIT", "MAX_FILES", "MAX_FILE_BYTES"]
 
 #: DuckDB's memory limit (env ``LIA_DUCKDB_MEMORY``, e.g. ``1GB``); beyond it, DuckDB spills to disk.
 MEMORY_LIMIT = "1536MB"
@@ -89,3 +91,23 @@ def parquet_folder(folder: Path) -> list[Path]:
     if not files:
         raise InputError(Message("errors.logfolder_empty"), file=folder)
     return files
+
+
+def csv_header(p: Path, head: bytes) -> tuple[list[str], str]:
+    """A CSV log's header names and delimiter (the one its first line has most of), from its first bytes.
+
+    The call log and the access log both read their header this way: binary data, or a header
+    that is not UTF-8, is refused naming the file and the place.
+    """
+    nul = head.find(b"\x00")
+    if nul >= 0:
+        raise InputError(Message("errors.calllog_binary", offset=nul), file=p)
+    text = head[3:] if head.startswith(b"\xef\xbb\xbf") else head
+    first = text.split(b"\n", 1)[0].rstrip(b"\r")
+    try:
+        header_line = first.decode("utf-8")
+    except UnicodeDecodeError as e:
+        raise InputError(Message("errors.calllog_header_not_utf8", byte=f"0x{first[e.start]:02x}", offset=e.start),
+                         file=p, where=Message("errors.where_line", line=1)) from None
+    delim = max((",", ";", "\t"), key=header_line.count)
+    return next(csv.reader(io.StringIO(header_line), delimiter=delim), []), delim

@@ -43,7 +43,8 @@ from typing import Any
 
 from ..errors import InputError, Joined, Message, os_reason
 from .limits import ACTIONS, PURPOSES
-from .logcsv import _SHOW, MAX_LINE, _csv_header, _csv_lines, _csv_to_parquet, _row_labels
+from ..tabular import csv_header
+from .logcsv import _SHOW, MAX_LINE, _csv_lines, _csv_to_parquet, _row_labels
 
 __all__ = ["COLUMNS", "OPTIONAL", "AccessLog", "read_access_log", "connect", "MAX_LINE"]
 
@@ -172,7 +173,7 @@ def read_access_log(path: str | Path, con: Any = None, *, memory_limit: str = "2
         else:
             if p.suffix.lower() in (".parquet", ".pq"):
                 raise InputError(Message("errors.access_misnamed"), file=p)
-            header, delim = _csv_header(p, head)
+            header, delim = csv_header(p, head)
             cols = _match(header, str(p), Message("errors.frag_line_header", n=1))
             parquet = os.path.join(tmp, "log.parquet")
             _csv_to_parquet(p, delim, cols, parquet)

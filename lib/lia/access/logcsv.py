@@ -1,7 +1,7 @@
-"""The CSV side of reading an access log: its header, streaming it to Parquet, and the places of bad lines.
+"""The CSV side of reading an access log: streaming it to Parquet, and the places of bad lines.
 
-:func:`lia.access.log.read_access_log` reads a CSV access log through these: the header is
-matched to the columns and its delimiter guessed from the first line, the file is streamed
+:func:`lia.access.log.read_access_log` reads a CSV access log through these (its header through
+:func:`lia.tabular.csv_header`, as the call log does): the file is streamed
 into a Parquet file of text columns a block at a time (never held whole), and when a value
 is bad, the lines are found again as an editor counts them (quoted line breaks included).
 """
@@ -9,7 +9,6 @@ is bad, the lines are found again as an editor counts them (quoted line breaks i
 from __future__ import annotations
 
 import csv
-import io
 from pathlib import Path
 from typing import Any
 
@@ -19,23 +18,6 @@ from ..errors import InputError, Joined, Message
 MAX_LINE = 16 << 20
 #: How many bad lines an error shows.
 _SHOW = 10
-
-def _csv_header(p: Path, head: bytes) -> tuple[list[str], str]:
-    """The header's names and the delimiter (the one the first line has most of)."""
-    nul = head.find(b"\x00")
-    if nul >= 0:
-        raise InputError(Message("errors.calllog_binary", offset=nul), file=p)
-    text = head[3:] if head.startswith(b"\xef\xbb\xbf") else head
-    first = text.split(b"\n", 1)[0].rstrip(b"\r")
-    try:
-        header_line = first.decode("utf-8")
-    except UnicodeDecodeError as e:
-        raise InputError(Message("errors.calllog_header_not_utf8", byte=f"0x{first[e.start]:02x}", offset=e.start),
-                         file=p, where=Message("errors.where_line", line=1)) from None
-    delim = max((",", ";", "\t"), key=header_line.count)
-    header = next(csv.reader(io.StringIO(header_line), delimiter=delim), [])
-    return header, delim
-
 
 def _csv_to_parquet(p: Path, delim: str, cols: dict[str, str], out: str) -> None:
     """Stream the CSV into a Parquet file of text columns, in file order, a block at a time."""

@@ -31,7 +31,6 @@ row 1).
 from __future__ import annotations
 
 import csv
-import io
 import os
 import tempfile
 from dataclasses import dataclass, field
@@ -43,7 +42,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from lia.errors import InputError, Joined, Message, excerpt
-from lia.tabular import connect, ident, parquet_folder, sql_str
+from lia.tabular import connect, csv_header, ident, parquet_folder, sql_str
 
 from .columns import (_SHOW, CLEAN_SCHEMA, COLUMNS, CONSENT_VALUES, NAT, OPTIONAL_COLUMNS, _call_types, _consent,
                       _fixed_width_increasing,
@@ -204,18 +203,7 @@ def _parquet_part(p: Path, many: bool = False) -> Part:
 
 
 def _csv_part(p: Path, head: bytes) -> Part:
-    nul = head.find(b"\x00")
-    if nul >= 0:
-        raise InputError(Message("errors.calllog_binary", offset=nul), file=p)
-    text = head[3:] if head.startswith(b"\xef\xbb\xbf") else head
-    first = text.split(b"\n", 1)[0].rstrip(b"\r")
-    try:
-        header_line = first.decode("utf-8")
-    except UnicodeDecodeError as e:
-        raise InputError(Message("errors.calllog_header_not_utf8", byte=f"0x{first[e.start]:02x}", offset=e.start),
-                         file=p, where=Message("errors.where_line", line=1)) from None
-    delim = max((",", ";", "\t"), key=header_line.count)
-    header = next(csv.reader(io.StringIO(header_line), delimiter=delim), [])
+    header, delim = csv_header(p, head)
     cols = {**_match_columns(header, str(p), "header", where=Message("errors.frag_line_header", n=1)), **_optional(header)}
     part = Part(str(p), "", cols, {c: pa.string() for c in cols}, -1,
                 lambda idx: _csv_lines(p, delim, cols, idx, None))
