@@ -98,6 +98,21 @@ def _kernel_id() -> str:
     return name[len("kernel-"):-len(".json")] if name.startswith("kernel-") and name.endswith(".json") else ""
 
 
+def settle_heap() -> None:
+    """Collect the preheating's garbage, then exempt what is left from the garbage collector's scans.
+
+    A preheated kernel holds a large heap (pandas, Altair, jsonschema's grammars, the rule packs),
+    and a full collection walks every object in it: one landing in the visitor's request cost a
+    wizard kernel about 0.4 s of CPU, while the page waited for it (seen in a profile of the
+    request). After ``gc.freeze()`` the collector scans only what the visit itself allocates; the
+    frozen objects are the ones the kernel keeps for its whole life anyway.
+    """
+    import gc
+
+    gc.collect()
+    gc.freeze()
+
+
 def serve_request(apply: Callable[[Mapping[str, str]], None], ready: str,
                   on_error: Callable[[Exception], None] | None = None,
                   warm: Callable[[], None] | None = None, defer: bool = True) -> None:
@@ -119,6 +134,7 @@ def serve_request(apply: Callable[[Mapping[str, str]], None], ready: str,
     if wait_for_request is not None and os.environ.get("VOILA_PREHEAT") == "True":
         if warm is not None:
             warm()
+        settle_heap()
         print(f"lia: {ready} at {time.time():.3f} kernel {_kernel_id()}", file=sys.__stderr__, flush=True)
     if wait_for_request is not None:
         wait_for_request()
@@ -126,6 +142,7 @@ def serve_request(apply: Callable[[Mapping[str, str]], None], ready: str,
 
     def work() -> None:
         started = time.perf_counter()
+        cpu0 = time.process_time()
         try:
             apply(env)
         except Exception as exc:
@@ -134,7 +151,8 @@ def serve_request(apply: Callable[[Mapping[str, str]], None], ready: str,
             on_error(exc)
         finally:
             if os.environ.get("LIA_TIMING"):
-                print(f"lia: request applied in {1000 * (time.perf_counter() - started):.0f} ms at {time.time():.3f}",
+                print(f"lia: request applied in {1000 * (time.perf_counter() - started):.0f} ms "
+                      f"({1000 * (time.process_time() - cpu0):.0f} ms CPU) at {time.time():.3f}",
                       file=sys.__stderr__, flush=True)
 
     loop = kernel_loop() if defer else None
