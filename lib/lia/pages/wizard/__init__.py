@@ -27,7 +27,7 @@ def build_app(*args: Any, **kwargs: Any) -> Any:
 
 #: Modules a visitor's request imports on its way (seen in a profile of the request in a preheated kernel).
 REQUEST_MODULES = ("lia.periods.evidence", "lia.periods.limits", "lia.periods.breaches", "lia.pages.wizard.actions",
-                   "lia.reports.keys", "babel.dates", "babel.numbers")
+                   "lia.reports.keys", "lia.reports.folders", "lia.commands.keys", "babel.dates", "babel.numbers")
 
 
 def warm_request_path() -> None:
