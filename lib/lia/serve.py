@@ -141,6 +141,7 @@ def voila_argv(opts: ServeOptions) -> list[str]:
         # loaded machine they can come later, and an output given up on is a widget the page
         # never shows - seen with ten visitors arriving together on two busy cores.
         "--VoilaExecutor.iopub_timeout=30",
+        "--KernelManager.transport=ipc",
     ]
     if opts.cull_after and int(opts.cull_after) > 0:
         # A kernel whose page is gone (no websocket) and that has been idle this long is shut
