@@ -325,6 +325,9 @@ def test_the_wizards_charts_are_drawn_when_the_reader_comes_to_them(tmp_path: Pa
             page.wait_for_timeout(3_000)
             assert page.locator(".lia-chart svg").count() == 0, "charts drawn before the reader came near them"
             anchor.scroll_into_view_if_needed()
+            # the page script asked for them (not the kernel's fallback, 20 s after the fetch)
+            expect(page.locator("button.lia-charts-trigger")).to_have_attribute("data-lia-clicked", "true",
+                                                                                timeout=5_000)
             page.wait_for_selector(".lia-chart svg", state="attached", timeout=30_000)
             expect(anchor).to_be_hidden()
             context.close()
