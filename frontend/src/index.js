@@ -19,7 +19,11 @@
 //      visitor has a kernel of their own, a few hundred MB, that nobody else can use;
 //   7. remember the author for the browser session: a text field inside an element of
 //      class lia-author (the wizard's author field) gets the name typed last in this tab
-//      back after a reload, and its widget is told (input/change events).
+//      back after a reload, and its widget is told (input/change events);
+//   8. draw the wizard's charts when the reader comes to them: the side panel's charts sit far
+//      below what a visitor sees on arrival, so the kernel holds them (lia.pages.wizard.
+//      charts_after_page) until this script clicks the hidden button.lia-charts-trigger, once the
+//      .lia-charts-anchor line comes within CHARTS_MARGIN of the window.
 // Loaded in the page's head, so that the spinner's text ("Preparing the page, step 1 of 2")
 // is in the page's language from the first cell on (Voila's own text is English only).
 //
@@ -233,8 +237,54 @@ function watchAuthor() {
   document.addEventListener('input', rememberAuthor, true);
   document.addEventListener('change', rememberAuthor, true);
   restoreAuthor(document);
-  // an author field shown later (a section drawn afresh) gets the name too
-  new MutationObserver(() => restoreAuthor(document)).observe(document.body, { childList: true, subtree: true });
+}
+
+const CHART_ANCHORS = '.lia-charts-anchor';
+const CHART_TRIGGER = 'button.lia-charts-trigger';
+/** How far below the window the charts' anchor asks for them (so they are there when scrolled to). */
+const CHARTS_MARGIN = '0px 0px 400px 0px';
+
+/** Ask the kernel for the charts next to *anchor*: a click on its hidden trigger (once per trigger). */
+function askForCharts(anchor) {
+  const trigger = (anchor.parentElement && anchor.parentElement.querySelector(CHART_TRIGGER))
+    || document.querySelector(CHART_TRIGGER);
+  if (!trigger || trigger.dataset.liaClicked) return;
+  trigger.dataset.liaClicked = 'true';
+  trigger.click(); // the ButtonView sends the click to the kernel, hidden or not
+}
+
+let chartsObserver = null;
+
+/** Watch every charts anchor not watched yet (the panel's, and any drawn later). */
+function watchChartAnchors(root) {
+  const anchors = root.querySelectorAll(CHART_ANCHORS);
+  if (!anchors.length) return;
+  if (typeof IntersectionObserver !== 'function') { // no way to know where the reader is: ask now
+    anchors.forEach(askForCharts);
+    return;
+  }
+  if (!chartsObserver) {
+    chartsObserver = new IntersectionObserver((entries) => {
+      for (const entry of entries) {
+        if (!entry.isIntersecting) continue;
+        chartsObserver.unobserve(entry.target);
+        askForCharts(entry.target);
+      }
+    }, { rootMargin: CHARTS_MARGIN });
+  }
+  for (const anchor of anchors) {
+    if (anchor.dataset.liaWatched) continue;
+    anchor.dataset.liaWatched = 'true';
+    chartsObserver.observe(anchor);
+  }
+}
+
+/** What is drawn later (a section or the panel drawn afresh) gets the remembered author and is watched too. */
+function watchLaterParts() {
+  new MutationObserver(() => {
+    restoreAuthor(document);
+    watchChartAnchors(document);
+  }).observe(document.body, { childList: true, subtree: true });
 }
 
 function pageConfig() {
@@ -376,6 +426,8 @@ async function main() {
   mark('shown');
   watchAuthor();
   reveal();
+  watchChartAnchors(document);
+  watchLaterParts();
   document.body.dataset.liaReady = 'true';
 }
 

@@ -88,6 +88,10 @@ class WizardApp(LayoutMixin, MetaMixin, ReportMixin, PanelMixin, SaveMixin, Hist
         self.defer_charts = True
         #: Delay of the next chart refresh (serve_request sets a longer one while the page loads).
         self._next_chart_delay: float | None = None
+        #: The first charts wait for the reader (charts_after_page); the trigger's click or the fallback ends that.
+        self._charts_held = False
+        self._charts_asked = False  # the page's trigger was clicked
+        self._charts_wait: Any = None  # the fallback's timer while the charts are held
         self._shown_charts: tuple[Any, ...] | None = None  # what charts_box shows: (charts, error, lang)
         self._shown_findings: tuple[Any, ...] | None = None  # what findings_box shows: (findings, lang, ok)
         self._build()

@@ -138,7 +138,15 @@ class LayoutMixin(PageBase):
         self.findings_box = vbox()
         self.charts_title = html_widget()
         self.charts_box = vbox()
-        self.side = vbox([self.verdicts, self.findings_title, self.findings_box, self.charts_title, self.charts_box])
+        # In a served page the first charts wait until the reader comes near them (the page script
+        # watches the anchor and clicks the hidden trigger; lia.pages.wizard.charts_after_page).
+        self.charts_anchor = W.HTML(layout=W.Layout(display="none"))
+        self.charts_anchor.add_class("lia-charts-anchor")
+        self.charts_trigger = button_widget(layout=shared_layout(display="none"))
+        self.charts_trigger.add_class("lia-charts-trigger")
+        self.charts_trigger.on_click(self._on_charts_trigger)
+        self.side = vbox([self.verdicts, self.findings_title, self.findings_box, self.charts_anchor, self.charts_trigger,
+                          self.charts_title, self.charts_box])
         self.side.add_class("lia-side")
         body = hbox([self.main, self.side])
         body.add_class("lia-body")
@@ -214,6 +222,7 @@ class LayoutMixin(PageBase):
         self.diff_labels[2].value = _esc(t("diff_to"))
         self.diff_button.description = t("show_diff")
         self.findings_title.value = f"<h3>{_esc(t('findings'))}</h3>"
+        self.charts_anchor.value = f'<div class="lia-muted">{_esc(t("charts_anchor"))}</div>'
         self._relabel_meta()
         self._relabel_reportbar()
 

@@ -54,6 +54,9 @@ class PageBase:
     _pending: Any  # the chart refresh waiting on the kernel's loop
     defer_charts: bool
     _next_chart_delay: float | None
+    _charts_held: bool  # the first charts wait for the reader to come near them (charts_after_page)
+    _charts_asked: bool  # the page's charts trigger was clicked
+    _charts_wait: Any  # the timer of charts_after_page's fallback
     _shown_charts: tuple[Any, ...] | None
     _shown_findings: tuple[Any, ...] | None
     _shown_clashes: tuple[Any, ...] | None

@@ -27,6 +27,7 @@ class PanelMixin(PageBase):
             self._set_findings((), False)
             self.charts_title.value = ""
             self._set_charts([])
+            self._show_charts_anchor()
             return
         self.reasoning = r = self.reasoner(dict(st.assessment), st.answers_to_save(), st.lang)
         view, error = None, r.error
@@ -50,11 +51,14 @@ class PanelMixin(PageBase):
             parts.append(self._evidence_html(r))
         self.verdicts.value = "".join(parts)
         self._set_findings(view.findings if view is not None else (), ok)
+        self._show_charts_anchor()
         if not ok:
             self.charts_title.value = ""
             self._set_charts([])
             return
         delay, self._next_chart_delay = (self._next_chart_delay or 0.25), None
+        if self._charts_held:  # nobody has come near the charts yet: they are drawn when someone does
+            return
         self._schedule(self._refresh_charts, delay)
 
     def _schedule(self, fn: Callable[[], None], delay: float) -> None:
@@ -72,6 +76,42 @@ class PanelMixin(PageBase):
         if self._pending is not None:
             self._pending.cancel()
         self._pending = loop.call_later(delay, fn)
+
+    def _hold_charts(self) -> None:
+        """Draw no chart until the reader comes near the charts (or :meth:`_release_charts` is called).
+
+        A served page's visitors do not see the charts on arrival (they are at the bottom of the side
+        panel), and drawing them costs more kernel and browser time than the rest of the first view.
+        """
+        if self._pending is not None:
+            self._pending.cancel()
+            self._pending = None
+        self._charts_held = True
+        self._show_charts_anchor()
+
+    def _release_charts(self) -> None:
+        """Draw the held charts now (after the current kernel request); later refreshes draw them as usual."""
+        if self._charts_wait is not None:
+            self._charts_wait.cancel()
+            self._charts_wait = None
+        if not self._charts_held:
+            return
+        self._charts_held = False
+        self._show_charts_anchor()
+        self._schedule(self._refresh_charts, 0.05)
+
+    def _on_charts_trigger(self, _b: Any = None) -> None:
+        """The page script clicks the hidden trigger once the charts' anchor comes into (or near) view."""
+        self._charts_asked = True
+        self._release_charts()
+
+    def _show_charts_anchor(self) -> None:
+        """The line saying the charts follow: shown while they are held and there is something to draw."""
+        r = self.reasoning
+        wanted = self._charts_held and bool(r.available and not r.error)
+        display = "" if wanted else "none"
+        if self.charts_anchor.layout.display != display:
+            self.charts_anchor.layout.display = display
 
     def _refresh_charts(self) -> None:
         self._pending = None
